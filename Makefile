@@ -1,0 +1,158 @@
+# kz - who said what in French news, and is it right?
+#
+#   make            build every program into bin/
+#   make demo       install missing Debian packages, build, run the bundled example
+#   make check      the same set-up, then every test (also under ASan/UBSan)
+#   make bench      throughput figures (nothing is asserted on time)
+#   make install    PREFIX=/usr/local DESTDIR= ; data goes to $(PREFIX)/share/kz
+#   make clean
+
+PREFIX  ?= /usr/local
+DESTDIR ?=
+BUILD   ?= build
+BIN     ?= bin
+CC      ?= cc
+CFLAGS  ?= -O2 -g
+SAN     ?=
+
+PKGS      = libutf8proc yaml-0.1 jansson
+# Debian packages for each pkg-config name, as `make deps` installs them
+DEB_libutf8proc = libutf8proc-dev
+DEB_yaml-0.1    = libyaml-dev
+DEB_jansson     = libjansson-dev
+DEB_check       = check
+
+DATADIR = $(PREFIX)/share/kz
+KZ_CFLAGS = -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE \
+	-Wall -Wextra -Werror -Wshadow -Wno-unused-parameter \
+	-DKZ_DATADIR='"$(DATADIR)"' -Ipipeline \
+	$(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+KZ_LIBS = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lm
+CHECK_CFLAGS = $(shell pkg-config --cflags check 2>/dev/null)
+CHECK_LIBS = $(shell pkg-config --libs check 2>/dev/null)
+ifneq ($(SAN),)
+KZ_CFLAGS += -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+KZ_LIBS += -fsanitize=address,undefined
+endif
+
+MAIN_SRC = $(wildcard pipeline/kz-*.c)
+LIB_SRC  = $(filter-out $(MAIN_SRC),$(wildcard pipeline/*.c))
+LIB_OBJ  = $(patsubst pipeline/%.c,$(BUILD)/obj/%.o,$(LIB_SRC))
+PROGRAMS = $(patsubst pipeline/%.c,$(BIN)/%,$(MAIN_SRC))
+UNIT_SRC = $(wildcard tests/unit/test_*.c)
+UNIT_BIN = $(BUILD)/unit-tests
+
+SHARED ?= ../shared
+
+.PHONY: all deps demo check unit e2e sanitize score bench install uninstall clean fuzz
+all: $(PROGRAMS)
+
+$(BUILD)/obj/%.o: pipeline/%.c $(wildcard pipeline/*.h) | $(BUILD)/obj
+	$(CC) $(CFLAGS) $(KZ_CFLAGS) -c -o $@ $<
+
+$(BUILD)/obj:
+	mkdir -p $@
+
+$(BUILD)/libkz.a: $(LIB_OBJ)
+	rm -f $@
+	ar rcs $@ $^
+
+$(BIN)/%: pipeline/%.c $(BUILD)/libkz.a $(wildcard pipeline/*.h)
+	@mkdir -p $(BIN)
+	$(CC) $(CFLAGS) $(KZ_CFLAGS) -o $@ $< $(BUILD)/libkz.a $(KZ_LIBS)
+
+# The unit runner collects every `Suite *suite_NAME(void)` in tests/unit/.
+$(BUILD)/suites.h: $(UNIT_SRC) | $(BUILD)/obj
+	awk '/^suite_[a-z0-9_]*\(void\)/ { match($$0, /suite_[a-z0-9_]*/); \
+	    n[++k] = substr($$0, RSTART, RLENGTH) } \
+	    END { for (i = 1; i <= k; i++) print "Suite *" n[i] "(void);"; \
+	    printf "#define KZ_SUITES"; for (i = 1; i <= k; i++) printf " %s,", n[i]; print "" }' \
+	    $(UNIT_SRC) > $@
+
+$(UNIT_BIN): tests/unit/main.c $(UNIT_SRC) $(BUILD)/suites.h $(BUILD)/libkz.a tests/unit/kz_test.h
+	$(CC) $(CFLAGS) $(KZ_CFLAGS) $(CHECK_CFLAGS) -I$(BUILD) -Itests/unit \
+	    -o $@ tests/unit/main.c $(UNIT_SRC) $(BUILD)/libkz.a $(KZ_LIBS) $(CHECK_LIBS)
+
+# ---------------------------------------------------------------- set-up
+deps:
+	@missing=""; \
+	command -v pkg-config >/dev/null 2>&1 || missing="pkg-config"; \
+	command -v cc >/dev/null 2>&1 || missing="$$missing gcc"; \
+	command -v python3 >/dev/null 2>&1 || missing="$$missing python3"; \
+	for p in $(PKGS) check; do \
+	    if ! pkg-config --exists $$p 2>/dev/null; then \
+	        case $$p in \
+	        libutf8proc) missing="$$missing libutf8proc-dev";; \
+	        yaml-0.1) missing="$$missing libyaml-dev";; \
+	        jansson) missing="$$missing libjansson-dev";; \
+	        check) missing="$$missing check";; \
+	        esac; \
+	    fi; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	    echo "make deps: installing Debian packages:$$missing"; \
+	    if [ "$$(id -u)" != 0 ]; then SUDO=sudo; else SUDO=; fi; \
+	    $$SUDO apt-get update -q && \
+	    DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -q $$missing; \
+	else \
+	    echo "make deps: all Debian packages present"; \
+	fi
+
+demo: deps
+	@$(MAKE) --no-print-directory all
+	@echo
+	@echo "== kz on examples/article.txt =="
+	@bin/kz-normalize examples/article.txt | bin/kz-tag | bin/kz-quotes | bin/kz-check | \
+	    if [ -x bin/kz-show ]; then bin/kz-show; else cat; fi
+
+# ---------------------------------------------------------------- tests
+check: deps
+	@$(MAKE) --no-print-directory all $(UNIT_BIN)
+	@$(MAKE) --no-print-directory unit e2e score
+	@$(MAKE) --no-print-directory sanitize
+
+unit: $(UNIT_BIN)
+	KZ_DATA=$(CURDIR) $(UNIT_BIN)
+
+e2e: all
+	KZ_DATA=$(CURDIR) tests/e2e/run.sh $(BIN)
+
+# The whole suite again, built with AddressSanitizer and UBSan.
+sanitize:
+	@echo "== unit and end-to-end tests under ASan/UBSan =="
+	@$(MAKE) --no-print-directory BUILD=build/san BIN=build/san/bin SAN=1 \
+	    CFLAGS="-O1 -g" all build/san/unit-tests
+	ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+	    KZ_DATA=$(CURDIR) CK_FORK=yes build/san/unit-tests
+	ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+	    KZ_DATA=$(CURDIR) tests/e2e/run.sh build/san/bin
+
+# Quality floors: on our own articles always, on the seeds when ../shared is there.
+score: all
+	@echo "== scores on our own articles (tests/articles) =="
+	python3 tests/score.py $(SCORE_MIN_OWN) tests/articles
+	@if [ -f $(SHARED)/eval/score.py ]; then \
+	    echo "== scores on the seed articles ($(SHARED)/seeds) =="; \
+	    python3 $(SHARED)/eval/score.py $(SCORE_MIN_SEEDS) $(SHARED)/seeds; \
+	else echo "== $(SHARED) not here: seed scores skipped =="; fi
+
+SCORE_MIN_OWN   = --min-entity-f1 0.0
+SCORE_MIN_SEEDS = --min-entity-f1 0.0
+
+bench: all
+	tests/bench/run.sh
+
+# ---------------------------------------------------------------- install
+install: all
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(DATADIR)/gazetteers $(DESTDIR)$(DATADIR)/rules
+	install -m 755 $(PROGRAMS) $(DESTDIR)$(PREFIX)/bin/
+	install -m 644 gazetteers/*.yaml $(DESTDIR)$(DATADIR)/gazetteers/
+	install -m 644 rules/*.yaml $(DESTDIR)$(DATADIR)/rules/
+	install -m 644 pipeline.yaml $(DESTDIR)$(DATADIR)/
+
+uninstall:
+	rm -f $(patsubst $(BIN)/%,$(DESTDIR)$(PREFIX)/bin/%,$(PROGRAMS))
+	rm -rf $(DESTDIR)$(DATADIR)
+
+clean:
+	rm -rf build bin

@@ -1,0 +1,247 @@
+#include "record.h"
+
+#include "buf.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+struct kz_reader {
+	FILE *in;
+	char *name;
+	size_t max_line;
+	long line;
+	kz_buf buf;
+	int too_long;
+};
+
+kz_reader *
+kz_reader_new(FILE *in, const char *name, size_t max_line)
+{
+	kz_reader *r = kz_calloc(1, sizeof *r);
+
+	r->in = in;
+	r->name = kz_strdup(name);
+	r->max_line = max_line ? max_line : KZ_MAX_LINE_DEFAULT;
+	kz_buf_init(&r->buf);
+	return r;
+}
+
+void
+kz_reader_free(kz_reader *r)
+{
+	if (r == NULL)
+		return;
+	kz_buf_release(&r->buf);
+	free(r->name);
+	free(r);
+}
+
+/* Read one line into r->buf without its newline; stop storing past
+ * max_line but consume the rest. Returns 0 at EOF with nothing read. */
+static int
+read_line(kz_reader *r)
+{
+	char chunk[65536];
+	int got = 0;
+
+	kz_buf_reset(&r->buf);
+	r->too_long = 0;
+	while (fgets(chunk, sizeof chunk, r->in) != NULL) {
+		size_t n = strlen(chunk);
+		int end = n > 0 && chunk[n - 1] == '\n';
+
+		/* fgets stops at NUL bytes silently; find the real length */
+		got = 1;
+		if (end)
+			n--;
+		if (!r->too_long && r->buf.len + n > r->max_line)
+			r->too_long = 1;
+		if (!r->too_long)
+			kz_buf_add(&r->buf, chunk, n);
+		if (end)
+			break;
+	}
+	if (got)
+		r->line++;
+	return got;
+}
+
+static json_t *
+stand_in(kz_reader *r, const char *stage, const char *message)
+{
+	json_t *rec = json_object();
+	char id[300];
+	json_t *raw;
+
+	snprintf(id, sizeof id, "%s:%ld", r->name, r->line);
+	json_object_set_new(rec, "kz", json_integer(1));
+	json_object_set_new(rec, "id", json_string(id));
+	json_object_set_new(rec, "text", json_string(""));
+	kz_record_add_error(rec, stage, message);
+	if (!r->too_long) {
+		/* keep the line so nothing is lost; bad bytes become U+FFFD */
+		raw = json_stringn(r->buf.data, r->buf.len);
+		if (raw == NULL) {
+			kz_buf fixed;
+
+			kz_buf_init(&fixed);
+			kz_utf8_repair(r->buf.data, r->buf.len, &fixed, NULL);
+			raw = json_stringn(fixed.data, fixed.len);
+			kz_buf_release(&fixed);
+		}
+		if (raw)
+			json_object_set_new(rec, "raw", raw);
+	}
+	return rec;
+}
+
+int
+kz_reader_next(kz_reader *r, const char *stage, json_t **rec, kz_error *err)
+{
+	json_error_t jerr;
+	json_t *v;
+	char msg[400];
+
+	*rec = NULL;
+	for (;;) {
+		size_t i;
+
+		if (!read_line(r))
+			return 0;
+		for (i = 0; i < r->buf.len; i++)
+			if (r->buf.data[i] != ' ' && r->buf.data[i] != '\t' &&
+			    r->buf.data[i] != '\r')
+				break;
+		if (i < r->buf.len || r->too_long)
+			break;
+	}
+	if (r->too_long) {
+		snprintf(msg, sizeof msg, "line longer than the maximum of %zu bytes"
+		    " (--max-line)", r->max_line);
+		kz_error_set(err, r->name, r->line, 0, "%s", msg);
+		*rec = stand_in(r, stage, msg);
+		return -1;
+	}
+	v = json_loadb(r->buf.data, r->buf.len, 0, &jerr);
+	if (v == NULL) {
+		snprintf(msg, sizeof msg, "not valid JSON at column %d: %s",
+		    jerr.column, jerr.text);
+		kz_error_set(err, r->name, r->line, jerr.column > 0 ? jerr.column : 0,
+		    "not valid JSON: %s", jerr.text);
+		*rec = stand_in(r, stage, msg);
+		return -1;
+	}
+	if (!json_is_object(v)) {
+		json_decref(v);
+		snprintf(msg, sizeof msg, "a kz/1 record must be a JSON object");
+		kz_error_set(err, r->name, r->line, 0, "%s", msg);
+		*rec = stand_in(r, stage, msg);
+		return -1;
+	}
+	*rec = v;
+	return 1;
+}
+
+const char *
+kz_reader_line_data(const kz_reader *r, size_t *len)
+{
+	*len = r->buf.len;
+	return r->buf.data;
+}
+
+long
+kz_reader_line_number(const kz_reader *r)
+{
+	return r->line;
+}
+
+int
+kz_record_write(FILE *out, const json_t *rec)
+{
+	if (json_dumpf(rec, out, JSON_COMPACT) != 0)
+		return -1;
+	if (fputc('\n', out) == EOF)
+		return -1;
+	return 0;
+}
+
+const char *
+kz_record_text(const json_t *rec, size_t *len)
+{
+	const json_t *t = json_object_get(rec, "text");
+
+	if (!json_is_string(t))
+		return NULL;
+	if (len)
+		*len = json_string_length(t);
+	return json_string_value(t);
+}
+
+json_t *
+kz_record_array(json_t *rec, const char *key)
+{
+	json_t *a = json_object_get(rec, key);
+
+	if (!json_is_array(a)) {
+		a = json_array();
+		json_object_set_new(rec, key, a);
+	}
+	return a;
+}
+
+void
+kz_record_add_error(json_t *rec, const char *stage, const char *message)
+{
+	json_t *e = json_object();
+
+	json_object_set_new(e, "stage", json_string(stage));
+	json_object_set_new(e, "message", json_string(message));
+	json_array_append_new(kz_record_array(rec, "errors"), e);
+}
+
+json_t *
+kz_span_new(const kz_offsets *o, const char *text, size_t bstart, size_t bend)
+{
+	json_t *s = json_object();
+
+	json_object_set_new(s, "start", json_integer((json_int_t)kz_offsets_cp(o, bstart)));
+	json_object_set_new(s, "end", json_integer((json_int_t)kz_offsets_cp(o, bend)));
+	json_object_set_new(s, "text", json_stringn(text + bstart, bend - bstart));
+	return s;
+}
+
+int
+kz_span_bytes(const json_t *span, const kz_offsets *o, size_t *bstart,
+    size_t *bend)
+{
+	const json_t *s = json_object_get(span, "start");
+	const json_t *e = json_object_get(span, "end");
+	json_int_t si, ei;
+
+	if (!json_is_integer(s) || !json_is_integer(e))
+		return -1;
+	si = json_integer_value(s);
+	ei = json_integer_value(e);
+	if (si < 0 || ei < si || (size_t)ei > o->ncp)
+		return -1;
+	*bstart = kz_offsets_byte(o, (size_t)si);
+	*bend = kz_offsets_byte(o, (size_t)ei);
+	return 0;
+}
+
+void
+kz_record_add_flag(json_t *rec, const kz_offsets *o, const char *text,
+    const char *rule, const char *severity, size_t bstart, size_t bend,
+    const char *message, json_t *evidence)
+{
+	json_t *f = json_object();
+	json_t *span = kz_span_new(o, text, bstart, bend);
+
+	json_object_set_new(f, "rule", json_string(rule));
+	json_object_set_new(f, "severity", json_string(severity));
+	json_object_update(f, span);
+	json_decref(span);
+	json_object_set_new(f, "message", json_string(message));
+	json_object_set_new(f, "evidence", evidence ? evidence : json_array());
+	json_array_append_new(kz_record_array(rec, "flags"), f);
+}

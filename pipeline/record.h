@@ -1,0 +1,68 @@
+/*
+ * record.h - reading and writing kz/1 records (../shared/kz-stream.md):
+ * JSON Lines, one document per line, through jansson.
+ *
+ * Ownership follows jansson's: kz_reader_next hands the caller a new
+ * reference (json_decref it); functions that add to a record borrow it.
+ *
+ * A line that is not a JSON object is never dropped: kz_reader_next returns
+ * -1, fills err (naming the input and the line), and hands back a stand-in
+ * record that carries the raw line and an `errors` entry, so the stage can
+ * pass it on and the batch can report it.
+ */
+#ifndef KZ_RECORD_H
+#define KZ_RECORD_H
+
+#include "error.h"
+#include "text.h"
+
+#include <jansson.h>
+#include <stdio.h>
+
+#define KZ_MAX_LINE_DEFAULT ((size_t)64 << 20)
+
+typedef struct kz_reader kz_reader;
+
+/* in is borrowed; name names the input in messages ("stdin", a path). */
+kz_reader *kz_reader_new(FILE *in, const char *name, size_t max_line);
+void kz_reader_free(kz_reader *r);
+
+/* 1: *rec is the next record. 0: end of input. -1: the line was broken;
+ * *rec is its stand-in record and err says what was wrong. Blank lines
+ * are skipped. */
+int kz_reader_next(kz_reader *r, const char *stage, json_t **rec,
+    kz_error *err);
+
+/* The raw bytes of the last line read (valid until the next call). */
+const char *kz_reader_line_data(const kz_reader *r, size_t *len);
+long kz_reader_line_number(const kz_reader *r);
+
+/* Write rec as one compact line. Returns 0, or -1 on a write error. */
+int kz_record_write(FILE *out, const json_t *rec);
+
+/* The record's text (NULL when absent or not a string). */
+const char *kz_record_text(const json_t *rec, size_t *len);
+
+/* Append {"stage", "message"} to the record's `errors` array. */
+void kz_record_add_error(json_t *rec, const char *stage, const char *message);
+
+/* A span object {"start", "end", "text"} in code points, from byte offsets
+ * into text. Returns a new reference. */
+json_t *kz_span_new(const kz_offsets *o, const char *text, size_t bstart,
+    size_t bend);
+
+/* Read a span's code point offsets back into byte offsets; returns -1 when
+ * the object has no valid start/end for this text. */
+int kz_span_bytes(const json_t *span, const kz_offsets *o, size_t *bstart,
+    size_t *bend);
+
+/* Append a flag to the record's `flags` array (created when absent).
+ * message is borrowed; evidence (may be NULL) is stolen. */
+void kz_record_add_flag(json_t *rec, const kz_offsets *o, const char *text,
+    const char *rule, const char *severity, size_t bstart, size_t bend,
+    const char *message, json_t *evidence);
+
+/* Ensure rec[key] is an array and return it (borrowed). */
+json_t *kz_record_array(json_t *rec, const char *key);
+
+#endif

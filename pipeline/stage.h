@@ -1,0 +1,54 @@
+/*
+ * stage.h - what every kz filter program shares: the record loop, the data
+ * directory, and the exit codes (sysexits(3) style, documented in
+ * docs/exit-codes.md).
+ *
+ * kz_stage_run reads kz/1 records from `in`, calls `process` on each good
+ * one and writes every record (good, or the stand-in of a broken line) to
+ * `out`, so no article is ever lost. It returns the exit code.
+ */
+#ifndef KZ_STAGE_H
+#define KZ_STAGE_H
+
+#include "error.h"
+
+#include <jansson.h>
+#include <stdio.h>
+
+enum {
+	KZ_EXIT_OK = 0,
+	KZ_EXIT_USAGE = 64,     /* bad command line */
+	KZ_EXIT_DATAERR = 65,   /* some input record or article was bad */
+	KZ_EXIT_NOINPUT = 66,   /* an input file could not be opened */
+	KZ_EXIT_SOFTWARE = 70,  /* internal error */
+	KZ_EXIT_IOERR = 74,     /* output could not be written */
+	KZ_EXIT_CONFIG = 78     /* gazetteers, rules or pipeline.yaml broken */
+};
+
+/* Called on each record; returns 0, or -1 with err set when this record
+ * could not be processed (the record is still written, with an `errors`
+ * entry). */
+typedef int (*kz_stage_fn)(json_t *rec, void *ctx, kz_error *err);
+
+typedef struct kz_stage_opts {
+	const char *stage;        /* "kz-tag" */
+	size_t max_line;          /* 0: the default */
+	int quiet;                /* no per-record messages on stderr */
+} kz_stage_opts;
+
+int kz_stage_run(FILE *in, const char *in_name, FILE *out,
+    const kz_stage_opts *opts, kz_stage_fn process, void *ctx);
+
+/* Find the directory holding gazetteers/ and rules/: `override` if given,
+ * else $KZ_DATA, else <exe>/../share/kz, else <exe>/.. (a build tree),
+ * else the compiled-in KZ_DATADIR. Writes it to out; returns -1 with err
+ * when none holds a rules/ folder. */
+int kz_datadir_find(const char *override, char *out, size_t n, kz_error *err);
+
+/* Parse a size such as 64M, 1G, 4096 (bytes). Returns -1 on nonsense. */
+int kz_parse_size(const char *s, size_t *out);
+
+/* Today's date as YYYY-MM-DD (UTC) into out[11]. */
+void kz_today(char out[11]);
+
+#endif

@@ -1,0 +1,335 @@
+#include "yamltree.h"
+
+#include "buf.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <yaml.h>
+
+typedef struct builder {
+	yaml_parser_t parser;
+	const char *name;
+	kz_error *err;
+} builder;
+
+static kz_yaml_node *
+node_new(kz_yaml_kind kind, const yaml_event_t *ev)
+{
+	kz_yaml_node *n = kz_calloc(1, sizeof *n);
+
+	n->kind = kind;
+	n->line = (long)ev->start_mark.line + 1;
+	n->column = (long)ev->start_mark.column + 1;
+	return n;
+}
+
+static void
+node_free(kz_yaml_node *n)
+{
+	size_t count;
+
+	if (n == NULL)
+		return;
+	count = n->kind == KZ_YAML_MAP ? n->n * 2 : n->n;
+	for (size_t i = 0; i < count; i++)
+		node_free(n->items[i]);
+	free(n->items);
+	free(n->scalar);
+	free(n);
+}
+
+static int
+parser_error(builder *b)
+{
+	const yaml_parser_t *p = &b->parser;
+	const yaml_mark_t *m = p->context ? &p->context_mark : &p->problem_mark;
+
+	if (p->problem_mark.line || p->problem_mark.column)
+		m = &p->problem_mark;
+	return kz_error_set(b->err, b->name, (long)m->line + 1,
+	    (long)m->column + 1, "YAML syntax error: %s%s%s",
+	    p->problem ? p->problem : "unknown problem",
+	    p->context ? " " : "", p->context ? p->context : "");
+}
+
+/* Parse one node whose first event is ev (already read). */
+static kz_yaml_node *
+parse_node(builder *b, yaml_event_t *ev, int depth)
+{
+	kz_yaml_node *node = NULL;
+	size_t cap = 0;
+
+	if (depth > KZ_YAML_MAX_DEPTH) {
+		kz_error_set(b->err, b->name, (long)ev->start_mark.line + 1,
+		    (long)ev->start_mark.column + 1,
+		    "nesting deeper than %d levels", KZ_YAML_MAX_DEPTH);
+		return NULL;
+	}
+	switch (ev->type) {
+	case YAML_ALIAS_EVENT:
+		kz_error_set(b->err, b->name, (long)ev->start_mark.line + 1,
+		    (long)ev->start_mark.column + 1,
+		    "YAML aliases (*%s) are not allowed in kz files",
+		    (const char *)ev->data.alias.anchor);
+		return NULL;
+	case YAML_SCALAR_EVENT:
+		if (ev->data.scalar.anchor) {
+			kz_error_set(b->err, b->name, (long)ev->start_mark.line + 1,
+			    (long)ev->start_mark.column + 1,
+			    "YAML anchors (&%s) are not allowed in kz files",
+			    (const char *)ev->data.scalar.anchor);
+			return NULL;
+		}
+		node = node_new(KZ_YAML_SCALAR, ev);
+		node->scalar = kz_strndup((const char *)ev->data.scalar.value,
+		    ev->data.scalar.length);
+		node->plain = ev->data.scalar.style == YAML_PLAIN_SCALAR_STYLE;
+		return node;
+	case YAML_SEQUENCE_START_EVENT:
+	case YAML_MAPPING_START_EVENT: {
+		int is_map = ev->type == YAML_MAPPING_START_EVENT;
+		const yaml_char_t *anchor = is_map ? ev->data.mapping_start.anchor
+		    : ev->data.sequence_start.anchor;
+
+		if (anchor) {
+			kz_error_set(b->err, b->name, (long)ev->start_mark.line + 1,
+			    (long)ev->start_mark.column + 1,
+			    "YAML anchors (&%s) are not allowed in kz files",
+			    (const char *)anchor);
+			return NULL;
+		}
+		node = node_new(is_map ? KZ_YAML_MAP : KZ_YAML_SEQ, ev);
+		for (;;) {
+			yaml_event_t child_ev;
+			kz_yaml_node *child;
+
+			if (!yaml_parser_parse(&b->parser, &child_ev)) {
+				parser_error(b);
+				node_free(node);
+				return NULL;
+			}
+			if (child_ev.type == YAML_SEQUENCE_END_EVENT ||
+			    child_ev.type == YAML_MAPPING_END_EVENT) {
+				yaml_event_delete(&child_ev);
+				break;
+			}
+			child = parse_node(b, &child_ev, depth + 1);
+			yaml_event_delete(&child_ev);
+			if (child == NULL) {
+				node_free(node);
+				return NULL;
+			}
+			if (!is_map) {
+				if (node->n + 1 > cap) {
+					cap = cap ? cap * 2 : 8;
+					node->items = kz_realloc(node->items,
+					    cap * sizeof *node->items);
+				}
+				node->items[node->n++] = child;
+			} else {
+				size_t count = node->n * 2;
+
+				if (count + 2 > cap) {
+					cap = cap ? cap * 2 : 8;
+					node->items = kz_realloc(node->items,
+					    cap * sizeof *node->items);
+				}
+				node->items[count] = child;
+				/* the value comes next; store it, then count the pair */
+				if (!yaml_parser_parse(&b->parser, &child_ev)) {
+					parser_error(b);
+					node->items[count + 1] = NULL;
+					node->n++;
+					node_free(node);
+					return NULL;
+				}
+				child = parse_node(b, &child_ev, depth + 1);
+				yaml_event_delete(&child_ev);
+				node->items[count + 1] = child;
+				node->n++;
+				if (child == NULL) {
+					node_free(node);
+					return NULL;
+				}
+				if (node->items[count]->kind != KZ_YAML_SCALAR) {
+					kz_error_set(b->err, b->name,
+					    node->items[count]->line,
+					    node->items[count]->column,
+					    "mapping keys must be plain text");
+					node_free(node);
+					return NULL;
+				}
+				for (size_t k = 0; k + 1 < node->n; k++)
+					if (strcmp(node->items[2 * k]->scalar,
+					    node->items[count]->scalar) == 0) {
+						kz_error_set(b->err, b->name,
+						    node->items[count]->line,
+						    node->items[count]->column,
+						    "duplicate key '%s' (first at line %ld)",
+						    node->items[count]->scalar,
+						    node->items[2 * k]->line);
+						node_free(node);
+						return NULL;
+					}
+			}
+		}
+		return node;
+	}
+	default:
+		kz_error_set(b->err, b->name, (long)ev->start_mark.line + 1,
+		    (long)ev->start_mark.column + 1, "unexpected YAML event");
+		return NULL;
+	}
+}
+
+int
+kz_yaml_load_string(const char *name, const char *s, size_t len,
+    kz_yaml_doc *doc, kz_error *err)
+{
+	builder b;
+	yaml_event_t ev;
+	int rc = -1;
+
+	doc->root = NULL;
+	doc->name = kz_strdup(name);
+	memset(&b, 0, sizeof b);
+	b.name = name;
+	b.err = err;
+	if (!yaml_parser_initialize(&b.parser))
+		return kz_error_set(err, name, 0, 0, "cannot start the YAML parser");
+	yaml_parser_set_input_string(&b.parser, (const unsigned char *)s, len);
+	for (;;) {
+		if (!yaml_parser_parse(&b.parser, &ev)) {
+			parser_error(&b);
+			goto out;
+		}
+		if (ev.type == YAML_STREAM_END_EVENT) {
+			yaml_event_delete(&ev);
+			rc = 0;     /* empty file: root stays NULL */
+			goto out;
+		}
+		if (ev.type == YAML_STREAM_START_EVENT ||
+		    ev.type == YAML_DOCUMENT_START_EVENT) {
+			yaml_event_delete(&ev);
+			continue;
+		}
+		break;
+	}
+	doc->root = parse_node(&b, &ev, 0);
+	yaml_event_delete(&ev);
+	if (doc->root == NULL)
+		goto out;
+	/* the rest of the stream must still be well-formed */
+	if (!yaml_parser_parse(&b.parser, &ev)) {
+		parser_error(&b);
+		goto out;
+	}
+	yaml_event_delete(&ev);
+	rc = 0;
+out:
+	yaml_parser_delete(&b.parser);
+	if (rc != 0) {
+		node_free(doc->root);
+		doc->root = NULL;
+	}
+	return rc;
+}
+
+int
+kz_yaml_load_file(const char *path, kz_yaml_doc *doc, kz_error *err)
+{
+	FILE *f = fopen(path, "rb");
+	kz_buf b;
+	char chunk[65536];
+	size_t n;
+	int rc;
+
+	doc->root = NULL;
+	doc->name = NULL;
+	if (f == NULL)
+		return kz_error_set(err, path, 0, 0, "cannot open: %s",
+		    strerror(errno));
+	kz_buf_init(&b);
+	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
+		kz_buf_add(&b, chunk, n);
+	if (ferror(f)) {
+		fclose(f);
+		kz_buf_release(&b);
+		return kz_error_set(err, path, 0, 0, "read error");
+	}
+	fclose(f);
+	rc = kz_yaml_load_string(path, b.data, b.len, doc, err);
+	kz_buf_release(&b);
+	return rc;
+}
+
+void
+kz_yaml_doc_release(kz_yaml_doc *doc)
+{
+	node_free(doc->root);
+	free(doc->name);
+	doc->root = NULL;
+	doc->name = NULL;
+}
+
+const kz_yaml_node *
+kz_yaml_get(const kz_yaml_node *map, const char *key)
+{
+	if (map == NULL || map->kind != KZ_YAML_MAP)
+		return NULL;
+	for (size_t i = 0; i < map->n; i++)
+		if (strcmp(map->items[2 * i]->scalar, key) == 0)
+			return map->items[2 * i + 1];
+	return NULL;
+}
+
+const kz_yaml_node *
+kz_yaml_key(const kz_yaml_node *map, size_t i)
+{
+	return map->items[2 * i];
+}
+
+const kz_yaml_node *
+kz_yaml_value(const kz_yaml_node *map, size_t i)
+{
+	return map->items[2 * i + 1];
+}
+
+const char *
+kz_yaml_str(const kz_yaml_node *node)
+{
+	if (node == NULL || node->kind != KZ_YAML_SCALAR)
+		return NULL;
+	return node->scalar;
+}
+
+int
+kz_yaml_is_null(const kz_yaml_node *node)
+{
+	const char *s;
+
+	if (node == NULL)
+		return 1;
+	if (node->kind != KZ_YAML_SCALAR || !node->plain)
+		return 0;
+	s = node->scalar;
+	return s[0] == '\0' || strcmp(s, "~") == 0 || strcmp(s, "null") == 0 ||
+	    strcmp(s, "Null") == 0 || strcmp(s, "NULL") == 0;
+}
+
+int
+kz_yaml_error(kz_error *err, const kz_yaml_doc *doc, const kz_yaml_node *node,
+    const char *fmt, ...)
+{
+	char msg[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	return kz_error_set(err, doc->name, node ? node->line : 0,
+	    node ? node->column : 0, "%s", msg);
+}

@@ -1,0 +1,378 @@
+/*
+ * kz-normalize - scraped article text in, one clean kz/1 record out.
+ * See `kz-normalize --help` and docs/kz-normalize.md.
+ */
+#include "buf.h"
+#include "normalize.h"
+#include "record.h"
+#include "stage.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char usage[] =
+"Usage: kz-normalize [OPTIONS] [FILE...]\n"
+"\n"
+"Read scraped news articles and write one kz/1 record (JSON Lines) per\n"
+"article: the text in NFC, its structure (title, caption, credit, byline,\n"
+"headings, paragraphs, pull quotes, web residue, related links), sentences,\n"
+"byline and date.\n"
+"\n"
+"With no FILE, standard input is one article (id \"stdin\", or --id), unless\n"
+"it is JSON Lines (first line a JSON object): then each line is a record\n"
+"with at least \"id\" and \"text\", and every other field is kept. Each FILE\n"
+"is one article whose id is its name without directory and extension; a\n"
+"FILE ending in .jsonl is read as JSON Lines.\n"
+"\n"
+"Options:\n"
+"  --id ID          id of the article read from standard input\n"
+"  --jsonl          input is JSON Lines, whatever it looks like\n"
+"  --raw            input is raw text, even if it starts with '{'\n"
+"  --date DATE      date (YYYY-MM-DD) for articles that state none\n"
+"  --rules FILE     boilerplate and byline rules (default:\n"
+"                   DATA/rules/normalize.yaml)\n"
+"  --data DIR       kz data directory (default: $KZ_DATA, or found\n"
+"                   beside the program)\n"
+"  --max-line SIZE  longest JSON line accepted (default 64M)\n"
+"  -q, --quiet      no per-article warnings on standard error\n"
+"  -h, --help       this text\n"
+"\n"
+"Bad input never stops the run: invalid UTF-8 and control bytes become\n"
+"U+FFFD with a warning flag; an empty article, an article of only web\n"
+"residue, a broken JSON line or a missing file are reported on standard\n"
+"error, still produce a record (with an \"errors\" entry), and the next\n"
+"article goes on.\n"
+"\n"
+"Exit status: 0 all good; 64 bad usage; 65 some article or record was bad;\n"
+"66 a FILE could not be read; 74 output error; 78 broken rules file.\n"
+"\n"
+"Examples:\n"
+"  kz-normalize article.txt | kz-tag | kz-quotes | kz-check | kz-show\n"
+"  kz-normalize --id a42 < article.txt\n"
+"  jq -c '{id, text, date}' scraped.jsonl | kz-normalize --jsonl\n";
+
+typedef struct opts {
+	const char *id;
+	const char *date;
+	int jsonl;
+	int raw;
+	int quiet;
+	kz_stage_opts stage;
+} opts;
+
+typedef struct ctx {
+	kz_normalizer *norm;
+	const opts *o;
+	int status;
+} ctx;
+
+static void
+set_status(ctx *c, int status)
+{
+	if (c->status == KZ_EXIT_OK || status == KZ_EXIT_IOERR)
+		c->status = status;
+}
+
+/* Normalize one article into rec and say what was wrong with it. */
+static void
+normalize_one(ctx *c, const char *name, const char *raw, size_t len, json_t *rec)
+{
+	kz_normalize_report rep;
+
+	if (c->o->date && !json_is_string(json_object_get(rec, "date")))
+		json_object_set_new(rec, "date", json_string(c->o->date));
+	kz_normalize_article(c->norm, raw, len, rec, &rep);
+	if (rep.empty) {
+		kz_record_add_error(rec, "kz-normalize", "empty article: no text");
+		if (!c->o->quiet)
+			fprintf(stderr, "kz-normalize: %s: empty article: no text\n",
+			    name);
+		set_status(c, KZ_EXIT_DATAERR);
+	} else if (rep.only_residue) {
+		kz_record_add_error(rec, "kz-normalize",
+		    "no article text: every line is web residue");
+		if (!c->o->quiet)
+			fprintf(stderr, "kz-normalize: %s: no article text: every"
+			    " line is web residue\n", name);
+		set_status(c, KZ_EXIT_DATAERR);
+	}
+	if (rep.bad_bytes) {
+		if (!c->o->quiet)
+			fprintf(stderr, "kz-normalize: %s: %zu invalid UTF-8 sequence%s"
+			    " replaced by U+FFFD, the first at byte %zu\n", name,
+			    rep.bad_bytes, rep.bad_bytes > 1 ? "s" : "", rep.first_bad);
+		set_status(c, KZ_EXIT_DATAERR);
+	}
+	if (rep.controls) {
+		if (!c->o->quiet)
+			fprintf(stderr, "kz-normalize: %s: %zu control character%s"
+			    " replaced by U+FFFD, the first at byte %zu\n", name,
+			    rep.controls, rep.controls > 1 ? "s" : "",
+			    rep.first_control);
+		set_status(c, KZ_EXIT_DATAERR);
+	}
+}
+
+static int
+write_record(ctx *c, json_t *rec)
+{
+	if (kz_record_write(stdout, rec) != 0) {
+		fprintf(stderr, "kz-normalize: cannot write output: %s\n",
+		    strerror(errno));
+		set_status(c, KZ_EXIT_IOERR);
+		return -1;
+	}
+	return 0;
+}
+
+/* The JSON Lines path: each record's text is normalized, the rest kept. */
+static int
+process_record(json_t *rec, void *arg, kz_error *err)
+{
+	ctx *c = arg;
+	const json_t *text = json_object_get(rec, "text");
+	const json_t *id = json_object_get(rec, "id");
+	char *copy;
+	size_t len;
+
+	if (!json_is_string(text))
+		return kz_error_set(err, NULL, 0, 0, "record has no \"text\" string");
+	if (!json_is_string(id))
+		json_object_set_new(rec, "id", json_string("stdin"));
+	len = json_string_length(text);
+	copy = kz_strndup(json_string_value(text), len);
+	normalize_one(c, json_string_value(json_object_get(rec, "id")), copy, len,
+	    rec);
+	free(copy);
+	return 0;
+}
+
+static int
+run_jsonl(ctx *c, FILE *in, const char *name)
+{
+	int rc = kz_stage_run(in, name, stdout, &c->o->stage, process_record, c);
+
+	if (rc != KZ_EXIT_OK)
+		set_status(c, rc);
+	return rc;
+}
+
+static int
+read_all(FILE *f, kz_buf *b)
+{
+	char chunk[1 << 16];
+	size_t n;
+
+	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
+		kz_buf_add(b, chunk, n);
+	return ferror(f) ? -1 : 0;
+}
+
+static void
+run_raw(ctx *c, const char *id, const char *name, const char *raw, size_t len)
+{
+	json_t *rec = json_object();
+
+	json_object_set_new(rec, "kz", json_integer(1));
+	json_object_set_new(rec, "id", json_string(id));
+	normalize_one(c, name, raw, len, rec);
+	write_record(c, rec);
+	json_decref(rec);
+}
+
+/* Does this look like JSON Lines? The first non-blank byte is '{' and the
+ * first line parses as an object. */
+static int
+looks_like_jsonl(const char *s, size_t len)
+{
+	size_t i = 0, e;
+	json_t *v;
+	int yes;
+
+	while (i < len && (s[i] == ' ' || s[i] == '\t' || s[i] == '\n' ||
+	    s[i] == '\r'))
+		i++;
+	if (i >= len || s[i] != '{')
+		return 0;
+	for (e = i; e < len && s[e] != '\n'; e++)
+		;
+	v = json_loadb(s + i, e - i, 0, NULL);
+	yes = json_is_object(v);
+	json_decref(v);
+	return yes;
+}
+
+static char *
+id_of_path(const char *path)
+{
+	const char *base = strrchr(path, '/');
+	char *id, *dot;
+
+	id = kz_strdup(base ? base + 1 : path);
+	dot = strrchr(id, '.');
+	if (dot && dot != id)
+		*dot = '\0';
+	return id;
+}
+
+static int
+ends_with(const char *s, const char *suffix)
+{
+	size_t a = strlen(s), b = strlen(suffix);
+
+	return a >= b && strcmp(s + a - b, suffix) == 0;
+}
+
+static void
+run_file(ctx *c, const char *path)
+{
+	FILE *f = fopen(path, "rb");
+	char *id = id_of_path(path);
+	kz_buf b;
+
+	if (f == NULL) {
+		json_t *rec = json_object();
+		char msg[PATH_MAX + 100];
+
+		snprintf(msg, sizeof msg, "cannot open %s: %s", path, strerror(errno));
+		fprintf(stderr, "kz-normalize: %s\n", msg);
+		json_object_set_new(rec, "kz", json_integer(1));
+		json_object_set_new(rec, "id", json_string(id));
+		json_object_set_new(rec, "text", json_string(""));
+		kz_record_add_error(rec, "kz-normalize", msg);
+		write_record(c, rec);
+		json_decref(rec);
+		free(id);
+		set_status(c, KZ_EXIT_NOINPUT);
+		return;
+	}
+	if (!c->o->raw && (c->o->jsonl || ends_with(path, ".jsonl"))) {
+		run_jsonl(c, f, path);
+		fclose(f);
+		free(id);
+		return;
+	}
+	kz_buf_init(&b);
+	if (read_all(f, &b) != 0) {
+		fprintf(stderr, "kz-normalize: %s: read error: %s\n", path,
+		    strerror(errno));
+		set_status(c, KZ_EXIT_NOINPUT);
+	}
+	fclose(f);
+	run_raw(c, id, path, b.data, b.len);
+	kz_buf_release(&b);
+	free(id);
+}
+
+int
+main(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "id", required_argument, NULL, 'i' },
+		{ "jsonl", no_argument, NULL, 'j' },
+		{ "raw", no_argument, NULL, 'r' },
+		{ "date", required_argument, NULL, 'D' },
+		{ "rules", required_argument, NULL, 'R' },
+		{ "data", required_argument, NULL, 'd' },
+		{ "max-line", required_argument, NULL, 'm' },
+		{ "quiet", no_argument, NULL, 'q' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	opts o = { .id = "stdin", .stage = { .stage = "kz-normalize" } };
+	const char *rules = NULL, *data = NULL;
+	char datadir[PATH_MAX], path[PATH_MAX + 64], msg[1024];
+	kz_error err;
+	ctx c = { .o = &o };
+	int ch;
+
+	while ((ch = getopt_long(argc, argv, "qh", longopts, NULL)) != -1) {
+		switch (ch) {
+		case 'i': o.id = optarg; break;
+		case 'j': o.jsonl = 1; break;
+		case 'r': o.raw = 1; break;
+		case 'D': o.date = optarg; break;
+		case 'R': rules = optarg; break;
+		case 'd': data = optarg; break;
+		case 'q': o.quiet = o.stage.quiet = 1; break;
+		case 'm':
+			if (kz_parse_size(optarg, &o.stage.max_line) != 0) {
+				fprintf(stderr, "kz-normalize: --max-line: not a size: %s\n",
+				    optarg);
+				return KZ_EXIT_USAGE;
+			}
+			break;
+		case 'h':
+			fputs(usage, stdout);
+			return KZ_EXIT_OK;
+		default:
+			fputs("Try 'kz-normalize --help'.\n", stderr);
+			return KZ_EXIT_USAGE;
+		}
+	}
+	if (o.date) {
+		char parsed[11];
+
+		if (strlen(o.date) != 10 ||
+		    kz_normalize_parse_date(NULL, o.date, 10, parsed) != 10) {
+			fprintf(stderr, "kz-normalize: --date: not a YYYY-MM-DD date:"
+			    " %s\n", o.date);
+			return KZ_EXIT_USAGE;
+		}
+	}
+	if (rules == NULL) {
+		if (kz_datadir_find(data, datadir, sizeof datadir, &err) != 0) {
+			kz_error_format(&err, msg, sizeof msg);
+			fprintf(stderr, "kz-normalize: %s\n", msg);
+			return KZ_EXIT_CONFIG;
+		}
+		snprintf(path, sizeof path, "%s/rules/normalize.yaml", datadir);
+		rules = path;
+	}
+	c.norm = kz_normalizer_load(rules, &err);
+	if (c.norm == NULL) {
+		kz_error_format(&err, msg, sizeof msg);
+		fprintf(stderr, "kz-normalize: %s\n", msg);
+		return KZ_EXIT_CONFIG;
+	}
+	if (optind == argc) {
+		if (o.jsonl) {
+			run_jsonl(&c, stdin, "stdin");
+		} else {
+			kz_buf b;
+
+			kz_buf_init(&b);
+			if (read_all(stdin, &b) != 0) {
+				fprintf(stderr, "kz-normalize: stdin: read error\n");
+				set_status(&c, KZ_EXIT_IOERR);
+			}
+			if (!o.raw && looks_like_jsonl(b.data, b.len)) {
+				FILE *mem = fmemopen(b.data, b.len ? b.len : 1, "r");
+
+				if (b.len == 0 || mem == NULL) {
+					run_raw(&c, o.id, "stdin", b.data, b.len);
+				} else {
+					run_jsonl(&c, mem, "stdin");
+					fclose(mem);
+				}
+			} else {
+				run_raw(&c, o.id, "stdin", b.data, b.len);
+			}
+			kz_buf_release(&b);
+		}
+	} else {
+		for (int i = optind; i < argc; i++)
+			run_file(&c, argv[i]);
+	}
+	kz_normalizer_free(c.norm);
+	if (fflush(stdout) != 0) {
+		fprintf(stderr, "kz-normalize: cannot write output: %s\n",
+		    strerror(errno));
+		return KZ_EXIT_IOERR;
+	}
+	return c.status;
+}

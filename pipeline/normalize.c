@@ -1,0 +1,1193 @@
+#include "normalize.h"
+
+#include "buf.h"
+#include "fold.h"
+#include "record.h"
+#include "text.h"
+#include "wordlist.h"
+#include "yamltree.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <utf8proc.h>
+
+struct kz_normalizer {
+	kz_folder *folder;
+	kz_wordlist boilerplate_prefixes;
+	kz_wordlist boilerplate_lines;
+	kz_wordlist related_headers;
+	kz_wordlist credit_markers;
+	kz_wordlist byline_prefixes;
+	kz_wordlist byline_joiners;
+	kz_wordlist agencies;
+	kz_wordlist date_prefixes;
+	kz_wordlist months;
+	int month_number[64];
+	kz_wordlist abbreviations;
+};
+
+static kz_wordlist *
+list_of(kz_normalizer *n, size_t i)
+{
+	kz_wordlist *lists[] = {
+		&n->boilerplate_prefixes, &n->boilerplate_lines,
+		&n->related_headers, &n->credit_markers, &n->byline_prefixes,
+		&n->byline_joiners, &n->agencies, &n->date_prefixes,
+		&n->abbreviations,
+	};
+
+	return i < sizeof lists / sizeof lists[0] ? lists[i] : NULL;
+}
+
+static const char *const list_keys[] = {
+	"boilerplate_prefixes", "boilerplate_lines", "related_headers",
+	"credit_markers", "byline_prefixes", "byline_joiners", "agencies",
+	"date_prefixes", "abbreviations", NULL
+};
+
+kz_normalizer *
+kz_normalizer_load(const char *path, kz_error *err)
+{
+	static const char *const known[] = {
+		"boilerplate_prefixes", "boilerplate_lines", "related_headers",
+		"credit_markers", "byline_prefixes", "byline_joiners", "agencies",
+		"date_prefixes", "abbreviations", "months", NULL
+	};
+	kz_normalizer *n = kz_calloc(1, sizeof *n);
+	const kz_yaml_node *months;
+	kz_yaml_doc doc;
+
+	n->folder = kz_folder_new();
+	for (size_t i = 0; list_of(n, i); i++)
+		kz_wordlist_init(list_of(n, i));
+	kz_wordlist_init(&n->months);
+	if (kz_yaml_load_file(path, &doc, err) != 0)
+		goto fail;
+	if (doc.root == NULL) {
+		kz_error_set(err, path, 0, 0, "empty rules file");
+		goto fail_doc;
+	}
+	if (kz_yaml_only_keys(&doc, doc.root, known, err) != 0)
+		goto fail_doc;
+	for (size_t i = 0; list_keys[i]; i++) {
+		const kz_yaml_node *node = kz_yaml_require(&doc, doc.root,
+		    list_keys[i], KZ_YAML_SEQ, err);
+
+		if (node == NULL || kz_wordlist_load(list_of(n, i), n->folder,
+		    &doc, node, list_keys[i], err) != 0)
+			goto fail_doc;
+	}
+	months = kz_yaml_require(&doc, doc.root, "months", KZ_YAML_MAP, err);
+	if (months == NULL)
+		goto fail_doc;
+	for (size_t i = 0; i < months->n && i < 64; i++) {
+		const char *num = kz_yaml_str(kz_yaml_value(months, i));
+		int m = num ? atoi(num) : 0;
+
+		if (m < 1 || m > 12) {
+			kz_yaml_error(err, &doc, kz_yaml_value(months, i),
+			    "a month number must be 1 to 12");
+			goto fail_doc;
+		}
+		kz_wordlist_add(&n->months, n->folder, kz_yaml_key(months, i)->scalar);
+		n->month_number[n->months.n - 1] = m;
+	}
+	kz_yaml_doc_release(&doc);
+	return n;
+fail_doc:
+	kz_yaml_doc_release(&doc);
+fail:
+	kz_normalizer_free(n);
+	return NULL;
+}
+
+void
+kz_normalizer_free(kz_normalizer *n)
+{
+	if (n == NULL)
+		return;
+	for (size_t i = 0; list_of(n, i); i++)
+		kz_wordlist_release(list_of(n, i));
+	kz_wordlist_release(&n->months);
+	kz_folder_free(n->folder);
+	free(n);
+}
+
+/* ------------------------------------------------------------ cleaning */
+
+/* Code points that NFC leaves alone whatever surrounds them; a text made
+ * only of these needs no utf8proc pass (most French news text). */
+static int
+nfc_inert(int32_t cp)
+{
+	return cp < 0x300 || (cp >= 0x400 && cp <= 0x482) ||
+	    (cp >= 0x48A && cp <= 0x52F) || (cp >= 0x2002 && cp <= 0x206F) ||
+	    (cp >= 0x20A0 && cp <= 0x20C0) || cp == 0xFEFF || cp == 0xFFFD;
+}
+
+/* Repair bytes, unify line ends, replace control characters. */
+static void
+clean_bytes(const char *raw, size_t len, kz_buf *out, kz_normalize_report *rep,
+    int *needs_nfc)
+{
+	const unsigned char *u = (const unsigned char *)raw;
+	size_t i = 0;
+
+	if (len >= 3 && memcmp(raw, "\xEF\xBB\xBF", 3) == 0)
+		i = 3;
+	kz_buf_grow(out, len);
+	while (i < len) {
+		size_t run = i;
+		int32_t cp;
+		size_t n;
+
+		/* copy plain printable ASCII in one go */
+		while (i < len && u[i] >= 0x20 && u[i] < 0x7F)
+			i++;
+		kz_buf_add(out, raw + run, i - run);
+		if (i >= len)
+			break;
+		if (u[i] == '\n' || u[i] == '\t') {
+			kz_buf_addc(out, (char)u[i]);
+			i++;
+			continue;
+		}
+		if (u[i] == '\r') {
+			kz_buf_addc(out, '\n');
+			i += (i + 1 < len && u[i + 1] == '\n') ? 2 : 1;
+			continue;
+		}
+		if (u[i] == '\f' || u[i] == '\v') {
+			kz_buf_addc(out, '\n');
+			i++;
+			continue;
+		}
+		if (u[i] < 0x20 || u[i] == 0x7F) {
+			if (rep->controls++ == 0)
+				rep->first_control = i;
+			kz_buf_add(out, "\xEF\xBF\xBD", 3);
+			i++;
+			continue;
+		}
+		n = kz_utf8_decode(u + i, len - i, &cp);
+		if (n == 0) {
+			if (rep->bad_bytes++ == 0)
+				rep->first_bad = i;
+			kz_buf_add(out, "\xEF\xBF\xBD", 3);
+			i++;
+			continue;
+		}
+		if (cp >= 0x80 && cp < 0xA0) {      /* C1 controls */
+			if (rep->controls++ == 0)
+				rep->first_control = i;
+			kz_buf_add(out, "\xEF\xBF\xBD", 3);
+		} else if (cp == 0x2028 || cp == 0x2029) {
+			kz_buf_addc(out, '\n');
+		} else {
+			if (!nfc_inert(cp))
+				*needs_nfc = 1;
+			kz_buf_add(out, raw + i, n);
+		}
+		i += n;
+	}
+}
+
+static void
+to_nfc(kz_buf *text)
+{
+	utf8proc_uint8_t *dst = NULL;
+	utf8proc_ssize_t n;
+
+	n = utf8proc_map((const utf8proc_uint8_t *)text->data,
+	    (utf8proc_ssize_t)text->len, &dst, UTF8PROC_STABLE | UTF8PROC_COMPOSE);
+	if (n < 0)
+		return;     /* cannot happen on repaired text; keep it as is */
+	kz_buf_reset(text);
+	kz_buf_add(text, dst, (size_t)n);
+	free(dst);
+}
+
+/* ------------------------------------------------------------ lines */
+
+enum kind {
+	K_NONE, K_TITLE, K_CAPTION, K_CREDIT, K_BYLINE, K_DATELINE, K_HEADING,
+	K_PARAGRAPH, K_PULLQUOTE, K_SPEAKER_NAME, K_SPEAKER_TITLE,
+	K_BOILERPLATE, K_RELATED_HEADER, K_RELATED
+};
+
+static const char *const kind_names[] = {
+	"none", "title", "caption", "credit", "byline", "dateline", "heading",
+	"paragraph", "pullquote", "speaker-name", "speaker-title",
+	"boilerplate", "related", "related"
+};
+
+typedef struct line {
+	size_t start, end;      /* trimmed content, bytes */
+	enum kind kind;
+	int blank;
+	char *folded;           /* folded content */
+	size_t flen;
+	/* a caption repeated with its credit on this line */
+	size_t copy_end;        /* end of the repeated caption part */
+	size_t credit_start;    /* start of an inline credit, or 0 */
+	long same_as;           /* line index of the caption it repeats */
+} line;
+
+typedef struct doc {
+	const kz_normalizer *n;
+	const char *text;
+	size_t len;
+	line *lines;
+	size_t nlines;
+} doc;
+
+static int
+is_space_byte(char c)
+{
+	return c == ' ' || c == '\t';
+}
+
+/* Trim ASCII and Unicode spaces from both ends of [*s, *e). */
+static void
+trim(const char *t, size_t *s, size_t *e)
+{
+	for (;;) {
+		int32_t cp;
+		size_t n;
+
+		if (*s >= *e)
+			return;
+		if (is_space_byte(t[*s])) {
+			(*s)++;
+			continue;
+		}
+		n = kz_utf8_decode((const unsigned char *)t + *s, *e - *s, &cp);
+		if (n > 1 && kz_cp_is_space(cp)) {
+			*s += n;
+			continue;
+		}
+		break;
+	}
+	while (*e > *s) {
+		size_t p = kz_utf8_prev(t, *e);
+		int32_t cp;
+
+		if (is_space_byte(t[*e - 1])) {
+			(*e)--;
+			continue;
+		}
+		kz_utf8_decode((const unsigned char *)t + p, *e - p, &cp);
+		if (cp > 0x7F && kz_cp_is_space(cp)) {
+			*e = p;
+			continue;
+		}
+		break;
+	}
+}
+
+static void
+split_lines(doc *d)
+{
+	size_t cap = 64, i = 0;
+
+	d->lines = kz_malloc(cap * sizeof *d->lines);
+	d->nlines = 0;
+	while (i <= d->len) {
+		const char *nl = memchr(d->text + i, '\n', d->len - i);
+		size_t end = nl ? (size_t)(nl - d->text) : d->len;
+		line *l;
+
+		if (d->nlines == cap) {
+			cap *= 2;
+			d->lines = kz_realloc(d->lines, cap * sizeof *d->lines);
+		}
+		l = &d->lines[d->nlines++];
+		memset(l, 0, sizeof *l);
+		l->start = i;
+		l->end = end;
+		l->same_as = -1;
+		trim(d->text, &l->start, &l->end);
+		l->blank = l->start >= l->end;
+		if (!l->blank) {
+			kz_folded f;
+
+			kz_fold(d->n->folder, d->text + l->start, l->end - l->start, &f);
+			l->folded = f.text;
+			l->flen = f.len;
+			free(f.map);
+		}
+		if (nl == NULL)
+			break;
+		i = end + 1;
+	}
+}
+
+static size_t
+cp_length(const doc *d, const line *l)
+{
+	return kz_utf8_count(d->text + l->start, l->end - l->start);
+}
+
+static size_t
+word_count(const line *l)
+{
+	size_t n = 0;
+	int in = 0;
+
+	for (size_t i = 0; i < l->flen; i++) {
+		int w = l->folded[i] != ' ';
+
+		if (w && !in)
+			n++;
+		in = w;
+	}
+	return n;
+}
+
+/* The last code point of a line. */
+static int32_t
+last_cp(const doc *d, const line *l)
+{
+	size_t p = kz_utf8_prev(d->text, l->end);
+	int32_t cp;
+
+	if (l->blank)
+		return 0;
+	kz_utf8_decode((const unsigned char *)d->text + p, l->end - p, &cp);
+	return cp;
+}
+
+static int32_t
+first_cp(const doc *d, const line *l)
+{
+	int32_t cp;
+
+	if (l->blank)
+		return 0;
+	kz_utf8_decode((const unsigned char *)d->text + l->start,
+	    l->end - l->start, &cp);
+	return cp;
+}
+
+static int
+is_closing_quote(int32_t cp)
+{
+	return cp == 0xBB || cp == 0x201D || cp == '"' || cp == 0x203A ||
+	    cp == 0x2019;
+}
+
+static int
+is_opening_quote(int32_t cp)
+{
+	return cp == 0xAB || cp == 0x201C || cp == '"' || cp == 0x2039 ||
+	    cp == 0x201E;
+}
+
+static int
+ends_sentence(int32_t cp)
+{
+	return cp == '.' || cp == '!' || cp == '?' || cp == 0x2026;
+}
+
+/* A line that ends like running prose. */
+static int
+ends_like_prose(const doc *d, const line *l)
+{
+	int32_t c = last_cp(d, l);
+
+	if (is_closing_quote(c) || c == ')') {
+		size_t p = kz_utf8_prev(d->text, l->end);
+		size_t q = kz_utf8_prev(d->text, p);
+		int32_t b;
+
+		if (q < l->start)
+			return 0;
+		kz_utf8_decode((const unsigned char *)d->text + q, p - q, &b);
+		return ends_sentence(b) || c == 0xBB || c == 0x201D;
+	}
+	return ends_sentence(c) || c == ':' || c == ';' || c == ',';
+}
+
+static int
+starts_with_list(const kz_wordlist *w, const line *l, size_t *matched)
+{
+	return kz_wordlist_prefix(w, l->folded, l->flen, 1, matched) >= 0;
+}
+
+/* Skip spaces of any kind (no-break spaces are common in scraped text). */
+static size_t
+skip_spaces(const char *t, size_t i, size_t end)
+{
+	while (i < end) {
+		int32_t cp;
+		size_t n = kz_utf8_decode((const unsigned char *)t + i, end - i, &cp);
+
+		if (n == 0 || !kz_cp_is_space(cp))
+			break;
+		i += n;
+	}
+	return i;
+}
+
+static int
+space_at(const char *t, size_t i, size_t end)
+{
+	return skip_spaces(t, i, end) > i;
+}
+
+/* Particles allowed in a person's name line: "Ursula von der Leyen". */
+static int
+is_name_particle(const char *w, size_t n)
+{
+	static const char *const particles[] = {
+		"de", "du", "des", "von", "van", "der", "den", "al", "el", "ben",
+		"bin", "ibn", "la", "le", "di", "da", "dos", "das", "y", "d'",
+		"ould", NULL
+	};
+
+	for (size_t i = 0; particles[i]; i++)
+		if (strlen(particles[i]) == n && memcmp(particles[i], w, n) == 0)
+			return 1;
+	return 0;
+}
+
+/* 2 to 5 capitalised words, no final punctuation: "Kassym-Jomart Tokayev". */
+static int
+looks_like_name(const doc *d, const line *l)
+{
+	size_t words = 0, i = l->start;
+	const char *t = d->text;
+
+	if (l->blank || cp_length(d, l) > 60)
+		return 0;
+	while (i < l->end) {
+		size_t ws = i, fs;
+		int32_t cp;
+
+		while (i < l->end && !is_space_byte(t[i]))
+			i++;
+		kz_utf8_decode((const unsigned char *)t + ws, i - ws, &cp);
+		if (!kz_cp_is_upper(cp)) {
+			/* fold the word to compare with the particles */
+			char *w = kz_strndup(t + ws, i - ws);
+			int ok = is_name_particle(w, i - ws);
+
+			free(w);
+			if (!ok)
+				return 0;
+		}
+		for (fs = ws; fs < i; fs++)
+			if (strchr(".,;:!?«»\"()", t[fs]))
+				return 0;
+		words++;
+		while (i < l->end && is_space_byte(t[i]))
+			i++;
+	}
+	return words >= 2 && words <= 5;
+}
+
+static int
+is_credit_line(const doc *d, const line *l)
+{
+	return starts_with_list(&d->n->credit_markers, l, NULL);
+}
+
+/* Find a credit marker inside a line (not at its start); returns its byte
+ * offset in the text, or 0. */
+static size_t
+inline_credit(const doc *d, const line *l)
+{
+	kz_folded f;
+	size_t found = 0;
+
+	kz_fold(d->n->folder, d->text + l->start, l->end - l->start, &f);
+	for (size_t i = 1; i < f.len && !found; i++) {
+		size_t m;
+
+		if (f.text[i - 1] != ' ')
+			continue;
+		if (kz_wordlist_prefix(&d->n->credit_markers, f.text + i,
+		    f.len - i, 1, &m) >= 0) {
+			/* a credit is a tail: the marker must be past half */
+			if (i * 3 >= f.len)
+				found = l->start + f.map[i];
+		}
+	}
+	kz_folded_release(&f);
+	return found;
+}
+
+static int
+is_boilerplate(const doc *d, const line *l)
+{
+	if (kz_wordlist_find(&d->n->boilerplate_lines, l->folded, l->flen) >= 0)
+		return 1;
+	/* residue is often glued to the next widget: "articleDiscussion" */
+	return kz_wordlist_prefix(&d->n->boilerplate_prefixes, l->folded,
+	    l->flen, 0, NULL) >= 0;
+}
+
+static int
+is_byline(const doc *d, const line *l)
+{
+	size_t m;
+	int32_t cp;
+	size_t at;
+
+	if (!starts_with_list(&d->n->byline_prefixes, l, &m) || m >= l->flen)
+		return 0;
+	if (word_count(l) > 14 || ends_like_prose(d, l))
+		return 0;
+	/* the word after the prefix starts with a capital: "Par Julien" */
+	at = l->start;
+	for (size_t k = 0; k < m && at < l->end; k++)
+		at += kz_utf8_next(d->text, l->end, at);
+	at = skip_spaces(d->text, at, l->end);
+	if (at >= l->end)
+		return 0;
+	kz_utf8_decode((const unsigned char *)d->text + at, l->end - at, &cp);
+	return kz_cp_is_upper(cp);
+}
+
+static long
+next_nonblank(const doc *d, size_t i)
+{
+	for (size_t j = i + 1; j < d->nlines; j++)
+		if (!d->lines[j].blank)
+			return (long)j;
+	return -1;
+}
+
+static int
+blank_or_edge(const doc *d, long i)
+{
+	return i < 0 || (size_t)i >= d->nlines || d->lines[i].blank;
+}
+
+/* Does line b repeat line a, followed by a credit? */
+static int
+repeats_with_credit(const doc *d, const line *a, line *b)
+{
+	size_t alen = a->end - a->start;
+
+	if (b->end - b->start <= alen)
+		return 0;
+	if (memcmp(d->text + a->start, d->text + b->start, alen) != 0)
+		return 0;
+	b->credit_start = inline_credit(d, b);
+	if (b->credit_start == 0 || b->credit_start < b->start + alen)
+		return 0;
+	b->copy_end = b->start + alen;
+	return 1;
+}
+
+static void
+classify(doc *d)
+{
+	line *L = d->lines;
+	size_t n = d->nlines;
+	long title = -1, first_par = -1;
+	int in_related = 0;
+
+	/* pass 1: what a line says by itself */
+	for (size_t i = 0; i < n; i++) {
+		if (L[i].blank)
+			continue;
+		if (kz_wordlist_find(&d->n->related_headers, L[i].folded,
+		    L[i].flen) >= 0)
+			L[i].kind = K_RELATED_HEADER;
+		else if (is_boilerplate(d, &L[i]))
+			L[i].kind = K_BOILERPLATE;
+		else if (is_credit_line(d, &L[i]))
+			L[i].kind = K_CREDIT;
+	}
+	/* the title: the first line that is not residue */
+	for (size_t i = 0; i < n; i++)
+		if (!L[i].blank && L[i].kind == K_NONE) {
+			title = (long)i;
+			L[i].kind = K_TITLE;
+			break;
+		}
+	/* captions repeated with their credit, bylines, the header zone */
+	for (size_t i = title < 0 ? 0 : (size_t)title + 1; i < n; i++) {
+		long j;
+
+		if (L[i].blank || L[i].kind != K_NONE)
+			continue;
+		j = next_nonblank(d, i);
+		if (j >= 0 && L[j].kind == K_NONE &&
+		    repeats_with_credit(d, &L[i], &L[j])) {
+			L[i].kind = K_CAPTION;
+			L[j].kind = K_CAPTION;
+			L[j].same_as = (long)i;
+			continue;
+		}
+		if (is_byline(d, &L[i])) {
+			L[i].kind = K_BYLINE;
+			continue;
+		}
+		if (first_par < 0) {
+			char date[11];
+			size_t m;
+
+			if (starts_with_list(&d->n->date_prefixes, &L[i], &m) &&
+			    cp_length(d, &L[i]) < 80 && !ends_like_prose(d, &L[i])) {
+				size_t at = L[i].start;
+
+				for (size_t k = 0; k < m; k++)
+					at += kz_utf8_next(d->text, L[i].end, at);
+				at = skip_spaces(d->text, at, L[i].end);
+				if (kz_normalize_parse_date(d->n, d->text + at,
+				    L[i].end - at, date)) {
+					L[i].kind = K_DATELINE;
+					continue;
+				}
+			}
+			/* a caption with its credit on one line */
+			L[i].credit_start = inline_credit(d, &L[i]);
+			if (L[i].credit_start) {
+				L[i].kind = K_CAPTION;
+				L[i].copy_end = L[i].credit_start;
+				continue;
+			}
+			/* a line just before a credit line is its caption */
+			if (j >= 0 && L[j].kind == K_CREDIT) {
+				L[i].kind = K_CAPTION;
+				continue;
+			}
+			if (ends_like_prose(d, &L[i]) && word_count(&L[i]) >= 6)
+				first_par = (long)i;
+		}
+	}
+	/* pull quotes, headings, related lists, paragraphs */
+	for (size_t i = 0; i < n; i++) {
+		long j, k;
+
+		if (L[i].blank)
+			continue;
+		if (L[i].kind == K_RELATED_HEADER) {
+			in_related = 1;
+			continue;
+		}
+		if (in_related) {
+			if (L[i].kind == K_NONE && cp_length(d, &L[i]) <= 200) {
+				L[i].kind = K_RELATED;
+				continue;
+			}
+			if (L[i].kind == K_NONE)
+				in_related = 0;
+		}
+		if (L[i].kind != K_NONE)
+			continue;
+		j = (i + 1 < n && !L[i + 1].blank) ? (long)i + 1 : -1;
+		k = (j >= 0 && (size_t)j + 1 < n && !L[j + 1].blank) ? j + 1 : -1;
+		if (j >= 0 && blank_or_edge(d, (long)i - 1) &&
+		    ends_like_prose(d, &L[i]) && word_count(&L[i]) >= 4 &&
+		    L[j].kind == K_NONE && looks_like_name(d, &L[j])) {
+			int titled = k >= 0 && L[k].kind == K_NONE &&
+			    !ends_like_prose(d, &L[k]) && cp_length(d, &L[k]) <= 100 &&
+			    blank_or_edge(d, k + 1);
+
+			if (titled || blank_or_edge(d, j + 1)) {
+				L[i].kind = K_PULLQUOTE;
+				L[j].kind = K_SPEAKER_NAME;
+				if (titled)
+					L[k].kind = K_SPEAKER_TITLE;
+				i = (size_t)(titled ? k : j);
+				continue;
+			}
+		}
+		if ((long)i > title && blank_or_edge(d, (long)i - 1) &&
+		    blank_or_edge(d, (long)i + 1) && !ends_like_prose(d, &L[i]) &&
+		    cp_length(d, &L[i]) <= 120 && word_count(&L[i]) <= 15 &&
+		    next_nonblank(d, i) >= 0 &&
+		    (kz_cp_is_upper(first_cp(d, &L[i])) ||
+		    is_opening_quote(first_cp(d, &L[i])) ||
+		    kz_cp_is_digit(first_cp(d, &L[i])))) {
+			L[i].kind = K_HEADING;
+			continue;
+		}
+		L[i].kind = K_PARAGRAPH;
+	}
+	for (size_t i = 0; i < n; i++)
+		if (L[i].kind == K_RELATED_HEADER)
+			L[i].kind = K_RELATED;
+}
+
+/* ------------------------------------------------------------ dates */
+
+static size_t
+parse_number(const char *s, size_t len, size_t maxdigits, int *out)
+{
+	size_t i = 0;
+	int v = 0;
+
+	while (i < len && i < maxdigits && s[i] >= '0' && s[i] <= '9')
+		v = v * 10 + (s[i++] - '0');
+	*out = v;
+	return i;
+}
+
+static int
+valid_date(int y, int m, int dd)
+{
+	return y >= 1900 && y <= 2100 && m >= 1 && m <= 12 && dd >= 1 && dd <= 31;
+}
+
+size_t
+kz_normalize_parse_date(const kz_normalizer *n, const char *s, size_t len,
+    char out[11])
+{
+	int a, b, c;
+	size_t i, k;
+
+	i = parse_number(s, len, 4, &a);
+	if (i == 0)
+		return 0;
+	/* 2022-01-10 */
+	if (i == 4 && i < len && s[i] == '-') {
+		k = parse_number(s + i + 1, len - i - 1, 2, &b);
+		if (k && i + 1 + k < len && s[i + 1 + k] == '-') {
+			size_t k2 = parse_number(s + i + 2 + k, len - i - 2 - k, 2, &c);
+
+			if (k2 && valid_date(a, b, c)) {
+				snprintf(out, 11, "%04d-%02d-%02d", a, b, c);
+				return i + 2 + k + k2;
+			}
+		}
+		return 0;
+	}
+	if (i > 2)
+		return 0;
+	/* 10/01/2022 or 10.01.2022 */
+	if (i < len && (s[i] == '/' || s[i] == '.')) {
+		char sep = s[i];
+
+		k = parse_number(s + i + 1, len - i - 1, 2, &b);
+		if (k && i + 1 + k < len && s[i + 1 + k] == sep) {
+			size_t k2 = parse_number(s + i + 2 + k, len - i - 2 - k, 4, &c);
+
+			if (k2 == 4 && valid_date(c, b, a)) {
+				snprintf(out, 11, "%04d-%02d-%02d", c, b, a);
+				return i + 2 + k + k2;
+			}
+		}
+		return 0;
+	}
+	/* 8 janvier 2022, 1er mars 2023 */
+	if (i + 2 <= len && strncmp(s + i, "er", 2) == 0)
+		i += 2;
+	if (i >= len || s[i] != ' ')
+		return 0;
+	i++;
+	{
+		kz_folded f;
+		size_t wend = i, m = 0;
+		long month;
+
+		while (wend < len && s[wend] != ' ' && s[wend] != '.')
+			wend++;
+		kz_fold(n->folder, s + i, wend - i, &f);
+		month = kz_wordlist_find(&n->months, f.text, f.len);
+		kz_folded_release(&f);
+		if (month < 0)
+			return 0;
+		b = n->month_number[month];
+		if (wend < len && s[wend] == '.')
+			wend++;
+		if (wend >= len || s[wend] != ' ')
+			return 0;
+		m = parse_number(s + wend + 1, len - wend - 1, 4, &c);
+		if (m != 4 || !valid_date(c, b, a))
+			return 0;
+		snprintf(out, 11, "%04d-%02d-%02d", c, b, a);
+		return wend + 1 + m;
+	}
+}
+
+/* A dateline opens the first paragraph: "MOSCOU, 8 janvier 2022 (AFP) -"
+ * or "Paris, le 3 mars 2023 -". */
+static int
+find_dateline(const doc *d, char date[11])
+{
+	for (size_t i = 0; i < d->nlines; i++) {
+		const line *l = &d->lines[i];
+		const char *t = d->text + l->start;
+		size_t len = l->end - l->start, p = 0, used;
+
+		if (l->kind == K_DATELINE) {
+			size_t m;
+
+			kz_wordlist_prefix(&d->n->date_prefixes, l->folded, l->flen, 1, &m);
+			for (size_t k = 0; k < m; k++)
+				p += kz_utf8_next(t, len, p);
+			p = skip_spaces(t, p, len);
+			if (kz_normalize_parse_date(d->n, t + p, len - p, date))
+				return 1;
+			continue;
+		}
+		if (l->kind != K_PARAGRAPH)
+			continue;
+		/* the place: capitalised words up to a comma, within 40 bytes */
+		while (p < len && p < 40 && t[p] != ',')
+			p++;
+		if (p == 0 || p >= len || p >= 40)
+			return 0;
+		p++;
+		while (p < len && t[p] == ' ')
+			p++;
+		if (p + 3 < len && (strncmp(t + p, "le ", 3) == 0))
+			p += 3;
+		used = kz_normalize_parse_date(d->n, t + p, len - p, date);
+		if (used == 0)
+			return 0;
+		p += used;
+		/* followed soon by a dash or "(AFP)" */
+		for (size_t k = p; k < len && k < p + 16; k++)
+			if (t[k] == '-' || t[k] == '(' || (unsigned char)t[k] == 0xE2)
+				return 1;
+		return 0;
+	}
+	return 0;
+}
+
+/* ------------------------------------------------------------ byline */
+
+static void
+byline_part(const doc *d, size_t s, size_t e, json_t *authors,
+    json_t *agencies, const kz_offsets *o)
+{
+	kz_folded f;
+
+	trim(d->text, &s, &e);
+	while (e > s && d->text[e - 1] == ',')
+		e--;
+	if (e <= s)
+		return;
+	kz_fold(d->n->folder, d->text + s, e - s, &f);
+	json_array_append_new(kz_wordlist_find(&d->n->agencies, f.text, f.len) >= 0
+	    ? agencies : authors, kz_span_new(o, d->text, s, e));
+	kz_folded_release(&f);
+}
+
+/* "Par Julien Pavy avec AFP": authors and agencies, split at the joiner
+ * words and commas. */
+static void
+parse_byline(const doc *d, const line *l, json_t *authors, json_t *agencies,
+    const kz_offsets *o)
+{
+	const char *t = d->text;
+	size_t m, i = l->start, part;
+
+	kz_wordlist_prefix(&d->n->byline_prefixes, l->folded, l->flen, 1, &m);
+	for (size_t k = 0; k < m && i < l->end; k++)
+		i += kz_utf8_next(t, l->end, i);
+	part = i = skip_spaces(t, i, l->end);
+	while (i < l->end) {
+		if (t[i] == ',') {
+			byline_part(d, part, i, authors, agencies, o);
+			part = i = skip_spaces(t, i + 1, l->end);
+			continue;
+		}
+		if (space_at(t, i, l->end)) {
+			size_t w = skip_spaces(t, i, l->end), we = w, jm;
+			kz_folded f;
+			long j;
+
+			while (we < l->end && !space_at(t, we, l->end))
+				we += kz_utf8_next(t, l->end, we);
+			kz_fold(d->n->folder, t + w, we - w, &f);
+			j = kz_wordlist_find(&d->n->byline_joiners, f.text, f.len);
+			kz_folded_release(&f);
+			(void)jm;
+			if (j >= 0) {
+				byline_part(d, part, i, authors, agencies, o);
+				part = i = skip_spaces(t, we, l->end);
+				continue;
+			}
+			i = w;
+			continue;
+		}
+		i += kz_utf8_next(t, l->end, i);
+	}
+	byline_part(d, part, l->end, authors, agencies, o);
+}
+
+/* ------------------------------------------------------------ sentences */
+
+static int
+is_abbreviation(const doc *d, size_t dot)
+{
+	size_t s = dot;
+	kz_folded f;
+	long hit;
+
+	while (s > 0) {
+		size_t p = kz_utf8_prev(d->text, s);
+		int32_t cp;
+
+		kz_utf8_decode((const unsigned char *)d->text + p, s - p, &cp);
+		if (!kz_cp_is_letter(cp) && cp != 0xB0)
+			break;
+		s = p;
+	}
+	if (s == dot)
+		return 0;
+	/* a single capital: an initial (V. Poutine) */
+	if (kz_utf8_next(d->text, d->len, s) == dot - s) {
+		int32_t cp;
+
+		kz_utf8_decode((const unsigned char *)d->text + s, dot - s, &cp);
+		if (kz_cp_is_upper(cp))
+			return 1;
+	}
+	kz_fold(d->n->folder, d->text + s, dot - s, &f);
+	hit = kz_wordlist_find(&d->n->abbreviations, f.text, f.len);
+	kz_folded_release(&f);
+	/* "M." must be a capital M: "à 5 m." ends a sentence */
+	return hit >= 0;
+}
+
+static void
+add_sentence(json_t *out, const kz_offsets *o, const char *t, size_t s, size_t e)
+{
+	trim(t, &s, &e);
+	if (e > s)
+		json_array_append_new(out, kz_span_new(o, t, s, e));
+}
+
+/* Are the quotation marks of [s, e) balanced? Unbalanced marks are then
+ * ignored when splitting, so one stray mark cannot glue a block together. */
+static int
+quotes_balance(const char *t, size_t s, size_t e)
+{
+	int depth = 0, straight = 0;
+
+	for (size_t i = s; i < e; i += kz_utf8_next(t, e, i)) {
+		int32_t cp;
+
+		kz_utf8_decode((const unsigned char *)t + i, e - i, &cp);
+		if (cp == 0xAB || cp == 0x201C || cp == 0x2039)
+			depth++;
+		else if ((cp == 0xBB || cp == 0x201D || cp == 0x203A) && depth > 0)
+			depth--;
+		else if (cp == '"')
+			straight = !straight;
+	}
+	return depth == 0 && !straight;
+}
+
+static void
+split_sentences(const doc *d, size_t s, size_t e, json_t *out,
+    const kz_offsets *o)
+{
+	const char *t = d->text;
+	int use_quotes = quotes_balance(t, s, e);
+	int depth = 0, straight = 0;
+	size_t start = s, i = s;
+
+	while (i < e) {
+		int32_t cp, next;
+		size_t n = kz_utf8_decode((const unsigned char *)t + i, e - i, &cp);
+		size_t after;
+
+		if (n == 0)
+			n = 1;
+		if (use_quotes) {
+			if (cp == 0xAB || cp == 0x201C || cp == 0x2039)
+				depth++;
+			else if ((cp == 0xBB || cp == 0x201D || cp == 0x203A) && depth > 0)
+				depth--;
+			else if (cp == '"')
+				straight = !straight;
+		}
+		if (!ends_sentence(cp) || depth > 0 || straight) {
+			i += n;
+			continue;
+		}
+		after = i + n;
+		/* runs of ... and ?! belong together */
+		while (after < e && (t[after] == '.' || t[after] == '!' ||
+		    t[after] == '?'))
+			after++;
+		/* "(...)" marks a cut, not an end */
+		if (cp == '.' && after - i >= 3 && i > s && t[i - 1] == '(' &&
+		    after < e && t[after] == ')') {
+			i = after;
+			continue;
+		}
+		if (cp == '.' && after == i + 1 && is_abbreviation(d, i)) {
+			i = after;
+			continue;
+		}
+		while (after < e && (t[after] == ')' || t[after] == ']'))
+			after++;
+		if (after >= e) {
+			i = after;
+			break;
+		}
+		if (!is_space_byte(t[after])) {
+			int32_t sp;
+			size_t m = kz_utf8_decode((const unsigned char *)t + after,
+			    e - after, &sp);
+
+			if (!(m > 1 && kz_cp_is_space(sp))) {
+				i = after;
+				continue;
+			}
+		}
+		/* the next word must start like a sentence */
+		{
+			size_t k = after;
+
+			while (k < e) {
+				int32_t sp;
+				size_t m = kz_utf8_decode((const unsigned char *)t + k,
+				    e - k, &sp);
+
+				if (m == 0 || !kz_cp_is_space(sp))
+					break;
+				k += m;
+			}
+			kz_utf8_decode((const unsigned char *)t + k, e - k, &next);
+			if (kz_cp_is_upper(next) || kz_cp_is_digit(next) ||
+			    is_opening_quote(next) || next == '-' || next == 0x2013 ||
+			    next == 0x2014 || next == '(') {
+				add_sentence(out, o, t, start, after);
+				start = k;
+			}
+			i = k;
+		}
+	}
+	add_sentence(out, o, t, start, e);
+}
+
+/* ------------------------------------------------------------ output */
+
+static json_t *
+block_new(const doc *d, const kz_offsets *o, enum kind k, size_t s, size_t e)
+{
+	json_t *b = kz_span_new(o, d->text, s, e);
+	json_t *out = json_object();
+
+	json_object_set_new(out, "kind", json_string(kind_names[k]));
+	json_object_update(out, b);
+	json_decref(b);
+	return out;
+}
+
+void
+kz_normalize_article(const kz_normalizer *n, const char *raw, size_t len,
+    json_t *rec, kz_normalize_report *rep)
+{
+	kz_buf text;
+	int needs_nfc = 0;
+	doc d;
+	kz_offsets o;
+	json_t *blocks, *sentences, *authors, *agencies, *byline;
+	long *block_of_line;
+	size_t content = 0;
+	char date[11];
+
+	memset(rep, 0, sizeof *rep);
+	kz_buf_init(&text);
+	clean_bytes(raw, len, &text, rep, &needs_nfc);
+	if (needs_nfc)
+		to_nfc(&text);
+
+	memset(&d, 0, sizeof d);
+	d.n = n;
+	d.text = text.data;
+	d.len = text.len;
+	split_lines(&d);
+	classify(&d);
+	kz_offsets_init(&o, d.text, d.len);
+
+	blocks = json_array();
+	sentences = json_array();
+	authors = json_array();
+	agencies = json_array();
+	block_of_line = kz_malloc(d.nlines * sizeof *block_of_line);
+	for (size_t i = 0; i < d.nlines; i++) {
+		line *l = &d.lines[i];
+		json_t *b;
+
+		block_of_line[i] = -1;
+		if (l->blank)
+			continue;
+		if (l->kind != K_BOILERPLATE && l->kind != K_RELATED &&
+		    l->kind != K_CREDIT && l->kind != K_BYLINE &&
+		    l->kind != K_DATELINE)
+			content++;
+		if (l->kind == K_CAPTION && l->copy_end) {
+			size_t ce = l->copy_end, cs = l->start;
+
+			trim(d.text, &cs, &ce);
+			/* drop a separator dash between caption and credit */
+			while (ce > cs && (d.text[ce - 1] == '-' ||
+			    is_space_byte(d.text[ce - 1])))
+				ce--;
+			b = block_new(&d, &o, K_CAPTION, cs, ce);
+			if (l->same_as >= 0 && block_of_line[l->same_as] >= 0)
+				json_object_set_new(b, "same_as",
+				    json_integer(block_of_line[l->same_as]));
+			block_of_line[i] = (long)json_array_size(blocks);
+			json_array_append_new(blocks, b);
+			if (l->same_as < 0)
+				split_sentences(&d, cs, ce, sentences, &o);
+			json_array_append_new(blocks, block_new(&d, &o, K_CREDIT,
+			    l->credit_start, l->end));
+			continue;
+		}
+		b = block_new(&d, &o, l->kind, l->start, l->end);
+		block_of_line[i] = (long)json_array_size(blocks);
+		json_array_append_new(blocks, b);
+		if (l->kind == K_BYLINE)
+			parse_byline(&d, l, authors, agencies, &o);
+		if (l->kind != K_BOILERPLATE && l->kind != K_CREDIT &&
+		    l->kind != K_BYLINE && l->kind != K_DATELINE)
+			split_sentences(&d, l->start, l->end, sentences, &o);
+	}
+	free(block_of_line);
+
+	json_object_set_new(rec, "kz", json_integer(1));
+	json_object_set_new(rec, "text", json_stringn(d.text, d.len));
+	json_object_set_new(rec, "blocks", blocks);
+	json_object_set_new(rec, "sentences", sentences);
+	byline = json_object();
+	json_object_set_new(byline, "authors", authors);
+	json_object_set_new(byline, "agencies", agencies);
+	json_object_set_new(rec, "byline", byline);
+	if (!json_is_string(json_object_get(rec, "date")))
+		json_object_set_new(rec, "date",
+		    find_dateline(&d, date) ? json_string(date) : json_null());
+
+	if (rep->bad_bytes) {
+		char msg[200];
+
+		snprintf(msg, sizeof msg, "%zu invalid UTF-8 sequence%s replaced by"
+		    " U+FFFD, the first at input byte %zu", rep->bad_bytes,
+		    rep->bad_bytes > 1 ? "s" : "", rep->first_bad);
+		kz_record_add_flag(rec, &o, d.text, "invalid-utf8", "warning",
+		    0, 0, msg, NULL);
+	}
+	if (rep->controls) {
+		char msg[200];
+
+		snprintf(msg, sizeof msg, "%zu control character%s (NUL or other)"
+		    " replaced by U+FFFD, the first at input byte %zu",
+		    rep->controls, rep->controls > 1 ? "s" : "",
+		    rep->first_control);
+		kz_record_add_flag(rec, &o, d.text, "control-character", "warning",
+		    0, 0, msg, NULL);
+	}
+	rep->empty = d.len == 0 || json_array_size(blocks) == 0;
+	rep->only_residue = !rep->empty && content == 0;
+
+	for (size_t i = 0; i < d.nlines; i++)
+		free(d.lines[i].folded);
+	free(d.lines);
+	kz_offsets_release(&o);
+	kz_buf_release(&text);
+}

@@ -1,0 +1,120 @@
+#include "strmap.h"
+
+#include "buf.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct slot {
+	char *key;
+	size_t len;
+	uint64_t hash;
+	intptr_t value;
+} slot;
+
+struct kz_strmap {
+	slot *slots;
+	size_t cap;     /* power of two */
+	size_t count;
+};
+
+uint64_t
+kz_hash_bytes(const char *s, size_t len)
+{
+	uint64_t h = 1469598103934665603ULL;
+
+	for (size_t i = 0; i < len; i++) {
+		h ^= (unsigned char)s[i];
+		h *= 1099511628211ULL;
+	}
+	return h;
+}
+
+kz_strmap *
+kz_strmap_new(void)
+{
+	kz_strmap *m = kz_calloc(1, sizeof *m);
+
+	m->cap = 64;
+	m->slots = kz_calloc(m->cap, sizeof *m->slots);
+	return m;
+}
+
+void
+kz_strmap_free(kz_strmap *m)
+{
+	if (m == NULL)
+		return;
+	for (size_t i = 0; i < m->cap; i++)
+		free(m->slots[i].key);
+	free(m->slots);
+	free(m);
+}
+
+static slot *
+find(const kz_strmap *m, const char *key, size_t len, uint64_t h)
+{
+	size_t i = (size_t)h & (m->cap - 1);
+
+	for (;;) {
+		slot *s = &m->slots[i];
+
+		if (s->key == NULL)
+			return s;
+		if (s->hash == h && s->len == len && memcmp(s->key, key, len) == 0)
+			return s;
+		i = (i + 1) & (m->cap - 1);
+	}
+}
+
+static void
+grow(kz_strmap *m)
+{
+	slot *old = m->slots;
+	size_t oldcap = m->cap;
+
+	m->cap *= 2;
+	m->slots = kz_calloc(m->cap, sizeof *m->slots);
+	for (size_t i = 0; i < oldcap; i++)
+		if (old[i].key) {
+			slot *s = find(m, old[i].key, old[i].len, old[i].hash);
+			*s = old[i];
+		}
+	free(old);
+}
+
+void
+kz_strmap_put(kz_strmap *m, const char *key, size_t len, intptr_t value)
+{
+	uint64_t h = kz_hash_bytes(key, len);
+	slot *s;
+
+	if ((m->count + 1) * 4 > m->cap * 3)
+		grow(m);
+	s = find(m, key, len, h);
+	if (s->key == NULL) {
+		s->key = kz_strndup(key, len);
+		s->len = len;
+		s->hash = h;
+		m->count++;
+	}
+	s->value = value;
+}
+
+int
+kz_strmap_get(const kz_strmap *m, const char *key, size_t len, intptr_t *value)
+{
+	slot *s = find(m, key, len, kz_hash_bytes(key, len));
+
+	if (s->key == NULL)
+		return 0;
+	if (value)
+		*value = s->value;
+	return 1;
+}
+
+size_t
+kz_strmap_size(const kz_strmap *m)
+{
+	return m->count;
+}

@@ -1,0 +1,156 @@
+#include "wordlist.h"
+
+#include "buf.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+void
+kz_wordlist_init(kz_wordlist *w)
+{
+	memset(w, 0, sizeof *w);
+	w->index = kz_strmap_new();
+}
+
+void
+kz_wordlist_release(kz_wordlist *w)
+{
+	for (size_t i = 0; i < w->n; i++) {
+		free(w->folded[i]);
+		free(w->original[i]);
+	}
+	free(w->folded);
+	free(w->original);
+	kz_strmap_free(w->index);
+	memset(w, 0, sizeof *w);
+}
+
+/* Trim spaces the fold may leave at either end. */
+static char *
+trimmed(char *s)
+{
+	size_t len = strlen(s), a = 0;
+
+	while (a < len && s[a] == ' ')
+		a++;
+	while (len > a && s[len - 1] == ' ')
+		len--;
+	memmove(s, s + a, len - a);
+	s[len - a] = '\0';
+	return s;
+}
+
+void
+kz_wordlist_add(kz_wordlist *w, const kz_folder *f, const char *s)
+{
+	char *folded = trimmed(kz_fold_string(f, s));
+	size_t len = strlen(folded);
+
+	if (kz_strmap_get(w->index, folded, len, NULL)) {
+		free(folded);
+		return;
+	}
+	w->folded = kz_realloc(w->folded, (w->n + 1) * sizeof *w->folded);
+	w->original = kz_realloc(w->original, (w->n + 1) * sizeof *w->original);
+	w->folded[w->n] = folded;
+	w->original[w->n] = kz_strdup(s);
+	kz_strmap_put(w->index, folded, len, (intptr_t)w->n);
+	if (len > w->max_len)
+		w->max_len = len;
+	w->n++;
+}
+
+int
+kz_wordlist_load(kz_wordlist *w, const kz_folder *f, const kz_yaml_doc *doc,
+    const kz_yaml_node *node, const char *what, kz_error *err)
+{
+	if (node == NULL || node->kind != KZ_YAML_SEQ)
+		return kz_yaml_error(err, doc, node, "'%s' must be a list of strings",
+		    what);
+	for (size_t i = 0; i < node->n; i++) {
+		const char *s = kz_yaml_str(node->items[i]);
+
+		if (s == NULL || *s == '\0')
+			return kz_yaml_error(err, doc, node->items[i],
+			    "'%s' entries must be non-empty strings", what);
+		kz_wordlist_add(w, f, s);
+	}
+	return 0;
+}
+
+long
+kz_wordlist_find(const kz_wordlist *w, const char *folded, size_t len)
+{
+	intptr_t v;
+
+	if (kz_strmap_get(w->index, folded, len, &v))
+		return (long)v;
+	return -1;
+}
+
+static int
+is_word_byte(unsigned char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c >= 0x80;
+}
+
+long
+kz_wordlist_prefix(const kz_wordlist *w, const char *folded, size_t len,
+    int whole_words, size_t *matched)
+{
+	size_t n = len < w->max_len ? len : w->max_len;
+
+	for (; n > 0; n--) {
+		long i;
+
+		/* the entry must end where a word ends */
+		if (whole_words && n < len && is_word_byte((unsigned char)folded[n]) &&
+		    is_word_byte((unsigned char)folded[n - 1]))
+			continue;
+		i = kz_wordlist_find(w, folded, n);
+		if (i >= 0) {
+			if (matched)
+				*matched = n;
+			return i;
+		}
+	}
+	return -1;
+}
+
+const kz_yaml_node *
+kz_yaml_require(const kz_yaml_doc *doc, const kz_yaml_node *map,
+    const char *key, kz_yaml_kind kind, kz_error *err)
+{
+	static const char *const kinds[] = { "a string", "a list", "a mapping" };
+	const kz_yaml_node *v = kz_yaml_get(map, key);
+
+	if (v == NULL) {
+		kz_yaml_error(err, doc, map, "missing key '%s'", key);
+		return NULL;
+	}
+	if (v->kind != kind) {
+		kz_yaml_error(err, doc, v, "'%s' must be %s", key, kinds[kind]);
+		return NULL;
+	}
+	return v;
+}
+
+int
+kz_yaml_only_keys(const kz_yaml_doc *doc, const kz_yaml_node *map,
+    const char *const *known, kz_error *err)
+{
+	if (map == NULL || map->kind != KZ_YAML_MAP)
+		return kz_yaml_error(err, doc, map, "expected a mapping");
+	for (size_t i = 0; i < map->n; i++) {
+		const kz_yaml_node *k = kz_yaml_key(map, i);
+		size_t j;
+
+		for (j = 0; known[j]; j++)
+			if (strcmp(k->scalar, known[j]) == 0)
+				break;
+		if (known[j] == NULL)
+			return kz_yaml_error(err, doc, k, "unknown key '%s'",
+			    k->scalar);
+	}
+	return 0;
+}

@@ -47,19 +47,24 @@ SHARED ?= ../shared
 .PHONY: all deps demo check unit e2e sanitize score bench install uninstall clean fuzz
 all: $(PROGRAMS)
 
+# `make V=1` shows the full commands.
+Q = $(if $(V),,@)
+
 $(BUILD)/obj/%.o: pipeline/%.c $(wildcard pipeline/*.h) | $(BUILD)/obj
-	$(CC) $(CFLAGS) $(KZ_CFLAGS) -c -o $@ $<
+	@$(if $(V),,echo "  CC      $<")
+	$(Q)$(CC) $(CFLAGS) $(KZ_CFLAGS) -c -o $@ $<
 
 $(BUILD)/obj:
 	mkdir -p $@
 
 $(BUILD)/libkz.a: $(LIB_OBJ)
-	rm -f $@
-	ar rcs $@ $^
+	$(Q)rm -f $@
+	$(Q)ar rcs $@ $^
 
 $(BIN)/%: pipeline/%.c $(BUILD)/libkz.a $(wildcard pipeline/*.h)
 	@mkdir -p $(BIN)
-	$(CC) $(CFLAGS) $(KZ_CFLAGS) -o $@ $< $(BUILD)/libkz.a $(KZ_LIBS)
+	@$(if $(V),,echo "  LINK    $@")
+	$(Q)$(CC) $(CFLAGS) $(KZ_CFLAGS) -o $@ $< $(BUILD)/libkz.a $(KZ_LIBS)
 
 # The unit runner collects every `Suite *suite_NAME(void)` in tests/unit/.
 $(BUILD)/suites.h: $(UNIT_SRC) | $(BUILD)/obj
@@ -70,7 +75,8 @@ $(BUILD)/suites.h: $(UNIT_SRC) | $(BUILD)/obj
 	    $(UNIT_SRC) > $@
 
 $(UNIT_BIN): tests/unit/main.c $(UNIT_SRC) $(BUILD)/suites.h $(BUILD)/libkz.a tests/unit/kz_test.h
-	$(CC) $(CFLAGS) $(KZ_CFLAGS) $(CHECK_CFLAGS) -I$(BUILD) -Itests/unit \
+	@$(if $(V),,echo "  LINK    $@")
+	$(Q)$(CC) $(CFLAGS) $(KZ_CFLAGS) $(CHECK_CFLAGS) -I$(BUILD) -Itests/unit \
 	    -o $@ tests/unit/main.c $(UNIT_SRC) $(BUILD)/libkz.a $(KZ_LIBS) $(CHECK_LIBS)
 
 # ---------------------------------------------------------------- set-up

@@ -37,12 +37,4 @@ long kz_wordlist_find(const kz_wordlist *w, const char *folded, size_t len);
 long kz_wordlist_prefix(const kz_wordlist *w, const char *folded, size_t len,
     int whole_words, size_t *matched);
 
-/* Fetch a required key of a map, with an error naming it when absent. */
-const kz_yaml_node *kz_yaml_require(const kz_yaml_doc *doc,
-    const kz_yaml_node *map, const char *key, kz_yaml_kind kind,
-    kz_error *err);
-/* Fail on any key of map not in the NULL-terminated list `known`. */
-int kz_yaml_only_keys(const kz_yaml_doc *doc, const kz_yaml_node *map,
-    const char *const *known, kz_error *err);
-
 #endif

@@ -333,3 +333,41 @@ kz_yaml_error(kz_error *err, const kz_yaml_doc *doc, const kz_yaml_node *node,
 	return kz_error_set(err, doc->name, node ? node->line : 0,
 	    node ? node->column : 0, "%s", msg);
 }
+
+const kz_yaml_node *
+kz_yaml_require(const kz_yaml_doc *doc, const kz_yaml_node *map,
+    const char *key, kz_yaml_kind kind, kz_error *err)
+{
+	static const char *const kinds[] = { "a string", "a list", "a mapping" };
+	const kz_yaml_node *v = kz_yaml_get(map, key);
+
+	if (v == NULL) {
+		kz_yaml_error(err, doc, map, "missing key '%s'", key);
+		return NULL;
+	}
+	if (v->kind != kind) {
+		kz_yaml_error(err, doc, v, "'%s' must be %s", key, kinds[kind]);
+		return NULL;
+	}
+	return v;
+}
+
+int
+kz_yaml_only_keys(const kz_yaml_doc *doc, const kz_yaml_node *map,
+    const char *const *known, kz_error *err)
+{
+	if (map == NULL || map->kind != KZ_YAML_MAP)
+		return kz_yaml_error(err, doc, map, "expected a mapping");
+	for (size_t i = 0; i < map->n; i++) {
+		const kz_yaml_node *k = kz_yaml_key(map, i);
+		size_t j;
+
+		for (j = 0; known[j]; j++)
+			if (strcmp(k->scalar, known[j]) == 0)
+				break;
+		if (known[j] == NULL)
+			return kz_yaml_error(err, doc, k, "unknown key '%s'",
+			    k->scalar);
+	}
+	return 0;
+}

@@ -57,4 +57,12 @@ int kz_yaml_error(kz_error *err, const kz_yaml_doc *doc,
     const kz_yaml_node *node, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 
+/* Fetch a required key of a map, with an error naming it when absent. */
+const kz_yaml_node *kz_yaml_require(const kz_yaml_doc *doc,
+    const kz_yaml_node *map, const char *key, kz_yaml_kind kind,
+    kz_error *err);
+/* Fail on any key of map not in the NULL-terminated list `known`. */
+int kz_yaml_only_keys(const kz_yaml_doc *doc, const kz_yaml_node *map,
+    const char *const *known, kz_error *err);
+
 #endif

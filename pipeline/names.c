@@ -1,0 +1,85 @@
+#include "names.h"
+
+#include "tokens.h"
+#include "yamltree.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static int
+load_keys(const kz_yaml_doc *doc, const char *name, kz_strmap *into,
+    const kz_folder *f, size_t *max_tokens, kz_error *err)
+{
+	const kz_yaml_node *list = kz_yaml_require(doc, doc->root, name,
+	    KZ_YAML_SEQ, err);
+
+	if (list == NULL)
+		return -1;
+	for (size_t i = 0; i < list->n; i++) {
+		const char *s = kz_yaml_str(list->items[i]);
+		size_t nt;
+		char *key;
+
+		if (s == NULL || *s == '\0')
+			return kz_yaml_error(err, doc, list->items[i],
+			    "'%s' entries must be non-empty strings", name);
+		key = kz_key_of(f, s, &nt);
+		if (*key)
+			kz_strmap_put(into, key, strlen(key), 1);
+		if (max_tokens && nt > *max_tokens)
+			*max_tokens = nt;
+		free(key);
+	}
+	return 0;
+}
+
+int
+kz_names_load(kz_names *n, const char *names_path, const char *firstnames_path,
+    const kz_folder *f, kz_error *err)
+{
+	static const char *const known[] = { "org_heads", "org_linkers",
+	    "not_names", NULL };
+	static const char *const known_first[] = { "firstnames", NULL };
+	kz_yaml_doc doc;
+	int rc = -1;
+
+	memset(n, 0, sizeof *n);
+	n->firstnames = kz_strmap_new();
+	n->org_heads = kz_strmap_new();
+	n->org_linkers = kz_strmap_new();
+	n->not_names = kz_strmap_new();
+	if (kz_yaml_load_file(names_path, &doc, err) != 0)
+		return -1;
+	if (doc.root == NULL)
+		kz_error_set(err, names_path, 0, 0, "empty rules file");
+	else if (kz_yaml_only_keys(&doc, doc.root, known, err) == 0 &&
+	    load_keys(&doc, "org_heads", n->org_heads, f, &n->max_head_tokens,
+	    err) == 0 &&
+	    load_keys(&doc, "org_linkers", n->org_linkers, f,
+	    &n->max_linker_tokens, err) == 0 &&
+	    load_keys(&doc, "not_names", n->not_names, f, NULL, err) == 0)
+		rc = 0;
+	kz_yaml_doc_release(&doc);
+	if (rc != 0)
+		return -1;
+	if (kz_yaml_load_file(firstnames_path, &doc, err) != 0)
+		return -1;
+	rc = -1;
+	if (doc.root == NULL)
+		kz_error_set(err, firstnames_path, 0, 0, "empty rules file");
+	else if (kz_yaml_only_keys(&doc, doc.root, known_first, err) == 0 &&
+	    load_keys(&doc, "firstnames", n->firstnames, f, NULL, err) == 0)
+		rc = 0;
+	kz_yaml_doc_release(&doc);
+	return rc;
+}
+
+void
+kz_names_release(kz_names *n)
+{
+	kz_strmap_free(n->firstnames);
+	kz_strmap_free(n->org_heads);
+	kz_strmap_free(n->org_linkers);
+	kz_strmap_free(n->not_names);
+	memset(n, 0, sizeof *n);
+}

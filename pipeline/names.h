@@ -1,0 +1,26 @@
+/*
+ * names.h - the word lists kz-tag uses to find names no gazetteer knows
+ * (rules/names.yaml and rules/firstnames.yaml): first names, the nouns
+ * that head organisation names, and capitalised words that are never
+ * names. The kz_names object owns its lists; read-only after loading.
+ */
+#ifndef KZ_NAMES_H
+#define KZ_NAMES_H
+
+#include "error.h"
+#include "fold.h"
+#include "strmap.h"
+
+typedef struct kz_names {
+	kz_strmap *firstnames;     /* token keys */
+	kz_strmap *org_heads;      /* token keys (may be several tokens) */
+	kz_strmap *org_linkers;
+	kz_strmap *not_names;
+	size_t max_head_tokens, max_linker_tokens;
+} kz_names;
+
+int kz_names_load(kz_names *n, const char *names_path,
+    const char *firstnames_path, const kz_folder *f, kz_error *err);
+void kz_names_release(kz_names *n);
+
+#endif

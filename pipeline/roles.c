@@ -1,0 +1,632 @@
+#include "roles.h"
+
+#include "buf.h"
+#include "strmap.h"
+#include "wordlist.h"
+#include "yamltree.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* A role form or periphrasis, by token key. */
+typedef struct form {
+	size_t role;        /* index into keys */
+	char *of;           /* periphrases name what they are of; else NULL */
+} form;
+
+typedef struct modifier {
+	int former, future;
+} modifier;
+
+struct kz_roles {
+	const kz_gazetteer *g;
+	const kz_folder *folder;
+	char **keys;                /* role keys */
+	size_t nkeys;
+	form *forms;
+	size_t nforms;
+	kz_strmap *form_index;      /* token key -> form */
+	kz_strmap *form_prefixes;   /* proper token prefixes of forms */
+	size_t max_form_tokens;
+	kz_strmap *complement_first;/* first token of complement starts */
+	kz_wordlist of_linkers;     /* token keys */
+	kz_strmap *prefixes;        /* token key -> modifier index */
+	kz_strmap *postmodifiers;
+	modifier *mods;
+	size_t nmods;
+	kz_strmap *titles;          /* ranks, civil titles, honorifics */
+	kz_strmap *honorifics;      /* key -> index into honorific_codes */
+	char **honorific_codes;
+	size_t nhonorifics;
+	kz_strmap *determiners;
+	size_t max_linker_tokens;
+};
+
+static size_t
+add_key(kz_roles *r, const char *key)
+{
+	for (size_t i = 0; i < r->nkeys; i++)
+		if (strcmp(r->keys[i], key) == 0)
+			return i;
+	r->keys = kz_realloc(r->keys, (r->nkeys + 1) * sizeof *r->keys);
+	r->keys[r->nkeys] = kz_strdup(key);
+	return r->nkeys++;
+}
+
+static void
+add_form(kz_roles *r, const char *text, size_t role, const char *of)
+{
+	size_t ntok, len;
+	char *key = kz_key_of(r->folder, text, &ntok);
+	intptr_t existing;
+
+	len = strlen(key);
+	if (len == 0 || kz_strmap_get(r->form_index, key, len, &existing)) {
+		free(key);
+		return;
+	}
+	r->forms = kz_realloc(r->forms, (r->nforms + 1) * sizeof *r->forms);
+	r->forms[r->nforms].role = role;
+	r->forms[r->nforms].of = of ? kz_strdup(of) : NULL;
+	kz_strmap_put(r->form_index, key, len, (intptr_t)r->nforms++);
+	for (size_t i = 0; i < len; i++)
+		if (key[i] == ' ')
+			kz_strmap_put(r->form_prefixes, key, i, 1);
+	if (ntok > r->max_form_tokens)
+		r->max_form_tokens = ntok;
+	free(key);
+}
+
+static void
+put_key(kz_roles *r, kz_strmap *m, const char *text, intptr_t v)
+{
+	char *key = kz_key_of(r->folder, text, NULL);
+
+	if (*key)
+		kz_strmap_put(m, key, strlen(key), v);
+	free(key);
+}
+
+static int
+load_modifiers(kz_roles *r, const kz_yaml_doc *doc, const char *name,
+    kz_strmap *into, kz_error *err)
+{
+	static const char *const known[] = { "form", "former", "future",
+	    "deputy", NULL };
+	const kz_yaml_node *list = kz_yaml_require(doc, doc->root, name,
+	    KZ_YAML_SEQ, err);
+
+	if (list == NULL)
+		return -1;
+	for (size_t i = 0; i < list->n; i++) {
+		const kz_yaml_node *it = list->items[i];
+		const char *f, *former, *future;
+
+		if (kz_yaml_only_keys(doc, it, known, err) != 0)
+			return -1;
+		f = kz_yaml_str(kz_yaml_get(it, "form"));
+		if (f == NULL)
+			return kz_yaml_error(err, doc, it, "missing 'form'");
+		former = kz_yaml_str(kz_yaml_get(it, "former"));
+		future = kz_yaml_str(kz_yaml_get(it, "future"));
+		r->mods = kz_realloc(r->mods, (r->nmods + 1) * sizeof *r->mods);
+		r->mods[r->nmods].former = former && strcmp(former, "true") == 0;
+		r->mods[r->nmods].future = future && strcmp(future, "true") == 0;
+		put_key(r, into, f, (intptr_t)r->nmods++);
+	}
+	return 0;
+}
+
+static int
+load_list_into(kz_roles *r, const kz_yaml_doc *doc, const char *name,
+    kz_strmap *into, kz_error *err)
+{
+	const kz_yaml_node *list = kz_yaml_require(doc, doc->root, name,
+	    KZ_YAML_SEQ, err);
+
+	if (list == NULL)
+		return -1;
+	for (size_t i = 0; i < list->n; i++) {
+		const char *s = kz_yaml_str(list->items[i]);
+
+		if (s == NULL || *s == '\0')
+			return kz_yaml_error(err, doc, list->items[i],
+			    "'%s' entries must be non-empty strings", name);
+		put_key(r, into, s, 1);
+	}
+	return 0;
+}
+
+kz_roles *
+kz_roles_load(const char *path, const kz_gazetteer *g, const kz_folder *f,
+    kz_error *err)
+{
+	static const char *const known[] = {
+		"roles", "periphrases", "complement_starts", "of_linkers",
+		"prefixes", "postmodifiers", "honorifics", "military_ranks",
+		"civil_titles", "determiners", NULL
+	};
+	kz_roles *r = kz_calloc(1, sizeof *r);
+	const kz_yaml_node *roles, *peri, *hon, *cs;
+	kz_yaml_doc doc;
+
+	r->g = g;
+	r->folder = f;
+	r->form_index = kz_strmap_new();
+	r->form_prefixes = kz_strmap_new();
+	r->complement_first = kz_strmap_new();
+	r->prefixes = kz_strmap_new();
+	r->postmodifiers = kz_strmap_new();
+	r->titles = kz_strmap_new();
+	r->honorifics = kz_strmap_new();
+	r->determiners = kz_strmap_new();
+	kz_wordlist_init(&r->of_linkers);
+	if (kz_yaml_load_file(path, &doc, err) != 0) {
+		kz_roles_free(r);
+		return NULL;
+	}
+	if (doc.root == NULL) {
+		kz_error_set(err, path, 0, 0, "empty rules file");
+		goto fail;
+	}
+	if (kz_yaml_only_keys(&doc, doc.root, known, err) != 0)
+		goto fail;
+	roles = kz_yaml_require(&doc, doc.root, "roles", KZ_YAML_SEQ, err);
+	if (roles == NULL)
+		goto fail;
+	for (size_t i = 0; i < roles->n; i++) {
+		static const char *const rk[] = { "key", "forms", NULL };
+		const kz_yaml_node *it = roles->items[i], *forms;
+		const char *key;
+		size_t role;
+
+		if (kz_yaml_only_keys(&doc, it, rk, err) != 0)
+			goto fail;
+		key = kz_yaml_str(kz_yaml_get(it, "key"));
+		forms = kz_yaml_require(&doc, it, "forms", KZ_YAML_SEQ, err);
+		if (key == NULL) {
+			kz_yaml_error(err, &doc, it, "missing 'key'");
+			goto fail;
+		}
+		if (forms == NULL)
+			goto fail;
+		role = add_key(r, key);
+		add_form(r, key, role, NULL);
+		for (size_t k = 0; k < forms->n; k++) {
+			const char *s = kz_yaml_str(forms->items[k]);
+
+			if (s == NULL) {
+				kz_yaml_error(err, &doc, forms->items[k],
+				    "forms are strings");
+				goto fail;
+			}
+			add_form(r, s, role, NULL);
+		}
+	}
+	peri = kz_yaml_get(doc.root, "periphrases");
+	for (size_t i = 0; peri && i < peri->n; i++) {
+		static const char *const pk[] = { "form", "key", "of", NULL };
+		const kz_yaml_node *it = peri->items[i];
+		const char *fs, *key, *of;
+
+		if (kz_yaml_only_keys(&doc, it, pk, err) != 0)
+			goto fail;
+		fs = kz_yaml_str(kz_yaml_get(it, "form"));
+		key = kz_yaml_str(kz_yaml_get(it, "key"));
+		of = kz_yaml_str(kz_yaml_get(it, "of"));
+		if (!fs || !key || !of) {
+			kz_yaml_error(err, &doc, it, "a periphrasis has form, key and of");
+			goto fail;
+		}
+		add_form(r, fs, add_key(r, key), of);
+	}
+	cs = kz_yaml_require(&doc, doc.root, "complement_starts", KZ_YAML_SEQ, err);
+	if (cs == NULL)
+		goto fail;
+	for (size_t i = 0; i < cs->n; i++) {
+		const char *s = kz_yaml_str(cs->items[i]);
+		char *key;
+		size_t sp;
+
+		if (s == NULL)
+			continue;
+		key = kz_key_of(f, s, NULL);
+		sp = strcspn(key, " ");
+		if (sp)
+			kz_strmap_put(r->complement_first, key, sp, 1);
+		free(key);
+	}
+	{
+		const kz_yaml_node *ol = kz_yaml_require(&doc, doc.root,
+		    "of_linkers", KZ_YAML_SEQ, err);
+
+		if (ol == NULL)
+			goto fail;
+		for (size_t i = 0; i < ol->n; i++) {
+			const char *s = kz_yaml_str(ol->items[i]);
+			size_t nt;
+			char *key;
+
+			if (s == NULL)
+				continue;
+			key = kz_key_of(f, s, &nt);
+			if (*key) {
+				kz_strmap_put(r->of_linkers.index, key, strlen(key), 1);
+				if (nt > r->max_linker_tokens)
+					r->max_linker_tokens = nt;
+			}
+			free(key);
+		}
+	}
+	if (load_modifiers(r, &doc, "prefixes", r->prefixes, err) != 0 ||
+	    load_modifiers(r, &doc, "postmodifiers", r->postmodifiers, err) != 0 ||
+	    load_list_into(r, &doc, "military_ranks", r->titles, err) != 0 ||
+	    load_list_into(r, &doc, "civil_titles", r->titles, err) != 0 ||
+	    load_list_into(r, &doc, "determiners", r->determiners, err) != 0)
+		goto fail;
+	hon = kz_yaml_require(&doc, doc.root, "honorifics", KZ_YAML_MAP, err);
+	if (hon == NULL)
+		goto fail;
+	for (size_t i = 0; i < hon->n; i++) {
+		const char *code = kz_yaml_str(kz_yaml_value(hon, i));
+
+		if (code == NULL) {
+			kz_yaml_error(err, &doc, kz_yaml_value(hon, i),
+			    "an honorific maps to a code such as m-s");
+			goto fail;
+		}
+		r->honorific_codes = kz_realloc(r->honorific_codes,
+		    (r->nhonorifics + 1) * sizeof *r->honorific_codes);
+		r->honorific_codes[r->nhonorifics] = kz_strdup(code);
+		put_key(r, r->honorifics, kz_yaml_key(hon, i)->scalar,
+		    (intptr_t)r->nhonorifics++);
+		put_key(r, r->titles, kz_yaml_key(hon, i)->scalar, 1);
+	}
+	kz_yaml_doc_release(&doc);
+	return r;
+fail:
+	kz_yaml_doc_release(&doc);
+	kz_roles_free(r);
+	return NULL;
+}
+
+void
+kz_roles_free(kz_roles *r)
+{
+	if (r == NULL)
+		return;
+	for (size_t i = 0; i < r->nkeys; i++)
+		free(r->keys[i]);
+	free(r->keys);
+	for (size_t i = 0; i < r->nforms; i++)
+		free(r->forms[i].of);
+	free(r->forms);
+	for (size_t i = 0; i < r->nhonorifics; i++)
+		free(r->honorific_codes[i]);
+	free(r->honorific_codes);
+	free(r->mods);
+	kz_strmap_free(r->form_index);
+	kz_strmap_free(r->form_prefixes);
+	kz_strmap_free(r->complement_first);
+	kz_strmap_free(r->prefixes);
+	kz_strmap_free(r->postmodifiers);
+	kz_strmap_free(r->titles);
+	kz_strmap_free(r->honorifics);
+	kz_strmap_free(r->determiners);
+	kz_wordlist_release(&r->of_linkers);
+	free(r);
+}
+
+int
+kz_roles_is_title(const kz_roles *r, const char *key, size_t len)
+{
+	return kz_strmap_get(r->titles, key, len, NULL);
+}
+
+const char *
+kz_roles_honorific(const kz_roles *r, const char *key, size_t len)
+{
+	intptr_t i;
+
+	if (kz_strmap_get(r->honorifics, key, len, &i))
+		return r->honorific_codes[i];
+	return NULL;
+}
+
+/* ------------------------------------------------------------ matching */
+
+static const char *
+tok_text(const kz_tokens *t, size_t i, size_t *len)
+{
+	*len = t->tok[i].fend - t->tok[i].fstart;
+	return t->folded.text + t->tok[i].fstart;
+}
+
+static int
+tok_in(const kz_strmap *m, const kz_tokens *t, size_t i, intptr_t *v)
+{
+	size_t len;
+	const char *s;
+
+	if (i >= t->n)
+		return 0;
+	s = tok_text(t, i, &len);
+	return kz_strmap_get(m, s, len, v);
+}
+
+static const kz_entry *
+demonym_at(const kz_roles *r, const kz_tokens *t, size_t i)
+{
+	size_t len;
+	const char *s;
+
+	if (i >= t->n)
+		return NULL;
+	s = tok_text(t, i, &len);
+	return kz_gazetteer_demonym(r->g, s, len);
+}
+
+/* Longest role form from token i; a demonym may sit inside it, before a
+ * complement ("ministre [allemande] des Affaires étrangères"). Returns the
+ * number of tokens used (0: none); *fi the form, *dem the inserted
+ * demonym's country or NULL. */
+static size_t
+match_form(const kz_roles *r, const kz_tokens *t, size_t i, size_t *fi,
+    const kz_entry **dem)
+{
+	kz_buf key;
+	size_t best = 0, j = i, used_tokens = 0;
+	const kz_entry *skipped = NULL, *best_dem = NULL;
+
+	kz_buf_init(&key);
+	while (j < t->n && used_tokens < r->max_form_tokens) {
+		size_t len;
+		const char *s;
+		intptr_t v;
+
+		if (j > i && !(t->tok[j - 1].flags & KZ_TOK_JOINS))
+			break;
+		/* skip one demonym when a complement follows */
+		if (j > i && skipped == NULL && demonym_at(r, t, j) &&
+		    tok_in(r->complement_first, t, j + 1, NULL) &&
+		    (t->tok[j].flags & KZ_TOK_JOINS)) {
+			size_t klen = key.len;
+			size_t nlen;
+			const char *next = tok_text(t, j + 1, &nlen);
+
+			kz_buf_addc(&key, ' ');
+			kz_buf_add(&key, next, nlen);
+			if (kz_strmap_get(r->form_prefixes, key.data, key.len, NULL) ||
+			    kz_strmap_get(r->form_index, key.data, key.len, NULL)) {
+				key.len = klen;
+				key.data[klen] = '\0';
+				skipped = demonym_at(r, t, j);
+				j++;
+				continue;
+			}
+			key.len = klen;
+			key.data[klen] = '\0';
+		}
+		s = tok_text(t, j, &len);
+		if (j > i)
+			kz_buf_addc(&key, ' ');
+		kz_buf_add(&key, s, len);
+		used_tokens++;
+		j++;
+		if (kz_strmap_get(r->form_index, key.data, key.len, &v)) {
+			best = j - i;
+			*fi = (size_t)v;
+			best_dem = skipped;
+		}
+		if (!kz_strmap_get(r->form_prefixes, key.data, key.len, NULL))
+			break;
+	}
+	kz_buf_release(&key);
+	*dem = best_dem;
+	return best;
+}
+
+/* After a form: "du Kremlin", "de l'ONU", "du Kazakhstan". Returns tokens
+ * used and fills of. */
+static size_t
+match_of(const kz_roles *r, const kz_tokens *t, size_t i, char *of, size_t n)
+{
+	for (size_t k = r->max_linker_tokens; k >= 1; k--) {
+		char *key;
+		size_t len;
+		kz_match m;
+		int ok = 1;
+
+		if (i + k >= t->n)
+			continue;
+		for (size_t q = i; q < i + k; q++)
+			if (!(t->tok[q].flags & KZ_TOK_JOINS))
+				ok = 0;
+		if (!ok)
+			continue;
+		kz_tokens_key(t, i, i + k, &key, &len);
+		ok = kz_strmap_get(r->of_linkers.index, key, len, NULL);
+		free(key);
+		if (!ok)
+			continue;
+		if (kz_gazetteer_match_at(r->g, t, i + k, &m)) {
+			const kz_entry *e = kz_gazetteer_entry(r->g, m.cands[0].entry);
+
+			if (e->code && e->kind && strcmp(e->kind, "country") == 0) {
+				snprintf(of, n, "%s", e->code);
+				return m.tok_end - i;
+			}
+			if (strcmp(e->type, "ORG") == 0) {
+				snprintf(of, n, "%s", e->id);
+				return m.tok_end - i;
+			}
+		}
+	}
+	return 0;
+}
+
+long
+kz_roles_resolve(const kz_roles *r, const char *role, const char *of,
+    int former, int32_t date, const size_t *people, size_t npeople)
+{
+	size_t out[16], n;
+
+	if (of && *of) {
+		n = kz_gazetteer_holders(r->g, role, of, date, former, out, 16);
+		if (n >= 1 && (n == 1 || former))
+			return (long)out[0];
+		/* several holders (a collegial role): prefer one the text names */
+		for (size_t i = 0; i < n; i++)
+			for (size_t p = 0; p < npeople; p++)
+				if (people[p] == out[i])
+					return (long)out[i];
+		return -1;
+	}
+	/* no "of": only a person the article names who held the role */
+	n = kz_gazetteer_holders(r->g, role, NULL, date, former, out, 16);
+	{
+		long found = -1;
+
+		for (size_t i = 0; i < n; i++)
+			for (size_t p = 0; p < npeople; p++)
+				if (people[p] == out[i]) {
+					if (found >= 0 && found != (long)out[i])
+						return -1;
+					found = (long)out[i];
+				}
+		return found;
+	}
+}
+
+/* Match a description at token i (after any determiner and prefix). */
+static size_t
+describe_at(const kz_roles *r, const kz_tokens *t, size_t i, kz_mention *m)
+{
+	size_t fi, used, j;
+	const kz_entry *dem = NULL;
+	intptr_t mod;
+
+	used = match_form(r, t, i, &fi, &dem);
+	if (used == 0)
+		return 0;
+	j = i + used;
+	m->role = r->keys[r->forms[fi].role];
+	m->of[0] = '\0';
+	if (r->forms[fi].of)
+		snprintf(m->of, sizeof m->of, "%s", r->forms[fi].of);
+	else if (dem && dem->code)
+		snprintf(m->of, sizeof m->of, "%s", dem->code);
+	if (!m->of[0] && (t->tok[j - 1].flags & KZ_TOK_JOINS)) {
+		const kz_entry *d = demonym_at(r, t, j);
+
+		if (d && d->code) {
+			snprintf(m->of, sizeof m->of, "%s", d->code);
+			j++;
+		} else {
+			j += match_of(r, t, j, m->of, sizeof m->of);
+		}
+	}
+	/* "le président élu", "d'alors" */
+	if (j < t->n && (t->tok[j - 1].flags & KZ_TOK_JOINS) &&
+	    tok_in(r->postmodifiers, t, j, &mod)) {
+		if (r->mods[mod].former)
+			m->former = 1;
+		j++;
+	}
+	return j - i;
+}
+
+int
+kz_roles_describe(const kz_roles *r, const kz_tokens *t, size_t from,
+    size_t to, kz_mention *m)
+{
+	size_t i = from, used;
+	intptr_t mod;
+
+	memset(m, 0, sizeof *m);
+	m->entry = -1;
+	if (tok_in(r->determiners, t, i, NULL))
+		i++;
+	while (i < to && tok_in(r->prefixes, t, i, &mod)) {
+		m->former |= r->mods[mod].former;
+		i++;
+	}
+	used = describe_at(r, t, i, m);
+	if (used == 0)
+		return 0;
+	m->tok_start = from;
+	m->tok_end = i + used;
+	return 1;
+}
+
+static int
+line_start(const kz_tokens *t, size_t i)
+{
+	size_t s = t->tok[i].sstart;
+
+	while (s > 0 && (t->src[s - 1] == ' ' || t->src[s - 1] == '\t'))
+		s--;
+	return s == 0 || t->src[s - 1] == '\n';
+}
+
+kz_mention *
+kz_roles_find(const kz_roles *r, const kz_tokens *t, const size_t *people,
+    size_t npeople, const char *context_country, int32_t date, size_t *n)
+{
+	kz_mention *out = NULL;
+	size_t cap = 0;
+
+	*n = 0;
+	for (size_t i = 0; i < t->n; i++) {
+		kz_mention m;
+		size_t j = i, used;
+		int det = 0;
+		intptr_t mod;
+
+		memset(&m, 0, sizeof m);
+		m.entry = -1;
+		if (tok_in(r->determiners, t, j, NULL) &&
+		    (t->tok[j].flags & KZ_TOK_JOINS)) {
+			det = 1;
+			j++;
+		}
+		while (j < t->n && tok_in(r->prefixes, t, j, &mod) &&
+		    (t->tok[j].flags & KZ_TOK_JOINS)) {
+			m.former |= r->mods[mod].former;
+			j++;
+		}
+		used = describe_at(r, t, j, &m);
+		if (used == 0)
+			continue;
+		/* without a determiner only a title line ("Président kazakh",
+		 * under a pull quote) is a description: capitalised, alone at
+		 * the start of its line */
+		if (!det && !((t->tok[i].flags & KZ_TOK_UPPER) &&
+		    line_start(t, i) && m.of[0]))
+			continue;
+		m.determiner = det;
+		m.tok_start = i;
+		m.tok_end = j + used;
+		if (!m.of[0] && context_country && !(t->tok[m.tok_end - 1].flags &
+		    KZ_TOK_UPPER)) {
+			/* "le chef de l'État" in an article about one country */
+			long e = kz_roles_resolve(r, m.role, NULL, m.former, date,
+			    people, npeople);
+
+			if (e < 0) {
+				snprintf(m.of, sizeof m.of, "%s", context_country);
+				m.by_context = 1;
+			}
+		}
+		m.entry = kz_roles_resolve(r, m.role, m.of[0] ? m.of : NULL,
+		    m.former, date, people, npeople);
+		if (*n == cap) {
+			cap = cap ? cap * 2 : 16;
+			out = kz_realloc(out, cap * sizeof *out);
+		}
+		out[(*n)++] = m;
+		i = m.tok_end - 1;
+	}
+	return out;
+}

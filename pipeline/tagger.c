@@ -1,0 +1,652 @@
+#include "tagger.h"
+
+#include "buf.h"
+#include "names.h"
+#include "record.h"
+#include "text.h"
+#include "tokens.h"
+
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct kz_tagger {
+	kz_folder *folder;
+	kz_gazetteer *g;
+	kz_roles *roles;
+	kz_names names;
+};
+
+kz_tagger *
+kz_tagger_load(const char *datadir, const char *gazetteer_dir, kz_error *err)
+{
+	kz_tagger *t = kz_calloc(1, sizeof *t);
+	char path[PATH_MAX], path2[PATH_MAX];
+
+	t->folder = kz_folder_new();
+	if (gazetteer_dir == NULL) {
+		snprintf(path, sizeof path, "%s/gazetteers", datadir);
+		gazetteer_dir = path;
+	}
+	t->g = kz_gazetteer_load_dir(gazetteer_dir, t->folder, err);
+	if (t->g == NULL)
+		goto fail;
+	snprintf(path, sizeof path, "%s/rules/roles.yaml", datadir);
+	t->roles = kz_roles_load(path, t->g, t->folder, err);
+	if (t->roles == NULL)
+		goto fail;
+	snprintf(path, sizeof path, "%s/rules/names.yaml", datadir);
+	snprintf(path2, sizeof path2, "%s/rules/firstnames.yaml", datadir);
+	if (kz_names_load(&t->names, path, path2, t->folder, err) != 0)
+		goto fail;
+	return t;
+fail:
+	kz_tagger_free(t);
+	return NULL;
+}
+
+void
+kz_tagger_free(kz_tagger *t)
+{
+	if (t == NULL)
+		return;
+	kz_roles_free(t->roles);
+	kz_gazetteer_free(t->g);
+	if (t->names.firstnames)
+		kz_names_release(&t->names);
+	kz_folder_free(t->folder);
+	free(t);
+}
+
+const kz_gazetteer *
+kz_tagger_gazetteer(const kz_tagger *t)
+{
+	return t->g;
+}
+
+const kz_roles *
+kz_tagger_roles(const kz_tagger *t)
+{
+	return t->roles;
+}
+
+const kz_folder *
+kz_tagger_folder(const kz_tagger *t)
+{
+	return t->folder;
+}
+
+int32_t
+kz_record_date(const json_t *rec, const char *fallback)
+{
+	const json_t *d = json_object_get(rec, "date");
+	int32_t v = -1;
+
+	if (json_is_string(d)) {
+		char buf[11];
+
+		snprintf(buf, sizeof buf, "%s", json_string_value(d));
+		v = kz_date_parse(buf);
+	}
+	if (v <= 0 && fallback)
+		v = kz_date_parse(fallback);
+	return v > 0 ? v : 0;
+}
+
+/* ------------------------------------------------------------ one record */
+
+enum via { VIA_GAZETTEER, VIA_RULE, VIA_BYLINE, VIA_CREDIT };
+static const char *const via_names[] = { "gazetteer", "rule", "byline", "credit" };
+
+typedef struct found {
+	size_t ts, te;          /* tokens */
+	const char *type;
+	long entry;             /* gazetteer entry, -1 for a rule name */
+	long surface;
+	enum via via;
+	int ambiguous;
+	const kz_candidate *cands;
+	size_t ncands;
+} found;
+
+typedef struct work {
+	const kz_tagger *tg;
+	const char *text;
+	size_t len;
+	kz_tokens tok;
+	unsigned char *covered;     /* per token */
+	unsigned char *skip;        /* per token: boilerplate, related */
+	unsigned char *credit;      /* per token: inside a credit block */
+	found *f;
+	size_t nf, capf;
+} work;
+
+static void
+add_found(work *w, const found *x)
+{
+	if (w->nf == w->capf) {
+		w->capf = w->capf ? w->capf * 2 : 64;
+		w->f = kz_realloc(w->f, w->capf * sizeof *w->f);
+	}
+	w->f[w->nf++] = *x;
+	for (size_t k = x->ts; k < x->te; k++)
+		w->covered[k] = 1;
+}
+
+static int
+free_span(const work *w, size_t ts, size_t te)
+{
+	if (te > w->tok.n)
+		return 0;
+	for (size_t k = ts; k < te; k++)
+		if (w->covered[k] || w->skip[k])
+			return 0;
+	return 1;
+}
+
+static int
+tok_key_in(const work *w, const kz_strmap *m, size_t i)
+{
+	const kz_token *k = &w->tok.tok[i];
+
+	return kz_strmap_get(m, w->tok.folded.text + k->fstart, k->fend - k->fstart,
+	    NULL);
+}
+
+static int
+is_upper(const work *w, size_t i)
+{
+	return i < w->tok.n && (w->tok.tok[i].flags & KZ_TOK_UPPER);
+}
+
+static int
+joins(const work *w, size_t i)
+{
+	return i < w->tok.n && (w->tok.tok[i].flags & KZ_TOK_JOINS);
+}
+
+/* A capitalised word that may be part of a person's name. */
+static int
+name_word(const work *w, size_t i)
+{
+	return i < w->tok.n && is_upper(w, i) &&
+	    !tok_key_in(w, w->tg->names.not_names, i) &&
+	    !(w->tok.tok[i].flags & KZ_TOK_DIGIT);
+}
+
+/* Mark the tokens inside blocks of the given kinds. */
+static void
+mark_blocks(work *w, const json_t *rec, const kz_offsets *o)
+{
+	const json_t *blocks = json_object_get(rec, "blocks");
+	size_t i;
+	const json_t *b;
+
+	json_array_foreach(blocks, i, b) {
+		const char *kind = json_string_value(json_object_get(b, "kind"));
+		size_t bs, be, k;
+		unsigned char *into;
+
+		if (kind == NULL || kz_span_bytes(b, o, &bs, &be) != 0)
+			continue;
+		if (strcmp(kind, "boilerplate") == 0 || strcmp(kind, "related") == 0)
+			into = w->skip;
+		else if (strcmp(kind, "credit") == 0)
+			into = w->credit;
+		else
+			continue;
+		for (k = kz_tokens_at(&w->tok, bs); k < w->tok.n &&
+		    w->tok.tok[k].sstart < be; k++)
+			into[k] = 1;
+	}
+}
+
+static void
+gazetteer_pass(work *w)
+{
+	for (size_t i = 0; i < w->tok.n;) {
+		kz_match m;
+		size_t n;
+
+		if (w->skip[i]) {
+			i++;
+			continue;
+		}
+		n = kz_gazetteer_match_at(w->tg->g, &w->tok, i, &m);
+		if (n == 0) {
+			i++;
+			continue;
+		}
+		{
+			found x = { .ts = i, .te = i + n, .entry = m.cands[0].entry,
+			    .surface = m.cands[0].surface, .via = VIA_GAZETTEER,
+			    .cands = m.cands, .ncands = m.ncands };
+
+			x.type = kz_gazetteer_entry(w->tg->g, x.entry)->type;
+			x.ambiguous = m.ncands > 1;
+			add_found(w, &x);
+		}
+		i += n;
+	}
+}
+
+/* Several entries share one surface (Washington, Jordan, Paris): take the
+ * one the article names unambiguously elsewhere, else one whose type fits
+ * the word before, else the first listed. */
+static void
+resolve_ambiguous(work *w)
+{
+	for (size_t a = 0; a < w->nf; a++) {
+		found *x = &w->f[a];
+		long pick = -1;
+
+		if (!x->ambiguous)
+			continue;
+		for (size_t c = 0; c < x->ncands && pick < 0; c++)
+			for (size_t b = 0; b < w->nf; b++)
+				if (!w->f[b].ambiguous && w->f[b].entry ==
+				    (long)x->cands[c].entry) {
+					pick = (long)c;
+					break;
+				}
+		if (pick < 0 && x->ts > 0) {
+			/* "M. Jordan" is a person; "à Paris" a place */
+			size_t p = x->ts - 1;
+			int person = kz_roles_is_title(w->tg->roles,
+			    w->tok.folded.text + w->tok.tok[p].fstart,
+			    w->tok.tok[p].fend - w->tok.tok[p].fstart);
+			int place = kz_token_is(&w->tok, p, "a") ||
+			    kz_token_is(&w->tok, p, "en") || kz_token_is(&w->tok, p, "au");
+
+			for (size_t c = 0; c < x->ncands && pick < 0; c++) {
+				const char *ty = kz_gazetteer_entry(w->tg->g,
+				    x->cands[c].entry)->type;
+
+				if ((person && strcmp(ty, "PER") == 0) ||
+				    (place && strcmp(ty, "LOC") == 0))
+					pick = (long)c;
+			}
+		}
+		if (pick < 0)
+			pick = 0;
+		x->entry = x->cands[pick].entry;
+		x->surface = x->cands[pick].surface;
+		x->type = kz_gazetteer_entry(w->tg->g, x->entry)->type;
+	}
+}
+
+static void
+add_rule(work *w, size_t ts, size_t te, const char *type, enum via via)
+{
+	found x = { .ts = ts, .te = te, .type = type, .entry = -1,
+	    .surface = -1, .via = via };
+
+	add_found(w, &x);
+}
+
+/* Capitalised words after a title: "le général Andreï Serdioukov",
+ * "M. Dupont", "Mme Zakharova". */
+static void
+titles_pass(work *w)
+{
+	for (size_t i = 0; i + 1 < w->tok.n; i++) {
+		const kz_token *k = &w->tok.tok[i];
+		size_t j, e;
+
+		if (w->skip[i] || !kz_roles_is_title(w->tg->roles,
+		    w->tok.folded.text + k->fstart, k->fend - k->fstart))
+			continue;
+		/* "M." needs its full stop; "général" its space */
+		j = i + 1;
+		if (k->send < w->len && w->text[k->send] == '.') {
+			if (k->send + 1 >= w->len || w->text[k->send + 1] != ' ')
+				continue;
+		} else if (!joins(w, i)) {
+			continue;
+		}
+		if (!name_word(w, j) || !free_span(w, j, j + 1))
+			continue;
+		e = j + 1;
+		while (e < w->tok.n && e - j < 3 && joins(w, e - 1) &&
+		    name_word(w, e) && free_span(w, e, e + 1))
+			e++;
+		add_rule(w, j, e, "PER", VIA_RULE);
+		i = e - 1;
+	}
+}
+
+/* A known first name and capitalised words: "Julien Pavy". */
+static void
+firstnames_pass(work *w)
+{
+	for (size_t i = 0; i + 1 < w->tok.n; i++) {
+		size_t e;
+
+		if (!name_word(w, i) || !joins(w, i) || !free_span(w, i, i + 2) ||
+		    !tok_key_in(w, w->tg->names.firstnames, i) ||
+		    !name_word(w, i + 1) || (w->tok.tok[i + 1].flags & KZ_TOK_ALLCAPS))
+			continue;
+		e = i + 2;
+		if (joins(w, e - 1) && name_word(w, e) && free_span(w, e, e + 1) &&
+		    !(w->tok.tok[e].flags & KZ_TOK_ALLCAPS) &&
+		    !tok_key_in(w, w->tg->names.firstnames, e))
+			e++;
+		add_rule(w, i, e, "PER", VIA_RULE);
+		i = e - 1;
+	}
+}
+
+/* The byline's authors are persons. */
+static void
+byline_pass(work *w, const json_t *rec, const kz_offsets *o)
+{
+	const json_t *authors = json_object_get(json_object_get(rec, "byline"),
+	    "authors");
+	size_t i;
+	const json_t *a;
+
+	json_array_foreach(authors, i, a) {
+		size_t bs, be, ts, te;
+
+		if (kz_span_bytes(a, o, &bs, &be) != 0)
+			continue;
+		ts = kz_tokens_at(&w->tok, bs);
+		te = ts;
+		while (te < w->tok.n && w->tok.tok[te].send <= be)
+			te++;
+		if (te > ts && te - ts <= 4 && free_span(w, ts, te) &&
+		    name_word(w, ts))
+			add_rule(w, ts, te, "PER", VIA_BYLINE);
+	}
+}
+
+/* In a credit, runs of capitalised words between slashes are
+ * photographers: "Tous droits réservés Alexei Nikolsky/Sputnik". */
+static void
+credit_pass(work *w)
+{
+	for (size_t i = 0; i < w->tok.n; i++) {
+		size_t e = i;
+
+		if (!w->credit[i] || !name_word(w, i) || !free_span(w, i, i + 1) ||
+		    (w->tok.tok[i].flags & KZ_TOK_ALLCAPS))
+			continue;
+		while (e + 1 < w->tok.n && w->credit[e + 1] && joins(w, e) &&
+		    name_word(w, e + 1) && free_span(w, e + 1, e + 2) &&
+		    !(w->tok.tok[e + 1].flags & KZ_TOK_ALLCAPS) && e + 1 - i < 3)
+			e++;
+		if (e > i)
+			add_rule(w, i, e + 1, "PER", VIA_CREDIT);
+		i = e;
+	}
+}
+
+/* "ministère de l'Information", "ministère kazakh de l'Intérieur". */
+static void
+organisations_pass(work *w)
+{
+	const kz_names *nm = &w->tg->names;
+
+	for (size_t i = 0; i + 2 < w->tok.n; i++) {
+		size_t j, e, k;
+		int linked = 0;
+
+		if (!tok_key_in(w, nm->org_heads, i) || !free_span(w, i, i + 1) ||
+		    !joins(w, i))
+			continue;
+		j = i + 1;
+		if (kz_gazetteer_demonym(w->tg->g, w->tok.folded.text +
+		    w->tok.tok[j].fstart, w->tok.tok[j].fend - w->tok.tok[j].fstart) &&
+		    joins(w, j))
+			j++;
+		for (k = nm->max_linker_tokens; k >= 1 && !linked; k--) {
+			char *key;
+			size_t len, q;
+			int ok = j + k < w->tok.n;
+
+			for (q = j; ok && q < j + k; q++)
+				ok = joins(w, q);
+			if (!ok)
+				continue;
+			kz_tokens_key(&w->tok, j, j + k, &key, &len);
+			if (kz_strmap_get(nm->org_linkers, key, len, NULL)) {
+				linked = 1;
+				j += k;
+			}
+			free(key);
+		}
+		if (!linked || !is_upper(w, j) || !free_span(w, i, j + 1))
+			continue;
+		e = j + 1;
+		while (e < w->tok.n && joins(w, e - 1) && is_upper(w, e) &&
+		    free_span(w, e, e + 1) && e - j < 4)
+			e++;
+		add_rule(w, i, e, "ORG", VIA_RULE);
+		i = e - 1;
+	}
+}
+
+static int
+same_tokens(const work *w, size_t a, size_t b, size_t n)
+{
+	for (size_t k = 0; k < n; k++) {
+		const kz_token *x = &w->tok.tok[a + k], *y = &w->tok.tok[b + k];
+
+		if (x->fend - x->fstart != y->fend - y->fstart ||
+		    memcmp(w->tok.folded.text + x->fstart, w->tok.folded.text +
+		    y->fstart, x->fend - x->fstart) != 0)
+			return 0;
+		if (k + 1 < n && !(y->flags & KZ_TOK_JOINS))
+			return 0;
+	}
+	return 1;
+}
+
+/* A name found once by rule is found again where it recurs, the last name
+ * alone included. */
+static void
+recurrence_pass(work *w)
+{
+	size_t nrules = w->nf;
+
+	for (size_t a = 0; a < nrules; a++) {
+		found x = w->f[a];
+		size_t n = x.te - x.ts;
+
+		if (x.entry >= 0 || strcmp(x.type, "PER") != 0)
+			continue;
+		for (size_t i = 0; i + n <= w->tok.n; i++) {
+			if (!free_span(w, i, i + n) || !is_upper(w, i))
+				continue;
+			if (same_tokens(w, x.ts, i, n)) {
+				add_rule(w, i, i + n, "PER", VIA_RULE);
+				i += n - 1;
+			} else if (n >= 2 && same_tokens(w, x.te - 1, i, 1) &&
+			    w->tok.tok[i].send - w->tok.tok[i].sstart >= 3) {
+				add_rule(w, i, i + 1, "PER", VIA_RULE);
+			}
+		}
+	}
+}
+
+static int
+by_start(const void *a, const void *b)
+{
+	const found *x = a, *y = b;
+
+	return (x->ts > y->ts) - (x->ts < y->ts);
+}
+
+static json_t *
+entity_json(const work *w, const found *x, const kz_offsets *o)
+{
+	size_t bs = w->tok.tok[x->ts].sstart, be = w->tok.tok[x->te - 1].send;
+	json_t *e = kz_span_new(o, w->text, bs, be);
+
+	json_object_set_new(e, "type", json_string(x->type));
+	if (x->entry >= 0) {
+		const kz_entry *en = kz_gazetteer_entry(w->tg->g, (size_t)x->entry);
+
+		json_object_set_new(e, "canonical", json_string(en->name));
+		json_object_set_new(e, "ref", json_string(en->id));
+		json_object_set_new(e, "via", json_string(via_names[x->via]));
+		json_object_set_new(e, "variant",
+		    json_string(en->surfaces[x->surface].text));
+		if (x->ambiguous) {
+			json_t *c = json_array();
+
+			for (size_t k = 0; k < x->ncands; k++)
+				json_array_append_new(c, json_string(
+				    kz_gazetteer_entry(w->tg->g, x->cands[k].entry)->id));
+			json_object_set_new(e, "ambiguous", json_true());
+			json_object_set_new(e, "candidates", c);
+		}
+	} else {
+		json_object_set_new(e, "canonical", json_stringn(w->text + bs, be - bs));
+		json_object_set_new(e, "ref", json_null());
+		json_object_set_new(e, "via", json_string(via_names[x->via]));
+	}
+	return e;
+}
+
+/* The country the article is most about, when one stands out. */
+static const char *
+main_country(const work *w)
+{
+	const char *best = NULL;
+	size_t best_n = 0, second = 0;
+
+	for (size_t a = 0; a < w->nf; a++) {
+		const kz_entry *e;
+		size_t n = 0;
+
+		if (w->f[a].entry < 0)
+			continue;
+		e = kz_gazetteer_entry(w->tg->g, (size_t)w->f[a].entry);
+		if (!e->code || !e->kind || strcmp(e->kind, "country") != 0)
+			continue;
+		for (size_t b = 0; b < w->nf; b++)
+			if (w->f[b].entry == w->f[a].entry)
+				n++;
+		if (best && strcmp(best, e->code) == 0)
+			continue;
+		if (n > best_n) {
+			second = best_n;
+			best_n = n;
+			best = e->code;
+		} else if (n > second) {
+			second = n;
+		}
+	}
+	return best_n >= 2 && best_n > second ? best : NULL;
+}
+
+static json_t *
+mentions_json(work *w, const kz_offsets *o, int32_t date)
+{
+	json_t *out = json_array();
+	size_t *people = kz_malloc((w->nf + 1) * sizeof *people), np = 0, nm;
+	kz_mention *ms;
+
+	for (size_t a = 0; a < w->nf; a++)
+		if (w->f[a].entry >= 0 && strcmp(w->f[a].type, "PER") == 0)
+			people[np++] = (size_t)w->f[a].entry;
+	ms = kz_roles_find(w->tg->roles, &w->tok, people, np, main_country(w),
+	    date, &nm);
+	for (size_t i = 0; i < nm; i++) {
+		kz_mention *m = &ms[i];
+		size_t bs = w->tok.tok[m->tok_start].sstart;
+		size_t be = w->tok.tok[m->tok_end - 1].send;
+		const found *appos = NULL;
+		json_t *j;
+
+		if (w->skip[m->tok_start])
+			continue;
+		/* "le président Poutine": the name that follows is the person */
+		for (size_t a = 0; a < w->nf; a++)
+			if (w->f[a].ts == m->tok_end && strcmp(w->f[a].type, "PER") == 0 &&
+			    (w->tok.tok[m->tok_end - 1].flags & KZ_TOK_JOINS))
+				appos = &w->f[a];
+		if (appos && m->by_context)
+			m->of[0] = '\0';
+		j = kz_span_new(o, w->text, bs, be);
+		json_object_set_new(j, "kind", json_string("role"));
+		json_object_set_new(j, "role", json_string(m->role));
+		json_object_set_new(j, "of", m->of[0] ? json_string(m->of) : json_null());
+		if (m->former)
+			json_object_set_new(j, "former", json_true());
+		if (appos) {
+			json_t *e = entity_json(w, appos, o);
+
+			json_object_set(j, "canonical", json_object_get(e, "canonical"));
+			json_object_set(j, "ref", json_object_get(e, "ref"));
+			json_object_set_new(j, "via", json_string("apposition"));
+			json_object_set_new(j, "apposition", e);
+		} else if (m->entry >= 0) {
+			const kz_entry *en = kz_gazetteer_entry(w->tg->g, (size_t)m->entry);
+
+			json_object_set_new(j, "canonical", json_string(en->name));
+			json_object_set_new(j, "ref", json_string(en->id));
+			json_object_set_new(j, "via", json_string("role"));
+		} else {
+			json_object_set_new(j, "canonical", json_null());
+			json_object_set_new(j, "ref", json_null());
+			json_object_set_new(j, "via", json_string("role"));
+		}
+		if (m->by_context && !appos)
+			json_object_set_new(j, "of_from_context", json_true());
+		json_array_append_new(out, j);
+	}
+	free(ms);
+	free(people);
+	return out;
+}
+
+int
+kz_tagger_tag(const kz_tagger *tg, json_t *rec, const char *fallback_date,
+    kz_error *err)
+{
+	work w;
+	kz_offsets o;
+	json_t *entities;
+	int32_t date;
+
+	memset(&w, 0, sizeof w);
+	w.tg = tg;
+	w.text = kz_record_text(rec, &w.len);
+	if (w.text == NULL)
+		return kz_error_set(err, NULL, 0, 0, "record has no \"text\" string");
+	if (kz_offsets_init(&o, w.text, w.len) != 0)
+		return kz_error_set(err, NULL, 0, 0, "text larger than 4 GiB");
+	kz_tokens_init(&w.tok, tg->folder, w.text, w.len);
+	w.covered = kz_calloc(w.tok.n + 1, 1);
+	w.skip = kz_calloc(w.tok.n + 1, 1);
+	w.credit = kz_calloc(w.tok.n + 1, 1);
+	mark_blocks(&w, rec, &o);
+
+	gazetteer_pass(&w);
+	resolve_ambiguous(&w);
+	byline_pass(&w, rec, &o);
+	credit_pass(&w);
+	titles_pass(&w);
+	firstnames_pass(&w);
+	organisations_pass(&w);
+	recurrence_pass(&w);
+	qsort(w.f, w.nf, sizeof *w.f, by_start);
+
+	entities = json_array();
+	for (size_t a = 0; a < w.nf; a++)
+		json_array_append_new(entities, entity_json(&w, &w.f[a], &o));
+	json_object_set_new(rec, "entities", entities);
+	date = kz_record_date(rec, fallback_date);
+	json_object_set_new(rec, "mentions", mentions_json(&w, &o, date));
+
+	free(w.f);
+	free(w.covered);
+	free(w.skip);
+	free(w.credit);
+	kz_tokens_release(&w.tok);
+	kz_offsets_release(&o);
+	return 0;
+}

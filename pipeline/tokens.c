@@ -1,0 +1,186 @@
+#include "tokens.h"
+
+#include "buf.h"
+#include "text.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static int
+word_byte(unsigned char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c >= 0x80;
+}
+
+/* Folded non-ASCII bytes are letters, except the few symbols folding
+ * leaves (U+FFFD, ©, °, ...): treat any non-letter code point as a break. */
+static size_t
+word_len(const char *s, size_t len, size_t i)
+{
+	size_t j = i;
+
+	while (j < len) {
+		unsigned char c = (unsigned char)s[j];
+
+		if (c < 0x80) {
+			if (!word_byte(c))
+				break;
+			j++;
+		} else {
+			int32_t cp;
+			size_t n = kz_utf8_decode((const unsigned char *)s + j,
+			    len - j, &cp);
+
+			if (n == 0 || !(kz_cp_is_letter(cp) || kz_cp_is_digit(cp)))
+				break;
+			j += n;
+		}
+	}
+	return j - i;
+}
+
+void
+kz_tokens_init(kz_tokens *t, const kz_folder *f, const char *src, size_t len)
+{
+	size_t cap = 256, i = 0;
+	const char *ft;
+	size_t flen;
+
+	memset(t, 0, sizeof *t);
+	t->src = src;
+	t->srclen = len;
+	kz_fold(f, src, len, &t->folded);
+	ft = t->folded.text;
+	flen = t->folded.len;
+	t->tok = kz_malloc(cap * sizeof *t->tok);
+	while (i < flen) {
+		size_t n = word_len(ft, flen, i);
+		kz_token *k;
+
+		if (n == 0) {
+			i += kz_utf8_next(ft, flen, i);
+			continue;
+		}
+		if (t->n == cap) {
+			cap *= 2;
+			t->tok = kz_realloc(t->tok, cap * sizeof *t->tok);
+		}
+		k = &t->tok[t->n++];
+		k->fstart = (uint32_t)i;
+		k->fend = (uint32_t)(i + n);
+		k->sstart = t->folded.map[i];
+		k->send = (uint32_t)kz_folded_src_end(&t->folded, src, len, i + n);
+		k->flags = 0;
+		{
+			int32_t cp;
+			size_t s = k->sstart, letters = 0, upper = 0;
+
+			kz_utf8_decode((const unsigned char *)src + s, len - s, &cp);
+			if (kz_cp_is_upper(cp))
+				k->flags |= KZ_TOK_UPPER;
+			if (kz_cp_is_digit(cp))
+				k->flags |= KZ_TOK_DIGIT;
+			while (s < k->send) {
+				size_t m = kz_utf8_decode((const unsigned char *)src + s,
+				    len - s, &cp);
+
+				if (m == 0)
+					m = 1;
+				if (kz_cp_is_letter(cp)) {
+					letters++;
+					upper += kz_cp_is_upper(cp);
+				}
+				s += m;
+			}
+			if (letters > 1 && upper == letters)
+				k->flags |= KZ_TOK_ALLCAPS;
+		}
+		i += n;
+		/* what separates this token from the next */
+		{
+			size_t j = i, spaces = 0, other = 0, apos = 0;
+
+			while (j < flen && word_len(ft, flen, j) == 0) {
+				char c = ft[j];
+
+				if (c == ' ' && src[t->folded.map[j]] != '\n')
+					spaces++;
+				else if (c == '\'')
+					apos++;
+				else if (c == '-')
+					other++;
+				else
+					other += 100;
+				j += kz_utf8_next(ft, flen, j);
+			}
+			if (j - i == 1 && ft[i] == '\'')
+				k->flags |= KZ_TOK_ELIDED;
+			if (j < flen && other <= 1 && apos <= 1 && spaces <= 3 &&
+			    other + apos + spaces > 0)
+				k->flags |= KZ_TOK_JOINS;
+		}
+	}
+}
+
+void
+kz_tokens_release(kz_tokens *t)
+{
+	kz_folded_release(&t->folded);
+	free(t->tok);
+	memset(t, 0, sizeof *t);
+}
+
+size_t
+kz_tokens_at(const kz_tokens *t, size_t at)
+{
+	size_t lo = 0, hi = t->n;
+
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+
+		if (t->tok[mid].sstart < at)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+int
+kz_token_is(const kz_tokens *t, size_t i, const char *word)
+{
+	size_t n = strlen(word);
+
+	return i < t->n && t->tok[i].fend - t->tok[i].fstart == n &&
+	    memcmp(t->folded.text + t->tok[i].fstart, word, n) == 0;
+}
+
+void
+kz_tokens_key(const kz_tokens *t, size_t i, size_t j, char **key, size_t *len)
+{
+	kz_buf b;
+
+	kz_buf_init(&b);
+	for (size_t k = i; k < j; k++) {
+		if (k > i)
+			kz_buf_addc(&b, ' ');
+		kz_buf_add(&b, t->folded.text + t->tok[k].fstart,
+		    t->tok[k].fend - t->tok[k].fstart);
+	}
+	*key = kz_buf_detach(&b, len);
+}
+
+char *
+kz_key_of(const kz_folder *f, const char *s, size_t *ntokens)
+{
+	kz_tokens t;
+	char *key;
+	size_t len;
+
+	kz_tokens_init(&t, f, s, strlen(s));
+	kz_tokens_key(&t, 0, t.n, &key, &len);
+	if (ntokens)
+		*ntokens = t.n;
+	kz_tokens_release(&t);
+	return key;
+}

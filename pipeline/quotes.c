@@ -1,0 +1,1428 @@
+#include "quotes.h"
+
+#include "buf.h"
+#include "phrases.h"
+#include "record.h"
+#include "text.h"
+#include "tokens.h"
+#include "yamltree.h"
+
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Speech verb flags */
+enum { VERB = 1, VERB_AMBIGUOUS = 2, VERB_INCISE_ONLY = 4 };
+
+/* Gender-number of pronouns: bit 0 masculine, bit 1 feminine, bit 2 plural */
+enum { G_M = 1, G_F = 2, G_PLURAL = 4 };
+
+struct kz_quoter {
+	const kz_folder *folder;
+	kz_phrases verbs;
+	kz_phrases prepositions;
+	kz_phrases pronouns;        /* value: gender bits */
+	kz_phrases inversions;      /* "t il", "il": gender bits */
+	kz_phrases auxiliaries;
+	kz_phrases anonymous;
+	kz_phrases collective;
+	kz_phrases scare_context;
+	kz_phrases incise_starts;
+};
+
+static int
+gender_bits(const char *code)
+{
+	int g = 0;
+
+	if (code == NULL)
+		return G_M | G_F;
+	if (code[0] == 'm')
+		g |= G_M;
+	else if (code[0] == 'f')
+		g |= G_F;
+	else
+		g |= G_M | G_F;
+	if (strchr(code, 'p'))
+		g |= G_PLURAL;
+	return g;
+}
+
+static int
+load_phrase_list(const kz_yaml_doc *doc, const char *key, kz_phrases *into,
+    const kz_folder *f, intptr_t value, kz_error *err)
+{
+	const kz_yaml_node *list = kz_yaml_require(doc, doc->root, key,
+	    KZ_YAML_SEQ, err);
+
+	if (list == NULL)
+		return -1;
+	for (size_t i = 0; i < list->n; i++) {
+		const char *s = kz_yaml_str(list->items[i]);
+
+		if (s == NULL || *s == '\0')
+			return kz_yaml_error(err, doc, list->items[i],
+			    "'%s' entries must be non-empty strings", key);
+		kz_phrases_add(into, f, s, value);
+	}
+	return 0;
+}
+
+static int
+load_gendered(const kz_yaml_doc *doc, const char *key, kz_phrases *into,
+    const kz_folder *f, kz_error *err)
+{
+	const kz_yaml_node *map = kz_yaml_require(doc, doc->root, key,
+	    KZ_YAML_MAP, err);
+
+	if (map == NULL)
+		return -1;
+	for (size_t i = 0; i < map->n; i++) {
+		const char *code = kz_yaml_str(kz_yaml_value(map, i));
+
+		if (code == NULL || strlen(code) != 3 || code[1] != '-' ||
+		    !strchr("mfx", code[0]) || !strchr("sp", code[2]))
+			return kz_yaml_error(err, doc, kz_yaml_value(map, i),
+			    "a gender-number code is m-s, f-s, m-p, f-p, x-s or x-p");
+		kz_phrases_add(into, f, kz_yaml_key(map, i)->scalar,
+		    gender_bits(code));
+	}
+	return 0;
+}
+
+static int
+load_quotes_yaml(kz_quoter *q, const char *path, kz_error *err)
+{
+	static const char *const known[] = {
+		"speaker_prepositions", "pronouns", "inversion_pronouns",
+		"anaphoric_nouns", "auxiliaries", "semi_auxiliaries",
+		"anonymous_sources", "collective_speakers", "document_speakers",
+		"attribution_incises", "attribution_incise_starts",
+		"scare_context", "quote_marks", NULL
+	};
+	const kz_yaml_node *aux;
+	kz_yaml_doc doc;
+	int rc = -1;
+
+	if (kz_yaml_load_file(path, &doc, err) != 0)
+		return -1;
+	if (doc.root == NULL) {
+		kz_error_set(err, path, 0, 0, "empty rules file");
+		goto out;
+	}
+	if (kz_yaml_only_keys(&doc, doc.root, known, err) != 0 ||
+	    load_phrase_list(&doc, "speaker_prepositions", &q->prepositions,
+	    q->folder, 1, err) != 0 ||
+	    load_gendered(&doc, "pronouns", &q->pronouns, q->folder, err) != 0 ||
+	    load_gendered(&doc, "inversion_pronouns", &q->inversions, q->folder,
+	    err) != 0 ||
+	    load_phrase_list(&doc, "anonymous_sources", &q->anonymous, q->folder,
+	    1, err) != 0 ||
+	    load_phrase_list(&doc, "collective_speakers", &q->collective,
+	    q->folder, 1, err) != 0 ||
+	    load_phrase_list(&doc, "document_speakers", &q->collective,
+	    q->folder, 1, err) != 0 ||
+	    load_phrase_list(&doc, "scare_context", &q->scare_context, q->folder,
+	    1, err) != 0 ||
+	    load_phrase_list(&doc, "attribution_incise_starts", &q->incise_starts,
+	    q->folder, 1, err) != 0)
+		goto out;
+	aux = kz_yaml_require(&doc, doc.root, "auxiliaries", KZ_YAML_MAP, err);
+	if (aux == NULL)
+		goto out;
+	for (size_t i = 0; i < aux->n; i++) {
+		const kz_yaml_node *list = kz_yaml_value(aux, i);
+
+		if (list->kind != KZ_YAML_SEQ) {
+			kz_yaml_error(err, &doc, list, "auxiliaries are lists");
+			goto out;
+		}
+		for (size_t k = 0; k < list->n; k++) {
+			const char *s = kz_yaml_str(list->items[k]);
+
+			if (s == NULL) {
+				kz_yaml_error(err, &doc, list->items[k],
+				    "auxiliaries are strings");
+				goto out;
+			}
+			kz_phrases_add(&q->auxiliaries, q->folder, s, 1);
+		}
+	}
+	rc = 0;
+out:
+	kz_yaml_doc_release(&doc);
+	return rc;
+}
+
+static int
+load_verbs(kz_quoter *q, const char *path, kz_error *err)
+{
+	static const char *const known[] = { "lemma", "kind", "pronominal",
+	    "forms", "other_forms", "ambiguous", "incise_only", "multiword",
+	    NULL };
+	const kz_yaml_node *verbs;
+	kz_yaml_doc doc;
+	int rc = -1;
+
+	if (kz_yaml_load_file(path, &doc, err) != 0)
+		return -1;
+	verbs = doc.root ? kz_yaml_require(&doc, doc.root, "verbs", KZ_YAML_SEQ,
+	    err) : NULL;
+	if (doc.root == NULL)
+		kz_error_set(err, path, 0, 0, "empty rules file");
+	if (verbs == NULL)
+		goto out;
+	for (size_t i = 0; i < verbs->n; i++) {
+		const kz_yaml_node *v = verbs->items[i], *forms, *amb;
+		const char *incise;
+		intptr_t flag = VERB;
+
+		if (kz_yaml_only_keys(&doc, v, known, err) != 0)
+			goto out;
+		forms = kz_yaml_require(&doc, v, "forms", KZ_YAML_SEQ, err);
+		if (forms == NULL)
+			goto out;
+		incise = kz_yaml_str(kz_yaml_get(v, "incise_only"));
+		if (incise && strcmp(incise, "true") == 0)
+			flag |= VERB_INCISE_ONLY;
+		amb = kz_yaml_get(v, "ambiguous");
+		for (size_t k = 0; k < forms->n; k++) {
+			const char *s = kz_yaml_str(forms->items[k]);
+			intptr_t fl = flag;
+
+			if (s == NULL) {
+				kz_yaml_error(err, &doc, forms->items[k],
+				    "verb forms are strings");
+				goto out;
+			}
+			for (size_t a = 0; amb && a < amb->n; a++)
+				if (kz_yaml_str(amb->items[a]) &&
+				    strcmp(kz_yaml_str(amb->items[a]), s) == 0)
+					fl |= VERB_AMBIGUOUS;
+			kz_phrases_add(&q->verbs, q->folder, s, fl);
+		}
+	}
+	rc = 0;
+out:
+	kz_yaml_doc_release(&doc);
+	return rc;
+}
+
+kz_quoter *
+kz_quoter_load(const char *datadir, const kz_folder *f, kz_error *err)
+{
+	kz_quoter *q = kz_calloc(1, sizeof *q);
+	char path[PATH_MAX];
+
+	q->folder = f;
+	kz_phrases_init(&q->verbs);
+	kz_phrases_init(&q->prepositions);
+	kz_phrases_init(&q->pronouns);
+	kz_phrases_init(&q->inversions);
+	kz_phrases_init(&q->auxiliaries);
+	kz_phrases_init(&q->anonymous);
+	kz_phrases_init(&q->collective);
+	kz_phrases_init(&q->scare_context);
+	kz_phrases_init(&q->incise_starts);
+	snprintf(path, sizeof path, "%s/rules/quotes.yaml", datadir);
+	if (load_quotes_yaml(q, path, err) != 0)
+		goto fail;
+	snprintf(path, sizeof path, "%s/rules/speech-verbs.yaml", datadir);
+	if (load_verbs(q, path, err) != 0)
+		goto fail;
+	return q;
+fail:
+	kz_quoter_free(q);
+	return NULL;
+}
+
+void
+kz_quoter_free(kz_quoter *q)
+{
+	if (q == NULL)
+		return;
+	kz_phrases_release(&q->verbs);
+	kz_phrases_release(&q->prepositions);
+	kz_phrases_release(&q->pronouns);
+	kz_phrases_release(&q->inversions);
+	kz_phrases_release(&q->auxiliaries);
+	kz_phrases_release(&q->anonymous);
+	kz_phrases_release(&q->collective);
+	kz_phrases_release(&q->scare_context);
+	kz_phrases_release(&q->incise_starts);
+	free(q);
+}
+
+/* ------------------------------------------------------------ one record */
+
+typedef struct span {
+	size_t s, e;            /* bytes */
+} span;
+
+typedef struct block {
+	size_t s, e;
+	const char *kind;
+	long json_index;
+} block;
+
+/* Something a speaker can be: a name, a role description. */
+typedef struct referent {
+	size_t ts, te;          /* tokens */
+	const char *name;       /* canonical (borrowed from the record) */
+	const char *ref;
+	const char *type;       /* PER, ORG, LOC, or "role" */
+	int gender;             /* G_M / G_F bits, 0 unknown */
+	int is_mention;
+} referent;
+
+typedef struct quote {
+	size_t open, close;     /* byte offsets of the marks (close: end) */
+	size_t cs, ce;          /* content */
+	int depth;
+	int unbalanced;
+	int pull;
+	int multi;
+	long block;             /* index into blocks */
+	const char *kind;
+	json_t *speaker;        /* owned until emitted */
+	json_t *cue;
+	json_t *source;         /* anonymous source description */
+	long same_as;
+	long signature_name, signature_title;   /* block indexes or -1 */
+} quote;
+
+typedef struct work {
+	const kz_quoter *q;
+	const kz_tagger *tg;
+	const char *text;
+	size_t len;
+	kz_offsets o;
+	kz_tokens tok;
+	block *blocks;
+	size_t nblocks;
+	span *sentences;
+	size_t nsentences;
+	referent *refs;
+	size_t nrefs;
+	long *ref_at;           /* per token: referent starting here, or -1 */
+	unsigned char *in_quote;/* per token */
+	quote *quotes;
+	size_t nquotes, capquotes;
+} work;
+
+static int
+cp_at(const work *w, size_t i, int32_t *cp)
+{
+	size_t n = kz_utf8_decode((const unsigned char *)w->text + i, w->len - i, cp);
+
+	return n ? (int)n : 1;
+}
+
+static int
+is_space_cp(int32_t cp)
+{
+	return kz_cp_is_space(cp);
+}
+
+static size_t
+skip_space(const work *w, size_t i, size_t end)
+{
+	while (i < end) {
+		int32_t cp;
+		int n = cp_at(w, i, &cp);
+
+		if (!is_space_cp(cp))
+			break;
+		i += n;
+	}
+	return i;
+}
+
+static size_t
+skip_space_back(const work *w, size_t i, size_t start)
+{
+	while (i > start) {
+		size_t p = kz_utf8_prev(w->text, i);
+		int32_t cp;
+
+		cp_at(w, p, &cp);
+		if (!is_space_cp(cp))
+			break;
+		i = p;
+	}
+	return i;
+}
+
+/* ---- reading what earlier stages wrote */
+
+static int
+by_block_start(const void *a, const void *b)
+{
+	const block *x = a, *y = b;
+
+	return (x->s > y->s) - (x->s < y->s);
+}
+
+static void
+read_blocks(work *w, const json_t *rec)
+{
+	const json_t *blocks = json_object_get(rec, "blocks");
+	size_t i;
+	const json_t *b;
+
+	w->blocks = kz_calloc(json_array_size(blocks) + 1, sizeof *w->blocks);
+	json_array_foreach(blocks, i, b) {
+		block *x = &w->blocks[w->nblocks];
+		const char *kind = json_string_value(json_object_get(b, "kind"));
+
+		if (kind == NULL || kz_span_bytes(b, &w->o, &x->s, &x->e) != 0)
+			continue;
+		if (json_object_get(b, "same_as"))
+			kind = "caption-copy";
+		x->kind = kind;
+		x->json_index = (long)i;
+		w->nblocks++;
+	}
+	if (w->nblocks == 0) {
+		/* no structure: one paragraph per line */
+		size_t s = 0;
+
+		free(w->blocks);
+		w->blocks = NULL;
+		while (s <= w->len) {
+			const char *nl = memchr(w->text + s, '\n', w->len - s);
+			size_t e = nl ? (size_t)(nl - w->text) : w->len;
+
+			if (e > s) {
+				w->blocks = kz_realloc(w->blocks, (w->nblocks + 1) *
+				    sizeof *w->blocks);
+				w->blocks[w->nblocks].s = s;
+				w->blocks[w->nblocks].e = e;
+				w->blocks[w->nblocks].kind = "paragraph";
+				w->blocks[w->nblocks].json_index = -1;
+				w->nblocks++;
+			}
+			if (nl == NULL)
+				break;
+			s = e + 1;
+		}
+	}
+	qsort(w->blocks, w->nblocks, sizeof *w->blocks, by_block_start);
+}
+
+static void
+read_sentences(work *w, const json_t *rec)
+{
+	const json_t *sents = json_object_get(rec, "sentences");
+	size_t i;
+	const json_t *s;
+
+	w->sentences = kz_calloc(json_array_size(sents) + 1, sizeof *w->sentences);
+	json_array_foreach(sents, i, s) {
+		span *x = &w->sentences[w->nsentences];
+
+		if (kz_span_bytes(s, &w->o, &x->s, &x->e) == 0)
+			w->nsentences++;
+	}
+}
+
+/* The sentence around byte p, else the block, else the line. */
+static span
+sentence_of(const work *w, size_t p)
+{
+	span r = { 0, w->len };
+	size_t lo = 0, hi = w->nsentences;
+
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+
+		if (w->sentences[mid].e <= p)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo < w->nsentences && w->sentences[lo].s <= p)
+		return w->sentences[lo];
+	for (size_t b = 0; b < w->nblocks; b++)
+		if (w->blocks[b].s <= p && p <= w->blocks[b].e) {
+			r.s = w->blocks[b].s;
+			r.e = w->blocks[b].e;
+			return r;
+		}
+	return r;
+}
+
+static void
+add_referent(work *w, const json_t *item, int is_mention)
+{
+	size_t bs, be, ts, te;
+	referent *r;
+	const char *ref = json_string_value(json_object_get(item, "ref"));
+	const kz_entry *e;
+
+	if (kz_span_bytes(item, &w->o, &bs, &be) != 0)
+		return;
+	ts = kz_tokens_at(&w->tok, bs);
+	te = ts;
+	while (te < w->tok.n && w->tok.tok[te].send <= be)
+		te++;
+	if (te <= ts)
+		return;
+	r = &w->refs[w->nrefs];
+	memset(r, 0, sizeof *r);
+	r->ts = ts;
+	r->te = te;
+	r->name = json_string_value(json_object_get(item, "canonical"));
+	r->ref = ref;
+	r->is_mention = is_mention;
+	e = kz_gazetteer_by_id(kz_tagger_gazetteer(w->tg), ref);
+	if (is_mention) {
+		r->type = e ? e->type : "role";
+		if (r->name == NULL)
+			r->name = json_string_value(json_object_get(item, "text"));
+	} else {
+		r->type = json_string_value(json_object_get(item, "type"));
+	}
+	if (r->type == NULL)
+		r->type = "MISC";
+	if (e && e->gender)
+		r->gender = e->gender == 'm' ? G_M : G_F;
+	if (w->ref_at[ts] < 0 || (long)te > (long)w->refs[w->ref_at[ts]].te)
+		w->ref_at[ts] = (long)w->nrefs;
+	w->nrefs++;
+}
+
+static void
+read_referents(work *w, const json_t *rec)
+{
+	const json_t *ents = json_object_get(rec, "entities");
+	const json_t *ments = json_object_get(rec, "mentions");
+	size_t i;
+	const json_t *x;
+
+	w->refs = kz_calloc(json_array_size(ents) + json_array_size(ments) + 1,
+	    sizeof *w->refs);
+	json_array_foreach(ents, i, x)
+		add_referent(w, x, 0);
+	json_array_foreach(ments, i, x)
+		add_referent(w, x, 1);
+}
+
+/* ---- finding the quotes */
+
+enum mark { M_NONE, M_GUILLEMET, M_CURLY, M_ANGLE, M_STRAIGHT };
+
+static enum mark
+opening(int32_t cp)
+{
+	switch (cp) {
+	case 0xAB: return M_GUILLEMET;
+	case 0x201C: return M_CURLY;
+	case 0x2039: return M_ANGLE;
+	case '"': return M_STRAIGHT;
+	}
+	return M_NONE;
+}
+
+static enum mark
+closing(int32_t cp)
+{
+	switch (cp) {
+	case 0xBB: return M_GUILLEMET;
+	case 0x201D: return M_CURLY;
+	case 0x203A: return M_ANGLE;
+	case '"': return M_STRAIGHT;
+	}
+	return M_NONE;
+}
+
+static quote *
+new_quote(work *w)
+{
+	quote *q;
+
+	if (w->nquotes == w->capquotes) {
+		w->capquotes = w->capquotes ? w->capquotes * 2 : 32;
+		w->quotes = kz_realloc(w->quotes, w->capquotes * sizeof *w->quotes);
+	}
+	q = &w->quotes[w->nquotes++];
+	memset(q, 0, sizeof *q);
+	q->same_as = -1;
+	q->signature_name = q->signature_title = -1;
+	return q;
+}
+
+/* Content between marks, without the spaces French puts inside « ». */
+static void
+set_content(work *w, quote *q, size_t cs, size_t ce)
+{
+	cs = skip_space(w, cs, ce);
+	ce = skip_space_back(w, ce, cs);
+	q->cs = cs;
+	q->ce = ce;
+}
+
+static int
+content_block(const char *kind)
+{
+	return strcmp(kind, "paragraph") == 0 || strcmp(kind, "title") == 0 ||
+	    strcmp(kind, "heading") == 0 || strcmp(kind, "caption") == 0;
+}
+
+/* Does block b start (after spaces) with an opening guillemet? */
+static int
+starts_with_guillemet(const work *w, const block *b)
+{
+	size_t i = skip_space(w, b->s, b->e);
+	int32_t cp;
+
+	if (i >= b->e)
+		return 0;
+	cp_at(w, i, &cp);
+	return cp == 0xAB;
+}
+
+typedef struct open_mark {
+	enum mark m;
+	size_t at;      /* byte offset of the mark */
+	size_t after;   /* first byte after it */
+	long block;
+} open_mark;
+
+static void
+find_quotes(work *w)
+{
+	open_mark *stack = NULL;
+	size_t depth = 0, cap = 0;
+	/* a French multi-paragraph quote carried into the next block */
+	int carry = 0;
+	open_mark carried = { M_NONE, 0, 0, -1 };
+
+	for (size_t b = 0; b < w->nblocks; b++) {
+		const block *bl = &w->blocks[b];
+		size_t i = bl->s;
+
+		if (strcmp(bl->kind, "pullquote") == 0) {
+			quote *q = new_quote(w);
+
+			q->pull = 1;
+			q->block = (long)b;
+			q->open = bl->s;
+			q->close = bl->e;
+			set_content(w, q, bl->s, bl->e);
+			/* a pull quote may carry its own marks */
+			{
+				int32_t a, z;
+				size_t last = kz_utf8_prev(w->text, q->ce);
+
+				cp_at(w, q->cs, &a);
+				cp_at(w, last, &z);
+				if (opening(a) != M_NONE && closing(z) == opening(a))
+					set_content(w, q, q->cs + cp_at(w, q->cs, &a), last);
+			}
+			q->kind = "pull";
+			for (size_t k = b + 1; k < w->nblocks && k <= b + 2; k++) {
+				if (strcmp(w->blocks[k].kind, "speaker-name") == 0)
+					q->signature_name = (long)k;
+				else if (strcmp(w->blocks[k].kind, "speaker-title") == 0)
+					q->signature_title = (long)k;
+			}
+			continue;
+		}
+		if (!content_block(bl->kind)) {
+			carry = 0;
+			continue;
+		}
+		depth = 0;
+		if (carry && starts_with_guillemet(w, bl)) {
+			/* the « that reopens a continued paragraph is not a new quote */
+			int32_t cp;
+
+			i = skip_space(w, bl->s, bl->e);
+			i += cp_at(w, i, &cp);
+			if (cap == 0) {
+				cap = 16;
+				stack = kz_malloc(cap * sizeof *stack);
+			}
+			stack[depth++] = carried;
+		}
+		carry = 0;
+		while (i < bl->e) {
+			int32_t cp;
+			int n = cp_at(w, i, &cp);
+			enum mark c = closing(cp), o = opening(cp);
+
+			if (c != M_NONE && depth > 0) {
+				/* close the innermost matching mark */
+				size_t k = depth;
+
+				while (k > 0 && stack[k - 1].m != c)
+					k--;
+				if (k > 0) {
+					open_mark om = stack[k - 1];
+					quote *q = new_quote(w);
+
+					q->open = om.at;
+					q->close = i;
+					q->depth = (int)(k - 1);
+					q->block = om.block;
+					q->multi = om.block != (long)b;
+					set_content(w, q, om.after, i);
+					depth = k - 1;
+					i += n;
+					continue;
+				}
+			}
+			if (o != M_NONE && !(o == M_STRAIGHT && c == M_STRAIGHT &&
+			    depth > 0 && stack[depth - 1].m == M_STRAIGHT)) {
+				if (depth == cap) {
+					cap = cap ? cap * 2 : 16;
+					stack = kz_realloc(stack, cap * sizeof *stack);
+				}
+				stack[depth].m = o;
+				stack[depth].at = i;
+				stack[depth].after = i + n;
+				stack[depth].block = (long)b;
+				depth++;
+			}
+			i += n;
+		}
+		if (depth == 0)
+			continue;
+		/* « left open: continued in the next paragraph the French way? */
+		if (depth == 1 && stack[0].m == M_GUILLEMET) {
+			size_t nb = b + 1;
+
+			while (nb < w->nblocks && !content_block(w->blocks[nb].kind) &&
+			    strcmp(w->blocks[nb].kind, "pullquote") != 0)
+				nb++;
+			if (nb < w->nblocks && content_block(w->blocks[nb].kind) &&
+			    starts_with_guillemet(w, &w->blocks[nb])) {
+				carry = 1;
+				carried = stack[0];
+				depth = 0;
+				continue;
+			}
+		}
+		/* unbalanced: each open quote ends at the paragraph's end */
+		while (depth > 0) {
+			open_mark om = stack[--depth];
+			quote *q = new_quote(w);
+
+			q->open = om.at;
+			q->close = bl->e;
+			q->depth = (int)depth;
+			q->block = om.block;
+			q->unbalanced = 1;
+			q->multi = om.block != (long)b;
+			set_content(w, q, om.after, bl->e);
+		}
+	}
+	free(stack);
+}
+
+/* ---- speakers */
+
+static size_t
+tok_after(const work *w, size_t pos)
+{
+	return kz_tokens_at(&w->tok, pos);
+}
+
+static int
+match_phrase(const work *w, const kz_phrases *p, size_t i, size_t *len,
+    intptr_t *v)
+{
+	size_t n = kz_phrases_match(p, &w->tok, i, v);
+
+	if (len)
+		*len = n;
+	return n > 0;
+}
+
+static json_t *
+span_json(const work *w, size_t bs, size_t be)
+{
+	return kz_span_new(&w->o, w->text, bs, be);
+}
+
+static json_t *
+tokens_span(const work *w, size_t ts, size_t te)
+{
+	return span_json(w, w->tok.tok[ts].sstart, w->tok.tok[te - 1].send);
+}
+
+static json_t *
+speaker_from_referent(const work *w, const referent *r, const char *via)
+{
+	json_t *s = tokens_span(w, r->ts, r->te);
+
+	json_object_set_new(s, "name", json_string(r->name ? r->name : ""));
+	json_object_set_new(s, "ref", r->ref ? json_string(r->ref) : json_null());
+	json_object_set_new(s, "via", json_string(via));
+	return s;
+}
+
+/* The nearest earlier person for a pronoun at token p: gender fits,
+ * outside quotations when possible. */
+static const referent *
+antecedent(const work *w, size_t p, int gender)
+{
+	size_t looked = 0;
+
+	for (size_t i = p; i > 0 && looked < 2000; looked++) {
+		long r;
+
+		i--;
+		r = w->ref_at[i];
+		if (r < 0 || w->in_quote[i])
+			continue;
+		{
+			const referent *x = &w->refs[r];
+
+			if (strcmp(x->type, "PER") != 0)
+				continue;
+			if (x->gender && !(x->gender & gender & (G_M | G_F)))
+				continue;
+			if (x->name == NULL)
+				continue;
+			return x;
+		}
+	}
+	return NULL;
+}
+
+static json_t *
+pronoun_speaker(const work *w, size_t ts, size_t te, int gender)
+{
+	const referent *a = antecedent(w, ts, gender);
+	json_t *s;
+
+	if (a == NULL || (gender & G_PLURAL))
+		return NULL;
+	s = tokens_span(w, ts, te);
+	json_object_set_new(s, "name", json_string(a->name));
+	json_object_set_new(s, "ref", a->ref ? json_string(a->ref) : json_null());
+	json_object_set_new(s, "via", json_string("pronoun"));
+	json_object_set_new(s, "antecedent", tokens_span(w, a->ts, a->te));
+	return s;
+}
+
+/* A speaker noun phrase at token i: a name, a role description, a
+ * pronoun, a collective or anonymous source. *source gets an anonymous
+ * description (speaker NULL). Returns the speaker or NULL. */
+static json_t *
+speaker_at(const work *w, size_t i, json_t **source)
+{
+	size_t n;
+	intptr_t v;
+
+	if (i >= w->tok.n)
+		return NULL;
+	if (w->ref_at[i] >= 0) {
+		const referent *r = &w->refs[w->ref_at[i]];
+		const char *via = r->is_mention ? "role" :
+		    strcmp(r->type, "PER") == 0 ? "name" : "organisation";
+
+		return speaker_from_referent(w, r, via);
+	}
+	if (match_phrase(w, &w->q->anonymous, i, &n, NULL)) {
+		*source = tokens_span(w, i, i + n);
+		json_object_set_new(*source, "kind", json_string("anonymous"));
+		return NULL;
+	}
+	if (match_phrase(w, &w->q->collective, i, &n, NULL)) {
+		json_t *s = tokens_span(w, i, i + n);
+		size_t e = i + n;
+
+		/* "les agences russes": take a demonym that follows */
+		if (e < w->tok.n && (w->tok.tok[e - 1].flags & KZ_TOK_JOINS) &&
+		    kz_gazetteer_demonym(kz_tagger_gazetteer(w->tg),
+		    w->tok.folded.text + w->tok.tok[e].fstart,
+		    w->tok.tok[e].fend - w->tok.tok[e].fstart)) {
+			json_decref(s);
+			s = tokens_span(w, i, e + 1);
+		}
+		json_object_set(s, "name", json_object_get(s, "text"));
+		json_object_set_new(s, "ref", json_null());
+		json_object_set_new(s, "via", json_string("collective"));
+		return s;
+	}
+	if (match_phrase(w, &w->q->pronouns, i, &n, &v))
+		return pronoun_speaker(w, i, i + n, (int)v);
+	return NULL;
+}
+
+/* Is token i a sentence break (punctuation after it that ends a clause)? */
+static int
+clause_ends_after(const work *w, size_t i)
+{
+	size_t e = w->tok.tok[i].send;
+	size_t next = i + 1 < w->tok.n ? w->tok.tok[i + 1].sstart : w->len;
+
+	for (size_t k = e; k < next; k++)
+		if (strchr(".;:!?()", w->text[k]) || w->text[k] == '\n')
+			return 1;
+	return 0;
+}
+
+static int
+comma_after(const work *w, size_t i)
+{
+	size_t e = w->tok.tok[i].send;
+	size_t next = i + 1 < w->tok.n ? w->tok.tok[i + 1].sstart : w->len;
+
+	for (size_t k = e; k < next; k++)
+		if (w->text[k] == ',')
+			return 1;
+	return 0;
+}
+
+/* The speaker after a verb or a preposition: the first speaker phrase
+ * within a few tokens, skipping an incise between commas ("a déclaré,
+ * selon les agences russes, le général X"). */
+static json_t *
+speaker_after(const work *w, size_t i, size_t limit, json_t **source)
+{
+	size_t looked = 0;
+
+	while (i < w->tok.n && i < limit && looked < 8) {
+		json_t *s;
+
+		if (i > 0 && comma_after(w, i - 1) &&
+		    match_phrase(w, &w->q->incise_starts, i, NULL, NULL)) {
+			/* skip the incise up to its closing comma */
+			size_t k = i;
+
+			while (k < w->tok.n && k < i + 15 && !comma_after(w, k) &&
+			    !clause_ends_after(w, k))
+				k++;
+			if (k < w->tok.n && comma_after(w, k)) {
+				i = k + 1;
+				continue;
+			}
+		}
+		s = speaker_at(w, i, source);
+		if (s || *source)
+			return s;
+		if (clause_ends_after(w, i) || comma_after(w, i))
+			return NULL;
+		i++;
+		looked++;
+	}
+	return NULL;
+}
+
+/* A speech verb at token i (after an optional auxiliary): returns the
+ * tokens it spans (0 if none); *flags the verb's flags; *inv_* a pronoun
+ * in inversion ("a-t-il ajouté", "estime-t-elle"). */
+static size_t
+verb_at(const work *w, size_t i, intptr_t *flags, size_t *inv_s,
+    size_t *inv_e, int *inv_gender)
+{
+	size_t k = i, n;
+	intptr_t v;
+
+	*inv_s = *inv_e = 0;
+	if (match_phrase(w, &w->q->auxiliaries, k, &n, NULL) &&
+	    (w->tok.tok[k + n - 1].flags & KZ_TOK_JOINS)) {
+		k += n;
+		if (match_phrase(w, &w->q->inversions, k, &n, &v)) {
+			*inv_s = k;
+			*inv_e = k + n;
+			*inv_gender = (int)v;
+			k += n;
+		}
+	}
+	if (!match_phrase(w, &w->q->verbs, k, &n, flags))
+		return 0;
+	k += n;
+	if (*inv_e == 0 && match_phrase(w, &w->q->inversions, k, &n, &v) &&
+	    w->tok.tok[k].sstart > 0 && (w->text[w->tok.tok[k].sstart - 1] == '-' ||
+	    w->text[w->tok.tok[k].sstart - 1] == 't')) {
+		*inv_s = k;
+		*inv_e = k + n;
+		*inv_gender = (int)v;
+		k += n;
+	}
+	return k - i;
+}
+
+static void
+set_speaker(quote *q, json_t *speaker, json_t *cue, json_t *source)
+{
+	q->speaker = speaker;
+	q->cue = cue;
+	q->source = source;
+}
+
+/* After the closing mark: « … », a déclaré X / », selon X. */
+static int
+speaker_after_quote(const work *w, quote *q)
+{
+	size_t p = q->close + 1, i, n, is, ie;
+	int saw_comma = 0, g = 0;
+	intptr_t flags;
+	json_t *source = NULL, *s;
+	span sent = sentence_of(w, q->close);
+
+	if (q->unbalanced || q->close >= w->len)
+		return 0;
+	while (p < w->len) {
+		int32_t cp;
+		int m = cp_at(w, p, &cp);
+
+		if (cp == ',')
+			saw_comma = 1;
+		else if (!is_space_cp(cp) || cp == '\n')
+			break;
+		p += m;
+	}
+	if (p >= w->len || w->text[p] == '\n')
+		return 0;
+	i = tok_after(w, p);
+	if (i >= w->tok.n || w->tok.tok[i].sstart != p)
+		return 0;
+	/* the quote's own last character may carry the comma: « …, » dit-il */
+	if (!saw_comma) {
+		size_t last = kz_utf8_prev(w->text, q->ce > q->cs ? q->ce : q->cs + 1);
+
+		saw_comma = w->text[last] == ',' || w->text[last] == '!' ||
+		    w->text[last] == '?';
+	}
+	if (!saw_comma)
+		return 0;
+	if (match_phrase(w, &w->q->prepositions, i, &n, NULL) &&
+	    !kz_token_is(&w->tok, i, "pour")) {
+		s = speaker_after(w, i + n, i + n + 6, &source);
+		if (s || source) {
+			set_speaker(q, s, tokens_span(w, i, i + n), source);
+			return 1;
+		}
+		return 0;
+	}
+	n = verb_at(w, i, &flags, &is, &ie, &g);
+	if (n == 0)
+		return 0;
+	if (ie > is) {
+		s = pronoun_speaker(w, is, ie, g);
+		set_speaker(q, s, tokens_span(w, i, is > i ? is : i + n), NULL);
+		return 1;
+	}
+	s = speaker_after(w, i + n, kz_tokens_at(&w->tok, sent.e) + 1, &source);
+	if (s || source) {
+		set_speaker(q, s, tokens_span(w, i, i + n), source);
+		return 1;
+	}
+	return 0;
+}
+
+/* The subject of a verb at token v: the nearest speaker phrase before it
+ * in the sentence. */
+static json_t *
+subject_before(const work *w, size_t v, size_t sent_start_tok, json_t **source)
+{
+	for (size_t i = v; i > sent_start_tok && v - i < 30;) {
+		json_t *s;
+
+		i--;
+		if (w->in_quote[i])
+			continue;
+		/* start of a phrase? look at the longest referent covering i */
+		s = speaker_at(w, i, source);
+		if (s || *source)
+			return s;
+	}
+	return NULL;
+}
+
+/* Before the quote in its sentence: X a déclaré : « … » / selon X, « … » /
+ * X a affirmé que « … ». `end` is where the search stops (the opening
+ * mark, or the end of the paragraph before a quote). */
+static int
+speaker_before(const work *w, quote *q, size_t end, int partial)
+{
+	span sent = sentence_of(w, end > 0 ? end - 1 : 0);
+	size_t st = kz_tokens_at(&w->tok, sent.s);
+	size_t et = kz_tokens_at(&w->tok, end);
+	size_t limit = partial ? 25 : 40;
+
+	for (size_t i = et; i > st && et - i < limit;) {
+		size_t n, is, ie;
+		intptr_t flags;
+		int g = 0;
+		json_t *source = NULL, *s;
+
+		i--;
+		if (w->in_quote[i])
+			continue;
+		if (match_phrase(w, &w->q->prepositions, i, &n, NULL) &&
+		    !kz_token_is(&w->tok, i, "pour")) {
+			s = speaker_after(w, i + n, et, &source);
+			if (s || source) {
+				set_speaker(q, s, tokens_span(w, i, i + n), source);
+				return 1;
+			}
+			continue;
+		}
+		n = verb_at(w, i, &flags, &is, &ie, &g);
+		if (n == 0 || (flags & VERB_INCISE_ONLY))
+			continue;
+		if ((flags & VERB_AMBIGUOUS) && i + n < et &&
+		    !kz_token_is(&w->tok, i + n, "que") &&
+		    !kz_token_is(&w->tok, i + n, "qu"))
+			continue;
+		if (ie > is)
+			s = pronoun_speaker(w, is, ie, g);
+		else
+			s = subject_before(w, i, st, &source);
+		if (s || source) {
+			set_speaker(q, s, tokens_span(w, i, i + n), source);
+			return 1;
+		}
+	}
+	return 0;
+}
+
+/* Does the quote stand as its own sentence (block start or after a
+ * colon)? */
+static int
+stands_alone(const work *w, const quote *q)
+{
+	const block *b = &w->blocks[q->block];
+	size_t p = skip_space_back(w, q->open, b->s);
+	span sent;
+
+	if (p <= b->s)
+		return 1;
+	{
+		size_t prev = kz_utf8_prev(w->text, p);
+
+		if (w->text[prev] == ':')
+			return 1;
+	}
+	sent = sentence_of(w, q->open);
+	return skip_space(w, sent.s, q->open) == q->open;
+}
+
+static size_t
+word_count(const work *w, size_t s, size_t e)
+{
+	return kz_tokens_at(&w->tok, e) - kz_tokens_at(&w->tok, s);
+}
+
+/* The previous content block ends with a colon: "Il a assuré : " then the
+ * quote as the next paragraph. */
+static long
+colon_block_before(const work *w, const quote *q)
+{
+	const block *b = &w->blocks[q->block];
+	size_t p = skip_space(w, b->s, b->e);
+
+	if (p != q->open)
+		return -1;
+	for (long k = q->block - 1; k >= 0; k--) {
+		const block *pb = &w->blocks[k];
+		size_t e;
+
+		if (!content_block(pb->kind))
+			return -1;
+		e = skip_space_back(w, pb->e, pb->s);
+		if (e > pb->s && w->text[e - 1] == ':')
+			return k;
+		return -1;
+	}
+	return -1;
+}
+
+static void
+attribute(work *w, quote *q)
+{
+	size_t words = word_count(w, q->cs, q->ce);
+	int alone = stands_alone(w, q);
+	long colon;
+	size_t n;
+
+	if (q->pull) {
+		if (q->signature_name >= 0) {
+			const block *nb = &w->blocks[q->signature_name];
+			size_t ts = kz_tokens_at(&w->tok, nb->s);
+
+			if (ts < w->tok.n && w->ref_at[ts] >= 0) {
+				q->speaker = speaker_from_referent(w,
+				    &w->refs[w->ref_at[ts]], "signature");
+			} else {
+				q->speaker = span_json(w, nb->s, nb->e);
+				json_object_set(q->speaker, "name",
+				    json_object_get(q->speaker, "text"));
+				json_object_set_new(q->speaker, "ref", json_null());
+				json_object_set_new(q->speaker, "via",
+				    json_string("signature"));
+			}
+		}
+		return;
+	}
+	q->kind = alone ? "direct" : "partial";
+	/* a book, film or ship: le roman « … », baptisé « … » */
+	{
+		size_t ti = kz_tokens_at(&w->tok, q->open);
+
+		for (size_t back = 1; back <= 3 && ti >= back; back++)
+			if (match_phrase(w, &w->q->scare_context, ti - back, &n, NULL) &&
+			    ti - back + n == ti) {
+				q->kind = "scare";
+				return;
+			}
+	}
+	if (speaker_after_quote(w, q))
+		return;
+	colon = colon_block_before(w, q);
+	if (colon >= 0 && speaker_before(w, q, w->blocks[colon].e, 0))
+		return;
+	if (speaker_before(w, q, q->open, !alone))
+		return;
+	/* a short term in quotes that nobody is said to say */
+	if (!alone && words <= 6)
+		q->kind = "scare";
+}
+
+/* ---- pull quotes and the body quotes they repeat */
+
+static char *
+folded_words(const work *w, size_t s, size_t e)
+{
+	size_t ts = kz_tokens_at(&w->tok, s), te = kz_tokens_at(&w->tok, e);
+	char *key;
+	size_t len;
+
+	kz_tokens_key(&w->tok, ts, te, &key, &len);
+	return key;
+}
+
+static void
+link_pull_quotes(work *w)
+{
+	for (size_t i = 0; i < w->nquotes; i++) {
+		quote *p = &w->quotes[i];
+		char *pk;
+		long best = -1;
+		size_t best_common = 0;
+
+		if (!p->pull)
+			continue;
+		pk = folded_words(w, p->cs, p->ce);
+		for (size_t j = 0; j < w->nquotes; j++) {
+			quote *b = &w->quotes[j];
+			char *bk;
+			size_t common = 0;
+
+			if (b->pull || b->depth > 0)
+				continue;
+			bk = folded_words(w, b->cs, b->ce);
+			if (*pk && strstr(bk, pk)) {
+				common = strlen(pk) + 1000000;
+			} else {
+				/* shared words, for a pull quote that changed a word */
+				size_t shared = 0, total = 0;
+				char *save = NULL, *copy = kz_strdup(pk);
+
+				for (char *t = strtok_r(copy, " ", &save); t;
+				    t = strtok_r(NULL, " ", &save)) {
+					char pad[256];
+
+					total++;
+					snprintf(pad, sizeof pad, " %s ", t);
+					{
+						size_t bl = strlen(bk);
+						char *padded = kz_malloc(bl + 3);
+
+						padded[0] = ' ';
+						memcpy(padded + 1, bk, bl);
+						padded[bl + 1] = ' ';
+						padded[bl + 2] = '\0';
+						if (strstr(padded, pad))
+							shared++;
+						free(padded);
+					}
+				}
+				free(copy);
+				if (total >= 4 && shared * 10 >= total * 7)
+					common = shared;
+			}
+			if (common > best_common) {
+				best_common = common;
+				best = (long)j;
+			}
+			free(bk);
+		}
+		p->same_as = best;
+		free(pk);
+	}
+}
+
+/* ---- output */
+
+static int
+by_open(const void *a, const void *b)
+{
+	const quote *x = a, *y = b;
+
+	if (x->cs != y->cs)
+		return (x->cs > y->cs) - (x->cs < y->cs);
+	return (x->depth > y->depth) - (x->depth < y->depth);
+}
+
+static void
+emit(work *w, json_t *rec)
+{
+	json_t *out = json_array();
+	long *index_of = kz_malloc((w->nquotes + 1) * sizeof *index_of);
+	quote *sorted;
+
+	sorted = kz_malloc((w->nquotes + 1) * sizeof *sorted);
+	{
+		/* sort by position (insertion sort: stable, and quotes arrive
+		 * nearly sorted), keeping same_as pointing at the right quote */
+		size_t *order = kz_malloc((w->nquotes + 1) * sizeof *order);
+
+		for (size_t i = 0; i < w->nquotes; i++)
+			order[i] = i;
+		for (size_t i = 1; i < w->nquotes; i++) {
+			size_t k = i, v = order[i];
+
+			while (k > 0 && by_open(&w->quotes[order[k - 1]],
+			    &w->quotes[v]) > 0) {
+				order[k] = order[k - 1];
+				k--;
+			}
+			order[k] = v;
+		}
+		for (size_t i = 0; i < w->nquotes; i++) {
+			sorted[i] = w->quotes[order[i]];
+			index_of[order[i]] = (long)i;
+		}
+		free(order);
+	}
+	for (size_t i = 0; i < w->nquotes; i++) {
+		quote *q = &sorted[i];
+		json_t *j;
+
+		if (q->ce < q->cs)
+			q->ce = q->cs;
+		j = span_json(w, q->cs, q->ce);
+		json_object_set_new(j, "kind", json_string(q->kind ? q->kind :
+		    "direct"));
+		json_object_set_new(j, "speaker", q->speaker ? q->speaker :
+		    json_null());
+		json_object_set_new(j, "cue", q->cue ? q->cue : json_null());
+		if (q->source)
+			json_object_set_new(j, "source", q->source);
+		if (q->depth > 0)
+			json_object_set_new(j, "nested", json_true());
+		if (q->multi)
+			json_object_set_new(j, "paragraphs", json_true());
+		if (q->unbalanced)
+			json_object_set_new(j, "unbalanced", json_true());
+		if (q->pull) {
+			json_t *sig = json_object();
+
+			if (q->signature_name >= 0) {
+				const block *b = &w->blocks[q->signature_name];
+
+				json_object_set_new(sig, "name", span_json(w, b->s, b->e));
+			}
+			if (q->signature_title >= 0) {
+				const block *b = &w->blocks[q->signature_title];
+
+				json_object_set_new(sig, "title", span_json(w, b->s, b->e));
+			}
+			json_object_set_new(j, "signature", sig);
+			json_object_set_new(j, "same_as", q->same_as >= 0 ?
+			    json_integer(index_of[q->same_as]) : json_null());
+		}
+		json_array_append_new(out, j);
+		if (q->unbalanced) {
+			char msg[200];
+
+			snprintf(msg, sizeof msg, "this quotation mark is never closed;"
+			    " the quote is taken to end with its paragraph");
+			kz_record_add_flag(rec, &w->o, w->text, "unbalanced-quote",
+			    "warning", q->open, q->open + (size_t)cp_at(w, q->open,
+			    &(int32_t){0}), msg, NULL);
+		}
+	}
+	json_object_set_new(rec, "quotes", out);
+	free(sorted);
+	free(index_of);
+}
+
+int
+kz_quoter_run(const kz_quoter *qr, const kz_tagger *tg, json_t *rec,
+    const char *fallback_date, kz_error *err)
+{
+	work w;
+	json_t *tagged = NULL;
+	const json_t *src = rec;
+
+	memset(&w, 0, sizeof w);
+	w.q = qr;
+	w.tg = tg;
+	w.text = kz_record_text(rec, &w.len);
+	if (w.text == NULL)
+		return kz_error_set(err, NULL, 0, 0, "record has no \"text\" string");
+	if (!json_is_array(json_object_get(rec, "entities"))) {
+		/* never went through kz-tag: see the names ourselves */
+		tagged = json_deep_copy(rec);
+		if (kz_tagger_tag(tg, tagged, fallback_date, err) != 0) {
+			json_decref(tagged);
+			return -1;
+		}
+		src = tagged;
+		json_object_set_new(rec, "quotes_note", json_string(
+		    "record had no entities (not tagged by kz-tag): speakers come"
+		    " from kz-quotes's own tagging"));
+	}
+	if (kz_offsets_init(&w.o, w.text, w.len) != 0) {
+		json_decref(tagged);
+		return kz_error_set(err, NULL, 0, 0, "text larger than 4 GiB");
+	}
+	kz_tokens_init(&w.tok, kz_tagger_folder(tg), w.text, w.len);
+	w.ref_at = kz_malloc((w.tok.n + 1) * sizeof *w.ref_at);
+	for (size_t i = 0; i <= w.tok.n; i++)
+		w.ref_at[i] = -1;
+	w.in_quote = kz_calloc(w.tok.n + 1, 1);
+	read_blocks(&w, src);
+	read_sentences(&w, src);
+	read_referents(&w, src);
+	find_quotes(&w);
+	for (size_t i = 0; i < w.nquotes; i++) {
+		quote *q = &w.quotes[i];
+
+		if (q->pull)
+			continue;
+		for (size_t t = kz_tokens_at(&w.tok, q->cs); t < w.tok.n &&
+		    w.tok.tok[t].sstart < q->ce; t++)
+			w.in_quote[t] = 1;
+	}
+	for (size_t i = 0; i < w.nquotes; i++) {
+		if (w.quotes[i].depth > 0) {
+			w.quotes[i].kind = "scare";
+			continue;
+		}
+		attribute(&w, &w.quotes[i]);
+	}
+	link_pull_quotes(&w);
+	emit(&w, rec);
+
+	free(w.blocks);
+	free(w.sentences);
+	free(w.refs);
+	free(w.ref_at);
+	free(w.in_quote);
+	free(w.quotes);
+	kz_tokens_release(&w.tok);
+	kz_offsets_release(&w.o);
+	json_decref(tagged);
+	return 0;
+}

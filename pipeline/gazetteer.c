@@ -386,6 +386,19 @@ index_surface(kz_gazetteer *g, uint32_t ei, uint32_t si)
 		g->max_tokens = s->ntokens;
 }
 
+/* "République du Kazakhstan" ends with the place's own name: the name is
+ * what gets tagged (a title such as "Président de la République" may own
+ * the words before it). */
+static int
+long_form_of_place(const kz_entry *e, const kz_surface *s)
+{
+	const char *name = e->surfaces[0].key;
+	size_t a = strlen(s->key), b = strlen(name);
+
+	return strcmp(e->type, "LOC") == 0 && a > b + 1 &&
+	    strcmp(s->key + a - b, name) == 0 && s->key[a - b - 1] == ' ';
+}
+
 static void
 build_index(kz_gazetteer *g)
 {
@@ -393,7 +406,8 @@ build_index(kz_gazetteer *g)
 		kz_entry *e = &g->entries[i];
 
 		for (uint32_t s = 0; s < e->nsurfaces; s++)
-			index_surface(g, i, s);
+			if (!long_form_of_place(e, &e->surfaces[s]))
+				index_surface(g, i, s);
 		for (size_t d = 0; d < e->ndemonyms; d++) {
 			char *key = kz_key_of(g->folder, e->demonyms[d], NULL);
 

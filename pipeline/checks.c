@@ -1,0 +1,887 @@
+#include "checks.h"
+
+#include "buf.h"
+#include "record.h"
+#include "stage.h"
+#include "text.h"
+#include "tokens.h"
+#include "yamltree.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+enum rule {
+	R_ROLE, R_SPEAKER, R_MISQUOTE, R_VARIANT, R_ANACHRONISM, R_NUMBER,
+	R_UNATTRIBUTED, R_UNBALANCED, R_MISSING, R_COUNT
+};
+
+static const char *const rule_names[R_COUNT] = {
+	"role-mismatch", "speaker-mismatch", "misquote", "name-variant",
+	"anachronism", "number-inconsistency", "unattributed-quote",
+	"unbalanced-quote", "missing-input"
+};
+
+typedef struct rule_conf {
+	int enabled;
+	char severity[8];
+	char *description, *example, *message_fr, *message_en;
+	char house_style[8];
+} rule_conf;
+
+struct kz_checker {
+	rule_conf rules[R_COUNT];
+	char **nouns;
+	size_t nnouns;
+};
+
+static int
+valid_severity(const char *s)
+{
+	return s && (strcmp(s, "error") == 0 || strcmp(s, "warning") == 0 ||
+	    strcmp(s, "info") == 0);
+}
+
+static int
+load_rule(kz_checker *c, const kz_yaml_doc *doc, const kz_yaml_node *name,
+    const kz_yaml_node *conf, kz_error *err)
+{
+	static const char *const known[] = { "enabled", "severity",
+	    "description", "example", "message_fr", "message_en",
+	    "house_style_severity", "nouns", NULL };
+	size_t r;
+	rule_conf *rc;
+	const char *en, *sev, *hs;
+
+	for (r = 0; r < R_COUNT; r++)
+		if (strcmp(rule_names[r], name->scalar) == 0)
+			break;
+	if (r == R_COUNT)
+		return kz_yaml_error(err, doc, name, "unknown check '%s'",
+		    name->scalar);
+	if (kz_yaml_only_keys(doc, conf, known, err) != 0)
+		return -1;
+	rc = &c->rules[r];
+	en = kz_yaml_str(kz_yaml_get(conf, "enabled"));
+	if (en == NULL || (strcmp(en, "true") && strcmp(en, "false")))
+		return kz_yaml_error(err, doc, kz_yaml_get(conf, "enabled") ?
+		    kz_yaml_get(conf, "enabled") : conf,
+		    "'enabled' must be true or false");
+	rc->enabled = strcmp(en, "true") == 0;
+	sev = kz_yaml_str(kz_yaml_get(conf, "severity"));
+	if (!valid_severity(sev))
+		return kz_yaml_error(err, doc, kz_yaml_get(conf, "severity") ?
+		    kz_yaml_get(conf, "severity") : conf,
+		    "severity must be error, warning or info, not '%s'",
+		    sev ? sev : "(missing)");
+	snprintf(rc->severity, sizeof rc->severity, "%s", sev);
+	hs = kz_yaml_str(kz_yaml_get(conf, "house_style_severity"));
+	if (hs && !valid_severity(hs))
+		return kz_yaml_error(err, doc, kz_yaml_get(conf,
+		    "house_style_severity"), "severity must be error, warning or"
+		    " info, not '%s'", hs);
+	snprintf(rc->house_style, sizeof rc->house_style, "%s", hs ? hs : "info");
+	{
+		const char *keys[] = { "description", "example", "message_fr",
+		    "message_en" };
+		char **into[] = { &rc->description, &rc->example, &rc->message_fr,
+		    &rc->message_en };
+
+		for (size_t k = 0; k < 4; k++) {
+			const char *v = kz_yaml_str(kz_yaml_get(conf, keys[k]));
+
+			if (v == NULL)
+				return kz_yaml_error(err, doc, conf, "missing '%s'",
+				    keys[k]);
+			*into[k] = kz_strdup(v);
+		}
+	}
+	if (r == R_NUMBER) {
+		const kz_yaml_node *nouns = kz_yaml_require(doc, conf, "nouns",
+		    KZ_YAML_SEQ, err);
+
+		if (nouns == NULL)
+			return -1;
+		c->nouns = kz_calloc(nouns->n + 1, sizeof *c->nouns);
+		for (size_t k = 0; k < nouns->n; k++) {
+			const char *s = kz_yaml_str(nouns->items[k]);
+
+			if (s == NULL)
+				return kz_yaml_error(err, doc, nouns->items[k],
+				    "nouns are strings");
+			c->nouns[c->nnouns++] = kz_strdup(s);
+		}
+	}
+	return 0;
+}
+
+kz_checker *
+kz_checker_load(const char *path, kz_error *err)
+{
+	static const char *const known[] = { "checks", NULL };
+	kz_checker *c = kz_calloc(1, sizeof *c);
+	const kz_yaml_node *checks;
+	kz_yaml_doc doc;
+
+	if (kz_yaml_load_file(path, &doc, err) != 0) {
+		kz_checker_free(c);
+		return NULL;
+	}
+	if (doc.root == NULL) {
+		kz_error_set(err, path, 0, 0, "empty rules file");
+		goto fail;
+	}
+	if (kz_yaml_only_keys(&doc, doc.root, known, err) != 0)
+		goto fail;
+	checks = kz_yaml_require(&doc, doc.root, "checks", KZ_YAML_MAP, err);
+	if (checks == NULL)
+		goto fail;
+	for (size_t i = 0; i < checks->n; i++)
+		if (load_rule(c, &doc, kz_yaml_key(checks, i),
+		    kz_yaml_value(checks, i), err) != 0)
+			goto fail;
+	for (size_t r = 0; r < R_COUNT; r++)
+		if (c->rules[r].message_en == NULL) {
+			kz_yaml_error(err, &doc, checks, "check '%s' is not configured",
+			    rule_names[r]);
+			goto fail;
+		}
+	kz_yaml_doc_release(&doc);
+	return c;
+fail:
+	kz_yaml_doc_release(&doc);
+	kz_checker_free(c);
+	return NULL;
+}
+
+void
+kz_checker_free(kz_checker *c)
+{
+	if (c == NULL)
+		return;
+	for (size_t r = 0; r < R_COUNT; r++) {
+		free(c->rules[r].description);
+		free(c->rules[r].example);
+		free(c->rules[r].message_fr);
+		free(c->rules[r].message_en);
+	}
+	for (size_t i = 0; i < c->nnouns; i++)
+		free(c->nouns[i]);
+	free(c->nouns);
+	free(c);
+}
+
+int
+kz_checker_explain(const kz_checker *c, const char *rule, FILE *out)
+{
+	for (size_t r = 0; r < R_COUNT; r++) {
+		const rule_conf *rc = &c->rules[r];
+
+		if (strcmp(rule_names[r], rule) != 0)
+			continue;
+		fprintf(out, "%s (%s, %s)\n\n%s\n\nExample: %s\n", rule_names[r],
+		    rc->severity, rc->enabled ? "enabled" : "disabled",
+		    rc->description, rc->example);
+		return 0;
+	}
+	return -1;
+}
+
+void
+kz_checker_list(const kz_checker *c, FILE *out)
+{
+	for (size_t r = 0; r < R_COUNT; r++)
+		fprintf(out, "%-22s %-8s %s\n", rule_names[r], c->rules[r].severity,
+		    c->rules[r].enabled ? "" : "(disabled)");
+}
+
+/* ------------------------------------------------------------ running */
+
+typedef struct var {
+	const char *name;
+	const char *value;
+} var;
+
+static void
+expand(kz_buf *out, const char *tmpl, const var *vars)
+{
+	for (const char *p = tmpl; *p; p++) {
+		const char *close;
+
+		if (*p == '{' && (close = strchr(p, '}')) != NULL) {
+			size_t n = (size_t)(close - p - 1);
+			const var *v;
+
+			for (v = vars; v->name; v++)
+				if (strlen(v->name) == n && strncmp(v->name, p + 1, n) == 0)
+					break;
+			if (v->name) {
+				kz_buf_adds(out, v->value ? v->value : "");
+				p = close;
+				continue;
+			}
+		}
+		kz_buf_addc(out, *p);
+	}
+}
+
+typedef struct work {
+	const kz_checker *c;
+	const kz_tagger *tg;
+	const kz_check_opts *opts;
+	json_t *rec;
+	const char *text;
+	size_t len;
+	kz_offsets o;
+	int32_t date;           /* 0 when unknown */
+	char date_str[16];
+} work;
+
+static int
+english(const work *w)
+{
+	return w->opts->lang && strcmp(w->opts->lang, "en") == 0;
+}
+
+static void
+flag(work *w, enum rule r, const char *severity, size_t bs, size_t be,
+    const var *vars, json_t *evidence)
+{
+	const rule_conf *rc = &w->c->rules[r];
+	kz_buf msg;
+
+	if (!rc->enabled) {
+		json_decref(evidence);
+		return;
+	}
+	kz_buf_init(&msg);
+	expand(&msg, english(w) ? rc->message_en : rc->message_fr, vars);
+	kz_record_add_flag(w->rec, &w->o, w->text, rule_names[r],
+	    severity ? severity : rc->severity, bs, be, msg.data, evidence);
+	kz_buf_release(&msg);
+}
+
+static int
+span_of(const work *w, const json_t *item, size_t *bs, size_t *be)
+{
+	return item ? kz_span_bytes(item, &w->o, bs, be) : -1;
+}
+
+static const char *
+str(const json_t *obj, const char *key)
+{
+	return json_string_value(json_object_get(obj, key));
+}
+
+/* Did person e hold role/of at date (0: at any time)? */
+static int
+held(const kz_entry *e, const char *role, const char *of, int32_t date)
+{
+	for (size_t r = 0; r < e->nroles; r++) {
+		const kz_role *ro = &e->roles[r];
+
+		if (strcmp(ro->title, role) != 0)
+			continue;
+		if (of && (ro->of == NULL || strcmp(ro->of, of) != 0))
+			continue;
+		if (date == 0 || ((ro->from == 0 || ro->from <= date) &&
+		    (ro->to == 0 || date < ro->to)))
+			return 1;
+	}
+	return 0;
+}
+
+/* "the president of Kazakhstan on 2022-01-10 was X" in the chosen
+ * language. */
+static void
+holder_phrase(work *w, const char *role, const char *of, const char *title,
+    kz_buf *out)
+{
+	const kz_gazetteer *g = kz_tagger_gazetteer(w->tg);
+	int32_t date = w->date;
+	size_t who[4], n;
+	char today[11];
+
+	if (date == 0) {
+		kz_today(today);
+		date = kz_date_parse(today);
+	}
+	n = kz_gazetteer_holders(g, role, of, date, 0, who, 4);
+	if (n == 0) {
+		kz_buf_addf(out, english(w) ? "the gazetteer has no %s of %s%s%s"
+		    : "le répertoire ne connaît pas de titulaire (%s, %s)%s%s",
+		    role, of, w->date ? (english(w) ? " on " : " au ") : "",
+		    w->date ? w->date_str : "");
+		return;
+	}
+	if (english(w))
+		kz_buf_addf(out, "'%s' %s %s", title,
+		    w->date ? "was then" : "is", kz_gazetteer_entry(g, who[0])->name);
+	else
+		kz_buf_addf(out, "« %s » %s %s", title,
+		    w->date ? "désignait alors" : "désigne",
+		    kz_gazetteer_entry(g, who[0])->name);
+}
+
+/* What the article calls this person elsewhere: its role mentions. */
+static json_t *
+role_evidence(work *w, const char *ref, size_t skip_s, kz_buf *phrase)
+{
+	json_t *ev = json_array();
+	const json_t *ments = json_object_get(w->rec, "mentions");
+	size_t i, n = 0;
+	const json_t *m;
+
+	json_array_foreach(ments, i, m) {
+		size_t bs, be;
+
+		if (!str(m, "ref") || strcmp(str(m, "ref"), ref) != 0 ||
+		    span_of(w, m, &bs, &be) != 0 || bs == skip_s)
+			continue;
+		/* "le président Poutine" says nothing about which country */
+		if (json_object_get(m, "apposition") && json_is_null(json_object_get(m,
+		    "of")))
+			continue;
+		json_array_append_new(ev, kz_span_new(&w->o, w->text, bs, be));
+		if (n++ == 0)
+			kz_buf_addf(phrase, english(w) ? ", and the article calls"
+			    " them '%s'" : ", et l'article le désigne comme « %s »",
+			    str(m, "text"));
+	}
+	return ev;
+}
+
+static void
+role_mismatch_at(work *w, const kz_entry *person, const char *role,
+    const char *of, size_t ts, size_t te, const char *title)
+{
+	kz_buf holder, evidence;
+	json_t *ev;
+
+	if (w->date ? held(person, role, of, w->date) : held(person, role, of, 0))
+		return;
+	kz_buf_init(&holder);
+	kz_buf_init(&evidence);
+	holder_phrase(w, role, of, title, &holder);
+	ev = role_evidence(w, person->id, ts, &evidence);
+	{
+		var vars[] = { { "name", person->name }, { "title", title },
+		    { "holder", holder.data }, { "evidence", evidence.data },
+		    { NULL, NULL } };
+
+		flag(w, R_ROLE, NULL, ts, te, vars, ev);
+	}
+	kz_buf_release(&holder);
+	kz_buf_release(&evidence);
+}
+
+static void
+check_roles(work *w, const json_t *quotes)
+{
+	const kz_gazetteer *g = kz_tagger_gazetteer(w->tg);
+	const kz_roles *roles = kz_tagger_roles(w->tg);
+	size_t i;
+	const json_t *q, *m;
+
+	/* signature lines under pull quotes */
+	json_array_foreach(quotes, i, q) {
+		const json_t *title = json_object_get(json_object_get(q, "signature"),
+		    "title");
+		const kz_entry *person;
+		size_t bs, be;
+		kz_tokens t;
+		kz_mention men;
+
+		if (title == NULL || span_of(w, title, &bs, &be) != 0)
+			continue;
+		person = kz_gazetteer_by_id(g, str(json_object_get(q, "speaker"), "ref"));
+		if (person == NULL || strcmp(person->type, "PER") != 0)
+			continue;
+		kz_tokens_init(&t, kz_tagger_folder(w->tg), w->text + bs, be - bs);
+		if (t.n && kz_roles_describe(roles, &t, 0, t.n, &men) && men.of[0]) {
+			char *tt = kz_strndup(w->text + bs, be - bs);
+
+			role_mismatch_at(w, person, men.role, men.of, bs, be, tt);
+			free(tt);
+		}
+		kz_tokens_release(&t);
+	}
+	/* appositions: "le président kazakh Vladimir Poutine" */
+	json_array_foreach(json_object_get(w->rec, "mentions"), i, m) {
+		const json_t *ap = json_object_get(m, "apposition");
+		const kz_entry *person;
+		size_t bs, be;
+
+		if (ap == NULL || !str(m, "of") || span_of(w, m, &bs, &be) != 0)
+			continue;
+		person = kz_gazetteer_by_id(g, str(ap, "ref"));
+		if (person == NULL || strcmp(person->type, "PER") != 0 ||
+		    !str(m, "role"))
+			continue;
+		role_mismatch_at(w, person, str(m, "role"), str(m, "of"), bs, be,
+		    str(m, "text"));
+	}
+}
+
+static char *
+quote_words(const work *w, const json_t *q)
+{
+	size_t bs, be, len;
+	kz_tokens t;
+	char *key;
+
+	if (span_of(w, q, &bs, &be) != 0)
+		return kz_strdup("");
+	kz_tokens_init(&t, kz_tagger_folder(w->tg), w->text + bs, be - bs);
+	kz_tokens_key(&t, 0, t.n, &key, &len);
+	kz_tokens_release(&t);
+	return key;
+}
+
+static void
+check_pull_quotes(work *w, const json_t *quotes)
+{
+	size_t i;
+	const json_t *q;
+
+	json_array_foreach(quotes, i, q) {
+		const json_t *same = json_object_get(q, "same_as");
+		const json_t *body, *ps, *bsp;
+		size_t bs, be;
+
+		if (!json_is_integer(same))
+			continue;
+		body = json_array_get(quotes, (size_t)json_integer_value(same));
+		if (body == NULL)
+			continue;
+		ps = json_object_get(q, "speaker");
+		bsp = json_object_get(body, "speaker");
+		if (str(ps, "ref") && str(bsp, "ref") &&
+		    strcmp(str(ps, "ref"), str(bsp, "ref")) != 0) {
+			const json_t *name = json_object_get(json_object_get(q,
+			    "signature"), "name");
+			var vars[] = { { "speaker", str(ps, "name") },
+			    { "other", str(bsp, "name") }, { NULL, NULL } };
+			json_t *ev = json_array();
+
+			if (span_of(w, name ? name : q, &bs, &be) == 0) {
+				size_t es, ee;
+
+				if (span_of(w, bsp, &es, &ee) == 0)
+					json_array_append_new(ev, kz_span_new(&w->o, w->text,
+					    es, ee));
+				flag(w, R_SPEAKER, NULL, bs, be, vars, ev);
+			} else {
+				json_decref(ev);
+			}
+		}
+		{
+			char *pw = quote_words(w, q), *bw = quote_words(w, body);
+
+			if (*pw && !strstr(bw, pw) && span_of(w, q, &bs, &be) == 0) {
+				size_t es, ee;
+				json_t *ev = json_array();
+				var vars[] = { { "quote", str(q, "text") },
+				    { "body", str(body, "text") }, { NULL, NULL } };
+
+				if (span_of(w, body, &es, &ee) == 0)
+					json_array_append_new(ev, kz_span_new(&w->o, w->text,
+					    es, ee));
+				flag(w, R_MISQUOTE, NULL, bs, be, vars, ev);
+			}
+			free(pw);
+			free(bw);
+		}
+	}
+}
+
+static void
+check_quotes_simple(work *w, const json_t *quotes)
+{
+	size_t i;
+	const json_t *q;
+
+	json_array_foreach(quotes, i, q) {
+		size_t bs, be;
+		var none[] = { { NULL, NULL } };
+
+		if (str(q, "kind") && strcmp(str(q, "kind"), "direct") == 0 &&
+		    json_is_null(json_object_get(q, "speaker")) &&
+		    !json_object_get(q, "source") && span_of(w, q, &bs, &be) == 0)
+			flag(w, R_UNATTRIBUTED, NULL, bs, be, none, NULL);
+	}
+}
+
+/* The last word of a spelling, folded: "Tokaïev" and "Tokaiev" are one
+ * spelling, "Tokayev" another. */
+static char *
+last_word(const work *w, const char *s)
+{
+	kz_tokens t;
+	char *key = NULL;
+	size_t len;
+
+	kz_tokens_init(&t, kz_tagger_folder(w->tg), s, strlen(s));
+	if (t.n)
+		kz_tokens_key(&t, t.n - 1, t.n, &key, &len);
+	kz_tokens_release(&t);
+	return key ? key : kz_strdup("");
+}
+
+static void
+check_variants(work *w, const json_t *ents)
+{
+	const kz_gazetteer *g = kz_tagger_gazetteer(w->tg);
+	size_t i, j;
+	const json_t *e, *f;
+	char *done = kz_calloc(json_array_size(ents) + 1, 1);
+
+	json_array_foreach(ents, i, e) {
+		const kz_entry *en;
+		char *first, *house;
+		size_t bs, be;
+
+		if (done[i] || !str(e, "ref") || span_of(w, e, &bs, &be) != 0)
+			continue;
+		en = kz_gazetteer_by_id(g, str(e, "ref"));
+		if (en == NULL || strcmp(en->type, "PER") != 0)
+			continue;
+		first = last_word(w, str(e, "text"));
+		json_array_foreach(ents, j, f) {
+			char *other;
+			size_t fs, fe;
+
+			if (j <= i || !str(f, "ref") || strcmp(str(f, "ref"), en->id) ||
+			    done[j])
+				continue;
+			done[j] = 1;
+			other = last_word(w, str(f, "text"));
+			if (strcmp(other, first) != 0 && span_of(w, f, &fs, &fe) == 0) {
+				kz_buf v;
+				var vars[] = { { "name", en->name }, { "variants", NULL },
+				    { NULL, NULL } };
+				json_t *ev = json_array();
+
+				kz_buf_init(&v);
+				kz_buf_addf(&v, "« %s », « %s »", str(e, "text"), str(f, "text"));
+				vars[1].value = v.data;
+				json_array_append_new(ev, kz_span_new(&w->o, w->text, bs, be));
+				flag(w, R_VARIANT, NULL, fs, fe, vars, ev);
+				kz_buf_release(&v);
+				free(other);
+				break;
+			}
+			free(other);
+		}
+		house = last_word(w, en->preferred ? en->preferred : en->name);
+		if (strcmp(house, first) != 0) {
+			kz_buf v;
+			var vars[] = { { "name", en->name }, { "variants", NULL },
+			    { NULL, NULL } };
+
+			kz_buf_init(&v);
+			kz_buf_addf(&v, english(w) ? "« %s » (house style: « %s »)" :
+			    "« %s » (style maison : « %s »)", str(e, "text"),
+			    en->preferred ? en->preferred : en->name);
+			vars[1].value = v.data;
+			flag(w, R_VARIANT, w->c->rules[R_VARIANT].house_style, bs, be,
+			    vars, NULL);
+			kz_buf_release(&v);
+		}
+		done[i] = 1;
+		free(house);
+		free(first);
+	}
+	free(done);
+}
+
+static void
+check_anachronisms(work *w, const json_t *ents)
+{
+	const kz_gazetteer *g = kz_tagger_gazetteer(w->tg);
+	size_t i;
+	const json_t *e;
+
+	if (w->date == 0)
+		return;
+	json_array_foreach(ents, i, e) {
+		const kz_entry *en = kz_gazetteer_by_id(g, str(e, "ref"));
+		const char *variant = str(e, "variant");
+		size_t bs, be;
+
+		if (en == NULL || variant == NULL || span_of(w, e, &bs, &be) != 0)
+			continue;
+		for (size_t s = 0; s < en->nsurfaces; s++) {
+			const kz_surface *su = &en->surfaces[s];
+			kz_buf why;
+
+			if (strcmp(su->text, variant) != 0 || (su->from == 0 &&
+			    su->to == 0))
+				continue;
+			if ((su->from == 0 || su->from <= w->date) &&
+			    (su->to == 0 || w->date < su->to))
+				break;
+			kz_buf_init(&why);
+			kz_buf_addf(&why, english(w) ? "the name then was %s" :
+			    "le nom était alors %s", en->name);
+			{
+				var vars[] = { { "title", str(e, "text") },
+				    { "date", w->date_str }, { "holder", why.data },
+				    { NULL, NULL } };
+
+				flag(w, R_ANACHRONISM, NULL, bs, be, vars, NULL);
+			}
+			kz_buf_release(&why);
+			break;
+		}
+	}
+}
+
+/* ---- numbers */
+
+/* Parse a French number at s: 164, 12.000, 12 000, 2,5 millions. Returns
+ * bytes used (0: none) and the value. */
+static size_t
+parse_number(const char *s, size_t len, double *value)
+{
+	size_t i = 0;
+	double v = 0;
+	int digits = 0;
+
+	while (i < len) {
+		if (s[i] >= '0' && s[i] <= '9') {
+			v = v * 10 + (s[i] - '0');
+			digits++;
+			i++;
+			continue;
+		}
+		/* thousands: 12.000, 12 000, 12 000 (no-break spaces) */
+		{
+			size_t sep = 0;
+
+			if (s[i] == '.' || s[i] == ' ')
+				sep = 1;
+			else if (i + 1 < len && (unsigned char)s[i] == 0xC2 &&
+			    (unsigned char)s[i + 1] == 0xA0)
+				sep = 2;
+			else if (i + 2 < len && (unsigned char)s[i] == 0xE2 &&
+			    (unsigned char)s[i + 1] == 0x80 &&
+			    (unsigned char)s[i + 2] == 0xAF)
+				sep = 3;
+			if (sep && digits > 0 && digits <= 3 && i + sep + 3 <= len &&
+			    s[i + sep] >= '0' && s[i + sep] <= '9' &&
+			    s[i + sep + 1] >= '0' && s[i + sep + 1] <= '9' &&
+			    s[i + sep + 2] >= '0' && s[i + sep + 2] <= '9' &&
+			    (i + sep + 3 == len || !(s[i + sep + 3] >= '0' &&
+			    s[i + sep + 3] <= '9'))) {
+				i += sep;
+				digits = 0;
+				continue;
+			}
+		}
+		break;
+	}
+	if (i == 0)
+		return 0;
+	if (i + 1 < len && s[i] == ',' && s[i + 1] >= '0' && s[i + 1] <= '9') {
+		double frac = 0.1;
+
+		i++;
+		while (i < len && s[i] >= '0' && s[i] <= '9') {
+			v += (s[i] - '0') * frac;
+			frac /= 10;
+			i++;
+		}
+	}
+	*value = v;
+	return i;
+}
+
+typedef struct count {
+	size_t noun;
+	double value;
+	size_t s, e;
+} count;
+
+static void
+check_numbers(work *w)
+{
+	const kz_folder *f = kz_tagger_folder(w->tg);
+	char **nouns = kz_calloc(w->c->nnouns + 1, sizeof *nouns);
+	count *cs = NULL;
+	size_t n = 0, cap = 0;
+
+	for (size_t k = 0; k < w->c->nnouns; k++)
+		nouns[k] = kz_fold_string(f, w->c->nouns[k]);
+	for (size_t i = 0; i < w->len; i++) {
+		double v = 0, mult = 1;
+		size_t used, p;
+		char word[64];
+		size_t wl = 0;
+
+		if (!(w->text[i] >= '0' && w->text[i] <= '9') ||
+		    (i > 0 && ((w->text[i - 1] >= '0' && w->text[i - 1] <= '9') ||
+		    w->text[i - 1] == '.' || w->text[i - 1] == ',')))
+			continue;
+		used = parse_number(w->text + i, w->len - i, &v);
+		p = i + used;
+		while (p < w->len && w->text[p] == ' ')
+			p++;
+		if (p + 8 <= w->len && strncmp(w->text + p, "millions", 8) == 0) {
+			mult = 1e6;
+			p += 8;
+		} else if (p + 9 <= w->len && strncmp(w->text + p, "milliards", 9) == 0) {
+			mult = 1e9;
+			p += 9;
+		}
+		while (p < w->len && w->text[p] == ' ')
+			p++;
+		if (mult > 1 && p + 3 <= w->len && strncmp(w->text + p, "de ", 3) == 0)
+			p += 3;
+		{
+			/* the noun after the number */
+			size_t q = p;
+			char *folded;
+
+			while (q < w->len && w->text[q] != ' ' && w->text[q] != ',' &&
+			    w->text[q] != '.' && w->text[q] != '\n' && q - p < 40)
+				q++;
+			wl = q - p < sizeof word - 1 ? q - p : sizeof word - 1;
+			memcpy(word, w->text + p, wl);
+			word[wl] = '\0';
+			folded = kz_fold_string(f, word);
+			for (size_t k = 0; k < w->c->nnouns; k++)
+				if (strcmp(folded, nouns[k]) == 0) {
+					if (n == cap) {
+						cap = cap ? cap * 2 : 16;
+						cs = kz_realloc(cs, cap * sizeof *cs);
+					}
+					cs[n].noun = k;
+					cs[n].value = v * mult;
+					cs[n].s = i;
+					cs[n].e = q;
+					n++;
+					break;
+				}
+			free(folded);
+		}
+		i = p > i ? p - 1 : i;
+	}
+	for (size_t a = 0; a < n; a++)
+		for (size_t b = 0; b < a; b++) {
+			if (cs[a].noun != cs[b].noun || cs[a].value == cs[b].value)
+				continue;
+			{
+				kz_buf vals;
+				json_t *ev = json_array();
+				var vars[] = { { "noun", w->c->nouns[cs[a].noun] },
+				    { "values", NULL }, { NULL, NULL } };
+
+				kz_buf_init(&vals);
+				kz_buf_addf(&vals, "%.*s / %.*s", (int)(cs[b].e - cs[b].s),
+				    w->text + cs[b].s, (int)(cs[a].e - cs[a].s),
+				    w->text + cs[a].s);
+				vars[1].value = vals.data;
+				json_array_append_new(ev, kz_span_new(&w->o, w->text,
+				    cs[b].s, cs[b].e));
+				flag(w, R_NUMBER, NULL, cs[a].s, cs[a].e, vars, ev);
+				kz_buf_release(&vals);
+			}
+			b = a;  /* one flag per later value */
+		}
+	free(cs);
+	for (size_t k = 0; k < w->c->nnouns; k++)
+		free(nouns[k]);
+	free(nouns);
+}
+
+/* Flags of earlier kz-check runs are replaced; kz-quotes's
+ * unbalanced-quote flags get this file's severity (or go when disabled). */
+static void
+reset_flags(work *w)
+{
+	json_t *flags = json_object_get(w->rec, "flags");
+	json_t *kept = json_array();
+	size_t i;
+	json_t *f;
+
+	json_array_foreach(flags, i, f) {
+		const char *rule = str(f, "rule");
+		size_t r;
+
+		for (r = 0; r < R_COUNT; r++)
+			if (rule && strcmp(rule, rule_names[r]) == 0)
+				break;
+		if (r == R_UNBALANCED) {
+			if (!w->c->rules[r].enabled)
+				continue;
+			json_object_set_new(f, "severity",
+			    json_string(w->c->rules[r].severity));
+		} else if (r < R_COUNT) {
+			continue;
+		}
+		json_array_append(kept, f);
+	}
+	json_object_set_new(w->rec, "flags", kept);
+}
+
+static void
+missing(work *w, const char *what_fr, const char *what_en)
+{
+	var vars[] = { { "title", english(w) ? what_en : what_fr }, { NULL, NULL } };
+
+	flag(w, R_MISSING, NULL, 0, 0, vars, NULL);
+}
+
+int
+kz_checker_run(const kz_checker *c, const kz_tagger *tg, json_t *rec,
+    const kz_check_opts *opts, kz_error *err)
+{
+	work w;
+	const json_t *quotes, *ents;
+
+	memset(&w, 0, sizeof w);
+	w.c = c;
+	w.tg = tg;
+	w.opts = opts;
+	w.rec = rec;
+	w.text = kz_record_text(rec, &w.len);
+	if (w.text == NULL)
+		return kz_error_set(err, NULL, 0, 0, "record has no \"text\" string");
+	if (kz_offsets_init(&w.o, w.text, w.len) != 0)
+		return kz_error_set(err, NULL, 0, 0, "text larger than 4 GiB");
+	w.date = kz_record_date(rec, opts->date);
+	if (w.date)
+		snprintf(w.date_str, sizeof w.date_str, "%04d-%02d-%02d",
+		    (int)(w.date / 10000), (int)(w.date / 100 % 100),
+		    (int)(w.date % 100));
+	reset_flags(&w);
+	quotes = json_object_get(rec, "quotes");
+	ents = json_object_get(rec, "entities");
+	if (json_is_array(quotes)) {
+		check_roles(&w, quotes);
+		check_pull_quotes(&w, quotes);
+		check_quotes_simple(&w, quotes);
+	} else {
+		missing(&w, "pas de citations (kz-quotes n'est pas passé) : les"
+		    " contrôles de signature, d'auteur et de citation n'ont pas tourné",
+		    "no quotes (kz-quotes did not run): signature, speaker and"
+		    " misquote checks did not run");
+	}
+	if (json_is_array(ents)) {
+		check_variants(&w, ents);
+		check_anachronisms(&w, ents);
+	} else {
+		missing(&w, "pas d'entités (kz-tag n'est pas passé) : les contrôles"
+		    " de graphie et d'anachronisme n'ont pas tourné",
+		    "no entities (kz-tag did not run): name-variant and anachronism"
+		    " checks did not run");
+	}
+	if (w.date == 0)
+		missing(&w, "date de l'article inconnue : anachronismes non"
+		    " contrôlés, titres contrôlés sans date (jamais détenus)",
+		    "article date unknown: no anachronism check; titles checked"
+		    " without a date (never held)");
+	check_numbers(&w);
+	kz_offsets_release(&w.o);
+	return 0;
+}

@@ -467,7 +467,8 @@ kz_gazetteer_load_dir(const char *dir, const kz_folder *f, kz_error *err)
 		paths[n++] = kz_buf_detach(&p, NULL);
 	}
 	closedir(d);
-	qsort(paths, n, sizeof *paths, compare_names);
+	if (n > 1)
+		qsort(paths, n, sizeof *paths, compare_names);
 	g = kz_gazetteer_load_files((const char *const *)paths, n, f, err);
 	for (size_t i = 0; i < n; i++)
 		free(paths[i]);

@@ -408,7 +408,8 @@ read_blocks(work *w, const json_t *rec)
 			s = e + 1;
 		}
 	}
-	qsort(w->blocks, w->nblocks, sizeof *w->blocks, by_block_start);
+	if (w->nblocks > 1)
+		qsort(w->blocks, w->nblocks, sizeof *w->blocks, by_block_start);
 }
 
 static void
@@ -961,14 +962,16 @@ set_speaker(quote *q, json_t *speaker, json_t *cue, json_t *source)
 static int
 speaker_after_quote(const work *w, quote *q)
 {
-	size_t p = q->close + 1, i, n, is, ie;
+	size_t p, i, n, is, ie;
 	int saw_comma = 0, g = 0;
 	intptr_t flags;
 	json_t *source = NULL, *s;
 	span sent = sentence_of(w, q->close);
+	int32_t mark;
 
 	if (q->unbalanced || q->close >= w->len)
 		return 0;
+	p = q->close + (size_t)cp_at(w, q->close, &mark);
 	while (p < w->len) {
 		int32_t cp;
 		int m = cp_at(w, p, &cp);

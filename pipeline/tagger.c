@@ -633,7 +633,8 @@ kz_tagger_tag(const kz_tagger *tg, json_t *rec, const char *fallback_date,
 	firstnames_pass(&w);
 	organisations_pass(&w);
 	recurrence_pass(&w);
-	qsort(w.f, w.nf, sizeof *w.f, by_start);
+	if (w.nf > 1)
+		qsort(w.f, w.nf, sizeof *w.f, by_start);
 
 	entities = json_array();
 	for (size_t a = 0; a < w.nf; a++)

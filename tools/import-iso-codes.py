@@ -35,6 +35,24 @@ ISO_MO = "/usr/share/locale/fr/LC_MESSAGES/iso_3166-1.mo"
 EXTRA = os.path.join(ROOT, "tools", "data", "countries-extra.yaml")
 OUT = os.path.join(ROOT, "gazetteers", "countries.yaml")
 
+class StrictLoader(yaml.SafeLoader):
+    """SafeLoader that refuses a key given twice (PyYAML keeps the last)."""
+
+    def construct_mapping(self, node, deep=False):
+        seen = set()
+        for knode, _ in node.value:
+            key = self.construct_object(knode, deep=True)
+            if key in seen:
+                raise yaml.MarkedYAMLError("while constructing a mapping",
+                                           node.start_mark,
+                                           "duplicate key %r" % (key,),
+                                           knode.start_mark)
+            seen.add(key)
+        return super().construct_mapping(node, deep)
+
+
+StrictLoader.add_constructor("tag:yaml.org,2002:map", StrictLoader.construct_mapping)
+
 EXTRA_KEYS = {"id", "name", "variants", "acronyms", "demonyms", "capital",
               "wikidata", "note", "iso_variants", "preferred"}
 
@@ -153,7 +171,7 @@ def main():
     with open(ISO_MO, "rb") as f:
         fr = gettext.GNUTranslations(f)
     with open(EXTRA, encoding="utf-8") as f:
-        extra = yaml.safe_load(f) or {}
+        extra = yaml.load(f, Loader=StrictLoader) or {}
 
     errors = []
     for code, ex in extra.items():

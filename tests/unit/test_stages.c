@@ -1,0 +1,494 @@
+/* Unit tests of the stage libraries: normalize, gazetteer, roles, tagger,
+ * quotes and checks, on small texts written for each case. */
+#include "kz_test.h"
+
+#include "buf.h"
+#include "checks.h"
+#include "gazetteer.h"
+#include "normalize.h"
+#include "quotes.h"
+#include "record.h"
+#include "tagger.h"
+#include "tokens.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+static char *
+data_path(const char *rel)
+{
+	kz_buf b;
+
+	kz_buf_init(&b);
+	kz_buf_addf(&b, "%s/%s", kz_test_datadir(), rel);
+	return kz_buf_detach(&b, NULL);
+}
+
+/* Write text to a fresh temporary file; the caller unlinks and frees. */
+static char *
+temp_file(const char *text)
+{
+	char *path = kz_strdup("/tmp/kz-unit-XXXXXX");
+	int fd = mkstemp(path);
+	FILE *f = fdopen(fd, "w");
+
+	fputs(text, f);
+	fclose(f);
+	return path;
+}
+
+/* ---------------------------------------------------------------- normalize */
+
+static json_t *
+normalize(const char *text)
+{
+	char *rules = data_path("rules/normalize.yaml");
+	kz_error err;
+	kz_normalizer *n = kz_normalizer_load(rules, &err);
+	json_t *rec = json_object();
+	kz_normalize_report rep;
+
+	ck_assert_msg(n != NULL, "%s", err.message);
+	kz_normalize_article(n, text, strlen(text), rec, &rep);
+	kz_normalizer_free(n);
+	free(rules);
+	return rec;
+}
+
+static const char *
+block_kind(const json_t *rec, size_t i)
+{
+	return json_string_value(json_object_get(json_array_get(
+	    json_object_get(rec, "blocks"), i), "kind"));
+}
+
+START_TEST(normalize_pull_quote_and_heading)
+{
+	json_t *rec = normalize("Le titre de l'article\n\nUn premier paragraphe"
+	    " assez long pour compter comme du texte.\n\nLa suite des événements\n\n"
+	    "Nous ne partirons pas avant la fin du mois.\nNikol Pachinian\n"
+	    "Premier ministre arménien\n\nUn dernier paragraphe qui conclut.\n");
+
+	ck_assert_str_eq(block_kind(rec, 0), "title");
+	ck_assert_str_eq(block_kind(rec, 1), "paragraph");
+	ck_assert_str_eq(block_kind(rec, 2), "heading");
+	ck_assert_str_eq(block_kind(rec, 3), "pullquote");
+	ck_assert_str_eq(block_kind(rec, 4), "speaker-name");
+	ck_assert_str_eq(block_kind(rec, 5), "speaker-title");
+	ck_assert_str_eq(block_kind(rec, 6), "paragraph");
+	json_decref(rec);
+}
+END_TEST
+
+START_TEST(normalize_prose_is_not_a_pull_quote)
+{
+	/* a sentence followed by a capitalised line that is not a name */
+	json_t *rec = normalize("Titre\n\nLe gouvernement a démissionné hier soir.\n"
+	    "Les élections auront lieu en mars prochain, selon la loi.\n");
+
+	ck_assert_str_eq(block_kind(rec, 1), "paragraph");
+	ck_assert_str_eq(block_kind(rec, 2), "paragraph");
+	json_decref(rec);
+}
+END_TEST
+
+START_TEST(normalize_parses_dates)
+{
+	char *rules = data_path("rules/normalize.yaml");
+	kz_error err;
+	kz_normalizer *n = kz_normalizer_load(rules, &err);
+	char out[11];
+
+	ck_assert_uint_eq(kz_normalize_parse_date(n, "1er mars 2023 -", 15, out), 13);
+	ck_assert_str_eq(out, "2023-03-01");
+	ck_assert_uint_eq(kz_normalize_parse_date(n, "10/01/2022", 10, out), 10);
+	ck_assert_str_eq(out, "2022-01-10");
+	ck_assert_uint_eq(kz_normalize_parse_date(n, "8 FÉVRIER 2021", 15, out), 15);
+	ck_assert_str_eq(out, "2021-02-08");
+	ck_assert_uint_eq(kz_normalize_parse_date(n, "32 mars 2023", 12, out), 0);
+	ck_assert_uint_eq(kz_normalize_parse_date(n, "8 brumaire 2023", 15, out), 0);
+	kz_normalizer_free(n);
+	free(rules);
+}
+END_TEST
+
+START_TEST(normalize_rules_error_names_line)
+{
+	char *path = temp_file("boilerplate_prefixes: [a]\ncolour: red\n");
+	kz_error err;
+
+	ck_assert_ptr_null(kz_normalizer_load(path, &err));
+	ck_assert_int_eq(err.line, 2);
+	ck_assert_ptr_nonnull(strstr(err.message, "unknown key 'colour'"));
+	unlink(path);
+	free(path);
+}
+END_TEST
+
+/* ---------------------------------------------------------------- gazetteer */
+
+static const char gaz_yaml[] =
+    "- id: paix\n  type: LOC\n  name: Paix\n"
+    "- id: kassym-jomart-tokaiev\n  type: PER\n  name: Kassym-Jomart Tokaïev\n"
+    "  gender: m\n  variants: [Tokaïev, Tokayev]\n"
+    "  roles:\n    - {title: président, of: KZ, from: 2019-03-20}\n"
+    "- id: kazakhstan\n  type: LOC\n  name: Kazakhstan\n  kind: country\n"
+    "  code: KZ\n  demonyms: [kazakh, kazakhe, kazakhs, kazakhes]\n"
+    "- id: otsc\n  type: ORG\n  name: Organisation du traité de sécurité collective\n"
+    "  acronyms: [OTSC, CSTO]\n"
+    "- id: astana\n  type: LOC\n  name: Astana\n"
+    "  variants: [{name: Nur-Sultan, from: 2019-03-23, to: 2022-09-17}]\n"
+    "- id: washington\n  type: LOC\n  name: Washington\n"
+    "- id: george-washington\n  type: PER\n  name: George Washington\n"
+    "  variants: [Washington]\n";
+
+static kz_gazetteer *
+small_gazetteer(kz_folder *f)
+{
+	char *path = temp_file(gaz_yaml);
+	const char *paths[] = { path };
+	kz_error err;
+	kz_gazetteer *g = kz_gazetteer_load_files(paths, 1, f, &err);
+
+	ck_assert_msg(g != NULL, "%s", err.message);
+	unlink(path);
+	free(path);
+	return g;
+}
+
+static size_t
+match_at(kz_gazetteer *g, kz_folder *f, const char *text, size_t tok,
+    const char **id)
+{
+	kz_tokens t;
+	kz_match m;
+	size_t n;
+
+	kz_tokens_init(&t, f, text, strlen(text));
+	n = kz_gazetteer_match_at(g, &t, tok, &m);
+	if (n && id)
+		*id = kz_gazetteer_entry(g, m.cands[0].entry)->id;
+	kz_tokens_release(&t);
+	return n;
+}
+
+START_TEST(gazetteer_case_and_elision)
+{
+	kz_folder *f = kz_folder_new();
+	kz_gazetteer *g = small_gazetteer(f);
+	const char *id = NULL;
+
+	/* "Paix" never fires on the common word */
+	ck_assert_uint_eq(match_at(g, f, "la paix", 1, NULL), 0);
+	ck_assert_uint_eq(match_at(g, f, "la Paix", 1, &id), 1);
+	/* elision and typographic apostrophes: l’OTSC */
+	ck_assert_uint_eq(match_at(g, f, "l’OTSC", 1, &id), 1);
+	ck_assert_str_eq(id, "otsc");
+	ck_assert_uint_eq(match_at(g, f, "l'otsc", 1, NULL), 0);
+	/* diacritics, dashes and case folded; longest match */
+	ck_assert_uint_eq(match_at(g, f, "KASSYM–JOMART TOKAIEV", 0, &id), 3);
+	ck_assert_str_eq(id, "kassym-jomart-tokaiev");
+	ck_assert_uint_eq(match_at(g, f, "l'Organisation du traité de sécurité"
+	    " collective", 1, &id), 6);
+	/* no match across a full stop */
+	ck_assert_uint_eq(match_at(g, f, "Kassym. Jomart", 0, NULL), 0);
+	kz_gazetteer_free(g);
+	kz_folder_free(f);
+}
+END_TEST
+
+START_TEST(gazetteer_roles_by_date)
+{
+	kz_folder *f = kz_folder_new();
+	kz_gazetteer *g = small_gazetteer(f);
+	size_t out[4];
+
+	ck_assert_uint_eq(kz_gazetteer_holders(g, "président", "KZ", 20220110, 0,
+	    out, 4), 1);
+	ck_assert_str_eq(kz_gazetteer_entry(g, out[0])->id, "kassym-jomart-tokaiev");
+	ck_assert_uint_eq(kz_gazetteer_holders(g, "président", "KZ", 20180101, 0,
+	    out, 4), 0);
+	ck_assert_ptr_nonnull(kz_gazetteer_demonym(g, "kazakhe", 7));
+	ck_assert_str_eq(kz_gazetteer_country(g, "KZ")->name, "Kazakhstan");
+	kz_gazetteer_free(g);
+	kz_folder_free(f);
+}
+END_TEST
+
+START_TEST(gazetteer_errors)
+{
+	kz_folder *f = kz_folder_new();
+	const char *cases[][2] = {
+		{ "- id: a\n  type: PER\n", "missing key 'name'" },
+		{ "- id: a\n  type: XYZ\n  name: A\n", "type must be PER" },
+		{ "- id: a\n  type: PER\n  name: A\n  roles:\n    - {title: t, from: 2020-13-01}\n",
+		  "must be a date" },
+		{ "- id: a\n  type: PER\n  name: A\n  gender: x\n", "gender must be" },
+		{ "- id: a\n  type: PER\n  name: A\n  nickname: B\n", "unknown key" },
+		{ "id: a\n", "a gazetteer file is a list" },
+	};
+
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		char *path = temp_file(cases[i][0]);
+		const char *paths[] = { path };
+		kz_error err;
+
+		ck_assert_ptr_null(kz_gazetteer_load_files(paths, 1, f, &err));
+		ck_assert_msg(strstr(err.message, cases[i][1]) != NULL,
+		    "case %zu: %s", i, err.message);
+		ck_assert_int_gt(err.line, 0);
+		ck_assert_str_eq(err.file, path);
+		unlink(path);
+		free(path);
+	}
+	kz_folder_free(f);
+}
+END_TEST
+
+/* ---------------------------------------------------------------- tagger */
+
+static kz_tagger *
+real_tagger(void)
+{
+	kz_error err;
+	kz_tagger *t = kz_tagger_load(kz_test_datadir(), NULL, &err);
+
+	ck_assert_msg(t != NULL, "%s", err.message);
+	return t;
+}
+
+static json_t *
+record_of(const char *text, const char *date)
+{
+	json_t *rec = json_object();
+
+	json_object_set_new(rec, "id", json_string("t"));
+	json_object_set_new(rec, "text", json_string(text));
+	if (date)
+		json_object_set_new(rec, "date", json_string(date));
+	return rec;
+}
+
+static const char *
+field_of(const json_t *rec, const char *array, size_t i, const char *key)
+{
+	return json_string_value(json_object_get(json_array_get(
+	    json_object_get(rec, array), i), key));
+}
+
+START_TEST(tagger_roles_resolve_by_date)
+{
+	kz_tagger *t = real_tagger();
+	json_t *rec = record_of("Le président kazakh a parlé. Le chef de la"
+	    " diplomatie russe aussi.", "2022-01-10");
+	kz_error err;
+
+	ck_assert_int_eq(kz_tagger_tag(t, rec, NULL, &err), 0);
+	ck_assert_str_eq(field_of(rec, "mentions", 0, "canonical"),
+	    "Kassym-Jomart Tokaïev");
+	ck_assert_str_eq(field_of(rec, "mentions", 1, "canonical"),
+	    "Sergueï Lavrov");
+	json_decref(rec);
+	/* before 2019 the Kazakh president was someone else */
+	rec = record_of("Le président kazakh a parlé.", "2015-06-01");
+	ck_assert_int_eq(kz_tagger_tag(t, rec, NULL, &err), 0);
+	ck_assert_str_eq(field_of(rec, "mentions", 0, "canonical"),
+	    "Noursoultan Nazarbaïev");
+	json_decref(rec);
+	kz_tagger_free(t);
+}
+END_TEST
+
+START_TEST(tagger_rule_names_recur)
+{
+	kz_tagger *t = real_tagger();
+	json_t *rec = record_of("Le général Piotr Ivanenko a parlé. Selon"
+	    " Ivanenko, tout va bien.", NULL);
+	kz_error err;
+
+	ck_assert_int_eq(kz_tagger_tag(t, rec, "2022-01-01", &err), 0);
+	ck_assert_str_eq(field_of(rec, "entities", 0, "text"), "Piotr Ivanenko");
+	ck_assert_str_eq(field_of(rec, "entities", 0, "via"), "rule");
+	ck_assert_str_eq(field_of(rec, "entities", 1, "text"), "Ivanenko");
+	ck_assert_uint_eq(json_array_size(json_object_get(rec, "entities")), 2);
+	json_decref(rec);
+	kz_tagger_free(t);
+}
+END_TEST
+
+START_TEST(tagger_needs_text)
+{
+	kz_tagger *t = real_tagger();
+	json_t *rec = json_object();
+	kz_error err;
+
+	ck_assert_int_eq(kz_tagger_tag(t, rec, NULL, &err), -1);
+	ck_assert_ptr_nonnull(strstr(err.message, "no \"text\""));
+	json_decref(rec);
+	kz_tagger_free(t);
+}
+END_TEST
+
+/* ---------------------------------------------------------------- quotes */
+
+static json_t *
+quoted(const char *text)
+{
+	kz_tagger *t = real_tagger();
+	kz_error err;
+	kz_quoter *q = kz_quoter_load(kz_test_datadir(), kz_tagger_folder(t), &err);
+	json_t *rec = record_of(text, "2022-01-10");
+
+	ck_assert_msg(q != NULL, "%s", err.message);
+	ck_assert_int_eq(kz_tagger_tag(t, rec, NULL, &err), 0);
+	ck_assert_int_eq(kz_quoter_run(q, t, rec, NULL, &err), 0);
+	kz_quoter_free(q);
+	kz_tagger_free(t);
+	return rec;
+}
+
+static const char *
+speaker_name(const json_t *rec, size_t i)
+{
+	const json_t *s = json_object_get(json_array_get(json_object_get(rec,
+	    "quotes"), i), "speaker");
+
+	return s ? json_string_value(json_object_get(s, "name")) : NULL;
+}
+
+START_TEST(quotes_inversion_and_incise)
+{
+	json_t *rec = quoted("« Nous partirons », a déclaré, selon l'agence TASS,"
+	    " Sergueï Lavrov.");
+
+	ck_assert_str_eq(field_of(rec, "quotes", 0, "text"), "Nous partirons");
+	ck_assert_str_eq(speaker_name(rec, 0), "Sergueï Lavrov");
+	ck_assert_str_eq(field_of(rec, "quotes", 0, "kind"), "direct");
+	json_decref(rec);
+}
+END_TEST
+
+START_TEST(quotes_pronoun_by_gender)
+{
+	json_t *rec = quoted("Olaf Scholz a reçu Ursula von der Leyen. Elle a"
+	    " affirmé : « L'Europe tiendra. »");
+
+	ck_assert_str_eq(speaker_name(rec, 0), "Ursula von der Leyen");
+	json_decref(rec);
+	rec = quoted("Ursula von der Leyen a reçu Olaf Scholz. Il a"
+	    " affirmé : « L'Allemagne tiendra. »");
+	ck_assert_str_eq(speaker_name(rec, 0), "Olaf Scholz");
+	json_decref(rec);
+}
+END_TEST
+
+START_TEST(quotes_scare_and_title)
+{
+	json_t *rec = quoted("Il a lu le roman « Guerre et Paix » pendant la"
+	    " crise dite des « ballons ».");
+
+	ck_assert_str_eq(field_of(rec, "quotes", 0, "kind"), "scare");
+	ck_assert_str_eq(field_of(rec, "quotes", 1, "kind"), "scare");
+	ck_assert_ptr_null(speaker_name(rec, 1));
+	json_decref(rec);
+}
+END_TEST
+
+START_TEST(quotes_nested)
+{
+	json_t *rec = quoted("« Ces \"quasi-États\" n'existent pas », a lancé"
+	    " Sergueï Lavrov.");
+	const json_t *qs = json_object_get(rec, "quotes");
+
+	ck_assert_uint_eq(json_array_size(qs), 2);
+	ck_assert_str_eq(field_of(rec, "quotes", 1, "text"), "quasi-États");
+	ck_assert_ptr_nonnull(json_object_get(json_array_get(qs, 1), "nested"));
+	ck_assert_str_eq(speaker_name(rec, 0), "Sergueï Lavrov");
+	json_decref(rec);
+}
+END_TEST
+
+START_TEST(quotes_anonymous_source)
+{
+	json_t *rec = quoted("« Rien n'est réglé », a confié un diplomate sous"
+	    " couvert d'anonymat.");
+	const json_t *q = json_array_get(json_object_get(rec, "quotes"), 0);
+
+	ck_assert(json_is_null(json_object_get(q, "speaker")));
+	ck_assert_ptr_nonnull(json_object_get(q, "source"));
+	json_decref(rec);
+}
+END_TEST
+
+/* ---------------------------------------------------------------- checks */
+
+START_TEST(checks_numbers_in_french_formats)
+{
+	kz_tagger *t = real_tagger();
+	char *path = data_path("rules/checks.yaml");
+	kz_error err;
+	kz_checker *c = kz_checker_load(path, &err);
+	kz_check_opts opts = { .lang = "en", .date = NULL };
+	json_t *rec = record_of("Le bilan est de 12.000 blessés. Plus tard, on"
+	    " parle de 12 000 blessés, puis de 12 500 blessés.", "2022-01-10");
+	const json_t *f;
+	size_t i, n = 0;
+
+	ck_assert_msg(c != NULL, "%s", err.message);
+	ck_assert_int_eq(kz_checker_run(c, t, rec, &opts, &err), 0);
+	json_array_foreach(json_object_get(rec, "flags"), i, f)
+		if (strcmp(json_string_value(json_object_get(f, "rule")),
+		    "number-inconsistency") == 0) {
+			n++;
+			ck_assert_str_eq(json_string_value(json_object_get(f, "text")),
+			    "12 500 blessés");
+		}
+	ck_assert_uint_eq(n, 1);
+	json_decref(rec);
+	kz_checker_free(c);
+	kz_tagger_free(t);
+	free(path);
+}
+END_TEST
+
+START_TEST(checks_config_errors)
+{
+	char *path = temp_file("checks:\n  no-such-check:\n    enabled: true\n");
+	kz_error err;
+
+	ck_assert_ptr_null(kz_checker_load(path, &err));
+	ck_assert_ptr_nonnull(strstr(err.message, "unknown check 'no-such-check'"));
+	ck_assert_int_eq(err.line, 2);
+	unlink(path);
+	free(path);
+}
+END_TEST
+
+Suite *
+suite_stages(void)
+{
+	Suite *s = suite_create("stages");
+	TCase *tc = tcase_create("stages");
+
+	tcase_set_timeout(tc, 60);
+	tcase_add_test(tc, normalize_pull_quote_and_heading);
+	tcase_add_test(tc, normalize_prose_is_not_a_pull_quote);
+	tcase_add_test(tc, normalize_parses_dates);
+	tcase_add_test(tc, normalize_rules_error_names_line);
+	tcase_add_test(tc, gazetteer_case_and_elision);
+	tcase_add_test(tc, gazetteer_roles_by_date);
+	tcase_add_test(tc, gazetteer_errors);
+	tcase_add_test(tc, tagger_roles_resolve_by_date);
+	tcase_add_test(tc, tagger_rule_names_recur);
+	tcase_add_test(tc, tagger_needs_text);
+	tcase_add_test(tc, quotes_inversion_and_incise);
+	tcase_add_test(tc, quotes_pronoun_by_gender);
+	tcase_add_test(tc, quotes_scare_and_title);
+	tcase_add_test(tc, quotes_nested);
+	tcase_add_test(tc, quotes_anonymous_source);
+	tcase_add_test(tc, checks_numbers_in_french_formats);
+	tcase_add_test(tc, checks_config_errors);
+	suite_add_tcase(s, tc);
+	return s;
+}

@@ -297,6 +297,11 @@ t_batch_goes_on() {
 	$EXPECT 'len(docs) == 3 and docs[1]["errors"] and docs[0]["quotes"] and docs[2]["quotes"]' "$TMP/out"
 }
 
+# more tests live beside this file, one file per program or concern
+for f in "$HERE"/*.tests.sh; do
+	[ -e "$f" ] && . "$f"
+done
+
 for t in $(declare -F | awk '{print $3}' | grep '^t_' | sed 's/^t_//'); do
 	run "$t"
 done

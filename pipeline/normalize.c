@@ -550,6 +550,42 @@ is_byline(const doc *d, const line *l)
 	return kz_cp_is_upper(cp);
 }
 
+/* "Le Monde avec AFP": a line made only of agencies is a byline. */
+static int
+only_agencies(const doc *d, const line *l)
+{
+	size_t i = 0, parts = 0;
+
+	if (l->flen > 80)
+		return 0;
+	while (i < l->flen) {
+		size_t e = i, m;
+		long hit = -1;
+
+		/* the longest agency at i, then a joiner or the end */
+		for (e = l->flen; e > i; e--) {
+			if (e < l->flen && l->folded[e] != ' ' && l->folded[e] != ',')
+				continue;
+			hit = kz_wordlist_find(&d->n->agencies, l->folded + i, e - i);
+			if (hit >= 0)
+				break;
+		}
+		if (hit < 0)
+			return 0;
+		parts++;
+		i = e;
+		while (i < l->flen && (l->folded[i] == ' ' || l->folded[i] == ','))
+			i++;
+		if (i < l->flen && kz_wordlist_prefix(&d->n->byline_joiners,
+		    l->folded + i, l->flen - i, 1, &m) >= 0) {
+			i += m;
+			while (i < l->flen && l->folded[i] == ' ')
+				i++;
+		}
+	}
+	return parts >= 2;
+}
+
 static long
 next_nonblank(const doc *d, size_t i)
 {
@@ -623,27 +659,33 @@ classify(doc *d)
 			L[j].same_as = (long)i;
 			continue;
 		}
-		if (is_byline(d, &L[i])) {
+		if (is_byline(d, &L[i]) || only_agencies(d, &L[i])) {
 			L[i].kind = K_BYLINE;
 			continue;
 		}
-		if (first_par < 0) {
+		{
 			char date[11];
 			size_t m;
 
-			if (starts_with_list(&d->n->date_prefixes, &L[i], &m) &&
-			    cp_length(d, &L[i]) < 80 && !ends_like_prose(d, &L[i])) {
+			/* "Publié le 14 mai 2023 à 22h17", "Publié le : 06/09/2023"
+			 * near the top, alone on its line */
+			if (i < 20 && starts_with_list(&d->n->date_prefixes, &L[i], &m) &&
+			    cp_length(d, &L[i]) < 100 && !ends_like_prose(d, &L[i])) {
 				size_t at = L[i].start;
 
 				for (size_t k = 0; k < m; k++)
 					at += kz_utf8_next(d->text, L[i].end, at);
 				at = skip_spaces(d->text, at, L[i].end);
+				if (at < L[i].end && d->text[at] == ':')
+					at = skip_spaces(d->text, at + 1, L[i].end);
 				if (kz_normalize_parse_date(d->n, d->text + at,
 				    L[i].end - at, date)) {
 					L[i].kind = K_DATELINE;
 					continue;
 				}
 			}
+		}
+		if (first_par < 0) {
 			/* a caption with its credit on one line */
 			L[i].credit_start = inline_credit(d, &L[i]);
 			if (L[i].credit_start) {
@@ -811,33 +853,38 @@ kz_normalize_parse_date(const kz_normalizer *n, const char *s, size_t len,
 static int
 find_dateline(const doc *d, char date[11])
 {
+	/* a "Publié le ..." line */
+	for (size_t i = 0; i < d->nlines; i++) {
+		const line *l = &d->lines[i];
+		const char *t = d->text + l->start;
+		size_t len = l->end - l->start, p = 0, m;
+
+		if (l->kind != K_DATELINE)
+			continue;
+		kz_wordlist_prefix(&d->n->date_prefixes, l->folded, l->flen, 1, &m);
+		for (size_t k = 0; k < m; k++)
+			p += kz_utf8_next(t, len, p);
+		p = skip_spaces(t, p, len);
+		if (p < len && t[p] == ':')
+			p = skip_spaces(t, p + 1, len);
+		if (kz_normalize_parse_date(d->n, t + p, len - p, date))
+			return 1;
+	}
+	/* a dateline opening the first paragraph */
 	for (size_t i = 0; i < d->nlines; i++) {
 		const line *l = &d->lines[i];
 		const char *t = d->text + l->start;
 		size_t len = l->end - l->start, p = 0, used;
 
-		if (l->kind == K_DATELINE) {
-			size_t m;
-
-			kz_wordlist_prefix(&d->n->date_prefixes, l->folded, l->flen, 1, &m);
-			for (size_t k = 0; k < m; k++)
-				p += kz_utf8_next(t, len, p);
-			p = skip_spaces(t, p, len);
-			if (kz_normalize_parse_date(d->n, t + p, len - p, date))
-				return 1;
-			continue;
-		}
 		if (l->kind != K_PARAGRAPH)
 			continue;
-		/* the place: capitalised words up to a comma, within 40 bytes */
+		/* the place: words up to a comma, within 40 bytes */
 		while (p < len && p < 40 && t[p] != ',')
 			p++;
 		if (p == 0 || p >= len || p >= 40)
 			return 0;
-		p++;
-		while (p < len && t[p] == ' ')
-			p++;
-		if (p + 3 < len && (strncmp(t + p, "le ", 3) == 0))
+		p = skip_spaces(t, p + 1, len);
+		if (p + 3 < len && strncmp(t + p, "le ", 3) == 0)
 			p += 3;
 		used = kz_normalize_parse_date(d->n, t + p, len - p, date);
 		if (used == 0)
@@ -880,7 +927,9 @@ parse_byline(const doc *d, const line *l, json_t *authors, json_t *agencies,
 	const char *t = d->text;
 	size_t m, i = l->start, part;
 
-	kz_wordlist_prefix(&d->n->byline_prefixes, l->folded, l->flen, 1, &m);
+	if (kz_wordlist_prefix(&d->n->byline_prefixes, l->folded, l->flen, 1,
+	    &m) < 0)
+		m = 0;
 	for (size_t k = 0; k < m && i < l->end; k++)
 		i += kz_utf8_next(t, l->end, i);
 	part = i = skip_spaces(t, i, l->end);

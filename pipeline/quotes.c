@@ -306,6 +306,7 @@ typedef struct work {
 	referent *refs;
 	size_t nrefs;
 	long *ref_at;           /* per token: referent starting here, or -1 */
+	long *cover;            /* per token: the widest referent over it, -1 */
 	unsigned char *in_quote;/* per token */
 	quote *quotes;
 	size_t nquotes, capquotes;
@@ -491,6 +492,12 @@ add_referent(work *w, const json_t *item, int is_mention)
 		r->gender = e->gender == 'm' ? G_M : G_F;
 	if (w->ref_at[ts] < 0 || (long)te > (long)w->refs[w->ref_at[ts]].te)
 		w->ref_at[ts] = (long)w->nrefs;
+	for (size_t k = ts; k < te; k++) {
+		long c = w->cover[k];
+
+		if (c < 0 || te - ts > w->refs[c].te - w->refs[c].ts)
+			w->cover[k] = (long)w->nrefs;
+	}
 	w->nrefs++;
 }
 
@@ -765,33 +772,92 @@ speaker_from_referent(const work *w, const referent *r, const char *via)
 	return s;
 }
 
-/* The nearest earlier person for a pronoun at token p: gender fits,
- * outside quotations when possible. */
+/* Is token i a sentence break (punctuation after it that ends a clause)? */
+static int
+clause_ends_after(const work *w, size_t i)
+{
+	size_t e = w->tok.tok[i].send;
+	size_t next = i + 1 < w->tok.n ? w->tok.tok[i + 1].sstart : w->len;
+
+	for (size_t k = e; k < next; k++)
+		if (strchr(".;:!?()", w->text[k]) || w->text[k] == '\n')
+			return 1;
+	return 0;
+}
+
+static int
+comma_after(const work *w, size_t i)
+{
+	size_t e = w->tok.tok[i].send;
+	size_t next = i + 1 < w->tok.n ? w->tok.tok[i + 1].sstart : w->len;
+
+	for (size_t k = e; k < next; k++)
+		if (w->text[k] == ',')
+			return 1;
+	return 0;
+}
+
+static int
+is_preposition_token(const work *w, size_t i)
+{
+	static const char *const preps[] = { "de", "d", "du", "des", "a", "au",
+	    "aux", "par", "avec", "pour", "contre", "sur", "chez", "vers",
+	    "envers", "entre", NULL };
+
+	for (size_t k = 0; preps[k]; k++)
+		if (kz_token_is(&w->tok, i, preps[k]))
+			return 1;
+	return 0;
+}
+
+/* Does the referent stand where a subject stands: not after a
+ * preposition, and followed by a verb, a comma or "et"? */
+static int
+subject_like(const work *w, const referent *x)
+{
+	size_t n;
+
+	if (x->ts > 0 && is_preposition_token(w, x->ts - 1))
+		return 0;
+	if (x->te >= w->tok.n)
+		return 0;
+	if (comma_after(w, x->te - 1) || kz_token_is(&w->tok, x->te, "et") ||
+	    kz_token_is(&w->tok, x->te, "qui"))
+		return 1;
+	return match_phrase(w, &w->q->auxiliaries, x->te, &n, NULL) ||
+	    match_phrase(w, &w->q->verbs, x->te, &n, NULL);
+}
+
+/* The earlier person a pronoun at token p stands for: gender fits,
+ * outside quotations; a subject in the last few sentences first, else the
+ * nearest. */
 static const referent *
 antecedent(const work *w, size_t p, int gender)
 {
+	const referent *nearest = NULL;
 	size_t looked = 0;
 
 	for (size_t i = p; i > 0 && looked < 2000; looked++) {
+		const referent *x;
 		long r;
 
 		i--;
 		r = w->ref_at[i];
 		if (r < 0 || w->in_quote[i])
 			continue;
-		{
-			const referent *x = &w->refs[r];
-
-			if (strcmp(x->type, "PER") != 0)
-				continue;
-			if (x->gender && !(x->gender & gender & (G_M | G_F)))
-				continue;
-			if (x->name == NULL)
-				continue;
+		x = &w->refs[r];
+		if (strcmp(x->type, "PER") != 0 || x->name == NULL)
+			continue;
+		if (x->gender && !(x->gender & gender & (G_M | G_F)))
+			continue;
+		if (nearest == NULL)
+			nearest = x;
+		if (p - i > 80)
+			break;
+		if (subject_like(w, x))
 			return x;
-		}
 	}
-	return NULL;
+	return nearest;
 }
 
 static json_t *
@@ -855,31 +921,6 @@ speaker_at(const work *w, size_t i, json_t **source)
 	return NULL;
 }
 
-/* Is token i a sentence break (punctuation after it that ends a clause)? */
-static int
-clause_ends_after(const work *w, size_t i)
-{
-	size_t e = w->tok.tok[i].send;
-	size_t next = i + 1 < w->tok.n ? w->tok.tok[i + 1].sstart : w->len;
-
-	for (size_t k = e; k < next; k++)
-		if (strchr(".;:!?()", w->text[k]) || w->text[k] == '\n')
-			return 1;
-	return 0;
-}
-
-static int
-comma_after(const work *w, size_t i)
-{
-	size_t e = w->tok.tok[i].send;
-	size_t next = i + 1 < w->tok.n ? w->tok.tok[i + 1].sstart : w->len;
-
-	for (size_t k = e; k < next; k++)
-		if (w->text[k] == ',')
-			return 1;
-	return 0;
-}
-
 /* The speaker after a verb or a preposition: the first speaker phrase
  * within a few tokens, skipping an incise between commas ("a déclaré,
  * selon les agences russes, le général X"). */
@@ -890,7 +931,15 @@ speaker_after(const work *w, size_t i, size_t limit, json_t **source)
 
 	while (i < w->tok.n && i < limit && looked < 8) {
 		json_t *s;
+		const kz_token *tk = &w->tok.tok[i];
 
+		/* "M. Lyssak", "le général X": a title is not the end of a clause */
+		if (w->ref_at[i] < 0 && kz_roles_is_title(kz_tagger_roles(w->tg),
+		    w->tok.folded.text + tk->fstart, tk->fend - tk->fstart)) {
+			i++;
+			looked++;
+			continue;
+		}
 		if (i > 0 && comma_after(w, i - 1) &&
 		    match_phrase(w, &w->q->incise_starts, i, NULL, NULL)) {
 			/* skip the incise up to its closing comma */
@@ -1021,17 +1070,60 @@ speaker_after_quote(const work *w, quote *q)
 	return 0;
 }
 
+/* "Pour X, « … »" / "Pour le coordinateur de LFI, Manuel Bompard, « … »":
+ * "pour" opening its sentence or clause, then a person within a few words. */
+static json_t *
+fronted_pour(const work *w, size_t i, size_t st, size_t et)
+{
+	if (i > st && !comma_after(w, i - 1))
+		return NULL;
+	for (size_t k = i + 1; k < et && k < i + 14; k++) {
+		long r = w->ref_at[k];
+
+		if (r >= 0 && strcmp(w->refs[r].type, "PER") == 0 && w->refs[r].name)
+			return speaker_from_referent(w, &w->refs[r],
+			    w->refs[r].is_mention ? "role" : "name");
+		if (clause_ends_after(w, k))
+			break;
+	}
+	return NULL;
+}
+
+static int
+is_auxiliary_token(const work *w, size_t i)
+{
+	size_t n;
+
+	return match_phrase(w, &w->q->auxiliaries, i, &n, NULL) && n == 1;
+}
+
 /* The subject of a verb at token v: the nearest speaker phrase before it
- * in the sentence. */
+ * in the sentence, past an apposition between commas ("X, conseiller du
+ * président Y, a assuré"). */
 static json_t *
 subject_before(const work *w, size_t v, size_t sent_start_tok, json_t **source)
 {
+	size_t j = v;
+
+	while (j > sent_start_tok + 1 && is_auxiliary_token(w, j - 1))
+		j--;
+	if (j > sent_start_tok + 1 && comma_after(w, j - 1)) {
+		for (size_t c = j - 1; c > sent_start_tok && j - c < 25; c--)
+			if (comma_after(w, c - 1)) {
+				v = c;
+				break;
+			}
+	}
 	for (size_t i = v; i > sent_start_tok && v - i < 30;) {
 		json_t *s;
 
 		i--;
 		if (w->in_quote[i])
 			continue;
+		/* inside "le porte-parole du Kremlin": the whole description */
+		if (w->cover[i] >= 0 && w->refs[w->cover[i]].ts < i &&
+		    w->refs[w->cover[i]].ts >= sent_start_tok)
+			i = w->refs[w->cover[i]].ts;
 		/* start of a phrase? look at the longest referent covering i */
 		s = speaker_at(w, i, source);
 		if (s || *source)
@@ -1060,9 +1152,11 @@ speaker_before(const work *w, quote *q, size_t end, int partial)
 		i--;
 		if (w->in_quote[i])
 			continue;
-		if (match_phrase(w, &w->q->prepositions, i, &n, NULL) &&
-		    !kz_token_is(&w->tok, i, "pour")) {
-			s = speaker_after(w, i + n, et, &source);
+		if (match_phrase(w, &w->q->prepositions, i, &n, NULL)) {
+			if (kz_token_is(&w->tok, i, "pour"))
+				s = fronted_pour(w, i, st, et);
+			else
+				s = speaker_after(w, i + n, et, &source);
 			if (s || source) {
 				set_speaker(q, s, tokens_span(w, i, i + n), source);
 				return 1;
@@ -1072,9 +1166,11 @@ speaker_before(const work *w, quote *q, size_t end, int partial)
 		n = verb_at(w, i, &flags, &is, &ie, &g);
 		if (n == 0 || (flags & VERB_INCISE_ONLY))
 			continue;
+		/* "accusé", "assuré" are adjectives too: only a verb when "que" or
+		 * the quote follows closely */
 		if ((flags & VERB_AMBIGUOUS) && i + n < et &&
 		    !kz_token_is(&w->tok, i + n, "que") &&
-		    !kz_token_is(&w->tok, i + n, "qu"))
+		    !kz_token_is(&w->tok, i + n, "qu") && et - (i + n) > 12)
 			continue;
 		if (ie > is)
 			s = pronoun_speaker(w, is, ie, g);
@@ -1392,8 +1488,9 @@ kz_quoter_run(const kz_quoter *qr, const kz_tagger *tg, json_t *rec,
 	}
 	kz_tokens_init(&w.tok, kz_tagger_folder(tg), w.text, w.len);
 	w.ref_at = kz_malloc((w.tok.n + 1) * sizeof *w.ref_at);
+	w.cover = kz_malloc((w.tok.n + 1) * sizeof *w.cover);
 	for (size_t i = 0; i <= w.tok.n; i++)
-		w.ref_at[i] = -1;
+		w.ref_at[i] = w.cover[i] = -1;
 	w.in_quote = kz_calloc(w.tok.n + 1, 1);
 	read_blocks(&w, src);
 	read_sentences(&w, src);
@@ -1422,6 +1519,7 @@ kz_quoter_run(const kz_quoter *qr, const kz_tagger *tg, json_t *rec,
 	free(w.sentences);
 	free(w.refs);
 	free(w.ref_at);
+	free(w.cover);
 	free(w.in_quote);
 	free(w.quotes);
 	kz_tokens_release(&w.tok);

@@ -24,6 +24,7 @@ struct kz_roles {
 	const kz_folder *folder;
 	char **keys;                /* role keys */
 	size_t nkeys;
+	long (*resolve_as)[8];      /* per key: keys it stands for, -1 ended */
 	form *forms;
 	size_t nforms;
 	kz_strmap *form_index;      /* token key -> form */
@@ -50,6 +51,10 @@ add_key(kz_roles *r, const char *key)
 		if (strcmp(r->keys[i], key) == 0)
 			return i;
 	r->keys = kz_realloc(r->keys, (r->nkeys + 1) * sizeof *r->keys);
+	r->resolve_as = kz_realloc(r->resolve_as, (r->nkeys + 1) *
+	    sizeof *r->resolve_as);
+	for (size_t k = 0; k < 8; k++)
+		r->resolve_as[r->nkeys][k] = -1;
 	r->keys[r->nkeys] = kz_strdup(key);
 	return r->nkeys++;
 }
@@ -176,8 +181,9 @@ kz_roles_load(const char *path, const kz_gazetteer *g, const kz_folder *f,
 	if (roles == NULL)
 		goto fail;
 	for (size_t i = 0; i < roles->n; i++) {
-		static const char *const rk[] = { "key", "forms", NULL };
-		const kz_yaml_node *it = roles->items[i], *forms;
+		static const char *const rk[] = { "key", "forms", "resolve_as",
+		    NULL };
+		const kz_yaml_node *it = roles->items[i], *forms, *as;
 		const char *key;
 		size_t role;
 
@@ -202,6 +208,17 @@ kz_roles_load(const char *path, const kz_gazetteer *g, const kz_folder *f,
 				goto fail;
 			}
 			add_form(r, s, role, NULL);
+		}
+		as = kz_yaml_get(it, "resolve_as");
+		for (size_t k = 0; as && k < as->n && k < 8; k++) {
+			const char *other = kz_yaml_str(as->items[k]);
+
+			if (other == NULL) {
+				kz_yaml_error(err, &doc, as->items[k],
+				    "resolve_as lists role keys");
+				goto fail;
+			}
+			r->resolve_as[role][k] = (long)add_key(r, other);
 		}
 	}
 	peri = kz_yaml_get(doc.root, "periphrases");
@@ -299,6 +316,7 @@ kz_roles_free(kz_roles *r)
 	for (size_t i = 0; i < r->nkeys; i++)
 		free(r->keys[i]);
 	free(r->keys);
+	free(r->resolve_as);
 	for (size_t i = 0; i < r->nforms; i++)
 		free(r->forms[i].of);
 	free(r->forms);
@@ -466,8 +484,33 @@ match_of(const kz_roles *r, const kz_tokens *t, size_t i, char *of, size_t n)
 	return 0;
 }
 
+static long resolve_key(const kz_roles *r, const char *role, const char *of,
+    int former, int32_t date, const size_t *people, size_t npeople);
+
 long
 kz_roles_resolve(const kz_roles *r, const char *role, const char *of,
+    int former, int32_t date, const size_t *people, size_t npeople)
+{
+	long e = resolve_key(r, role, of, former, date, people, npeople);
+
+	if (e >= 0)
+		return e;
+	/* "le dirigeant bélarusse": try the offices the title stands for */
+	for (size_t k = 0; k < r->nkeys; k++) {
+		if (strcmp(r->keys[k], role) != 0)
+			continue;
+		for (size_t a = 0; a < 8 && r->resolve_as[k][a] >= 0; a++) {
+			e = resolve_key(r, r->keys[r->resolve_as[k][a]], of, former,
+			    date, people, npeople);
+			if (e >= 0)
+				return e;
+		}
+	}
+	return -1;
+}
+
+static long
+resolve_key(const kz_roles *r, const char *role, const char *of,
     int former, int32_t date, const size_t *people, size_t npeople)
 {
 	size_t out[16], n;
@@ -513,9 +556,7 @@ describe_at(const kz_roles *r, const kz_tokens *t, size_t i, kz_mention *m)
 	j = i + used;
 	m->role = r->keys[r->forms[fi].role];
 	m->of[0] = '\0';
-	if (r->forms[fi].of)
-		snprintf(m->of, sizeof m->of, "%s", r->forms[fi].of);
-	else if (dem && dem->code)
+	if (dem && dem->code)
 		snprintf(m->of, sizeof m->of, "%s", dem->code);
 	if (!m->of[0] && (t->tok[j - 1].flags & KZ_TOK_JOINS)) {
 		const kz_entry *d = demonym_at(r, t, j);
@@ -527,6 +568,9 @@ describe_at(const kz_roles *r, const kz_tokens *t, size_t i, kz_mention *m)
 			j += match_of(r, t, j, m->of, sizeof m->of);
 		}
 	}
+	/* a periphrasis names what it is of, unless the text says otherwise */
+	if (!m->of[0] && r->forms[fi].of)
+		snprintf(m->of, sizeof m->of, "%s", r->forms[fi].of);
 	/* "le président élu", "d'alors" */
 	if (j < t->n && (t->tok[j - 1].flags & KZ_TOK_JOINS) &&
 	    tok_in(r->postmodifiers, t, j, &mod)) {

@@ -234,15 +234,39 @@ gazetteer_pass(work *w)
 /* Several entries share one surface (Washington, Jordan, Paris): take the
  * one the article names unambiguously elsewhere, else one whose type fits
  * the word before, else the first listed. */
+/* Was this reading's name in use on date? */
+static int
+in_use(const work *w, const kz_candidate *c, int32_t date)
+{
+	const kz_surface *s = &kz_gazetteer_entry(w->tg->g, c->entry)
+	    ->surfaces[c->surface];
+
+	return date == 0 || ((s->from == 0 || s->from <= date) &&
+	    (s->to == 0 || date < s->to));
+}
+
 static void
-resolve_ambiguous(work *w)
+resolve_ambiguous(work *w, int32_t date)
 {
 	for (size_t a = 0; a < w->nf; a++) {
 		found *x = &w->f[a];
 		long pick = -1;
+		size_t current = 0, which = 0;
 
 		if (!x->ambiguous)
 			continue;
+		/* Dnipropetrovsk in 2023 is the oblast, not the renamed city */
+		for (size_t c = 0; c < x->ncands; c++)
+			if (in_use(w, &x->cands[c], date)) {
+				current++;
+				which = c;
+			}
+		if (current == 1 && date) {
+			x->entry = x->cands[which].entry;
+			x->surface = x->cands[which].surface;
+			x->type = kz_gazetteer_entry(w->tg->g, x->entry)->type;
+			continue;
+		}
 		for (size_t c = 0; c < x->ncands && pick < 0; c++)
 			for (size_t b = 0; b < w->nf; b++)
 				if (!w->f[b].ambiguous && w->f[b].entry ==
@@ -542,32 +566,74 @@ main_country(const work *w)
 	return best_n >= 2 && best_n > second ? best : NULL;
 }
 
+static int
+comma_between(const work *w, size_t a)
+{
+	size_t e = w->tok.tok[a].send;
+	size_t next = a + 1 < w->tok.n ? w->tok.tok[a + 1].sstart : w->len;
+
+	for (size_t k = e; k < next; k++)
+		if (w->text[k] == ',')
+			return 1;
+	return 0;
+}
+
+/* The person a role description is apposed to: "le président Poutine",
+ * "le porte-parole du Kremlin, Dmitri Peskov". */
+static const found *
+apposed(const work *w, const kz_mention *m)
+{
+	size_t e = m->tok_end;
+
+	if (e >= w->tok.n)
+		return NULL;
+	if (!(w->tok.tok[e - 1].flags & KZ_TOK_JOINS) && !comma_between(w, e - 1))
+		return NULL;
+	for (size_t a = 0; a < w->nf; a++)
+		if (w->f[a].ts == e && strcmp(w->f[a].type, "PER") == 0)
+			return &w->f[a];
+	return NULL;
+}
+
+/* "la porte-parole du Premier ministre, Nazeli Baghdassarian,": the
+ * capitalised words after a role and a comma are a person's name. */
+static void
+role_appositions(work *w, const kz_mention *ms, size_t nm)
+{
+	for (size_t i = 0; i < nm; i++) {
+		size_t s = ms[i].tok_end, e;
+
+		if (s >= w->tok.n || apposed(w, &ms[i]) || !comma_between(w, s - 1) ||
+		    !name_word(w, s) || !free_span(w, s, s + 1) ||
+		    (w->tok.tok[s].flags & KZ_TOK_ALLCAPS))
+			continue;
+		e = s + 1;
+		while (e < w->tok.n && e - s < 4 && joins(w, e - 1) &&
+		    name_word(w, e) && free_span(w, e, e + 1))
+			e++;
+		if (e - s < 2 || e - s > 3)
+			continue;
+		/* the name ends the apposition: a comma, a full stop, a verb */
+		if (e < w->tok.n && !comma_between(w, e - 1) && joins(w, e - 1))
+			continue;
+		add_rule(w, s, e, "PER", VIA_RULE);
+	}
+}
+
 static json_t *
-mentions_json(work *w, const kz_offsets *o, int32_t date)
+mentions_json(work *w, const kz_offsets *o, kz_mention *ms, size_t nm)
 {
 	json_t *out = json_array();
-	size_t *people = kz_malloc((w->nf + 1) * sizeof *people), np = 0, nm;
-	kz_mention *ms;
 
-	for (size_t a = 0; a < w->nf; a++)
-		if (w->f[a].entry >= 0 && strcmp(w->f[a].type, "PER") == 0)
-			people[np++] = (size_t)w->f[a].entry;
-	ms = kz_roles_find(w->tg->roles, &w->tok, people, np, main_country(w),
-	    date, &nm);
 	for (size_t i = 0; i < nm; i++) {
 		kz_mention *m = &ms[i];
 		size_t bs = w->tok.tok[m->tok_start].sstart;
 		size_t be = w->tok.tok[m->tok_end - 1].send;
-		const found *appos = NULL;
+		const found *appos = apposed(w, m);
 		json_t *j;
 
 		if (w->skip[m->tok_start])
 			continue;
-		/* "le président Poutine": the name that follows is the person */
-		for (size_t a = 0; a < w->nf; a++)
-			if (w->f[a].ts == m->tok_end && strcmp(w->f[a].type, "PER") == 0 &&
-			    (w->tok.tok[m->tok_end - 1].flags & KZ_TOK_JOINS))
-				appos = &w->f[a];
 		if (appos && m->by_context)
 			m->of[0] = '\0';
 		j = kz_span_new(o, w->text, bs, be);
@@ -598,9 +664,22 @@ mentions_json(work *w, const kz_offsets *o, int32_t date)
 			json_object_set_new(j, "of_from_context", json_true());
 		json_array_append_new(out, j);
 	}
-	free(ms);
-	free(people);
 	return out;
+}
+
+static kz_mention *
+find_mentions(work *w, int32_t date, size_t *nm)
+{
+	size_t *people = kz_malloc((w->nf + 1) * sizeof *people), np = 0;
+	kz_mention *ms;
+
+	for (size_t a = 0; a < w->nf; a++)
+		if (w->f[a].entry >= 0 && strcmp(w->f[a].type, "PER") == 0)
+			people[np++] = (size_t)w->f[a].entry;
+	ms = kz_roles_find(w->tg->roles, &w->tok, people, np, main_country(w),
+	    date, nm);
+	free(people);
+	return ms;
 }
 
 int
@@ -611,6 +690,8 @@ kz_tagger_tag(const kz_tagger *tg, json_t *rec, const char *fallback_date,
 	kz_offsets o;
 	json_t *entities;
 	int32_t date;
+	kz_mention *ms;
+	size_t nm;
 
 	memset(&w, 0, sizeof w);
 	w.tg = tg;
@@ -625,14 +706,17 @@ kz_tagger_tag(const kz_tagger *tg, json_t *rec, const char *fallback_date,
 	w.credit = kz_calloc(w.tok.n + 1, 1);
 	mark_blocks(&w, rec, &o);
 
+	date = kz_record_date(rec, fallback_date);
 	gazetteer_pass(&w);
-	resolve_ambiguous(&w);
+	resolve_ambiguous(&w, date);
 	byline_pass(&w, rec, &o);
 	credit_pass(&w);
 	titles_pass(&w);
 	firstnames_pass(&w);
 	organisations_pass(&w);
 	recurrence_pass(&w);
+	ms = find_mentions(&w, date, &nm);
+	role_appositions(&w, ms, nm);
 	if (w.nf > 1)
 		qsort(w.f, w.nf, sizeof *w.f, by_start);
 
@@ -640,8 +724,8 @@ kz_tagger_tag(const kz_tagger *tg, json_t *rec, const char *fallback_date,
 	for (size_t a = 0; a < w.nf; a++)
 		json_array_append_new(entities, entity_json(&w, &w.f[a], &o));
 	json_object_set_new(rec, "entities", entities);
-	date = kz_record_date(rec, fallback_date);
-	json_object_set_new(rec, "mentions", mentions_json(&w, &o, date));
+	json_object_set_new(rec, "mentions", mentions_json(&w, &o, ms, nm));
+	free(ms);
 
 	free(w.f);
 	free(w.covered);

@@ -138,8 +138,8 @@ sanitize:
 SCORER = $(SHARED)/eval/score.py
 SCORE_MIN_SEEDS = --min-entity-f1 1.0 --min-quote-f1 1.0 --min-attribution 1.0 \
 	--min-flag-recall 1.0 --max-false-flags 0
-SCORE_MIN_OWN = --min-entity-f1 0.94 --min-quote-f1 0.98 --min-attribution 0.6 \
-	--min-flag-recall 0.75
+SCORE_MIN_OWN = --min-entity-f1 0.97 --min-quote-f1 0.98 --min-attribution 0.85 \
+	--min-flag-recall 0.9 --max-false-flags 1
 score: all
 	@if [ -f $(SCORER) ]; then \
 	    echo "== scores on the seed articles ($(SHARED)/seeds) =="; \

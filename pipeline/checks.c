@@ -32,7 +32,31 @@ struct kz_checker {
 	rule_conf rules[R_COUNT];
 	char **nouns;
 	size_t nnouns;
+	char **historical;      /* folded token keys */
+	size_t nhistorical;
+	char **other_event;     /* folded, padded with spaces */
+	size_t nother_event;
 };
+
+static int
+load_strings(const kz_yaml_doc *doc, const kz_yaml_node *conf, const char *key,
+    char ***out, size_t *n, kz_error *err)
+{
+	const kz_yaml_node *list = kz_yaml_require(doc, conf, key, KZ_YAML_SEQ, err);
+
+	if (list == NULL)
+		return -1;
+	*out = kz_calloc(list->n + 1, sizeof **out);
+	for (size_t k = 0; k < list->n; k++) {
+		const char *s = kz_yaml_str(list->items[k]);
+
+		if (s == NULL)
+			return kz_yaml_error(err, doc, list->items[k],
+			    "'%s' entries are strings", key);
+		(*out)[(*n)++] = kz_strdup(s);
+	}
+	return 0;
+}
 
 static int
 valid_severity(const char *s)
@@ -47,7 +71,8 @@ load_rule(kz_checker *c, const kz_yaml_doc *doc, const kz_yaml_node *name,
 {
 	static const char *const known[] = { "enabled", "severity",
 	    "description", "example", "message_fr", "message_en",
-	    "house_style_severity", "nouns", NULL };
+	    "house_style_severity", "nouns", "historical_markers",
+	    "other_event_markers", NULL };
 	size_t r;
 	rule_conf *rc;
 	const char *en, *sev, *hs;
@@ -95,22 +120,13 @@ load_rule(kz_checker *c, const kz_yaml_doc *doc, const kz_yaml_node *name,
 			*into[k] = kz_strdup(v);
 		}
 	}
-	if (r == R_NUMBER) {
-		const kz_yaml_node *nouns = kz_yaml_require(doc, conf, "nouns",
-		    KZ_YAML_SEQ, err);
-
-		if (nouns == NULL)
-			return -1;
-		c->nouns = kz_calloc(nouns->n + 1, sizeof *c->nouns);
-		for (size_t k = 0; k < nouns->n; k++) {
-			const char *s = kz_yaml_str(nouns->items[k]);
-
-			if (s == NULL)
-				return kz_yaml_error(err, doc, nouns->items[k],
-				    "nouns are strings");
-			c->nouns[c->nnouns++] = kz_strdup(s);
-		}
-	}
+	if (r == R_NUMBER && (load_strings(doc, conf, "nouns", &c->nouns,
+	    &c->nnouns, err) != 0 || load_strings(doc, conf, "other_event_markers",
+	    &c->other_event, &c->nother_event, err) != 0))
+		return -1;
+	if (r == R_ANACHRONISM && load_strings(doc, conf, "historical_markers",
+	    &c->historical, &c->nhistorical, err) != 0)
+		return -1;
 	return 0;
 }
 
@@ -167,6 +183,12 @@ kz_checker_free(kz_checker *c)
 	for (size_t i = 0; i < c->nnouns; i++)
 		free(c->nouns[i]);
 	free(c->nouns);
+	for (size_t i = 0; i < c->nhistorical; i++)
+		free(c->historical[i]);
+	free(c->historical);
+	for (size_t i = 0; i < c->nother_event; i++)
+		free(c->other_event[i]);
+	free(c->other_event);
 	free(c);
 }
 
@@ -594,6 +616,43 @@ check_variants(work *w, const json_t *ents)
 	free(done);
 }
 
+/* Is the name at [bs, be) used on purpose as a former name: a marker
+ * word or a year of its use within six words? */
+static int
+historical_use(const work *w, size_t bs, size_t be, const kz_surface *su)
+{
+	kz_tokens t;
+	size_t i, from, to;
+	int hit = 0;
+
+	kz_tokens_init(&t, kz_tagger_folder(w->tg), w->text, w->len);
+	i = kz_tokens_at(&t, bs);
+	from = i > 6 ? i - 6 : 0;
+	to = kz_tokens_at(&t, be) + 6;
+	for (size_t k = from; k < to && k < t.n && !hit; k++) {
+		const char *s = t.folded.text + t.tok[k].fstart;
+		size_t len = t.tok[k].fend - t.tok[k].fstart;
+
+		for (size_t m = 0; m < w->c->nhistorical && !hit; m++) {
+			char *key = kz_key_of(kz_tagger_folder(w->tg), w->c->historical[m],
+			    NULL);
+
+			if (strlen(key) == len && memcmp(key, s, len) == 0)
+				hit = 1;
+			free(key);
+		}
+		if (len == 4 && s[0] >= '1' && s[0] <= '2') {
+			int year = atoi(s);
+
+			if ((su->from == 0 || year * 10000 + 1231 >= su->from) &&
+			    (su->to == 0 || year * 10000 + 101 < su->to))
+				hit = 1;
+		}
+	}
+	kz_tokens_release(&t);
+	return hit;
+}
+
 static void
 check_anachronisms(work *w, const json_t *ents)
 {
@@ -619,6 +678,8 @@ check_anachronisms(work *w, const json_t *ents)
 				continue;
 			if ((su->from == 0 || su->from <= w->date) &&
 			    (su->to == 0 || w->date < su->to))
+				break;
+			if (historical_use(w, bs, be, su))
 				break;
 			kz_buf_init(&why);
 			kz_buf_addf(&why, english(w) ? "the name then was %s" :
@@ -696,6 +757,47 @@ parse_number(const char *s, size_t len, double *value)
 	return i;
 }
 
+/* Does the sentence around byte p speak of another event? */
+static int
+other_event(const work *w, size_t p)
+{
+	const json_t *sents = json_object_get(w->rec, "sentences");
+	size_t i, bs = 0, be = w->len;
+	const json_t *s;
+	kz_buf padded;
+	char *folded;
+	int hit = 0;
+
+	json_array_foreach(sents, i, s) {
+		size_t a, b;
+
+		if (span_of(w, s, &a, &b) == 0 && a <= p && p < b) {
+			bs = a;
+			be = b;
+			break;
+		}
+	}
+	kz_buf_init(&padded);
+	kz_buf_addc(&padded, ' ');
+	kz_buf_add(&padded, w->text + bs, be - bs);
+	kz_buf_addc(&padded, ' ');
+	folded = kz_fold_string(kz_tagger_folder(w->tg), padded.data);
+	for (size_t m = 0; m < w->c->nother_event && !hit; m++) {
+		char *marker = kz_fold_string(kz_tagger_folder(w->tg),
+		    w->c->other_event[m]);
+		kz_buf pat;
+
+		kz_buf_init(&pat);
+		kz_buf_addf(&pat, " %s ", marker);
+		hit = strstr(folded, pat.data) != NULL;
+		kz_buf_release(&pat);
+		free(marker);
+	}
+	free(folded);
+	kz_buf_release(&padded);
+	return hit;
+}
+
 typedef struct count {
 	size_t noun;
 	double value;
@@ -768,7 +870,8 @@ check_numbers(work *w)
 	}
 	for (size_t a = 0; a < n; a++)
 		for (size_t b = 0; b < a; b++) {
-			if (cs[a].noun != cs[b].noun || cs[a].value == cs[b].value)
+			if (cs[a].noun != cs[b].noun || cs[a].value == cs[b].value ||
+			    other_event(w, cs[a].s) || other_event(w, cs[b].s))
 				continue;
 			{
 				kz_buf vals;

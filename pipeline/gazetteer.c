@@ -357,7 +357,8 @@ index_surface(kz_gazetteer *g, uint32_t ei, uint32_t si)
 	cand_list *l;
 
 	/* a name has a capital somewhere: "forces armées russes" is a phrase,
-	 * not a name, and would fire on every lower-case mention */
+	 * not a name, and would fire on every lower-case mention (a lower-case
+	 * acronym such as "dpa" matches only as written, see case_fits) */
 	if (len == 0 || (s->caps == 0 && !s->acronym))
 		return;
 	if (!kz_strmap_get(g->keys, s->key, len, &li)) {
@@ -530,8 +531,15 @@ case_fits(const kz_tokens *t, size_t i, const kz_surface *s)
 		if ((s->caps & (1u << k)) && !(fl & KZ_TOK_UPPER))
 			return 0;
 		/* an acronym must be written as one: OTSC or Otsc, not otsc */
-		if (s->acronym && !(fl & KZ_TOK_UPPER))
+		if (s->acronym && s->caps && !(fl & KZ_TOK_UPPER))
 			return 0;
+	}
+	/* a lower-case acronym ("dpa") only as written, never "Dpa" or a word */
+	if (s->acronym && s->caps == 0) {
+		const kz_token *a = &t->tok[i], *z = &t->tok[i + s->ntokens - 1];
+
+		return z->send - a->sstart == strlen(s->text) &&
+		    memcmp(t->src + a->sstart, s->text, strlen(s->text)) == 0;
 	}
 	return 1;
 }

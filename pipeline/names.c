@@ -1,5 +1,6 @@
 #include "names.h"
 
+#include "buf.h"
 #include "tokens.h"
 #include "yamltree.h"
 
@@ -38,7 +39,7 @@ kz_names_load(kz_names *n, const char *names_path, const char *firstnames_path,
     const kz_folder *f, kz_error *err)
 {
 	static const char *const known[] = { "org_heads", "org_linkers",
-	    "not_names", NULL };
+	    "not_names", "place_kind_cues", NULL };
 	static const char *const known_first[] = { "firstnames", NULL };
 	kz_yaml_doc doc;
 	int rc = -1;
@@ -48,6 +49,7 @@ kz_names_load(kz_names *n, const char *names_path, const char *firstnames_path,
 	n->org_heads = kz_strmap_new();
 	n->org_linkers = kz_strmap_new();
 	n->not_names = kz_strmap_new();
+	n->place_cues = kz_strmap_new();
 	if (kz_yaml_load_file(names_path, &doc, err) != 0)
 		return -1;
 	if (doc.root == NULL)
@@ -59,6 +61,29 @@ kz_names_load(kz_names *n, const char *names_path, const char *firstnames_path,
 	    &n->max_linker_tokens, err) == 0 &&
 	    load_keys(&doc, "not_names", n->not_names, f, NULL, err) == 0)
 		rc = 0;
+	if (rc == 0) {
+		const kz_yaml_node *cues = kz_yaml_require(&doc, doc.root,
+		    "place_kind_cues", KZ_YAML_MAP, err);
+
+		if (cues == NULL)
+			rc = -1;
+		for (size_t i = 0; cues && i < cues->n; i++) {
+			const char *kind = kz_yaml_str(kz_yaml_value(cues, i));
+			char *key;
+
+			if (kind == NULL) {
+				rc = kz_yaml_error(err, &doc, kz_yaml_value(cues, i),
+				    "a cue maps to a place kind (city, region...)");
+				break;
+			}
+			n->cue_kinds = kz_realloc(n->cue_kinds, (n->ncues + 1) *
+			    sizeof *n->cue_kinds);
+			n->cue_kinds[n->ncues] = kz_strdup(kind);
+			key = kz_key_of(f, kz_yaml_key(cues, i)->scalar, NULL);
+			kz_strmap_put(n->place_cues, key, strlen(key), (intptr_t)n->ncues++);
+			free(key);
+		}
+	}
 	kz_yaml_doc_release(&doc);
 	if (rc != 0)
 		return -1;
@@ -81,5 +106,9 @@ kz_names_release(kz_names *n)
 	kz_strmap_free(n->org_heads);
 	kz_strmap_free(n->org_linkers);
 	kz_strmap_free(n->not_names);
+	kz_strmap_free(n->place_cues);
+	for (size_t i = 0; i < n->ncues; i++)
+		free(n->cue_kinds[i]);
+	free(n->cue_kinds);
 	memset(n, 0, sizeof *n);
 }

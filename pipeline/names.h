@@ -16,6 +16,9 @@ typedef struct kz_names {
 	kz_strmap *org_heads;      /* token keys (may be several tokens) */
 	kz_strmap *org_linkers;
 	kz_strmap *not_names;
+	kz_strmap *place_cues;     /* cue word -> index into cue_kinds */
+	char **cue_kinds;
+	size_t ncues;
 	size_t max_head_tokens, max_linker_tokens;
 } kz_names;
 

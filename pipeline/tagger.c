@@ -255,6 +255,31 @@ resolve_ambiguous(work *w, int32_t date)
 
 		if (!x->ambiguous)
 			continue;
+		/* "la ville de X": the word before says which kind of place */
+		if (x->ts >= 1) {
+			intptr_t cue = -1;
+
+			for (size_t back = 1; back <= 2 && back <= x->ts && cue < 0; back++)
+				if (!kz_strmap_get(w->tg->names.place_cues,
+				    w->tok.folded.text + w->tok.tok[x->ts - back].fstart,
+				    w->tok.tok[x->ts - back].fend -
+				    w->tok.tok[x->ts - back].fstart, &cue))
+					cue = -1;
+			for (size_t c = 0; cue >= 0 && c < x->ncands && pick < 0; c++) {
+				const kz_entry *ce = kz_gazetteer_entry(w->tg->g,
+				    x->cands[c].entry);
+
+				if (ce->kind && strcmp(ce->kind,
+				    w->tg->names.cue_kinds[cue]) == 0)
+					pick = (long)c;
+			}
+			if (pick >= 0) {
+				x->entry = x->cands[pick].entry;
+				x->surface = x->cands[pick].surface;
+				x->type = kz_gazetteer_entry(w->tg->g, x->entry)->type;
+				continue;
+			}
+		}
 		/* Dnipropetrovsk in 2023 is the oblast, not the renamed city */
 		for (size_t c = 0; c < x->ncands; c++)
 			if (in_use(w, &x->cands[c], date)) {

@@ -1,0 +1,229 @@
+/*
+ * kz-show - kz/1 records for people: an editor's report, an HTML page for
+ * a batch, or TSV rows of quotes. See `kz-show --help` and docs/kz-show.md.
+ */
+#include "record.h"
+#include "show.h"
+#include "stage.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+static const char usage[] =
+"Usage: kz-show [OPTIONS] [FILE...] < checked.jsonl\n"
+"\n"
+"Show kz/1 records (from kz-check, or any stage) for people to read. With no\n"
+"FILE, standard input is read; each FILE is a kz/1 JSON Lines file.\n"
+"\n"
+"Formats:\n"
+"  (default)   each article as an editor reads it: the id and title; FLAGS\n"
+"              first (severity, rule, the offending line with the span\n"
+"              marked ^^^, the message, the evidence lines marked ~~~); then\n"
+"              QUOTES (kind, speaker and how it was found, cue, the words,\n"
+"              shortened, and the flags on that quote); then ENTITIES by\n"
+"              type with counts. Sections a record lacks are left out; a\n"
+"              record with `errors` shows them first.\n"
+"  --html      one self-contained HTML page for the whole input: an index\n"
+"              of the articles with their flag counts, and each article's\n"
+"              lines with names, quotes, speakers and cues highlighted and\n"
+"              every flag beside the line it points at, with its message and\n"
+"              evidence (click a flag to light its evidence up). Inline CSS\n"
+"              and JavaScript only; the page fetches nothing.\n"
+"  --tsv       one row per quote: id, speaker, quote, cue, kind, flags\n"
+"              (rule:severity, ...), after a header row. Tabs, newlines,\n"
+"              carriage returns and backslashes in fields are written\n"
+"              \\t, \\n, \\r and \\\\.\n"
+"\n"
+"Options:\n"
+"  --format FMT       text, html or tsv (the same as the options above)\n"
+"  --color[=WHEN]     colour the text report: auto (default: when standard\n"
+"                     output is a terminal and NO_COLOR is not set), always,\n"
+"                     never\n"
+"  --width N          columns of the text report (default: the terminal's,\n"
+"                     else $COLUMNS, else 80)\n"
+"  --max-line SIZE    longest input line accepted (default 64M)\n"
+"  -q, --quiet        no messages about broken input lines\n"
+"  -h, --help         this text\n"
+"\n"
+"Exit status: 0 all shown; 64 bad usage; 65 some input line was not a\n"
+"kz/1 record, or some record carries `errors` (it is still shown); 66 a\n"
+"FILE could not be opened (the others are shown); 74 output could not be\n"
+"written.\n"
+"\n"
+"Examples:\n"
+"  kz-normalize a.txt | kz-tag | kz-quotes | kz-check | kz-show\n"
+"  kz-run --in articles/ --out checked/ && kz-show --html checked/*.jsonl > report.html\n"
+"  kz-show --tsv checked.jsonl > quotes.tsv\n"
+"  kz-show --color=always < checked.jsonl | less -R\n";
+
+static int
+terminal_width(void)
+{
+	struct winsize ws;
+	const char *cols = getenv("COLUMNS");
+
+	if (isatty(STDOUT_FILENO) && ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 &&
+	    ws.ws_col > 0)
+		return ws.ws_col;
+	if (cols && atoi(cols) > 0)
+		return atoi(cols);
+	return 80;
+}
+
+static int
+want_color(const char *when)
+{
+	const char *nc = getenv("NO_COLOR"), *term = getenv("TERM");
+
+	if (strcmp(when, "always") == 0)
+		return 1;
+	if (strcmp(when, "never") == 0)
+		return 0;
+	return isatty(STDOUT_FILENO) && !(nc && *nc) &&
+	    !(term && strcmp(term, "dumb") == 0);
+}
+
+/* Show every record of one input; returns the exit status for it. */
+static int
+show_input(kz_show *s, FILE *in, const char *name, size_t max_line, int quiet)
+{
+	kz_reader *r = kz_reader_new(in, name, max_line);
+	int status = KZ_EXIT_OK, rc;
+	json_t *rec;
+	kz_error err;
+	char msg[1024];
+
+	for (;;) {
+		kz_error_clear(&err);
+		rc = kz_reader_next(r, "kz-show", &rec, &err);
+		if (rc == 0)
+			break;
+		if (rc < 0) {
+			if (!quiet) {
+				kz_error_format(&err, msg, sizeof msg);
+				fprintf(stderr, "kz-show: %s\n", msg);
+			}
+			status = KZ_EXIT_DATAERR;
+		} else if (kz_show_has_errors(rec)) {
+			status = KZ_EXIT_DATAERR;
+		}
+		if (kz_show_record(s, rec) != 0) {
+			json_decref(rec);
+			kz_reader_free(r);
+			return KZ_EXIT_IOERR;
+		}
+		json_decref(rec);
+	}
+	if (ferror(in)) {
+		fprintf(stderr, "kz-show: %s: read error\n", name);
+		status = KZ_EXIT_NOINPUT;
+	}
+	kz_reader_free(r);
+	return status;
+}
+
+int
+main(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "html", no_argument, NULL, 'H' },
+		{ "tsv", no_argument, NULL, 'T' },
+		{ "text", no_argument, NULL, 'X' },
+		{ "format", required_argument, NULL, 'f' },
+		{ "color", optional_argument, NULL, 'c' },
+		{ "colour", optional_argument, NULL, 'c' },
+		{ "width", required_argument, NULL, 'w' },
+		{ "max-line", required_argument, NULL, 'm' },
+		{ "quiet", no_argument, NULL, 'q' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	kz_show_opts o = { .format = KZ_SHOW_TEXT };
+	const char *when = "auto";
+	size_t max_line = 0;
+	int ch, quiet = 0, status = KZ_EXIT_OK, rc;
+	kz_show *s;
+
+	while ((ch = getopt_long(argc, argv, "qh", longopts, NULL)) != -1) {
+		switch (ch) {
+		case 'H': o.format = KZ_SHOW_HTML; break;
+		case 'T': o.format = KZ_SHOW_TSV; break;
+		case 'X': o.format = KZ_SHOW_TEXT; break;
+		case 'f':
+			if (kz_show_format_parse(optarg, &o.format) != 0) {
+				fprintf(stderr, "kz-show: --format: text, html or tsv, not"
+				    " '%s'\n", optarg);
+				return KZ_EXIT_USAGE;
+			}
+			break;
+		case 'c':
+			when = optarg ? optarg : "always";
+			if (strcmp(when, "auto") && strcmp(when, "always") &&
+			    strcmp(when, "never")) {
+				fprintf(stderr, "kz-show: --color: auto, always or never,"
+				    " not '%s'\n", when);
+				return KZ_EXIT_USAGE;
+			}
+			break;
+		case 'w':
+			o.width = atoi(optarg);
+			if (o.width < 40 || o.width > 1000) {
+				fprintf(stderr, "kz-show: --width: a number of columns from"
+				    " 40 to 1000, not '%s'\n", optarg);
+				return KZ_EXIT_USAGE;
+			}
+			break;
+		case 'm':
+			if (kz_parse_size(optarg, &max_line) != 0) {
+				fprintf(stderr, "kz-show: --max-line: not a size: %s\n",
+				    optarg);
+				return KZ_EXIT_USAGE;
+			}
+			break;
+		case 'q': quiet = 1; break;
+		case 'h':
+			fputs(usage, stdout);
+			return KZ_EXIT_OK;
+		default:
+			fputs("Try 'kz-show --help'.\n", stderr);
+			return KZ_EXIT_USAGE;
+		}
+	}
+	o.color = o.format == KZ_SHOW_TEXT && want_color(when);
+	if (o.width == 0)
+		o.width = terminal_width();
+	if (o.width > 160)
+		o.width = 160;
+	s = kz_show_new(stdout, &o);
+	if (optind == argc) {
+		status = show_input(s, stdin, "stdin", max_line, quiet);
+	} else {
+		for (int i = optind; i < argc && status != KZ_EXIT_IOERR; i++) {
+			FILE *f = strcmp(argv[i], "-") == 0 ? stdin : fopen(argv[i], "r");
+
+			if (f == NULL) {
+				fprintf(stderr, "kz-show: cannot open %s: %s\n", argv[i],
+				    strerror(errno));
+				if (status == KZ_EXIT_OK)
+					status = KZ_EXIT_NOINPUT;
+				continue;
+			}
+			rc = show_input(s, f, argv[i], max_line, quiet);
+			if (f != stdin)
+				fclose(f);
+			if (rc == KZ_EXIT_IOERR || status == KZ_EXIT_OK)
+				status = rc;
+		}
+	}
+	if (status != KZ_EXIT_IOERR && kz_show_finish(s) != 0)
+		status = KZ_EXIT_IOERR;
+	if (status == KZ_EXIT_IOERR)
+		fprintf(stderr, "kz-show: cannot write output: %s\n", strerror(errno));
+	kz_show_free(s);
+	return status;
+}

@@ -25,6 +25,7 @@ typedef struct rule_conf {
 	int enabled;
 	char severity[8];
 	char *description, *example, *message_fr, *message_en;
+	char *house_fr, *house_en;      /* name-variant: house style */
 	char house_style[8];
 } rule_conf;
 
@@ -71,7 +72,8 @@ load_rule(kz_checker *c, const kz_yaml_doc *doc, const kz_yaml_node *name,
 {
 	static const char *const known[] = { "enabled", "severity",
 	    "description", "example", "message_fr", "message_en",
-	    "house_style_severity", "nouns", "historical_markers",
+	    "house_style_severity", "house_message_fr", "house_message_en",
+	    "nouns", "historical_markers",
 	    "other_event_markers", NULL };
 	size_t r;
 	rule_conf *rc;
@@ -119,6 +121,16 @@ load_rule(kz_checker *c, const kz_yaml_doc *doc, const kz_yaml_node *name,
 				    keys[k]);
 			*into[k] = kz_strdup(v);
 		}
+	}
+	if (r == R_VARIANT) {
+		const char *hfr = kz_yaml_str(kz_yaml_get(conf, "house_message_fr"));
+		const char *hen = kz_yaml_str(kz_yaml_get(conf, "house_message_en"));
+
+		if (hfr == NULL || hen == NULL)
+			return kz_yaml_error(err, doc, conf, "name-variant needs"
+			    " house_message_fr and house_message_en");
+		rc->house_fr = kz_strdup(hfr);
+		rc->house_en = kz_strdup(hen);
 	}
 	if (r == R_NUMBER && (load_strings(doc, conf, "nouns", &c->nouns,
 	    &c->nnouns, err) != 0 || load_strings(doc, conf, "other_event_markers",
@@ -179,6 +191,8 @@ kz_checker_free(kz_checker *c)
 		free(c->rules[r].example);
 		free(c->rules[r].message_fr);
 		free(c->rules[r].message_en);
+		free(c->rules[r].house_fr);
+		free(c->rules[r].house_en);
 	}
 	for (size_t i = 0; i < c->nnouns; i++)
 		free(c->nouns[i]);
@@ -265,8 +279,8 @@ english(const work *w)
 }
 
 static void
-flag(work *w, enum rule r, const char *severity, size_t bs, size_t be,
-    const var *vars, json_t *evidence)
+flag_with(work *w, enum rule r, const char *severity, const char *tmpl,
+    size_t bs, size_t be, const var *vars, json_t *evidence)
 {
 	const rule_conf *rc = &w->c->rules[r];
 	kz_buf msg;
@@ -276,10 +290,20 @@ flag(work *w, enum rule r, const char *severity, size_t bs, size_t be,
 		return;
 	}
 	kz_buf_init(&msg);
-	expand(&msg, english(w) ? rc->message_en : rc->message_fr, vars);
+	expand(&msg, tmpl, vars);
 	kz_record_add_flag(w->rec, &w->o, w->text, rule_names[r],
 	    severity ? severity : rc->severity, bs, be, msg.data, evidence);
 	kz_buf_release(&msg);
+}
+
+static void
+flag(work *w, enum rule r, const char *severity, size_t bs, size_t be,
+    const var *vars, json_t *evidence)
+{
+	const rule_conf *rc = &w->c->rules[r];
+
+	flag_with(w, r, severity, english(w) ? rc->message_en : rc->message_fr,
+	    bs, be, vars, evidence);
 }
 
 static int
@@ -396,6 +420,68 @@ role_mismatch_at(work *w, const kz_entry *person, const char *role,
 	kz_buf_release(&evidence);
 }
 
+/* One article, one person, two titles of the same country: "le chancelier
+ * allemand Olaf Scholz", later "le président allemand Olaf Scholz". Works
+ * for names no gazetteer knows too. */
+static void
+check_apposition_conflicts(work *w)
+{
+	const json_t *ments = json_object_get(w->rec, "mentions");
+	const json_t *flags = json_object_get(w->rec, "flags");
+	size_t i, j, f;
+	const json_t *a, *b, *fl;
+
+	json_array_foreach(ments, j, b) {
+		const json_t *pb = json_object_get(b, "apposition");
+		size_t bs, be;
+		int flagged = 0;
+
+		if (pb == NULL || !str(b, "of") || span_of(w, b, &bs, &be) != 0)
+			continue;
+		json_array_foreach(flags, f, fl) {
+			size_t fs, fe;
+
+			if (span_of(w, fl, &fs, &fe) == 0 && fs == bs &&
+			    str(fl, "rule") && strcmp(str(fl, "rule"), "role-mismatch") == 0)
+				flagged = 1;
+		}
+		if (flagged)
+			continue;
+		json_array_foreach(ments, i, a) {
+			const json_t *pa = json_object_get(a, "apposition");
+			size_t as, ae;
+
+			if (i >= j)
+				break;
+			if (pa == NULL || !str(a, "of") || strcmp(str(a, "of"), str(b, "of")) ||
+			    !str(a, "role") || !str(b, "role") ||
+			    strcmp(str(a, "role"), str(b, "role")) == 0 ||
+			    strcmp(str(pa, "canonical"), str(pb, "canonical")) != 0 ||
+			    span_of(w, a, &as, &ae) != 0)
+				continue;
+			{
+				kz_buf holder;
+				json_t *ev = json_array();
+
+				kz_buf_init(&holder);
+				kz_buf_addf(&holder, english(w) ? "the article calls them '%s'"
+				    " elsewhere" : "l'article le présente ailleurs comme « %s »",
+				    str(a, "text"));
+				json_array_append_new(ev, kz_span_new(&w->o, w->text, as, ae));
+				{
+					var vars[] = { { "name", str(pb, "canonical") },
+					    { "title", str(b, "text") }, { "holder", holder.data },
+					    { "evidence", "" }, { NULL, NULL } };
+
+					flag(w, R_ROLE, NULL, bs, be, vars, ev);
+				}
+				kz_buf_release(&holder);
+			}
+			break;
+		}
+	}
+}
+
 static void
 check_roles(work *w, const json_t *quotes)
 {
@@ -442,6 +528,7 @@ check_roles(work *w, const json_t *quotes)
 		role_mismatch_at(w, person, str(m, "role"), str(m, "of"), bs, be,
 		    str(m, "text"));
 	}
+	check_apposition_conflicts(w);
 }
 
 static char *
@@ -596,18 +683,13 @@ check_variants(work *w, const json_t *ents)
 		}
 		house = last_word(w, en->preferred ? en->preferred : en->name);
 		if (strcmp(house, first) != 0) {
-			kz_buf v;
-			var vars[] = { { "name", en->name }, { "variants", NULL },
+			const rule_conf *rc = &w->c->rules[R_VARIANT];
+			var vars[] = { { "name", en->name }, { "variants", str(e, "text") },
+			    { "title", en->preferred ? en->preferred : en->name },
 			    { NULL, NULL } };
 
-			kz_buf_init(&v);
-			kz_buf_addf(&v, english(w) ? "« %s » (house style: « %s »)" :
-			    "« %s » (style maison : « %s »)", str(e, "text"),
-			    en->preferred ? en->preferred : en->name);
-			vars[1].value = v.data;
-			flag(w, R_VARIANT, w->c->rules[R_VARIANT].house_style, bs, be,
-			    vars, NULL);
-			kz_buf_release(&v);
+			flag_with(w, R_VARIANT, rc->house_style, english(w) ?
+			    rc->house_en : rc->house_fr, bs, be, vars, NULL);
 		}
 		done[i] = 1;
 		free(house);

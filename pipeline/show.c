@@ -1194,6 +1194,7 @@ static const char html_head[] =
 "text-decoration:none}\n"
 ".tx{white-space:pre-wrap;overflow-wrap:anywhere;padding:.15rem 0}\n"
 ".nt{padding:.15rem 0}\n"
+".ln.bl{min-height:.5em;border-bottom:0}.ln.bl .no{visibility:hidden}\n"
 ".k-title .tx{font-weight:700;font-size:1.1em}"
 ".k-boilerplate .tx,.k-related .tx,.k-credit .tx{color:#9a9a9a}"
 ".k-caption .tx{font-style:italic}.k-heading .tx{font-weight:600}"
@@ -1530,10 +1531,11 @@ html_text(kz_buf *b, const art *a, size_t art_no, const flag_ref *fl,
 		size_t next, end;
 
 		/* open the row for `line` */
-		kz_buf_addf(b, "<div class=\"ln%s%s\" id=\"a%zu-l%zu\"><a class=\"no\""
+		kz_buf_addf(b, "<div class=\"ln%s%s%s\" id=\"a%zu-l%zu\"><a class=\"no\""
 		    " href=\"#a%zu-l%zu\">%zu</a><div class=\"tx\">",
 		    kinds[line] && kind_ok(kinds[line]) ? " k-" : "",
 		    kinds[line] && kind_ok(kinds[line]) ? kinds[line] : "",
+		    line_end(a, line) == a->lines[line] ? " bl" : "",
 		    art_no, line + 1, art_no, line + 1, line + 1);
 		end = line_end(a, line);
 		while (pos < end || (pos == end && ei < nev && evs[ei].pos == pos)) {

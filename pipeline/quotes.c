@@ -12,8 +12,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Speech verb flags */
-enum { VERB = 1, VERB_AMBIGUOUS = 2, VERB_INCISE_ONLY = 4 };
+/* Speech verb flags. One form may belong to several verbs (dit: dire and
+ * se dire), and the flags of its entries are OR-ed: so the set records
+ * VERB_ANYWHERE (some entry is a verb outside incises too) rather than
+ * "incise only". */
+enum { VERB = 1, VERB_AMBIGUOUS = 2, VERB_ANYWHERE = 4 };
 
 /* Gender-number of pronouns: bit 0 masculine, bit 1 feminine, bit 2 plural */
 enum { G_M = 1, G_F = 2, G_PLURAL = 4 };
@@ -184,8 +187,8 @@ load_verbs(kz_quoter *q, const char *path, kz_error *err)
 		if (forms == NULL)
 			goto out;
 		incise = kz_yaml_str(kz_yaml_get(v, "incise_only"));
-		if (incise && strcmp(incise, "true") == 0)
-			flag |= VERB_INCISE_ONLY;
+		if (incise == NULL || strcmp(incise, "true") != 0)
+			flag |= VERB_ANYWHERE;
 		amb = kz_yaml_get(v, "ambiguous");
 		for (size_t k = 0; k < forms->n; k++) {
 			const char *s = kz_yaml_str(forms->items[k]);
@@ -984,6 +987,15 @@ verb_at(const work *w, size_t i, intptr_t *flags, size_t *inv_s,
 			*inv_gender = (int)v;
 			k += n;
 		}
+		/* "a de son côté prévenu", "a pour sa part assuré", "a aussi dit" */
+		for (size_t skip = 0; skip < 4 && k < w->tok.n; skip++) {
+			if (match_phrase(w, &w->q->verbs, k, &n, flags))
+				break;
+			if ((w->tok.tok[k].flags & (KZ_TOK_UPPER | KZ_TOK_DIGIT)) ||
+			    !(w->tok.tok[k].flags & KZ_TOK_JOINS))
+				return 0;
+			k++;
+		}
 	}
 	if (!match_phrase(w, &w->q->verbs, k, &n, flags))
 		return 0;
@@ -1105,17 +1117,36 @@ subject_before(const work *w, size_t v, size_t sent_start_tok, json_t **source)
 {
 	size_t j = v;
 
-	while (j > sent_start_tok + 1 && is_auxiliary_token(w, j - 1))
-		j--;
+	/* back over "a de son côté" to the auxiliary, if there is one */
+	for (size_t k = j, back = 0; k > sent_start_tok + 1 && back < 5; back++) {
+		k--;
+		if (is_auxiliary_token(w, k)) {
+			j = k;
+			while (j > sent_start_tok + 1 && is_auxiliary_token(w, j - 1))
+				j--;
+			break;
+		}
+		if (comma_after(w, k) || w->in_quote[k])
+			break;
+	}
+	/* "X, Anatoli Antonov, a dit": the name between commas is the
+	 * subject's; "X, conseiller du président Y, a dit": X is */
 	if (j > sent_start_tok + 1 && comma_after(w, j - 1)) {
 		for (size_t c = j - 1; c > sent_start_tok && j - c < 25; c--)
 			if (comma_after(w, c - 1)) {
+				long r = w->ref_at[c];
+
+				if (r >= 0 && strcmp(w->refs[r].type, "PER") == 0 &&
+				    w->refs[r].te == j)
+					return speaker_from_referent(w, &w->refs[r],
+					    w->refs[r].is_mention ? "role" : "name");
 				v = c;
 				break;
 			}
 	}
 	for (size_t i = v; i > sent_start_tok && v - i < 30;) {
 		json_t *s;
+		long r;
 
 		i--;
 		if (w->in_quote[i])
@@ -1124,12 +1155,48 @@ subject_before(const work *w, size_t v, size_t sent_start_tok, json_t **source)
 		if (w->cover[i] >= 0 && w->refs[w->cover[i]].ts < i &&
 		    w->refs[w->cover[i]].ts >= sent_start_tok)
 			i = w->refs[w->cover[i]].ts;
-		/* start of a phrase? look at the longest referent covering i */
+		/* "à Washington", "de l'ONU": a complement, not the subject */
+		r = w->ref_at[i];
+		if (r >= 0 && i > 0 && is_preposition_token(w, i - 1))
+			continue;
 		s = speaker_at(w, i, source);
 		if (s || *source)
 			return s;
 	}
 	return NULL;
+}
+
+/* A present participle ("ajoutant", "précisant") has no subject of its
+ * own. */
+static int
+participle(const work *w, size_t i)
+{
+	const kz_token *t = &w->tok.tok[i];
+
+	return t->fend - t->fstart > 4 &&
+	    memcmp(w->tok.folded.text + t->fend - 3, "ant", 3) == 0;
+}
+
+/* The speaker of the nearest earlier quote of the same sentence: "Selon
+ * lui, « … », mais « … »". */
+static json_t *
+inherited(const work *w, const quote *q, size_t sent_start_tok)
+{
+	size_t st = w->tok.tok[sent_start_tok < w->tok.n ? sent_start_tok : 0].sstart;
+	const quote *best = NULL;
+
+	for (size_t k = 0; k < w->nquotes; k++) {
+		const quote *o = &w->quotes[k];
+
+		if (o == q || o->pull || o->depth > 0 || o->speaker == NULL ||
+		    o->close >= q->open || o->open < st)
+			continue;
+		if (best == NULL || o->open > best->open)
+			best = o;
+	}
+	if (best == NULL)
+		return NULL;
+	return json_deep_copy(best->speaker);
 }
 
 /* Before the quote in its sentence: X a déclaré : « … » / selon X, « … » /
@@ -1143,7 +1210,9 @@ speaker_before(const work *w, quote *q, size_t end, int partial)
 	size_t et = kz_tokens_at(&w->tok, end);
 	size_t limit = partial ? 25 : 40;
 
-	for (size_t i = et; i > st && et - i < limit;) {
+	size_t counted = 0;
+
+	for (size_t i = et; i > st && counted < limit;) {
 		size_t n, is, ie;
 		intptr_t flags;
 		int g = 0;
@@ -1152,6 +1221,7 @@ speaker_before(const work *w, quote *q, size_t end, int partial)
 		i--;
 		if (w->in_quote[i])
 			continue;
+		counted++;
 		if (match_phrase(w, &w->q->prepositions, i, &n, NULL)) {
 			if (kz_token_is(&w->tok, i, "pour"))
 				s = fronted_pour(w, i, st, et);
@@ -1164,7 +1234,7 @@ speaker_before(const work *w, quote *q, size_t end, int partial)
 			continue;
 		}
 		n = verb_at(w, i, &flags, &is, &ie, &g);
-		if (n == 0 || (flags & VERB_INCISE_ONLY))
+		if (n == 0 || !(flags & VERB_ANYWHERE))
 			continue;
 		/* "accusé", "assuré" are adjectives too: only a verb when "que" or
 		 * the quote follows closely */
@@ -1174,6 +1244,8 @@ speaker_before(const work *w, quote *q, size_t end, int partial)
 			continue;
 		if (ie > is)
 			s = pronoun_speaker(w, is, ie, g);
+		else if (participle(w, i + n - 1))
+			s = inherited(w, q, st);    /* "…, ajoutant que « … »" */
 		else
 			s = subject_before(w, i, st, &source);
 		if (s || source) {
@@ -1269,7 +1341,8 @@ attribute(work *w, quote *q)
 
 		for (size_t back = 1; back <= 3 && ti >= back; back++)
 			if (match_phrase(w, &w->q->scare_context, ti - back, &n, NULL) &&
-			    ti - back + n == ti) {
+			    ti - back + n == ti && !(ti - back > 0 &&
+			    is_auxiliary_token(w, ti - back - 1))) {
 				q->kind = "scare";
 				return;
 			}
@@ -1281,6 +1354,16 @@ attribute(work *w, quote *q)
 		return;
 	if (speaker_before(w, q, q->open, !alone))
 		return;
+	/* "Selon lui, « … », mais « … »": the sentence's speaker */
+	if (!alone) {
+		span sent = sentence_of(w, q->open);
+		json_t *s = inherited(w, q, kz_tokens_at(&w->tok, sent.s));
+
+		if (s) {
+			q->speaker = s;
+			return;
+		}
+	}
 	/* a short term in quotes that nobody is said to say */
 	if (!alone && words <= 6)
 		q->kind = "scare";

@@ -1,0 +1,310 @@
+/*
+ * kz-run - run the stages of pipeline.yaml on one article, or on a folder
+ * of articles for cron. See `kz-run --help` and docs/kz-run.md.
+ */
+#include "runner.h"
+#include "stage.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static const char usage[] =
+"Usage: kz-run [--config FILE] [--id ID] < article.txt > checked.jsonl\n"
+"       kz-run [--config FILE] --in DIR --out DIR [--jobs N] [--timeout S]\n"
+"       kz-run [--config FILE] --print\n"
+"\n"
+"Run the stages named in pipeline.yaml, joined by pipes as a shell joins\n"
+"them: `kz-run < a.txt` writes byte for byte what\n"
+"`kz-normalize < a.txt | kz-tag | kz-quotes | kz-check` writes.\n"
+"Stages are found beside kz-run, then in PATH.\n"
+"\n"
+"With --in and --out, every article file in the input folder (regular,\n"
+"not hidden) that is new or changed since the last run (by a hash of its\n"
+"bytes) goes through the pipeline into OUT/NAME.jsonl (or .txt, .html,\n"
+".tsv for the other output formats). Each output is written whole or not\n"
+"at all (temporary file, fsync, rename): a run killed with kill -9 leaves\n"
+"no half-written file, and the next run does what is left. An article\n"
+"that fails (a stage exits non-zero, as kz-normalize does on invalid\n"
+"UTF-8; a stage killed by a signal; --timeout) gets no new output, is\n"
+"listed with its reason in OUT/failures.tsv and is tried again next run;\n"
+"the others go on. One run at a time per output folder (a lock on\n"
+"OUT/.kz-lock): a second run exits at once with status 75, or waits with\n"
+"--wait. On a terminal, a progress bar; otherwise only failures and a\n"
+"one-line summary on standard error.\n"
+"\n"
+"Options:\n"
+"  -c, --config FILE   pipeline file (default: ./pipeline.yaml, else\n"
+"                      DATA/pipeline.yaml)\n"
+"  --id ID             id of the article on standard input ($id in the\n"
+"                      stages' args; default: stdin)\n"
+"  --format FMT        output: jsonl, text, html or tsv (default: the\n"
+"                      file's `output:`, else jsonl); not jsonl adds kz-show\n"
+"  --print             print the pipeline as a shell command and exit\n"
+"  --in DIR            batch: the folder of articles\n"
+"  --out DIR           batch: the folder of results (created if missing)\n"
+"  -j, --jobs N        batch: articles run at once (default 1)\n"
+"  --timeout SECONDS   batch: longest time for one article (default 600;\n"
+"                      0: no limit)\n"
+"  --force             batch: redo every article\n"
+"  --wait              batch: wait for another run on the same --out\n"
+"  --progress, --no-progress\n"
+"                      batch: draw a progress bar (default: when standard\n"
+"                      error is a terminal)\n"
+"  -h, --help          this text\n"
+"\n"
+"Exit status: one article: the worst status of the stages (a stage killed\n"
+"by a signal counts as 70, by SIGPIPE as 74). Batch: 0 every article done\n"
+"or unchanged; 65 some failed (see OUT/failures.tsv); 66 the input folder\n"
+"cannot be read; 74 the output folder cannot be written; 75 another run\n"
+"holds the lock, or the run was interrupted. Both: 64 bad usage; 78\n"
+"pipeline.yaml is broken (the message names file, line and column).\n"
+"\n"
+"Examples:\n"
+"  kz-run < article.txt | kz-show\n"
+"  kz-run --format html < article.txt > article.html\n"
+"  */10 * * * *  kz-run --in /srv/articles --out /srv/checked --jobs 4\n"
+"  kz-normalize a.jsonl | parallel --pipe --keep-order -N 100 'kz-tag | kz-quotes | kz-check'\n";
+
+typedef struct view {
+	int bar;                /* draw the progress bar */
+	int width;
+	int drawn;
+} view;
+
+static void
+clear_bar(view *v)
+{
+	if (v->drawn) {
+		fputs("\r\033[K", stderr);
+		v->drawn = 0;
+	}
+}
+
+static void
+on_failure(void *ctx, const char *file, const char *reason)
+{
+	view *v = ctx;
+
+	clear_bar(v);
+	fprintf(stderr, "kz-run: %s: %s\n", file, reason);
+}
+
+static void
+on_progress(void *ctx, const kz_batch_stats *st)
+{
+	view *v = ctx;
+	size_t finished = st->done + st->failed, cells = 24, fill;
+	double rate = st->elapsed > 0 ? (double)finished / st->elapsed : 0;
+	char eta[32] = "--:--";
+
+	if (!v->bar || st->todo == 0)
+		return;
+	fill = st->todo ? cells * finished / st->todo : cells;
+	if (rate > 0 && finished < st->todo) {
+		long s = (long)((double)(st->todo - finished) / rate + 0.5);
+
+		snprintf(eta, sizeof eta, "%ld:%02ld", s / 60, s % 60);
+	} else if (finished >= st->todo) {
+		snprintf(eta, sizeof eta, "0:00");
+	}
+	fputs("\rkz-run [", stderr);
+	for (size_t i = 0; i < cells; i++)
+		fputs(i < fill ? "█" : "░", stderr);
+	fprintf(stderr, "] %zu/%zu  %.1f/s  left %s", finished, st->todo, rate, eta);
+	if (st->failed)
+		fprintf(stderr, "  %zu failed", st->failed);
+	fputs("\033[K", stderr);
+	fflush(stderr);
+	v->drawn = 1;
+}
+
+static int
+find_config(const char *given, char *out, size_t n)
+{
+	char datadir[PATH_MAX];
+	struct stat st;
+	kz_error err;
+
+	if (given) {
+		snprintf(out, n, "%s", given);
+		return 0;
+	}
+	if (stat("pipeline.yaml", &st) == 0) {
+		snprintf(out, n, "pipeline.yaml");
+		return 0;
+	}
+	if (kz_datadir_find(NULL, datadir, sizeof datadir, &err) == 0) {
+		snprintf(out, n, "%s/pipeline.yaml", datadir);
+		if (stat(out, &st) == 0)
+			return 0;
+	}
+	return -1;
+}
+
+static int
+parse_seconds(const char *s, double *out)
+{
+	char *end;
+
+	errno = 0;
+	*out = strtod(s, &end);
+	return errno || end == s || *end || *out < 0 || *out > 1e7 ? -1 : 0;
+}
+
+int
+main(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "config", required_argument, NULL, 'c' },
+		{ "id", required_argument, NULL, 'i' },
+		{ "format", required_argument, NULL, 'f' },
+		{ "print", no_argument, NULL, 'P' },
+		{ "in", required_argument, NULL, 'I' },
+		{ "out", required_argument, NULL, 'O' },
+		{ "jobs", required_argument, NULL, 'j' },
+		{ "timeout", required_argument, NULL, 't' },
+		{ "force", no_argument, NULL, 'F' },
+		{ "wait", no_argument, NULL, 'W' },
+		{ "progress", no_argument, NULL, 'p' },
+		{ "no-progress", no_argument, NULL, 'n' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	const char *config = NULL, *id = "stdin", *format = NULL;
+	char path[PATH_MAX + 32], exe[PATH_MAX], msg[1024];
+	kz_batch_opts bo = { .jobs = 1, .timeout = 600 };
+	kz_pipeline pl;
+	kz_error err;
+	view v = { .bar = -1 };
+	int ch, print = 0, rc;
+
+	while ((ch = getopt_long(argc, argv, "c:j:h", longopts, NULL)) != -1) {
+		switch (ch) {
+		case 'c': config = optarg; break;
+		case 'i': id = optarg; break;
+		case 'f': format = optarg; break;
+		case 'P': print = 1; break;
+		case 'I': bo.in_dir = optarg; break;
+		case 'O': bo.out_dir = optarg; break;
+		case 'j':
+			bo.jobs = atoi(optarg);
+			if (bo.jobs < 1 || bo.jobs > 1024) {
+				fprintf(stderr, "kz-run: --jobs: a number from 1 to 1024,"
+				    " not '%s'\n", optarg);
+				return KZ_EXIT_USAGE;
+			}
+			break;
+		case 't':
+			if (parse_seconds(optarg, &bo.timeout) != 0) {
+				fprintf(stderr, "kz-run: --timeout: a number of seconds,"
+				    " not '%s'\n", optarg);
+				return KZ_EXIT_USAGE;
+			}
+			break;
+		case 'F': bo.force = 1; break;
+		case 'W': bo.wait_lock = 1; break;
+		case 'p': v.bar = 1; break;
+		case 'n': v.bar = 0; break;
+		case 'h':
+			fputs(usage, stdout);
+			return KZ_EXIT_OK;
+		default:
+			fputs("Try 'kz-run --help'.\n", stderr);
+			return KZ_EXIT_USAGE;
+		}
+	}
+	if (optind < argc) {
+		fprintf(stderr, "kz-run: unexpected argument '%s': one article comes"
+		    " on standard input, many with --in DIR --out DIR\n"
+		    "Try 'kz-run --help'.\n", argv[optind]);
+		return KZ_EXIT_USAGE;
+	}
+	if ((bo.in_dir == NULL) != (bo.out_dir == NULL)) {
+		fprintf(stderr, "kz-run: --in and --out go together\n");
+		return KZ_EXIT_USAGE;
+	}
+	if (find_config(config, path, sizeof path) != 0) {
+		fprintf(stderr, "kz-run: no pipeline.yaml here or in the kz data"
+		    " folder; give --config FILE\n");
+		return KZ_EXIT_CONFIG;
+	}
+	kz_error_clear(&err);
+	if (kz_pipeline_load(path, kz_exe_dir(exe, sizeof exe) == 0 ? exe : NULL,
+	    &pl, &err) != 0) {
+		kz_error_format(&err, msg, sizeof msg);
+		fprintf(stderr, "kz-run: %s\n", msg);
+		return KZ_EXIT_CONFIG;
+	}
+	if (format) {
+		if (kz_output_parse(format, &pl.output) != 0) {
+			fprintf(stderr, "kz-run: --format: jsonl, text, html or tsv, not"
+			    " '%s'\n", format);
+			kz_pipeline_release(&pl);
+			return KZ_EXIT_USAGE;
+		}
+		if (pl.output != KZ_OUT_JSONL && pl.show_path == NULL &&
+		    (pl.show_path = kz_find_program("kz-show", exe, NULL)) == NULL) {
+			fprintf(stderr, "kz-run: --format %s needs kz-show, not found"
+			    " beside kz-run or in PATH\n", format);
+			kz_pipeline_release(&pl);
+			return KZ_EXIT_CONFIG;
+		}
+	}
+	if (print) {
+		kz_buf b;
+
+		kz_buf_init(&b);
+		kz_pipeline_format(&pl, id, &b);
+		puts(b.data);
+		kz_buf_release(&b);
+		kz_pipeline_release(&pl);
+		return fflush(stdout) == 0 ? KZ_EXIT_OK : KZ_EXIT_IOERR;
+	}
+	if (bo.in_dir == NULL) {
+		rc = kz_pipeline_run(&pl, id, STDIN_FILENO, STDOUT_FILENO, &err);
+		/* the kz stages explain their own failures; say which stage died */
+		if (rc != KZ_EXIT_OK && err.message[0] &&
+		    strstr(err.message, "exited with status 6") == NULL &&
+		    strstr(err.message, "exited with status 7") == NULL)
+			fprintf(stderr, "kz-run: %s\n", err.message);
+		kz_pipeline_release(&pl);
+		return rc;
+	}
+
+	if (v.bar < 0)
+		v.bar = isatty(STDERR_FILENO);
+	bo.on_failure = on_failure;
+	bo.on_progress = on_progress;
+	bo.ctx = &v;
+	{
+		kz_batch_stats st;
+
+		rc = kz_batch_run(&pl, &bo, &st, &err);
+		clear_bar(&v);
+		if (err.message[0]) {
+			kz_error_format(&err, msg, sizeof msg);
+			fprintf(stderr, "kz-run: %s\n", msg);
+		}
+		if (rc == KZ_EXIT_OK || rc == KZ_EXIT_DATAERR ||
+		    (rc == KZ_EXIT_TEMPFAIL && st.seen > 0)) {
+			fprintf(stderr, "kz-run: %zu article%s: %zu done, %zu skipped,"
+			    " %zu failed", st.seen, st.seen == 1 ? "" : "s", st.done,
+			    st.skipped, st.failed);
+			if (st.failed)
+				fprintf(stderr, " (%s/failures.tsv)", bo.out_dir);
+			fprintf(stderr, "; flags: %zu error%s, %zu warning%s, %zu info;"
+			    " %.1f s\n", st.flags[0], st.flags[0] == 1 ? "" : "s",
+			    st.flags[1], st.flags[1] == 1 ? "" : "s", st.flags[2],
+			    st.elapsed);
+		}
+	}
+	kz_pipeline_release(&pl);
+	return rc;
+}

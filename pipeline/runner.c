@@ -1,0 +1,1788 @@
+#include "runner.h"
+
+#include "buf.h"
+#include "record.h"
+#include "stage.h"
+#include "strmap.h"
+#include "yamltree.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+#ifdef __linux__
+#include <sys/prctl.h>
+#endif
+
+/* ================================================================ config */
+
+int
+kz_output_parse(const char *name, kz_output *out)
+{
+	static const char *const names[] = { "jsonl", "text", "html", "tsv" };
+
+	for (int i = 0; i < 4; i++)
+		if (strcmp(name, names[i]) == 0) {
+			*out = (kz_output)i;
+			return 0;
+		}
+	return -1;
+}
+
+const char *
+kz_output_ext(kz_output o)
+{
+	static const char *const ext[] = { ".jsonl", ".txt", ".html", ".tsv" };
+
+	return ext[o];
+}
+
+static const char *
+output_name(kz_output o)
+{
+	static const char *const names[] = { "jsonl", "text", "html", "tsv" };
+
+	return names[o];
+}
+
+int
+kz_exe_dir(char *out, size_t n)
+{
+	ssize_t len = readlink("/proc/self/exe", out, n - 1);
+	char *slash;
+
+	if (len <= 0)
+		return -1;
+	out[len] = '\0';
+	slash = strrchr(out, '/');
+	if (slash == NULL)
+		return -1;
+	*slash = '\0';
+	return 0;
+}
+
+static int
+is_executable(const char *path)
+{
+	struct stat st;
+
+	return stat(path, &st) == 0 && S_ISREG(st.st_mode) &&
+	    access(path, X_OK) == 0;
+}
+
+char *
+kz_find_program(const char *name, const char *exe_dir, const char *base_dir)
+{
+	kz_buf b;
+	const char *path, *p;
+
+	if (*name == '\0')
+		return NULL;
+	kz_buf_init(&b);
+	if (strchr(name, '/')) {
+		if (name[0] != '/' && base_dir && *base_dir)
+			kz_buf_addf(&b, "%s/", base_dir);
+		kz_buf_adds(&b, name);
+		if (is_executable(b.data))
+			return kz_buf_detach(&b, NULL);
+		kz_buf_release(&b);
+		return NULL;
+	}
+	if (exe_dir) {
+		kz_buf_addf(&b, "%s/%s", exe_dir, name);
+		if (is_executable(b.data))
+			return kz_buf_detach(&b, NULL);
+	}
+	path = getenv("PATH");
+	for (p = path; p && *p; ) {
+		const char *end = strchr(p, ':');
+		size_t n = end ? (size_t)(end - p) : strlen(p);
+
+		kz_buf_reset(&b);
+		if (n == 0)
+			kz_buf_adds(&b, ".");
+		else
+			kz_buf_add(&b, p, n);
+		kz_buf_addf(&b, "/%s", name);
+		if (is_executable(b.data))
+			return kz_buf_detach(&b, NULL);
+		p = end ? end + 1 : NULL;
+	}
+	kz_buf_release(&b);
+	return NULL;
+}
+
+void
+kz_pipeline_release(kz_pipeline *pl)
+{
+	for (size_t i = 0; i < pl->n; i++) {
+		free(pl->stages[i].name);
+		free(pl->stages[i].path);
+		for (size_t j = 0; j < pl->stages[i].nargs; j++)
+			free(pl->stages[i].args[j]);
+		free(pl->stages[i].args);
+	}
+	free(pl->stages);
+	free(pl->file);
+	free(pl->data);
+	free(pl->lang);
+	free(pl->show_path);
+	memset(pl, 0, sizeof *pl);
+}
+
+static int
+only_keys(const kz_yaml_doc *doc, const kz_yaml_node *map,
+    const char *const *known, const char *what, kz_error *err)
+{
+	for (size_t i = 0; i < map->n; i++) {
+		const kz_yaml_node *k = kz_yaml_key(map, i);
+		const char *ks = kz_yaml_str(k);
+		size_t j;
+		kz_buf list;
+
+		for (j = 0; known[j]; j++)
+			if (ks && strcmp(ks, known[j]) == 0)
+				break;
+		if (known[j])
+			continue;
+		kz_buf_init(&list);
+		for (j = 0; known[j]; j++)
+			kz_buf_addf(&list, "%s%s", j ? ", " : "", known[j]);
+		kz_yaml_error(err, doc, k, "unknown key '%s' in %s (known: %s)",
+		    ks ? ks : "?", what, list.data);
+		kz_buf_release(&list);
+		return -1;
+	}
+	return 0;
+}
+
+/* A scalar that must be a plain string value. */
+static const char *
+scalar_of(const kz_yaml_doc *doc, const kz_yaml_node *n, const char *key,
+    kz_error *err)
+{
+	if (n == NULL || n->kind != KZ_YAML_SCALAR || kz_yaml_is_null(n)) {
+		kz_yaml_error(err, doc, n, "'%s' must be a string", key);
+		return NULL;
+	}
+	return n->scalar;
+}
+
+static int
+load_stage(const kz_yaml_doc *doc, const kz_yaml_node *node,
+    const char *base_dir, const char *exe_dir, kz_stage_spec *st,
+    kz_error *err)
+{
+	static const char *const known[] = { "run", "args", NULL };
+	const kz_yaml_node *run, *args;
+	const char *name;
+
+	if (node->kind == KZ_YAML_SCALAR) {
+		run = node;     /* "- kz-tag" is short for "- run: kz-tag" */
+		args = NULL;
+	} else if (node->kind == KZ_YAML_MAP) {
+		if (only_keys(doc, node, known, "a stage", err) != 0)
+			return -1;
+		if ((run = kz_yaml_require(doc, node, "run", KZ_YAML_SCALAR, err)) == NULL)
+			return -1;
+		args = kz_yaml_get(node, "args");
+	} else {
+		return kz_yaml_error(err, doc, node, "a stage must be a mapping"
+		    " such as {run: kz-tag, args: [--quiet]}");
+	}
+	if ((name = scalar_of(doc, run, "run", err)) == NULL)
+		return -1;
+	st->name = kz_strdup(name);
+	st->line = run->line;
+	st->column = run->column;
+	st->path = kz_find_program(name, exe_dir, base_dir);
+	if (st->path == NULL) {
+		if (strchr(name, '/'))
+			return kz_yaml_error(err, doc, run, "unknown stage '%s': no"
+			    " executable file there", name);
+		return kz_yaml_error(err, doc, run, "unknown stage '%s': not found"
+		    " beside kz-run (%s) or in PATH", name,
+		    exe_dir ? exe_dir : "?");
+	}
+	if (args && !kz_yaml_is_null(args)) {
+		if (args->kind != KZ_YAML_SEQ)
+			return kz_yaml_error(err, doc, args, "'args' must be a list,"
+			    " such as [--lang, fr]");
+		st->args = kz_calloc(args->n + 1, sizeof *st->args);
+		for (size_t i = 0; i < args->n; i++) {
+			const kz_yaml_node *a = args->items[i];
+
+			if (a->kind != KZ_YAML_SCALAR)
+				return kz_yaml_error(err, doc, a, "each argument must be a"
+				    " string");
+			st->args[st->nargs++] = kz_strdup(a->scalar ? a->scalar : "");
+		}
+	}
+	return 0;
+}
+
+static int
+load_tree(const kz_yaml_doc *doc, const char *base_dir, const char *exe_dir,
+    kz_pipeline *pl, kz_error *err)
+{
+	static const char *const known[] = { "stages", "data", "lang", "output",
+		NULL };
+	const kz_yaml_node *root = doc->root, *stages, *v;
+
+	if (root == NULL)
+		return kz_error_set(err, doc->name, 0, 0, "empty file: a pipeline"
+		    " needs 'stages'");
+	if (root->kind != KZ_YAML_MAP)
+		return kz_yaml_error(err, doc, root, "expected a mapping with"
+		    " 'stages'");
+	if (only_keys(doc, root, known, "pipeline", err) != 0)
+		return -1;
+	if ((stages = kz_yaml_require(doc, root, "stages", KZ_YAML_SEQ, err)) == NULL)
+		return -1;
+	if (stages->n == 0)
+		return kz_yaml_error(err, doc, stages, "'stages' is empty");
+	pl->stages = kz_calloc(stages->n, sizeof *pl->stages);
+	for (size_t i = 0; i < stages->n; i++) {
+		if (load_stage(doc, stages->items[i], base_dir, exe_dir,
+		    &pl->stages[i], err) != 0) {
+			pl->n = i + 1;
+			return -1;
+		}
+		pl->n = i + 1;
+	}
+	pl->lang = kz_strdup("fr");
+	if ((v = kz_yaml_get(root, "lang")) != NULL) {
+		const char *s = scalar_of(doc, v, "lang", err);
+
+		if (s == NULL)
+			return -1;
+		if (strcmp(s, "fr") && strcmp(s, "en"))
+			return kz_yaml_error(err, doc, v, "lang: fr or en, not '%s'", s);
+		free(pl->lang);
+		pl->lang = kz_strdup(s);
+	}
+	if ((v = kz_yaml_get(root, "output")) != NULL) {
+		const char *s = scalar_of(doc, v, "output", err);
+
+		if (s == NULL)
+			return -1;
+		if (kz_output_parse(s, &pl->output) != 0)
+			return kz_yaml_error(err, doc, v, "output: jsonl, text, html or"
+			    " tsv, not '%s'", s);
+	}
+	if ((v = kz_yaml_get(root, "data")) != NULL && !kz_yaml_is_null(v)) {
+		const char *s = scalar_of(doc, v, "data", err);
+		char real[PATH_MAX];
+		kz_buf p;
+		struct stat st;
+
+		if (s == NULL)
+			return -1;
+		kz_buf_init(&p);
+		if (s[0] != '/' && base_dir && *base_dir)
+			kz_buf_addf(&p, "%s/", base_dir);
+		kz_buf_adds(&p, s);
+		if (stat(p.data, &st) != 0 || !S_ISDIR(st.st_mode) ||
+		    realpath(p.data, real) == NULL) {
+			kz_yaml_error(err, doc, v, "data: no folder %s", p.data);
+			kz_buf_release(&p);
+			return -1;
+		}
+		kz_buf_release(&p);
+		pl->data = kz_strdup(real);
+	}
+	for (size_t i = 0; i < pl->n; i++)
+		for (size_t j = 0; j < pl->stages[i].nargs; j++)
+			if (strstr(pl->stages[i].args[j], "$data") && pl->data == NULL)
+				return kz_error_set(err, doc->name, pl->stages[i].line,
+				    pl->stages[i].column, "stage '%s' uses $data, but the"
+				    " file has no 'data:' key", pl->stages[i].name);
+	if (pl->output != KZ_OUT_JSONL) {
+		pl->show_path = kz_find_program("kz-show", exe_dir, NULL);
+		if (pl->show_path == NULL)
+			return kz_yaml_error(err, doc, kz_yaml_get(root, "output"),
+			    "output: %s needs kz-show, not found beside kz-run or in"
+			    " PATH", output_name(pl->output));
+	}
+	return 0;
+}
+
+static int
+load_common(const char *name, const char *s, size_t len, int from_file,
+    const char *base_dir, const char *exe_dir, kz_pipeline *pl, kz_error *err)
+{
+	kz_yaml_doc doc;
+	int rc;
+
+	memset(pl, 0, sizeof *pl);
+	if (from_file)
+		rc = kz_yaml_load_file(name, &doc, err);
+	else
+		rc = kz_yaml_load_string(name, s, len, &doc, err);
+	if (rc != 0)
+		return -1;
+	pl->file = kz_strdup(name);
+	rc = load_tree(&doc, base_dir, exe_dir, pl, err);
+	kz_yaml_doc_release(&doc);
+	if (rc != 0)
+		kz_pipeline_release(pl);
+	return rc;
+}
+
+int
+kz_pipeline_load_string(const char *name, const char *s, size_t len,
+    const char *base_dir, const char *exe_dir, kz_pipeline *pl, kz_error *err)
+{
+	return load_common(name, s, len, 0, base_dir, exe_dir, pl, err);
+}
+
+int
+kz_pipeline_load(const char *path, const char *exe_dir, kz_pipeline *pl,
+    kz_error *err)
+{
+	char *dir = kz_strdup(path), *slash = strrchr(dir, '/');
+	int rc;
+
+	if (slash == NULL) {
+		free(dir);
+		dir = kz_strdup(".");
+	} else if (slash == dir) {
+		dir[1] = '\0';
+	} else {
+		*slash = '\0';
+	}
+	rc = load_common(path, NULL, 0, 1, dir, exe_dir, pl, err);
+	free(dir);
+	return rc;
+}
+
+size_t
+kz_pipeline_nprocs(const kz_pipeline *pl, int with_show)
+{
+	return pl->n + (with_show && pl->output != KZ_OUT_JSONL);
+}
+
+static void
+substitute(kz_buf *b, const char *arg, const kz_pipeline *pl, const char *id)
+{
+	while (*arg) {
+		if (strncmp(arg, "$id", 3) == 0) {
+			kz_buf_adds(b, id ? id : "stdin");
+			arg += 3;
+		} else if (strncmp(arg, "$lang", 5) == 0) {
+			kz_buf_adds(b, pl->lang ? pl->lang : "fr");
+			arg += 5;
+		} else if (strncmp(arg, "$data", 5) == 0) {
+			kz_buf_adds(b, pl->data ? pl->data : "");
+			arg += 5;
+		} else {
+			kz_buf_addc(b, *arg++);
+		}
+	}
+}
+
+char **
+kz_pipeline_argv(const kz_pipeline *pl, size_t i, const char *id)
+{
+	char **argv;
+
+	if (i == pl->n) {   /* kz-show */
+		argv = kz_calloc(4, sizeof *argv);
+		argv[0] = kz_strdup(pl->show_path ? pl->show_path : "kz-show");
+		argv[1] = kz_strdup("--format");
+		argv[2] = kz_strdup(output_name(pl->output));
+		return argv;
+	}
+	argv = kz_calloc(pl->stages[i].nargs + 2, sizeof *argv);
+	argv[0] = kz_strdup(pl->stages[i].path);
+	for (size_t j = 0; j < pl->stages[i].nargs; j++) {
+		kz_buf b;
+
+		kz_buf_init(&b);
+		substitute(&b, pl->stages[i].args[j], pl, id);
+		argv[j + 1] = kz_buf_detach(&b, NULL);
+	}
+	return argv;
+}
+
+void
+kz_argv_free(char **argv)
+{
+	if (argv == NULL)
+		return;
+	for (size_t i = 0; argv[i]; i++)
+		free(argv[i]);
+	free(argv);
+}
+
+static void
+shell_quote(kz_buf *b, const char *s)
+{
+	if (*s && strspn(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+	    "0123456789-_./=:,+@%") == strlen(s)) {
+		kz_buf_adds(b, s);
+		return;
+	}
+	kz_buf_addc(b, '\'');
+	for (; *s; s++) {
+		if (*s == '\'')
+			kz_buf_adds(b, "'\\''");
+		else
+			kz_buf_addc(b, *s);
+	}
+	kz_buf_addc(b, '\'');
+}
+
+void
+kz_pipeline_format(const kz_pipeline *pl, const char *id, kz_buf *out)
+{
+	size_t n = kz_pipeline_nprocs(pl, 1);
+
+	if (pl->data) {
+		kz_buf_adds(out, "KZ_DATA=");
+		shell_quote(out, pl->data);
+		kz_buf_addc(out, ' ');
+	}
+	for (size_t i = 0; i < n; i++) {
+		char **argv = kz_pipeline_argv(pl, i, id);
+
+		if (i)
+			kz_buf_adds(out, " | ");
+		for (size_t j = 0; argv[j]; j++) {
+			if (j)
+				kz_buf_addc(out, ' ');
+			shell_quote(out, argv[j]);
+		}
+		kz_argv_free(argv);
+	}
+}
+
+/* ================================================================ processes */
+
+int
+kz_exit_worst(int a, int b)
+{
+	static const int order[] = { 0, 65, 66, 64, 75, 78, 70, 74 };
+	int ra = -1, rb = -1;
+
+	for (int i = 0; i < 8; i++) {
+		if (order[i] == a)
+			ra = i;
+		if (order[i] == b)
+			rb = i;
+	}
+	if (ra < 0)
+		ra = 6;     /* another tool's failure ranks with 70 */
+	if (rb < 0)
+		rb = 6;
+	return rb > ra ? b : a;
+}
+
+static void
+set_cloexec(int fd)
+{
+	int fl = fcntl(fd, F_GETFD);
+
+	if (fl >= 0)
+		fcntl(fd, F_SETFD, fl | FD_CLOEXEC);
+}
+
+static void
+set_nonblock(int fd)
+{
+	int fl = fcntl(fd, F_GETFL);
+
+	if (fl >= 0)
+		fcntl(fd, F_SETFL, fl | O_NONBLOCK);
+}
+
+static int
+cloexec_pipe(int p[2])
+{
+	if (pipe(p) != 0)
+		return -1;
+	set_cloexec(p[0]);
+	set_cloexec(p[1]);
+	return 0;
+}
+
+/* In the child: make fd become target (stdin, stdout or stderr). */
+static void
+child_fd(int fd, int target)
+{
+	if (fd == target) {
+		int fl = fcntl(fd, F_GETFD);
+
+		if (fl >= 0)
+			fcntl(fd, F_SETFD, fl & ~FD_CLOEXEC);
+	} else if (dup2(fd, target) < 0) {
+		_exit(127);
+	}
+}
+
+static void
+child_exec(const kz_pipeline *pl, char **argv, int in, int out, int errfd,
+    pid_t group, pid_t parent)
+{
+	sigset_t none;
+	static const int sigs[] = { SIGPIPE, SIGCHLD, SIGINT, SIGTERM, SIGHUP,
+		SIGQUIT };
+
+	if (group >= 0)
+		setpgid(0, group);
+#ifdef __linux__
+	/* a stage must not outlive a kz-run killed with SIGKILL */
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	if (getppid() != parent)
+		_exit(127);
+#else
+	(void)parent;
+#endif
+	for (size_t i = 0; i < sizeof sigs / sizeof *sigs; i++)
+		signal(sigs[i], SIG_DFL);
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+	/* stdin first: when in == 1 or 2, dup it before it is replaced */
+	if (in == STDOUT_FILENO || in == STDERR_FILENO) {
+		int t = dup(in);
+
+		if (t < 0)
+			_exit(127);
+		in = t;
+	}
+	if (out == STDERR_FILENO) {
+		int t = dup(out);
+
+		if (t < 0)
+			_exit(127);
+		out = t;
+	}
+	child_fd(in, STDIN_FILENO);
+	child_fd(out, STDOUT_FILENO);
+	if (errfd >= 0)
+		child_fd(errfd, STDERR_FILENO);
+	if (pl->data)
+		setenv("KZ_DATA", pl->data, 1);
+	execv(argv[0], argv);
+	{
+		char msg[600];
+		int n = snprintf(msg, sizeof msg, "kz-run: cannot run %s: %s\n",
+		    argv[0], strerror(errno));
+
+		if (n > 0 && write(STDERR_FILENO, msg, (size_t)n) < 0)
+			_exit(127);
+	}
+	_exit(127);
+}
+
+/* Start the pipeline's processes: in_fd -> stage 0 -> ... -> out_fd, every
+ * stderr to err_fd (-1: inherited). With own_group, they share a new
+ * process group (pids[0]'s). pids receives nprocs pids. Returns 0, or -1
+ * with err when a pipe or fork failed (what was started is killed). */
+static int
+spawn(const kz_pipeline *pl, const char *id, int with_show, int in_fd,
+    int out_fd, int err_fd, int own_group, pid_t *pids, kz_error *err)
+{
+	size_t n = kz_pipeline_nprocs(pl, with_show);
+	int prev = in_fd, p[2];
+	pid_t parent = getpid();
+
+	for (size_t i = 0; i < n; i++) {
+		int out;
+		char **argv;
+		pid_t pid;
+
+		p[0] = p[1] = -1;
+		if (i + 1 < n) {
+			if (cloexec_pipe(p) != 0)
+				goto fail;
+			out = p[1];
+		} else {
+			out = out_fd;
+		}
+		argv = kz_pipeline_argv(pl, i, id);
+		pid = fork();
+		if (pid == 0)
+			child_exec(pl, argv, prev, out, err_fd,
+			    own_group ? (i == 0 ? 0 : pids[0]) : -1, parent);
+		kz_argv_free(argv);
+		if (pid < 0) {
+			if (p[0] >= 0) {
+				close(p[0]);
+				close(p[1]);
+			}
+			goto fail_at;
+		}
+		if (own_group)
+			setpgid(pid, i == 0 ? pid : pids[0]);
+		pids[i] = pid;
+		if (prev != in_fd)
+			close(prev);
+		if (i + 1 < n) {
+			close(p[1]);
+			prev = p[0];
+		}
+		continue;
+fail_at:
+		n = i;
+		break;
+	}
+	if (n == kz_pipeline_nprocs(pl, with_show))
+		return 0;
+fail:
+	kz_error_set(err, NULL, 0, 0, "cannot start the pipeline: %s",
+	    strerror(errno));
+	if (prev != in_fd)
+		close(prev);
+	for (size_t i = 0; i < n && pids[i] > 0; i++) {
+		kill(pids[i], SIGKILL);
+		waitpid(pids[i], NULL, 0);
+	}
+	return -1;
+}
+
+static const char *
+stage_label(const kz_pipeline *pl, size_t i)
+{
+	const char *s;
+
+	if (i == pl->n)
+		return "kz-show";
+	s = strrchr(pl->stages[i].name, '/');
+	return s ? s + 1 : pl->stages[i].name;
+}
+
+/* The exit status a stage's wait status stands for. */
+static int
+status_code(int ws)
+{
+	if (WIFEXITED(ws))
+		return WEXITSTATUS(ws);
+	if (WIFSIGNALED(ws))
+		return WTERMSIG(ws) == SIGPIPE ? KZ_EXIT_IOERR : KZ_EXIT_SOFTWARE;
+	return KZ_EXIT_SOFTWARE;
+}
+
+static void
+describe_status(kz_buf *b, const char *label, int ws)
+{
+	if (WIFSIGNALED(ws))
+		kz_buf_addf(b, "%s killed by signal %d (%s)", label, WTERMSIG(ws),
+		    strsignal(WTERMSIG(ws)));
+	else if (WIFEXITED(ws))
+		kz_buf_addf(b, "%s exited with status %d", label, WEXITSTATUS(ws));
+	else
+		kz_buf_addf(b, "%s stopped", label);
+}
+
+/* Which stage to blame: the first that failed other than by SIGPIPE (a
+ * stage whose reader died gets SIGPIPE), else the first that failed. */
+static size_t
+blame(const int *ws, size_t n)
+{
+	size_t first = n;
+
+	for (size_t i = 0; i < n; i++) {
+		int failed = !WIFEXITED(ws[i]) || WEXITSTATUS(ws[i]) != 0;
+
+		if (!failed)
+			continue;
+		if (first == n)
+			first = i;
+		if (!(WIFSIGNALED(ws[i]) && WTERMSIG(ws[i]) == SIGPIPE))
+			return i;
+	}
+	return first;
+}
+
+int
+kz_pipeline_run(const kz_pipeline *pl, const char *id, int in_fd, int out_fd,
+    kz_error *err)
+{
+	size_t n = kz_pipeline_nprocs(pl, 1), k;
+	pid_t *pids = kz_calloc(n, sizeof *pids);
+	int *ws = kz_calloc(n, sizeof *ws), worst = 0;
+
+	if (spawn(pl, id, 1, in_fd, out_fd, -1, 0, pids, err) != 0) {
+		free(pids);
+		free(ws);
+		return KZ_EXIT_SOFTWARE;
+	}
+	for (size_t i = 0; i < n; i++) {
+		while (waitpid(pids[i], &ws[i], 0) < 0) {
+			if (errno != EINTR) {
+				ws[i] = 0;
+				break;
+			}
+		}
+		worst = kz_exit_worst(worst, status_code(ws[i]));
+	}
+	k = blame(ws, n);
+	if (k < n) {
+		kz_buf b;
+
+		kz_buf_init(&b);
+		describe_status(&b, stage_label(pl, k), ws[k]);
+		kz_error_set(err, NULL, 0, 0, "%s", b.data);
+		kz_buf_release(&b);
+	}
+	free(pids);
+	free(ws);
+	return worst;
+}
+
+uint64_t
+kz_content_hash(const void *data, size_t len)
+{
+	return kz_hash_bytes(data, len);
+}
+
+/* ================================================================ batch */
+
+#define MAX_STDERR ((size_t)64 << 10)
+
+typedef struct item {
+	char *name;             /* file name in the input folder */
+	char *out;              /* output file name */
+	char *id;               /* the article's id: the name without extension */
+	uint64_t hash;          /* at the last read */
+	char *reason;           /* failure, or NULL */
+} item;
+
+typedef struct job {
+	item *it;
+	pid_t *pids;            /* pids[0] is also the process group */
+	int *ws;
+	char *reaped;
+	size_t nprocs, nreaped;
+	int in, out, errp;      /* our ends; -1 when closed */
+	char *input;
+	size_t in_len, in_off;
+	kz_buf outb, errb;
+	double deadline;
+	int timed_out, stopped;
+} job;
+
+typedef struct batch {
+	const kz_pipeline *pl;
+	const kz_batch_opts *o;
+	kz_batch_stats *st;
+	kz_error *err;
+	int dirfd;              /* output folder */
+	FILE *journal;
+	kz_strmap *state;       /* name -> index into hashes and names */
+	uint64_t *hashes;
+	char **names;
+	size_t nhashes, caphashes;
+	unsigned long tmp_counter;
+	item **failed;
+	size_t nfailed;
+	int status;
+	double t0;
+} batch;
+
+static volatile sig_atomic_t got_stop;
+static int wake_pipe[2] = { -1, -1 };
+
+static void
+on_signal(int sig)
+{
+	int saved = errno;
+	char c = (char)sig;
+
+	if (sig == SIGINT || sig == SIGTERM || sig == SIGHUP)
+		got_stop = 1;
+	if (wake_pipe[1] >= 0 && write(wake_pipe[1], &c, 1) < 0) {
+		/* the pipe is full: poll wakes anyway */
+	}
+	errno = saved;
+}
+
+static double
+now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static int
+read_file_at(int dirfd, const char *name, kz_buf *b)
+{
+	char chunk[1 << 16];
+	int fd = openat(dirfd, name, O_RDONLY | O_CLOEXEC);
+	ssize_t n;
+
+	if (fd < 0)
+		return -1;
+	while ((n = read(fd, chunk, sizeof chunk)) != 0) {
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			close(fd);
+			return -1;
+		}
+		kz_buf_add(b, chunk, (size_t)n);
+	}
+	close(fd);
+	return 0;
+}
+
+static int
+write_all(int fd, const char *p, size_t len)
+{
+	while (len > 0) {
+		ssize_t n = write(fd, p, len);
+
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		p += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+/* Write data to dirfd/name as a whole or not at all: a temporary file,
+ * fsync, rename over name, fsync of the folder. */
+static int
+write_atomic(batch *b, const char *name, const char *data, size_t len)
+{
+	char tmp[64];
+	int fd, saved;
+
+	snprintf(tmp, sizeof tmp, ".kz-tmp.%ld.%lu", (long)getpid(),
+	    ++b->tmp_counter);
+	fd = openat(b->dirfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+	if (fd < 0)
+		return -1;
+	if (write_all(fd, data, len) != 0 || fsync(fd) != 0) {
+		saved = errno;
+		close(fd);
+		unlinkat(b->dirfd, tmp, 0);
+		errno = saved;
+		return -1;
+	}
+	if (close(fd) != 0 || renameat(b->dirfd, tmp, b->dirfd, name) != 0) {
+		saved = errno;
+		unlinkat(b->dirfd, tmp, 0);
+		errno = saved;
+		return -1;
+	}
+	fsync(b->dirfd);
+	return 0;
+}
+
+/* Journal lines: 16 hex digits, a tab, the file name (TSV-escaped). */
+static char *
+tsv_unescape(const char *s, size_t len)
+{
+	kz_buf b;
+
+	kz_buf_init(&b);
+	for (size_t i = 0; i < len; i++) {
+		if (s[i] == '\\' && i + 1 < len) {
+			char c = s[++i];
+
+			kz_buf_addc(&b, c == 't' ? '\t' : c == 'n' ? '\n' :
+			    c == 'r' ? '\r' : c);
+		} else {
+			kz_buf_addc(&b, s[i]);
+		}
+	}
+	return kz_buf_detach(&b, NULL);
+}
+
+static void
+state_put(batch *b, const char *name, uint64_t h)
+{
+	intptr_t k;
+
+	if (kz_strmap_get(b->state, name, strlen(name), &k)) {
+		b->hashes[k] = h;
+		return;
+	}
+	if (b->nhashes == b->caphashes) {
+		b->caphashes = b->caphashes ? b->caphashes * 2 : 256;
+		b->hashes = kz_realloc(b->hashes, b->caphashes * sizeof *b->hashes);
+		b->names = kz_realloc(b->names, b->caphashes * sizeof *b->names);
+	}
+	b->hashes[b->nhashes] = h;
+	b->names[b->nhashes] = kz_strdup(name);
+	kz_strmap_put(b->state, name, strlen(name), (intptr_t)b->nhashes);
+	b->nhashes++;
+}
+
+static int
+state_get(const batch *b, const char *name, uint64_t *h)
+{
+	intptr_t k;
+
+	if (!kz_strmap_get(b->state, name, strlen(name), &k))
+		return 0;
+	*h = b->hashes[k];
+	return 1;
+}
+
+static void
+journal_line(kz_buf *out, const char *name, uint64_t h)
+{
+	kz_buf_addf(out, "%016llx\t", (unsigned long long)h);
+	kz_show_tsv_escape(out, name, strlen(name));
+	kz_buf_addc(out, '\n');
+}
+
+/* Read OUT/.kz-state (lines that do not parse, such as a torn last line,
+ * are ignored: those articles are simply redone), compact it when most
+ * lines are stale, and open it for appending. */
+static int
+state_open(batch *b)
+{
+	kz_buf data, names;
+	size_t lines = 0, i = 0;
+	int fd;
+
+	kz_buf_init(&data);
+	kz_buf_init(&names);
+	b->state = kz_strmap_new();
+	if (read_file_at(b->dirfd, ".kz-state", &data) != 0 && errno != ENOENT) {
+		kz_buf_release(&data);
+		return kz_error_set(b->err, b->o->out_dir, 0, 0, "cannot read"
+		    " .kz-state: %s", strerror(errno));
+	}
+	while (i < data.len) {
+		char *nl = memchr(data.data + i, '\n', data.len - i), *end;
+		size_t len;
+		unsigned long long h;
+
+		if (nl == NULL)
+			break;      /* a torn last line */
+		len = (size_t)(nl - (data.data + i));
+		if (len > 17 && data.data[i + 16] == '\t') {
+			errno = 0;
+			h = strtoull(data.data + i, &end, 16);
+			if (errno == 0 && end == data.data + i + 16) {
+				char *name = tsv_unescape(data.data + i + 17, len - 17);
+
+				state_put(b, name, (uint64_t)h);
+				free(name);
+				lines++;
+			}
+		}
+		i += len + 1;
+	}
+	kz_buf_release(&data);
+	if (lines > 2 * b->nhashes + 64) {
+		/* mostly stale lines: rewrite it, one line per article */
+		for (size_t k = 0; k < b->nhashes; k++)
+			journal_line(&names, b->names[k], b->hashes[k]);
+		if (write_atomic(b, ".kz-state", names.data, names.len) != 0) {
+			kz_buf_release(&names);
+			return kz_error_set(b->err, b->o->out_dir, 0, 0, "cannot write"
+			    " .kz-state: %s", strerror(errno));
+		}
+	}
+	kz_buf_release(&names);
+	fd = openat(b->dirfd, ".kz-state", O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC,
+	    0644);
+	if (fd < 0 || (b->journal = fdopen(fd, "a")) == NULL) {
+		if (fd >= 0)
+			close(fd);
+		return kz_error_set(b->err, b->o->out_dir, 0, 0, "cannot write"
+		    " .kz-state: %s", strerror(errno));
+	}
+	return 0;
+}
+
+static void
+remove_stale_temps(batch *b)
+{
+	int fd = dup(b->dirfd);
+	DIR *d;
+	struct dirent *de;
+
+	if (fd < 0)
+		return;
+	if ((d = fdopendir(fd)) == NULL) {
+		close(fd);
+		return;
+	}
+	while ((de = readdir(d)) != NULL)
+		if (strncmp(de->d_name, ".kz-tmp.", 8) == 0)
+			unlinkat(b->dirfd, de->d_name, 0);
+	closedir(d);
+}
+
+static int
+name_cmp(const void *x, const void *y)
+{
+	const item *a = x, *c = y;
+
+	return strcmp(a->name, c->name);
+}
+
+/* The article files of the input folder, sorted by name. */
+static int
+list_articles(batch *b, int in_fd, item **out, size_t *n)
+{
+	int fd = dup(in_fd);
+	DIR *d;
+	struct dirent *de;
+	item *v = NULL;
+	size_t k = 0, cap = 0;
+
+	if (fd < 0 || (d = fdopendir(fd)) == NULL) {
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	while ((de = readdir(d)) != NULL) {
+		struct stat st;
+		size_t len = strlen(de->d_name);
+		char *dot;
+
+		if (de->d_name[0] == '.' || de->d_name[len - 1] == '~')
+			continue;
+		if (fstatat(in_fd, de->d_name, &st, 0) != 0 || !S_ISREG(st.st_mode))
+			continue;
+		if (k == cap) {
+			cap = cap ? cap * 2 : 64;
+			v = kz_realloc(v, cap * sizeof *v);
+		}
+		memset(&v[k], 0, sizeof v[k]);
+		v[k].name = kz_strdup(de->d_name);
+		dot = strrchr(de->d_name, '.');
+		v[k].id = dot ? kz_strndup(de->d_name, (size_t)(dot - de->d_name)) :
+		    kz_strdup(de->d_name);
+		k++;
+	}
+	closedir(d);
+	if (k)
+		qsort(v, k, sizeof *v, name_cmp);
+	for (size_t i = 0; i < k; i++) {
+		kz_buf o;
+
+		kz_buf_init(&o);
+		kz_buf_addf(&o, "%s%s", v[i].id, kz_output_ext(b->pl->output));
+		v[i].out = kz_buf_detach(&o, NULL);
+	}
+	*out = v;
+	*n = k;
+	return 0;
+}
+
+static void
+fail_item(batch *b, item *it, const char *reason)
+{
+	free(it->reason);
+	it->reason = kz_strdup(reason);
+	b->failed = kz_realloc(b->failed, (b->nfailed + 1) * sizeof *b->failed);
+	b->failed[b->nfailed++] = it;
+	b->st->failed++;
+	if (b->status == 0)
+		b->status = KZ_EXIT_DATAERR;
+	if (b->o->on_failure)
+		b->o->on_failure(b->o->ctx, it->name, reason);
+}
+
+static void
+job_close(int *fd)
+{
+	if (*fd >= 0) {
+		close(*fd);
+		*fd = -1;
+	}
+}
+
+static void
+job_release(job *j)
+{
+	job_close(&j->in);
+	job_close(&j->out);
+	job_close(&j->errp);
+	free(j->pids);
+	free(j->ws);
+	free(j->reaped);
+	free(j->input);
+	kz_buf_release(&j->outb);
+	kz_buf_release(&j->errb);
+	memset(j, 0, sizeof *j);
+	j->in = j->out = j->errp = -1;
+}
+
+/* Start an article: read it (its hash is the one recorded if it
+ * succeeds), start its processes in their own group. Returns 0, or -1
+ * when it failed at once (recorded). */
+static int
+job_start(batch *b, job *j, int in_dirfd, item *it)
+{
+	int pin[2] = { -1, -1 }, pout[2] = { -1, -1 }, perr[2] = { -1, -1 };
+	kz_buf data;
+	kz_error e;
+	char msg[700];
+
+	kz_buf_init(&data);
+	if (read_file_at(in_dirfd, it->name, &data) != 0) {
+		snprintf(msg, sizeof msg, "cannot read the article: %s",
+		    strerror(errno));
+		kz_buf_release(&data);
+		fail_item(b, it, msg);
+		return -1;
+	}
+	it->hash = kz_content_hash(data.data, data.len);
+	j->it = it;
+	j->input = kz_buf_detach(&data, &j->in_len);
+	j->in_off = 0;
+	kz_buf_init(&j->outb);
+	kz_buf_init(&j->errb);
+	j->nprocs = kz_pipeline_nprocs(b->pl, 0);
+	j->pids = kz_calloc(j->nprocs, sizeof *j->pids);
+	j->ws = kz_calloc(j->nprocs, sizeof *j->ws);
+	j->reaped = kz_calloc(j->nprocs, 1);
+	j->nreaped = 0;
+	j->timed_out = j->stopped = 0;
+	j->deadline = b->o->timeout > 0 ? now() + b->o->timeout : 0;
+	if (cloexec_pipe(pin) != 0 || cloexec_pipe(pout) != 0 ||
+	    cloexec_pipe(perr) != 0) {
+		snprintf(msg, sizeof msg, "cannot make pipes: %s", strerror(errno));
+		goto fail;
+	}
+	kz_error_clear(&e);
+	if (spawn(b->pl, it->id, 0, pin[0], pout[1], perr[1], 1, j->pids, &e) != 0) {
+		snprintf(msg, sizeof msg, "%s", e.message);
+		goto fail;
+	}
+	close(pin[0]);
+	close(pout[1]);
+	close(perr[1]);
+	j->in = pin[1];
+	j->out = pout[0];
+	j->errp = perr[0];
+	set_nonblock(j->in);
+	set_nonblock(j->out);
+	set_nonblock(j->errp);
+	if (j->in_len == 0)
+		job_close(&j->in);
+	return 0;
+fail:
+	for (int i = 0; i < 2; i++) {
+		if (pin[i] >= 0)
+			close(pin[i]);
+		if (pout[i] >= 0)
+			close(pout[i]);
+		if (perr[i] >= 0)
+			close(perr[i]);
+	}
+	fail_item(b, it, msg);
+	job_release(j);
+	return -1;
+}
+
+static int
+job_finished(const job *j)
+{
+	return j->it && j->nreaped == j->nprocs && j->out < 0 && j->errp < 0;
+}
+
+static void
+job_kill(job *j, int sig)
+{
+	if (j->it && j->nreaped < j->nprocs && j->pids[0] > 0)
+		kill(-j->pids[0], sig);
+}
+
+/* The last line of a stage's messages, without the "stage: " prefix. */
+static void
+stage_message(const kz_buf *errb, const char *label, kz_buf *out)
+{
+	const char *best = NULL, *last = NULL, *p = errb->data;
+	size_t best_len = 0, last_len = 0, ll = strlen(label);
+
+	while (p < errb->data + errb->len) {
+		const char *nl = memchr(p, '\n', (size_t)(errb->data + errb->len - p));
+		size_t len = nl ? (size_t)(nl - p) : (size_t)(errb->data + errb->len - p);
+
+		if (len > 0) {
+			last = p;
+			last_len = len;
+			if (len > ll + 2 && strncmp(p, label, ll) == 0 && p[ll] == ':') {
+				best = p + ll + 2;
+				best_len = len - ll - 2;
+			}
+		}
+		p += len + 1;
+	}
+	if (best == NULL) {
+		best = last;
+		best_len = last_len;
+	}
+	if (best && best_len > 300)
+		best_len = 300;
+	if (best)
+		kz_buf_add(out, best, best_len);
+}
+
+/* The article's processes are gone: judge, then write or record. */
+static void
+job_finish(batch *b, job *j)
+{
+	size_t k = blame(j->ws, j->nprocs), flags[3] = { 0, 0, 0 };
+	kz_buf reason;
+	item *it = j->it;
+
+	kz_buf_init(&reason);
+	if (j->stopped) {
+		/* interrupted: neither done nor failed; redone next run */
+	} else if (j->timed_out) {
+		kz_buf_addf(&reason, "timed out after %g s", b->o->timeout);
+	} else if (k < j->nprocs) {
+		describe_status(&reason, stage_label(b->pl, k), j->ws[k]);
+		if (WIFEXITED(j->ws[k])) {
+			size_t mark = reason.len;
+
+			kz_buf_adds(&reason, ": ");
+			stage_message(&j->errb, stage_label(b->pl, k), &reason);
+			if (reason.len == mark + 2) {
+				reason.len = mark;
+				reason.data[mark] = '\0';
+			}
+		}
+	} else {
+		/* every stage succeeded: the output must be kz/1 records */
+		const char *p = j->outb.data, *end = p + j->outb.len;
+		size_t line = 0, nrec = 0;
+		kz_show *show = NULL;
+		FILE *mem = NULL;
+		char *mdata = NULL;
+		size_t mlen = 0;
+
+		if (b->pl->output != KZ_OUT_JSONL) {
+			kz_show_opts so = { .width = 80 };
+
+			so.format = b->pl->output == KZ_OUT_TEXT ? KZ_SHOW_TEXT :
+			    b->pl->output == KZ_OUT_HTML ? KZ_SHOW_HTML : KZ_SHOW_TSV;
+			mem = open_memstream(&mdata, &mlen);
+			show = mem ? kz_show_new(mem, &so) : NULL;
+		}
+		while (p < end && reason.len == 0) {
+			const char *nl = memchr(p, '\n', (size_t)(end - p));
+			size_t len = nl ? (size_t)(nl - p) : (size_t)(end - p);
+			json_error_t je;
+			json_t *rec;
+
+			line++;
+			if (len > 0) {
+				rec = json_loadb(p, len, 0, &je);
+				if (!json_is_object(rec)) {
+					kz_buf_addf(&reason, "the output is not kz/1 JSON"
+					    " Lines (line %zu: %s)", line,
+					    rec ? "not an object" : je.text);
+				} else {
+					size_t c[3];
+
+					kz_show_count_flags(rec, c);
+					for (int i = 0; i < 3; i++)
+						flags[i] += c[i];
+					nrec++;
+					if (show && kz_show_record(show, rec) != 0)
+						kz_buf_adds(&reason, "cannot render the output");
+				}
+				json_decref(rec);
+			}
+			p += len + 1;
+		}
+		if (reason.len == 0 && nrec == 0)
+			kz_buf_adds(&reason, "the pipeline wrote no record");
+		if (show) {
+			kz_show_finish(show);
+			kz_show_free(show);
+		}
+		if (mem)
+			fclose(mem);
+		if (reason.len == 0 && b->pl->output != KZ_OUT_JSONL && mdata == NULL)
+			kz_buf_adds(&reason, "cannot render the output");
+		if (reason.len == 0) {
+			const char *data = mdata ? mdata : j->outb.data;
+			size_t len = mdata ? mlen : j->outb.len;
+
+			if (write_atomic(b, it->out, data, len) != 0) {
+				kz_buf_addf(&reason, "cannot write %s/%s: %s",
+				    b->o->out_dir, it->out, strerror(errno));
+				b->status = KZ_EXIT_IOERR;
+			} else {
+				kz_buf line_b;
+
+				kz_buf_init(&line_b);
+				journal_line(&line_b, it->name, it->hash);
+				if (fputs(line_b.data, b->journal) == EOF ||
+				    fflush(b->journal) != 0)
+					b->status = KZ_EXIT_IOERR;
+				kz_buf_release(&line_b);
+				state_put(b, it->name, it->hash);
+				b->st->done++;
+				for (int i = 0; i < 3; i++)
+					b->st->flags[i] += flags[i];
+			}
+		}
+		free(mdata);
+	}
+	if (reason.len > 0)
+		fail_item(b, it, reason.data);
+	kz_buf_release(&reason);
+	job_release(j);
+}
+
+/* Read what is there from fd into buf (up to cap bytes kept). */
+static void
+drain(int *fd, kz_buf *buf, size_t cap)
+{
+	char chunk[1 << 16];
+
+	for (;;) {
+		ssize_t n = read(*fd, chunk, sizeof chunk);
+
+		if (n > 0) {
+			if (buf->len < cap)
+				kz_buf_add(buf, chunk, (size_t)n);
+			continue;
+		}
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+			return;
+		job_close(fd);      /* EOF or error */
+		return;
+	}
+}
+
+static void
+feed(job *j)
+{
+	while (j->in >= 0 && j->in_off < j->in_len) {
+		ssize_t n = write(j->in, j->input + j->in_off, j->in_len - j->in_off);
+
+		if (n > 0) {
+			j->in_off += (size_t)n;
+			continue;
+		}
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+			return;
+		job_close(&j->in);  /* EPIPE: the first stage stopped reading */
+		return;
+	}
+	job_close(&j->in);
+}
+
+static void
+reap(job *jobs, int njobs)
+{
+	int ws;
+	pid_t pid;
+
+	while ((pid = waitpid(-1, &ws, WNOHANG)) > 0) {
+		for (int i = 0; i < njobs; i++) {
+			job *j = &jobs[i];
+
+			for (size_t k = 0; j->it && k < j->nprocs; k++)
+				if (j->pids[k] == pid && !j->reaped[k]) {
+					j->ws[k] = ws;
+					j->reaped[k] = 1;
+					j->nreaped++;
+				}
+		}
+	}
+}
+
+static void
+write_failures(batch *b)
+{
+	kz_buf out;
+	char when[32];
+	time_t t = time(NULL);
+	struct tm tm;
+
+	if (b->nfailed == 0) {
+		if (unlinkat(b->dirfd, "failures.tsv", 0) != 0 && errno != ENOENT)
+			b->status = KZ_EXIT_IOERR;
+		return;
+	}
+	gmtime_r(&t, &tm);
+	strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	kz_buf_init(&out);
+	kz_buf_adds(&out, "file\treason\thash\ttime\n");
+	for (size_t i = 0; i < b->nfailed; i++) {
+		const item *it = b->failed[i];
+
+		kz_show_tsv_escape(&out, it->name, strlen(it->name));
+		kz_buf_addc(&out, '\t');
+		kz_show_tsv_escape(&out, it->reason, strlen(it->reason));
+		kz_buf_addf(&out, "\t%016llx\t%s\n", (unsigned long long)it->hash, when);
+	}
+	if (write_atomic(b, "failures.tsv", out.data, out.len) != 0)
+		b->status = KZ_EXIT_IOERR;
+	kz_buf_release(&out);
+}
+
+static int
+take_lock(batch *b, int *lock_fd)
+{
+	int fd = openat(b->dirfd, ".kz-lock", O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+	char pid[32];
+
+	if (fd < 0)
+		return kz_error_set(b->err, b->o->out_dir, 0, 0, "cannot create the"
+		    " lock file .kz-lock: %s", strerror(errno)), KZ_EXIT_IOERR;
+	while (flock(fd, LOCK_EX | (b->o->wait_lock ? 0 : LOCK_NB)) != 0) {
+		if (errno == EINTR)
+			continue;
+		if (errno == EWOULDBLOCK) {
+			char held[32] = "";
+			ssize_t n = pread(fd, held, sizeof held - 1, 0);
+
+			if (n > 0) {
+				held[n] = '\0';
+				held[strcspn(held, "\n")] = '\0';
+			}
+			close(fd);
+			kz_error_set(b->err, b->o->out_dir, 0, 0, "another kz-run (pid"
+			    " %s) is working on this folder; nothing done (--wait to"
+			    " wait for it)", *held ? held : "?");
+			return KZ_EXIT_TEMPFAIL;
+		}
+		close(fd);
+		return kz_error_set(b->err, b->o->out_dir, 0, 0, "cannot lock"
+		    " .kz-lock: %s", strerror(errno)), KZ_EXIT_IOERR;
+	}
+	snprintf(pid, sizeof pid, "%ld\n", (long)getpid());
+	if (ftruncate(fd, 0) != 0 || pwrite(fd, pid, strlen(pid), 0) < 0) {
+		/* only informative */
+	}
+	*lock_fd = fd;
+	return 0;
+}
+
+static void
+progress(batch *b, double *last, int force)
+{
+	double t = now();
+
+	if (b->o->on_progress == NULL || (!force && t - *last < 0.2))
+		return;
+	*last = t;
+	b->st->elapsed = t - b->t0;
+	b->o->on_progress(b->o->ctx, b->st);
+}
+
+/* The loop over the articles to do: at most jobs at once, polling their
+ * pipes and a wake-up pipe written by the signal handlers. */
+static void
+run_items(batch *b, int in_fd, item **todo, size_t ntodo)
+{
+	int njobs = b->o->jobs > 0 ? b->o->jobs : 1, running = 0, stopping = 0;
+	job *jobs = kz_calloc((size_t)njobs, sizeof *jobs);
+	struct pollfd *pfd = kz_calloc((size_t)njobs * 3 + 1, sizeof *pfd);
+	int *pjob = kz_calloc((size_t)njobs * 3 + 1, sizeof *pjob);
+	size_t next = 0;
+	double last = 0;
+
+	for (int i = 0; i < njobs; i++)
+		jobs[i].in = jobs[i].out = jobs[i].errp = -1;
+	for (;;) {
+		int np = 0, timeout = -1;
+		double t;
+
+		while (!got_stop && b->status != KZ_EXIT_IOERR && next < ntodo &&
+		    running < njobs) {
+			for (int i = 0; i < njobs; i++)
+				if (jobs[i].it == NULL) {
+					if (job_start(b, &jobs[i], in_fd, todo[next]) == 0)
+						running++;
+					break;
+				}
+			next++;
+		}
+		if (running == 0)
+			break;
+		if (got_stop && !stopping) {
+			stopping = 1;
+			for (int i = 0; i < njobs; i++)
+				if (jobs[i].it) {
+					jobs[i].stopped = 1;
+					job_kill(&jobs[i], SIGKILL);
+				}
+		}
+		pfd[np].fd = wake_pipe[0];
+		pfd[np].events = POLLIN;
+		pjob[np++] = -1;
+		t = now();
+		for (int i = 0; i < njobs; i++) {
+			job *j = &jobs[i];
+
+			if (j->it == NULL)
+				continue;
+			if (j->deadline > 0 && !j->timed_out) {
+				if (t >= j->deadline) {
+					j->timed_out = 1;
+					job_kill(j, SIGKILL);
+					job_close(&j->in);
+				} else {
+					int ms = (int)((j->deadline - t) * 1000) + 1;
+
+					if (timeout < 0 || ms < timeout)
+						timeout = ms;
+				}
+			}
+			if (j->in >= 0) {
+				pfd[np].fd = j->in;
+				pfd[np].events = POLLOUT;
+				pjob[np++] = i;
+			}
+			if (j->out >= 0) {
+				pfd[np].fd = j->out;
+				pfd[np].events = POLLIN;
+				pjob[np++] = i;
+			}
+			if (j->errp >= 0) {
+				pfd[np].fd = j->errp;
+				pfd[np].events = POLLIN;
+				pjob[np++] = i;
+			}
+		}
+		if (b->o->on_progress && (timeout < 0 || timeout > 200))
+			timeout = 200;
+		if (poll(pfd, (nfds_t)np, timeout) < 0 && errno != EINTR)
+			break;
+		for (int k = 0; k < np; k++) {
+			job *j;
+
+			if (pfd[k].revents == 0)
+				continue;
+			if (pjob[k] < 0) {
+				char buf[64];
+
+				while (read(wake_pipe[0], buf, sizeof buf) > 0)
+					;
+				continue;
+			}
+			j = &jobs[pjob[k]];
+			if (pfd[k].fd == j->in)
+				feed(j);
+			else if (pfd[k].fd == j->out)
+				drain(&j->out, &j->outb, SIZE_MAX);
+			else if (pfd[k].fd == j->errp)
+				drain(&j->errp, &j->errb, MAX_STDERR);
+		}
+		reap(jobs, njobs);
+		for (int i = 0; i < njobs; i++) {
+			job *j = &jobs[i];
+
+			if (j->it == NULL)
+				continue;
+			/* every process gone but a pipe still open (a stage left
+			 * a child behind): after a kill, stop waiting for it */
+			if (j->nreaped == j->nprocs && (j->timed_out || j->stopped)) {
+				job_close(&j->out);
+				job_close(&j->errp);
+			}
+			if (job_finished(j)) {
+				if (j->stopped && !j->timed_out)
+					job_release(j);
+				else
+					job_finish(b, j);
+				running--;
+			}
+		}
+		progress(b, &last, 0);
+	}
+	/* anything still running (poll failed): kill and wait */
+	for (int i = 0; i < njobs; i++)
+		if (jobs[i].it) {
+			job_kill(&jobs[i], SIGKILL);
+			for (size_t k = 0; k < jobs[i].nprocs; k++)
+				if (!jobs[i].reaped[k])
+					waitpid(jobs[i].pids[k], NULL, 0);
+			job_release(&jobs[i]);
+		}
+	progress(b, &last, 1);
+	free(jobs);
+	free(pfd);
+	free(pjob);
+}
+
+int
+kz_batch_run(const kz_pipeline *pl, const kz_batch_opts *o,
+    kz_batch_stats *st, kz_error *err)
+{
+	batch b = { .pl = pl, .o = o, .st = st, .err = err, .dirfd = -1 };
+	struct sigaction sa, old_int, old_term, old_hup, old_chld, old_pipe;
+	struct stat sin, sout;
+	int in_fd, lock_fd = -1, rc;
+	item *items = NULL, **todo = NULL;
+	size_t nitems = 0, ntodo = 0;
+	kz_strmap *outs;
+
+	memset(st, 0, sizeof *st);
+	b.t0 = now();
+	in_fd = open(o->in_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (in_fd < 0)
+		return kz_error_set(err, o->in_dir, 0, 0, "cannot read the input"
+		    " folder: %s", strerror(errno)), KZ_EXIT_NOINPUT;
+	if (mkdir(o->out_dir, 0755) != 0 && errno != EEXIST) {
+		close(in_fd);
+		return kz_error_set(err, o->out_dir, 0, 0, "cannot create the output"
+		    " folder: %s", strerror(errno)), KZ_EXIT_IOERR;
+	}
+	b.dirfd = open(o->out_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (b.dirfd < 0) {
+		close(in_fd);
+		return kz_error_set(err, o->out_dir, 0, 0, "cannot open the output"
+		    " folder: %s", strerror(errno)), KZ_EXIT_IOERR;
+	}
+	if (fstat(in_fd, &sin) == 0 && fstat(b.dirfd, &sout) == 0 &&
+	    sin.st_dev == sout.st_dev && sin.st_ino == sout.st_ino) {
+		close(in_fd);
+		close(b.dirfd);
+		return kz_error_set(err, o->out_dir, 0, 0, "the output folder must"
+		    " not be the input folder"), KZ_EXIT_USAGE;
+	}
+
+	/* the lock first: waiting for it, a signal may just kill us */
+	if ((rc = take_lock(&b, &lock_fd)) != 0) {
+		close(in_fd);
+		close(b.dirfd);
+		return rc;
+	}
+	/* signals: SIGINT/SIGTERM/SIGHUP stop the run cleanly; SIGCHLD wakes
+	 * the loop; SIGPIPE is an error on the write, not a death */
+	if (cloexec_pipe(wake_pipe) != 0) {
+		close(in_fd);
+		close(b.dirfd);
+		close(lock_fd);
+		return kz_error_set(err, NULL, 0, 0, "cannot make a pipe: %s",
+		    strerror(errno)), KZ_EXIT_SOFTWARE;
+	}
+	set_nonblock(wake_pipe[0]);
+	set_nonblock(wake_pipe[1]);
+	got_stop = 0;
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	sa.sa_flags = SA_RESTART | SA_NOCLDSTOP;
+	sigaction(SIGINT, &sa, &old_int);
+	sigaction(SIGTERM, &sa, &old_term);
+	sigaction(SIGHUP, &sa, &old_hup);
+	sigaction(SIGCHLD, &sa, &old_chld);
+	sa.sa_handler = SIG_IGN;
+	sigaction(SIGPIPE, &sa, &old_pipe);
+
+	remove_stale_temps(&b);
+	if (state_open(&b) != 0) {
+		rc = KZ_EXIT_IOERR;
+		goto out;
+	}
+	if (list_articles(&b, in_fd, &items, &nitems) != 0) {
+		kz_error_set(err, o->in_dir, 0, 0, "cannot list the input folder: %s",
+		    strerror(errno));
+		rc = KZ_EXIT_NOINPUT;
+		goto out;
+	}
+	st->seen = nitems;
+	todo = kz_calloc(nitems ? nitems : 1, sizeof *todo);
+	outs = kz_strmap_new();
+	kz_strmap_put(outs, "failures.tsv", 12, -1);
+	for (size_t i = 0; i < nitems; i++) {
+		item *it = &items[i];
+		struct stat os;
+		uint64_t h;
+		intptr_t other;
+
+		if (kz_strmap_get(outs, it->out, strlen(it->out), &other)) {
+			char msg[600];
+
+			snprintf(msg, sizeof msg, "its output %s is also %s's; rename"
+			    " one of them", it->out, other >= 0 ?
+			    items[other].name : "kz-run's own failures file");
+			fail_item(&b, it, msg);
+			continue;
+		}
+		kz_strmap_put(outs, it->out, strlen(it->out), (intptr_t)i);
+		if (!o->force && state_get(&b, it->name, &h) &&
+		    fstatat(b.dirfd, it->out, &os, 0) == 0) {
+			kz_buf data;
+
+			kz_buf_init(&data);
+			if (read_file_at(in_fd, it->name, &data) == 0 &&
+			    kz_content_hash(data.data, data.len) == h) {
+				st->skipped++;
+				kz_buf_release(&data);
+				continue;
+			}
+			kz_buf_release(&data);
+		}
+		todo[ntodo++] = it;
+	}
+	kz_strmap_free(outs);
+	st->todo = ntodo;
+	run_items(&b, in_fd, todo, ntodo);
+	if (fflush(b.journal) != 0 || fsync(fileno(b.journal)) != 0)
+		b.status = KZ_EXIT_IOERR;
+	write_failures(&b);
+	rc = b.status;
+	if (got_stop && rc != KZ_EXIT_IOERR) {
+		kz_error_set(err, NULL, 0, 0, "interrupted: %zu article%s left for"
+		    " the next run", ntodo - st->done - st->failed,
+		    ntodo - st->done - st->failed == 1 ? "" : "s");
+		rc = KZ_EXIT_TEMPFAIL;
+	} else if (rc == KZ_EXIT_IOERR) {
+		kz_error_set(err, o->out_dir, 0, 0, "cannot write the output folder:"
+		    " %s", strerror(errno));
+	}
+out:
+	st->elapsed = now() - b.t0;
+	sigaction(SIGINT, &old_int, NULL);
+	sigaction(SIGTERM, &old_term, NULL);
+	sigaction(SIGHUP, &old_hup, NULL);
+	sigaction(SIGCHLD, &old_chld, NULL);
+	sigaction(SIGPIPE, &old_pipe, NULL);
+	close(wake_pipe[0]);
+	close(wake_pipe[1]);
+	wake_pipe[0] = wake_pipe[1] = -1;
+	if (b.journal)
+		fclose(b.journal);
+	if (b.state)
+		kz_strmap_free(b.state);
+	for (size_t k = 0; k < b.nhashes; k++)
+		free(b.names[k]);
+	free(b.names);
+	free(b.hashes);
+	free(b.failed);
+	for (size_t i = 0; i < nitems; i++) {
+		free(items[i].name);
+		free(items[i].out);
+		free(items[i].id);
+		free(items[i].reason);
+	}
+	free(items);
+	free(todo);
+	if (lock_fd >= 0)
+		close(lock_fd);     /* releases the lock */
+	close(in_fd);
+	close(b.dirfd);
+	return rc;
+}

@@ -902,6 +902,17 @@ speaker_at(const work *w, size_t i, json_t **source)
 		json_object_set_new(*source, "kind", json_string("anonymous"));
 		return NULL;
 	}
+	/* "le ministère russe des Affaires étrangères": the name after the
+	 * determiner, before any collective "le ministère" */
+	if (i + 1 < w->tok.n && w->ref_at[i + 1] >= 0 &&
+	    kz_roles_is_determiner(kz_tagger_roles(w->tg), w->tok.folded.text +
+	    w->tok.tok[i].fstart, w->tok.tok[i].fend - w->tok.tok[i].fstart) &&
+	    (w->tok.tok[i].flags & KZ_TOK_JOINS)) {
+		const referent *r = &w->refs[w->ref_at[i + 1]];
+
+		return speaker_from_referent(w, r, r->is_mention ? "role" :
+		    strcmp(r->type, "PER") == 0 ? "name" : "organisation");
+	}
 	if (match_phrase(w, &w->q->collective, i, &n, NULL)) {
 		json_t *s = tokens_span(w, i, i + n);
 		size_t e = i + n;
@@ -1180,9 +1191,8 @@ participle(const work *w, size_t i)
 /* The speaker of the nearest earlier quote of the same sentence: "Selon
  * lui, « … », mais « … »". */
 static json_t *
-inherited(const work *w, const quote *q, size_t sent_start_tok)
+inherited(const work *w, const quote *q, size_t st)
 {
-	size_t st = w->tok.tok[sent_start_tok < w->tok.n ? sent_start_tok : 0].sstart;
 	const quote *best = NULL;
 
 	for (size_t k = 0; k < w->nquotes; k++) {
@@ -1245,13 +1255,42 @@ speaker_before(const work *w, quote *q, size_t end, int partial)
 		if (ie > is)
 			s = pronoun_speaker(w, is, ie, g);
 		else if (participle(w, i + n - 1))
-			s = inherited(w, q, st);    /* "…, ajoutant que « … »" */
+			s = inherited(w, q, sent.s);    /* "…, ajoutant que « … »" */
 		else
 			s = subject_before(w, i, st, &source);
 		if (s || source) {
 			set_speaker(q, s, tokens_span(w, i, i + n), source);
 			return 1;
 		}
+	}
+	return 0;
+}
+
+/* ", assure X" closing the quote's sentence, after the quote. */
+static int
+speaker_sentence_end(const work *w, quote *q)
+{
+	span sent = sentence_of(w, q->open);
+	size_t st = kz_tokens_at(&w->tok, q->close), et = kz_tokens_at(&w->tok,
+	    sent.e);
+
+	for (size_t c = et; c > st + 1;) {
+		size_t n, is, ie;
+		intptr_t flags;
+		int g = 0;
+		json_t *source = NULL, *s;
+
+		c--;
+		if (!comma_after(w, c - 1))
+			continue;
+		n = verb_at(w, c, &flags, &is, &ie, &g);
+		if (n == 0 || ie > is || et - (c + n) > 5)
+			return 0;
+		s = speaker_after(w, c + n, et, &source);
+		if (s == NULL && source == NULL)
+			return 0;
+		set_speaker(q, s, tokens_span(w, c, c + n), source);
+		return 1;
 	}
 	return 0;
 }
@@ -1354,10 +1393,13 @@ attribute(work *w, quote *q)
 		return;
 	if (speaker_before(w, q, q->open, !alone))
 		return;
+	/* a headline's closing inversion: "… « X » …, assure Emmanuel Macron" */
+	if (!alone && speaker_sentence_end(w, q))
+		return;
 	/* "Selon lui, « … », mais « … »": the sentence's speaker */
 	if (!alone) {
 		span sent = sentence_of(w, q->open);
-		json_t *s = inherited(w, q, kz_tokens_at(&w->tok, sent.s));
+		json_t *s = inherited(w, q, sent.s);
 
 		if (s) {
 			q->speaker = s;

@@ -342,6 +342,18 @@ kz_roles_is_title(const kz_roles *r, const char *key, size_t len)
 	return kz_strmap_get(r->titles, key, len, NULL);
 }
 
+int
+kz_roles_is_determiner(const kz_roles *r, const char *key, size_t len)
+{
+	return kz_strmap_get(r->determiners, key, len, NULL);
+}
+
+int
+kz_roles_is_linker(const kz_roles *r, const char *key, size_t len)
+{
+	return kz_strmap_get(r->complement_first, key, len, NULL);
+}
+
 const char *
 kz_roles_honorific(const kz_roles *r, const char *key, size_t len)
 {

@@ -34,6 +34,11 @@ typedef struct kz_mention {
 /* Is the token key (folded) a military rank, civil title or honorific that
  * may stand before a name ("général", "m", "mme")? */
 int kz_roles_is_title(const kz_roles *r, const char *key, size_t len);
+/* Is the token key a determiner ("le", "la", "ces") or the first word of
+ * an of-linker ("du", "de")? */
+int kz_roles_is_determiner(const kz_roles *r, const char *key, size_t len);
+int kz_roles_is_linker(const kz_roles *r, const char *key, size_t len);
+
 /* The gender-number code of an honorific ("m-s"), or NULL. */
 const char *kz_roles_honorific(const kz_roles *r, const char *key, size_t len);
 

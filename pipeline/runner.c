@@ -686,24 +686,29 @@ describe_status(kz_buf *b, const char *label, int ws)
 		kz_buf_addf(b, "%s stopped", label);
 }
 
-/* Which stage to blame: the first that failed other than by SIGPIPE (a
- * stage whose reader died gets SIGPIPE), else the first that failed. */
+/* Which stage to blame: the one with the worst status, the first of
+ * equals; a stage killed by SIGPIPE (its reader died first) only when no
+ * other failed. n when none failed. */
 static size_t
 blame(const int *ws, size_t n)
 {
-	size_t first = n;
+	size_t pick = n;
+	int worst = 0, pipe_only = 1;
 
 	for (size_t i = 0; i < n; i++) {
-		int failed = !WIFEXITED(ws[i]) || WEXITSTATUS(ws[i]) != 0;
+		int sigpipe = WIFSIGNALED(ws[i]) && WTERMSIG(ws[i]) == SIGPIPE;
+		int code = status_code(ws[i]);
 
-		if (!failed)
+		if (code == 0)
 			continue;
-		if (first == n)
-			first = i;
-		if (!(WIFSIGNALED(ws[i]) && WTERMSIG(ws[i]) == SIGPIPE))
-			return i;
+		if (pick == n || (pipe_only && !sigpipe) ||
+		    (!sigpipe && code != worst && kz_exit_worst(worst, code) == code)) {
+			pick = i;
+			worst = code;
+			pipe_only = sigpipe;
+		}
 	}
-	return first;
+	return pick;
 }
 
 int

@@ -605,6 +605,29 @@ comma_between(const work *w, size_t a)
 
 /* The person a role description is apposed to: "le président Poutine",
  * "le porte-parole du Kremlin, Dmitri Peskov". */
+/* The name apposed to a role description may follow a complement the
+ * role matcher did not take, then a comma: "la porte-parole du Premier
+ * ministre, Nazeli Baghdassarian". */
+static size_t
+past_complement(const work *w, size_t e)
+{
+	const kz_token *t;
+
+	if (e >= w->tok.n || comma_between(w, e - 1))
+		return e;
+	t = &w->tok.tok[e];
+	if (!kz_roles_is_linker(w->tg->roles, w->tok.folded.text + t->fstart,
+	    t->fend - t->fstart))
+		return e;
+	for (size_t k = e; k < w->tok.n && k < e + 5; k++) {
+		if (comma_between(w, k))
+			return k + 1;
+		if (!joins(w, k))
+			break;
+	}
+	return e;
+}
+
 static const found *
 apposed(const work *w, const kz_mention *m)
 {
@@ -614,6 +637,7 @@ apposed(const work *w, const kz_mention *m)
 		return NULL;
 	if (!(w->tok.tok[e - 1].flags & KZ_TOK_JOINS) && !comma_between(w, e - 1))
 		return NULL;
+	e = past_complement(w, e);
 	for (size_t a = 0; a < w->nf; a++)
 		if (w->f[a].ts == e && strcmp(w->f[a].type, "PER") == 0)
 			return &w->f[a];
@@ -626,7 +650,7 @@ static void
 role_appositions(work *w, const kz_mention *ms, size_t nm)
 {
 	for (size_t i = 0; i < nm; i++) {
-		size_t s = ms[i].tok_end, e;
+		size_t s = past_complement(w, ms[i].tok_end), e;
 
 		if (s >= w->tok.n || apposed(w, &ms[i]) || !comma_between(w, s - 1) ||
 		    !name_word(w, s) || !free_span(w, s, s + 1) ||

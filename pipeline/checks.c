@@ -695,7 +695,8 @@ check_variants(work *w, const json_t *ents)
 		char *first, *house;
 		size_t bs, be;
 
-		if (done[i] || !str(e, "ref") || span_of(w, e, &bs, &be) != 0)
+		if (done[i] || !str(e, "ref") || !str(e, "text") ||
+		    span_of(w, e, &bs, &be) != 0)
 			continue;
 		en = kz_gazetteer_by_id(g, str(e, "ref"));
 		if (en == NULL || strcmp(en->type, "PER") != 0)
@@ -705,8 +706,8 @@ check_variants(work *w, const json_t *ents)
 			char *other;
 			size_t fs, fe;
 
-			if (j <= i || !str(f, "ref") || strcmp(str(f, "ref"), en->id) ||
-			    done[j])
+			if (j <= i || !str(f, "ref") || !str(f, "text") ||
+			    strcmp(str(f, "ref"), en->id) || done[j])
 				continue;
 			done[j] = 1;
 			other = last_word(w, str(f, "text"));
@@ -1104,7 +1105,8 @@ kz_checker_run(const kz_checker *c, const kz_tagger *tg, json_t *rec,
 		return kz_error_set(err, NULL, 0, 0, "record has no \"text\" string");
 	if (kz_offsets_init(&w.o, w.text, w.len) != 0)
 		return kz_error_set(err, NULL, 0, 0, "text larger than 4 GiB");
-	w.date = kz_record_date(rec, opts->date);
+	/* checks that need a date do not run on an estimate */
+	w.date = kz_record_date(rec, opts->date, 0);
 	if (w.date)
 		snprintf(w.date_str, sizeof w.date_str, "%04d-%02d-%02d",
 		    (int)(w.date / 10000), (int)(w.date / 100 % 100),

@@ -550,6 +550,37 @@ is_byline(const doc *d, const line *l)
 	return kz_cp_is_upper(cp);
 }
 
+/* With no dateline, the latest full date the article mentions ("le 14
+ * janvier 2022") is a lower bound of its date: good enough to know who
+ * held an office, never presented as the date itself. */
+static int
+estimate_date(const doc *d, char out[11])
+{
+	int found = 0;
+
+	for (size_t i = 0; i < d->nlines; i++) {
+		const line *l = &d->lines[i];
+
+		if (l->blank || l->kind == K_BOILERPLATE || l->kind == K_RELATED)
+			continue;
+		for (size_t p = l->start; p < l->end; p++) {
+			char date[11];
+			const char *t = d->text;
+
+			if (!(t[p] >= '1' && t[p] <= '9') || (p > l->start &&
+			    ((t[p - 1] >= '0' && t[p - 1] <= '9') || t[p - 1] == '/' ||
+			    t[p - 1] == '.')))
+				continue;
+			if (kz_normalize_parse_date(d->n, t + p, l->end - p, date) &&
+			    (!found || strcmp(date, out) > 0)) {
+				memcpy(out, date, 11);
+				found = 1;
+			}
+		}
+	}
+	return found;
+}
+
 /* "Le Monde avec AFP": a line made only of agencies is a byline. */
 static int
 only_agencies(const doc *d, const line *l)
@@ -1211,6 +1242,9 @@ kz_normalize_article(const kz_normalizer *n, const char *raw, size_t len,
 	if (!json_is_string(json_object_get(rec, "date")))
 		json_object_set_new(rec, "date",
 		    find_dateline(&d, date) ? json_string(date) : json_null());
+	if (!json_is_string(json_object_get(rec, "date")) &&
+	    estimate_date(&d, date))
+		json_object_set_new(rec, "date_estimated", json_string(date));
 
 	if (rep->bad_bytes) {
 		char msg[200];

@@ -77,18 +77,25 @@ kz_tagger_folder(const kz_tagger *t)
 	return t->folder;
 }
 
-int32_t
-kz_record_date(const json_t *rec, const char *fallback)
+static int32_t
+date_field(const json_t *rec, const char *key)
 {
-	const json_t *d = json_object_get(rec, "date");
-	int32_t v = -1;
+	const json_t *d = json_object_get(rec, key);
+	char buf[11];
 
-	if (json_is_string(d)) {
-		char buf[11];
+	if (!json_is_string(d))
+		return -1;
+	snprintf(buf, sizeof buf, "%s", json_string_value(d));
+	return kz_date_parse(buf);
+}
 
-		snprintf(buf, sizeof buf, "%s", json_string_value(d));
-		v = kz_date_parse(buf);
-	}
+int32_t
+kz_record_date(const json_t *rec, const char *fallback, int estimate)
+{
+	int32_t v = date_field(rec, "date");
+
+	if (v <= 0 && estimate)
+		v = date_field(rec, "date_estimated");
 	if (v <= 0 && fallback)
 		v = kz_date_parse(fallback);
 	return v > 0 ? v : 0;
@@ -755,7 +762,7 @@ kz_tagger_tag(const kz_tagger *tg, json_t *rec, const char *fallback_date,
 	w.credit = kz_calloc(w.tok.n + 1, 1);
 	mark_blocks(&w, rec, &o);
 
-	date = kz_record_date(rec, fallback_date);
+	date = kz_record_date(rec, fallback_date, 1);
 	gazetteer_pass(&w);
 	resolve_ambiguous(&w, date);
 	byline_pass(&w, rec, &o);

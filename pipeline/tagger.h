@@ -30,9 +30,10 @@ const kz_gazetteer *kz_tagger_gazetteer(const kz_tagger *t);
 const kz_roles *kz_tagger_roles(const kz_tagger *t);
 const kz_folder *kz_tagger_folder(const kz_tagger *t);
 
-/* The article's date as YYYYMMDD: the record's `date`, else fallback
- * ("YYYY-MM-DD"), else 0. */
-int32_t kz_record_date(const json_t *rec, const char *fallback);
+/* The article's date as YYYYMMDD: the record's `date`, else (with
+ * estimate) its `date_estimated` (the latest date the text mentions), else
+ * fallback ("YYYY-MM-DD"), else 0. */
+int32_t kz_record_date(const json_t *rec, const char *fallback, int estimate);
 
 /* Tag rec in place: replaces `entities` and `mentions`. Returns 0, or -1
  * with err when the record has no text. */

@@ -73,6 +73,13 @@ t_normalize_dateline() {
 	echo '{"id": "x", "text": "Titre\n\nUn texte.", "date": "2021-05-04", "url": "http://example.org/a"}' |
 		"$BIN/kz-normalize" > "$TMP/out"
 	$EXPECT 'doc["date"] == "2021-05-04" and doc["url"] == "http://example.org/a" and doc["id"] == "x"' "$TMP/out"
+	# no dateline: the latest date mentioned is an estimate, not the date
+	printf 'Titre
+
+Le 6 janvier 2022, puis le 14 janvier 2022, les troupes sont parties.
+' |
+		"$BIN/kz-normalize" > "$TMP/out"
+	$EXPECT 'doc["date"] is None and doc["date_estimated"] == "2022-01-14"' "$TMP/out"
 }
 
 t_normalize_nfc_and_line_ends() {

@@ -396,6 +396,78 @@ role_evidence(work *w, const char *ref, size_t skip_s, kz_buf *phrase)
 	return ev;
 }
 
+/* Is the name at [bs, be) used on purpose as a former name: a marker
+ * word or a year of its use within six words? */
+static int
+historical_use(const work *w, size_t bs, size_t be, const kz_surface *su)
+{
+	kz_tokens t;
+	size_t i, from, to;
+	int hit = 0;
+
+	kz_tokens_init(&t, kz_tagger_folder(w->tg), w->text, w->len);
+	i = kz_tokens_at(&t, bs);
+	from = i > 6 ? i - 6 : 0;
+	to = kz_tokens_at(&t, be) + 6;
+	for (size_t k = from; k < to && k < t.n && !hit; k++) {
+		const char *s = t.folded.text + t.tok[k].fstart;
+		size_t len = t.tok[k].fend - t.tok[k].fstart;
+
+		for (size_t m = 0; m < w->c->nhistorical && !hit; m++) {
+			char *key = kz_key_of(kz_tagger_folder(w->tg), w->c->historical[m],
+			    NULL);
+
+			if (strlen(key) == len && memcmp(key, s, len) == 0)
+				hit = 1;
+			free(key);
+		}
+		if (len == 4 && s[0] >= '1' && s[0] <= '2') {
+			int year = atoi(s);
+
+			if ((su->from == 0 || year * 10000 + 1231 >= su->from) &&
+			    (su->to == 0 || year * 10000 + 101 < su->to))
+				hit = 1;
+		}
+	}
+	kz_tokens_release(&t);
+	return hit;
+}
+
+static void
+role_mismatch_at(work *w, const kz_entry *person, const char *role,
+    const char *of, size_t ts, size_t te, const char *title);
+
+/* An apposition ("la présidente de la Chambre des représentants, Nancy
+ * Pelosi") may narrate the past: a title never held is an error; one held
+ * at another time is an anachronism to look at, unless a year or a marker
+ * of the past stands nearby. */
+static void
+apposition_title(work *w, const kz_entry *person, const char *role,
+    const char *of, size_t ts, size_t te, const char *title)
+{
+	if (!held(person, role, of, 0)) {
+		role_mismatch_at(w, person, role, of, ts, te, title);
+		return;
+	}
+	if (w->date == 0 || held(person, role, of, w->date))
+		return;
+	{
+		kz_surface none = { 0 };
+		kz_buf why;
+		var vars[] = { { "title", title }, { "date", w->date_str },
+		    { "holder", NULL }, { NULL, NULL } };
+
+		if (historical_use(w, ts, te, &none))
+			return;
+		kz_buf_init(&why);
+		kz_buf_addf(&why, english(w) ? "%s did not hold that title then" :
+		    "%s n'avait pas ce titre à cette date", person->name);
+		vars[2].value = why.data;
+		flag(w, R_ANACHRONISM, NULL, ts, te, vars, NULL);
+		kz_buf_release(&why);
+	}
+}
+
 static void
 role_mismatch_at(work *w, const kz_entry *person, const char *role,
     const char *of, size_t ts, size_t te, const char *title)
@@ -537,7 +609,7 @@ check_roles(work *w, const json_t *quotes)
 		if (person == NULL || strcmp(person->type, "PER") != 0 ||
 		    !str(m, "role"))
 			continue;
-		role_mismatch_at(w, person, str(m, "role"), str(m, "of"), bs, be,
+		apposition_title(w, person, str(m, "role"), str(m, "of"), bs, be,
 		    str(m, "text"));
 	}
 	check_apposition_conflicts(w);
@@ -743,43 +815,6 @@ check_variants(work *w, const json_t *ents)
 		free(first);
 	}
 	free(done);
-}
-
-/* Is the name at [bs, be) used on purpose as a former name: a marker
- * word or a year of its use within six words? */
-static int
-historical_use(const work *w, size_t bs, size_t be, const kz_surface *su)
-{
-	kz_tokens t;
-	size_t i, from, to;
-	int hit = 0;
-
-	kz_tokens_init(&t, kz_tagger_folder(w->tg), w->text, w->len);
-	i = kz_tokens_at(&t, bs);
-	from = i > 6 ? i - 6 : 0;
-	to = kz_tokens_at(&t, be) + 6;
-	for (size_t k = from; k < to && k < t.n && !hit; k++) {
-		const char *s = t.folded.text + t.tok[k].fstart;
-		size_t len = t.tok[k].fend - t.tok[k].fstart;
-
-		for (size_t m = 0; m < w->c->nhistorical && !hit; m++) {
-			char *key = kz_key_of(kz_tagger_folder(w->tg), w->c->historical[m],
-			    NULL);
-
-			if (strlen(key) == len && memcmp(key, s, len) == 0)
-				hit = 1;
-			free(key);
-		}
-		if (len == 4 && s[0] >= '1' && s[0] <= '2') {
-			int year = atoi(s);
-
-			if ((su->from == 0 || year * 10000 + 1231 >= su->from) &&
-			    (su->to == 0 || year * 10000 + 101 < su->to))
-				hit = 1;
-		}
-	}
-	kz_tokens_release(&t);
-	return hit;
 }
 
 static void

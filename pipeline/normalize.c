@@ -477,9 +477,14 @@ looks_like_name(const doc *d, const line *l)
 			if (!ok)
 				return 0;
 		}
-		for (fs = ws; fs < i; fs++)
-			if (strchr(".,;:!?«»\"()", t[fs]))
+		for (fs = ws; fs < i; fs += kz_utf8_next(t, i, fs)) {
+			int32_t c;
+
+			kz_utf8_decode((const unsigned char *)t + fs, i - fs, &c);
+			if (c < 0x80 ? strchr(".,;:!?\"()", (int)c) != NULL :
+			    is_opening_quote(c) || is_closing_quote(c))
 				return 0;
+		}
 		words++;
 		while (i < l->end && is_space_byte(t[i]))
 			i++;

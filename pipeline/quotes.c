@@ -581,9 +581,9 @@ content_block(const char *kind)
 	    strcmp(kind, "heading") == 0 || strcmp(kind, "caption") == 0;
 }
 
-/* Does block b start (after spaces) with an opening guillemet? */
+/* Does block b start (after spaces) with this opening mark? */
 static int
-starts_with_guillemet(const work *w, const block *b)
+starts_with_mark(const work *w, const block *b, enum mark m)
 {
 	size_t i = skip_space(w, b->s, b->e);
 	int32_t cp;
@@ -591,7 +591,7 @@ starts_with_guillemet(const work *w, const block *b)
 	if (i >= b->e)
 		return 0;
 	cp_at(w, i, &cp);
-	return cp == 0xAB;
+	return opening(cp) == m;
 }
 
 typedef struct open_mark {
@@ -646,8 +646,9 @@ find_quotes(work *w)
 			continue;
 		}
 		depth = 0;
-		if (carry && starts_with_guillemet(w, bl)) {
-			/* the « that reopens a continued paragraph is not a new quote */
+		if (carry && starts_with_mark(w, bl, carried.m)) {
+			/* the mark that reopens a continued paragraph is not a new
+			 * quote */
 			int32_t cp;
 
 			i = skip_space(w, bl->s, bl->e);
@@ -701,15 +702,16 @@ find_quotes(work *w)
 		}
 		if (depth == 0)
 			continue;
-		/* « left open: continued in the next paragraph the French way? */
-		if (depth == 1 && stack[0].m == M_GUILLEMET) {
+		/* a quote left open: continued in the next paragraph the French
+		 * way, the next one opening with the same mark? */
+		if (depth == 1) {
 			size_t nb = b + 1;
 
 			while (nb < w->nblocks && !content_block(w->blocks[nb].kind) &&
 			    strcmp(w->blocks[nb].kind, "pullquote") != 0)
 				nb++;
 			if (nb < w->nblocks && content_block(w->blocks[nb].kind) &&
-			    starts_with_guillemet(w, &w->blocks[nb])) {
+			    starts_with_mark(w, &w->blocks[nb], stack[0].m)) {
 				carry = 1;
 				carried = stack[0];
 				depth = 0;
@@ -764,6 +766,19 @@ tokens_span(const work *w, size_t ts, size_t te)
 	return span_json(w, w->tok.tok[ts].sstart, w->tok.tok[te - 1].send);
 }
 
+static int
+is_preposition_token(const work *w, size_t i)
+{
+	static const char *const preps[] = { "de", "d", "du", "des", "a", "au",
+	    "aux", "par", "avec", "pour", "contre", "sur", "chez", "vers",
+	    "envers", "entre", NULL };
+
+	for (size_t k = 0; preps[k]; k++)
+		if (kz_token_is(&w->tok, i, preps[k]))
+			return 1;
+	return 0;
+}
+
 static json_t *
 speaker_from_referent(const work *w, const referent *r, const char *via)
 {
@@ -796,19 +811,6 @@ comma_after(const work *w, size_t i)
 
 	for (size_t k = e; k < next; k++)
 		if (w->text[k] == ',')
-			return 1;
-	return 0;
-}
-
-static int
-is_preposition_token(const work *w, size_t i)
-{
-	static const char *const preps[] = { "de", "d", "du", "des", "a", "au",
-	    "aux", "par", "avec", "pour", "contre", "sur", "chez", "vers",
-	    "envers", "entre", NULL };
-
-	for (size_t k = 0; preps[k]; k++)
-		if (kz_token_is(&w->tok, i, preps[k]))
 			return 1;
 	return 0;
 }
@@ -967,6 +969,17 @@ speaker_after(const work *w, size_t i, size_t limit, json_t **source)
 				continue;
 			}
 		}
+		/* "a déclaré à l'AFP le porte-parole": a complement, not the
+		 * speaker */
+		if (w->ref_at[i] >= 0 && i > 0 && is_preposition_token(w, i - 1)) {
+			size_t e = (size_t)w->refs[w->ref_at[i]].te;
+
+			if (e > 0 && (clause_ends_after(w, e - 1) || comma_after(w, e - 1)))
+				return NULL;
+			i = e;
+			looked++;
+			continue;
+		}
 		s = speaker_at(w, i, source);
 		if (s || *source)
 			return s;
@@ -1082,7 +1095,7 @@ speaker_after_quote(const work *w, quote *q)
 		return 0;
 	if (ie > is) {
 		s = pronoun_speaker(w, is, ie, g);
-		set_speaker(q, s, tokens_span(w, i, is > i ? is : i + n), NULL);
+		set_speaker(q, s, tokens_span(w, i, i + n), NULL);
 		return 1;
 	}
 	s = speaker_after(w, i + n, kz_tokens_at(&w->tok, sent.e) + 1, &source);
@@ -1254,8 +1267,9 @@ speaker_before(const work *w, quote *q, size_t end, int partial)
 			continue;
 		if (ie > is)
 			s = pronoun_speaker(w, is, ie, g);
-		else if (participle(w, i + n - 1))
-			s = inherited(w, q, sent.s);    /* "…, ajoutant que « … »" */
+		else if (participle(w, i + n - 1) &&
+		    (s = inherited(w, q, sent.s)) != NULL)
+			;   /* "…, ajoutant que « … »": the sentence's speaker */
 		else
 			s = subject_before(w, i, st, &source);
 		if (s || source) {

@@ -496,6 +496,23 @@ match_of(const kz_roles *r, const kz_tokens *t, size_t i, char *of, size_t n)
 	return 0;
 }
 
+/* Did e hold role (of anything) on date, or before it with former? */
+static int
+entry_held(const kz_entry *e, const char *role, int32_t date, int former)
+{
+	for (size_t i = 0; i < e->nroles; i++) {
+		const kz_role *ro = &e->roles[i];
+
+		if (strcmp(ro->title, role) != 0)
+			continue;
+		if (former ? (ro->to != 0 && ro->to <= date) :
+		    ((ro->from == 0 || ro->from <= date) &&
+		    (ro->to == 0 || date < ro->to)))
+			return 1;
+	}
+	return 0;
+}
+
 static long resolve_key(const kz_roles *r, const char *role, const char *of,
     int former, int32_t date, const size_t *people, size_t npeople);
 
@@ -539,17 +556,18 @@ resolve_key(const kz_roles *r, const char *role, const char *of,
 		return -1;
 	}
 	/* no "of": only a person the article names who held the role */
-	n = kz_gazetteer_holders(r->g, role, NULL, date, former, out, 16);
 	{
 		long found = -1;
 
-		for (size_t i = 0; i < n; i++)
-			for (size_t p = 0; p < npeople; p++)
-				if (people[p] == out[i]) {
-					if (found >= 0 && found != (long)out[i])
-						return -1;
-					found = (long)out[i];
-				}
+		for (size_t p = 0; p < npeople; p++) {
+			const kz_entry *e = kz_gazetteer_entry(r->g, people[p]);
+
+			if (!entry_held(e, role, date, former))
+				continue;
+			if (found >= 0 && found != (long)people[p])
+				return -1;
+			found = (long)people[p];
+		}
 		return found;
 	}
 }

@@ -332,6 +332,26 @@ resolve_ambiguous(work *w, int32_t date)
 	}
 }
 
+/* "Benjamin Nétanyahou" where the gazetteer knows only "Nétanyahou": a
+ * known first name right before a person's name belongs to it. */
+static void
+first_name_before_person(work *w)
+{
+	for (size_t a = 0; a < w->nf; a++) {
+		found *x = &w->f[a];
+		size_t p;
+
+		if (x->entry < 0 || strcmp(x->type, "PER") != 0 || x->ts == 0)
+			continue;
+		p = x->ts - 1;
+		if (!joins(w, p) || w->covered[p] || w->skip[p] || !name_word(w, p) ||
+		    !tok_key_in(w, w->tg->names.firstnames, p))
+			continue;
+		x->ts = p;
+		w->covered[p] = 1;
+	}
+}
+
 static void
 add_rule(work *w, size_t ts, size_t te, const char *type, enum via via)
 {
@@ -472,7 +492,7 @@ organisations_pass(work *w)
 			}
 			free(key);
 		}
-		if (!linked || !is_upper(w, j) || !free_span(w, i, j + 1))
+		if (!linked || !name_word(w, j) || !free_span(w, i, j + 1))
 			continue;
 		e = j + 1;
 		while (e < w->tok.n && joins(w, e - 1) && is_upper(w, e) &&
@@ -626,7 +646,7 @@ past_complement(const work *w, size_t e)
 	if (!kz_roles_is_linker(w->tg->roles, w->tok.folded.text + t->fstart,
 	    t->fend - t->fstart))
 		return e;
-	for (size_t k = e; k < w->tok.n && k < e + 5; k++) {
+	for (size_t k = e; k < w->tok.n && k < e + 8; k++) {
 		if (comma_between(w, k))
 			return k + 1;
 		if (!joins(w, k))
@@ -765,6 +785,7 @@ kz_tagger_tag(const kz_tagger *tg, json_t *rec, const char *fallback_date,
 	date = kz_record_date(rec, fallback_date, 1);
 	gazetteer_pass(&w);
 	resolve_ambiguous(&w, date);
+	first_name_before_person(&w);
 	byline_pass(&w, rec, &o);
 	credit_pass(&w);
 	titles_pass(&w);

@@ -138,16 +138,20 @@ sanitize:
 SCORER = $(SHARED)/eval/score.py
 SCORE_MIN_SEEDS = --min-entity-f1 1.0 --min-quote-f1 1.0 --min-attribution 1.0 \
 	--min-flag-recall 1.0 --max-false-flags 0
-SCORE_MIN_OWN = --min-entity-f1 0.97 --min-quote-f1 0.98 --min-attribution 0.85 \
+SCORE_MIN_OWN = --min-entity-f1 0.97 --min-quote-f1 0.98 --min-attribution 0.9 \
 	--min-flag-recall 0.9 --max-false-flags 1
+# tests/articles2 was written without looking at the code, to measure how
+# kz does on articles nobody tuned for; its floors sit at what is reached
+SCORE_MIN_OWN2 = --min-entity-f1 0.88 --min-quote-f1 0.97 --min-attribution 0.78 \
+	--min-flag-recall 0.7 --max-false-flags 1
 score: all
 	@if [ -f $(SCORER) ]; then \
 	    echo "== scores on the seed articles ($(SHARED)/seeds) =="; \
 	    python3 $(SCORER) $(SCORE_MIN_SEEDS) $(SHARED)/seeds || exit 1; \
-	    if ls tests/articles/*.gold.json >/dev/null 2>&1; then \
-	        echo "== scores on our own articles (tests/articles) =="; \
-	        python3 $(SCORER) $(SCORE_MIN_OWN) tests/articles || exit 1; \
-	    fi; \
+	    echo "== scores on our own articles (tests/articles) =="; \
+	    python3 $(SCORER) $(SCORE_MIN_OWN) tests/articles examples || exit 1; \
+	    echo "== scores on our second corpus (tests/articles2) =="; \
+	    python3 $(SCORER) $(SCORE_MIN_OWN2) tests/articles2 || exit 1; \
 	else echo "== $(SCORER) not here: scores skipped =="; fi
 
 bench: all
@@ -167,3 +171,15 @@ uninstall:
 
 clean:
 	rm -rf build bin
+
+# ---------------------------------------------------------------- browser test
+# kz-show --html in a real headless browser (tests/browser/run.sh); installs
+# Debian's chromium first when it is missing. Not yet part of `check`.
+.PHONY: browser-test
+browser-test: all
+	@command -v chromium >/dev/null 2>&1 || { \
+	    echo "make browser-test: installing Debian package: chromium"; \
+	    if [ "$$(id -u)" != 0 ]; then SUDO=sudo; else SUDO=; fi; \
+	    $$SUDO apt-get update -q && \
+	    DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -q chromium; }
+	KZ_DATA=$(CURDIR) tests/browser/run.sh $(BIN)

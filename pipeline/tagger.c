@@ -392,6 +392,35 @@ titles_pass(work *w)
 	}
 }
 
+static int comma_between(const work *w, size_t a);
+
+/* Capitalised words followed by a comma and a role description are a
+ * person: "Tina Bokoutchava, présidente du Mouvement national uni",
+ * "Alexandr Stoianoglo, ancien procureur général". */
+static void
+described_names_pass(work *w)
+{
+	for (size_t i = 0; i + 2 < w->tok.n; i++) {
+		size_t e = i + 1;
+		kz_mention m;
+
+		if (!name_word(w, i) || !joins(w, i) || !free_span(w, i, i + 1) ||
+		    (w->tok.tok[i].flags & KZ_TOK_ALLCAPS))
+			continue;
+		while (e < w->tok.n && e - i < 3 && name_word(w, e) &&
+		    free_span(w, e, e + 1) && !(w->tok.tok[e].flags & KZ_TOK_ALLCAPS) &&
+		    (e == i + 1 || joins(w, e - 1)))
+			e++;
+		if (e - i < 2 || e >= w->tok.n || !comma_between(w, e - 1) ||
+		    joins(w, e - 1))
+			continue;
+		if (!kz_roles_describe(w->tg->roles, &w->tok, e, w->tok.n, &m))
+			continue;
+		add_rule(w, i, e, "PER", VIA_RULE);
+		i = e - 1;
+	}
+}
+
 /* A known first name and capitalised words: "Julien Pavy". */
 static void
 firstnames_pass(work *w)
@@ -790,6 +819,7 @@ kz_tagger_tag(const kz_tagger *tg, json_t *rec, const char *fallback_date,
 	credit_pass(&w);
 	titles_pass(&w);
 	firstnames_pass(&w);
+	described_names_pass(&w);
 	organisations_pass(&w);
 	recurrence_pass(&w);
 	ms = find_mentions(&w, date, &nm);

@@ -897,6 +897,14 @@ speaker_at(const work *w, size_t i, json_t **source)
 		const char *via = r->is_mention ? "role" :
 		    strcmp(r->type, "PER") == 0 ? "name" : "organisation";
 
+		/* "un conseiller de l'Élysée": someone the text does not name */
+		if (r->is_mention && (kz_token_is(&w->tok, r->ts, "un") ||
+		    kz_token_is(&w->tok, r->ts, "une") ||
+		    kz_token_is(&w->tok, r->ts, "des"))) {
+			*source = tokens_span(w, r->ts, r->te);
+			json_object_set_new(*source, "kind", json_string("anonymous"));
+			return NULL;
+		}
 		return speaker_from_referent(w, r, via);
 	}
 	if (match_phrase(w, &w->q->anonymous, i, &n, NULL)) {

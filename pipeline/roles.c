@@ -693,8 +693,14 @@ kz_roles_find(const kz_roles *r, const kz_tokens *t, const size_t *people,
 				m.by_context = 1;
 			}
 		}
-		m.entry = kz_roles_resolve(r, m.role, m.of[0] ? m.of : NULL,
-		    m.former, date, people, npeople);
+		/* "un conseiller", "une source diplomatique": nobody in
+		 * particular */
+		if (kz_token_is(t, i, "un") || kz_token_is(t, i, "une") ||
+		    kz_token_is(t, i, "des"))
+			m.entry = -1;
+		else
+			m.entry = kz_roles_resolve(r, m.role, m.of[0] ? m.of : NULL,
+			    m.former, date, people, npeople);
 		if (*n == cap) {
 			cap = cap ? cap * 2 : 16;
 			out = kz_realloc(out, cap * sizeof *out);

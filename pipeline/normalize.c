@@ -1052,6 +1052,8 @@ quotes_balance(const char *t, size_t s, size_t e)
 	for (size_t i = s; i < e; i += kz_utf8_next(t, e, i)) {
 		int32_t cp;
 
+		if ((unsigned char)t[i] < 0x80 && t[i] != '"')
+			continue;
 		kz_utf8_decode((const unsigned char *)t + i, e - i, &cp);
 		if (cp == 0xAB || cp == 0x201C || cp == 0x2039)
 			depth++;
@@ -1074,9 +1076,15 @@ split_sentences(const doc *d, size_t s, size_t e, json_t *out,
 
 	while (i < e) {
 		int32_t cp, next;
-		size_t n = kz_utf8_decode((const unsigned char *)t + i, e - i, &cp);
-		size_t after;
+		size_t n, after;
+		unsigned char c = (unsigned char)t[i];
 
+		/* only . ! ? " and non-ASCII marks matter: skip the rest fast */
+		if (c < 0x80 && c != '.' && c != '!' && c != '?' && c != '"') {
+			i++;
+			continue;
+		}
+		n = kz_utf8_decode((const unsigned char *)t + i, e - i, &cp);
 		if (n == 0)
 			n = 1;
 		if (use_quotes) {
@@ -1237,7 +1245,8 @@ kz_normalize_article(const kz_normalizer *n, const char *raw, size_t len,
 	free(block_of_line);
 
 	json_object_set_new(rec, "kz", json_integer(1));
-	json_object_set_new(rec, "text", json_stringn(d.text, d.len));
+	/* repaired above: valid UTF-8 */
+	json_object_set_new(rec, "text", json_stringn_nocheck(d.text, d.len));
 	json_object_set_new(rec, "blocks", blocks);
 	json_object_set_new(rec, "sentences", sentences);
 	byline = json_object();

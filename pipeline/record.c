@@ -37,29 +37,33 @@ kz_reader_free(kz_reader *r)
 }
 
 /* Read one line into r->buf without its newline; stop storing past
- * max_line but consume the rest. Returns 0 at EOF with nothing read. */
+ * max_line but consume the rest. Returns 0 at EOF with nothing read.
+ * Byte by byte (getc_unlocked is a macro over stdio's buffer): fgets
+ * cannot tell a NUL byte from the end of its data, and a line with a NUL
+ * in it would swallow the next line. */
 static int
 read_line(kz_reader *r)
 {
 	char chunk[65536];
-	int got = 0;
+	size_t n = 0;
+	int c, got = 0;
 
 	kz_buf_reset(&r->buf);
 	r->too_long = 0;
-	while (fgets(chunk, sizeof chunk, r->in) != NULL) {
-		size_t n = strlen(chunk);
-		int end = n > 0 && chunk[n - 1] == '\n';
-
-		/* fgets stops at NUL bytes silently; find the real length */
-		got = 1;
-		if (end)
-			n--;
-		if (!r->too_long && r->buf.len + n > r->max_line)
-			r->too_long = 1;
-		if (!r->too_long)
-			kz_buf_add(&r->buf, chunk, n);
-		if (end)
-			break;
+	for (;;) {
+		c = getc_unlocked(r->in);
+		if (c != EOF)
+			got = 1;
+		if (c == EOF || c == '\n' || n == sizeof chunk) {
+			if (!r->too_long && r->buf.len + n > r->max_line)
+				r->too_long = 1;
+			if (!r->too_long)
+				kz_buf_add(&r->buf, chunk, n);
+			n = 0;
+			if (c == EOF || c == '\n')
+				break;
+		}
+		chunk[n++] = (char)c;
 	}
 	if (got)
 		r->line++;
@@ -79,14 +83,27 @@ stand_in(kz_reader *r, const char *stage, const char *message)
 	json_object_set_new(rec, "text", json_string(""));
 	kz_record_add_error(rec, stage, message);
 	if (!r->too_long) {
-		/* keep the line so nothing is lost; bad bytes become U+FFFD */
-		raw = json_stringn(r->buf.data, r->buf.len);
+		/* keep the line so nothing is lost; bad bytes become U+FFFD,
+		 * and so do NUL bytes: written as \u0000 they would make the
+		 * next stage's reader refuse the stand-in in turn */
+		raw = memchr(r->buf.data, '\0', r->buf.len) ? NULL :
+		    json_stringn(r->buf.data, r->buf.len);
 		if (raw == NULL) {
-			kz_buf fixed;
+			kz_buf fixed, clean;
+			size_t from = 0;
 
 			kz_buf_init(&fixed);
+			kz_buf_init(&clean);
 			kz_utf8_repair(r->buf.data, r->buf.len, &fixed, NULL);
-			raw = json_stringn(fixed.data, fixed.len);
+			for (size_t i = 0; i <= fixed.len; i++)
+				if (i == fixed.len || fixed.data[i] == '\0') {
+					kz_buf_add(&clean, fixed.data + from, i - from);
+					if (i < fixed.len)
+						kz_buf_add(&clean, "\xEF\xBF\xBD", 3);
+					from = i + 1;
+				}
+			raw = json_stringn(clean.data, clean.len);
+			kz_buf_release(&clean);
 			kz_buf_release(&fixed);
 		}
 		if (raw)
@@ -155,14 +172,124 @@ kz_reader_line_number(const kz_reader *r)
 	return r->line;
 }
 
+/* Append s as a JSON string. Runs of bytes that need no escape are
+ * copied whole: most of a record is article text. */
+static void
+add_json_string(kz_buf *b, const char *s, size_t len)
+{
+	static const char hex[] = "0123456789abcdef";
+	size_t run = 0;
+
+	kz_buf_grow(b, len + 2);
+	kz_buf_addc(b, '"');
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (c >= 0x20 && c != '"' && c != '\\')
+			continue;
+		kz_buf_add(b, s + run, i - run);
+		run = i + 1;
+		switch (c) {
+		case '"': kz_buf_add(b, "\\\"", 2); break;
+		case '\\': kz_buf_add(b, "\\\\", 2); break;
+		case '\n': kz_buf_add(b, "\\n", 2); break;
+		case '\t': kz_buf_add(b, "\\t", 2); break;
+		case '\r': kz_buf_add(b, "\\r", 2); break;
+		case '\b': kz_buf_add(b, "\\b", 2); break;
+		case '\f': kz_buf_add(b, "\\f", 2); break;
+		default: {
+			char u[6] = { '\\', 'u', '0', '0', hex[c >> 4], hex[c & 15] };
+
+			kz_buf_add(b, u, 6);
+		}
+		}
+	}
+	kz_buf_add(b, s + run, len - run);
+	kz_buf_addc(b, '"');
+}
+
+/* Serialise a JSON value compactly, in the objects' insertion order (as
+ * jansson does), far faster than json_dumpf's per-piece callbacks. */
+static int
+add_json(kz_buf *b, const json_t *v, int depth)
+{
+	size_t i;
+	const char *key;
+	json_t *item;
+
+	if (depth > 2048)
+		return -1;
+	switch (json_typeof(v)) {
+	case JSON_OBJECT: {
+		int first = 1;
+
+		kz_buf_addc(b, '{');
+		json_object_foreach((json_t *)v, key, item) {
+			if (!first)
+				kz_buf_addc(b, ',');
+			first = 0;
+			add_json_string(b, key, strlen(key));
+			kz_buf_addc(b, ':');
+			if (add_json(b, item, depth + 1) != 0)
+				return -1;
+		}
+		kz_buf_addc(b, '}');
+		return 0;
+	}
+	case JSON_ARRAY:
+		kz_buf_addc(b, '[');
+		json_array_foreach(v, i, item) {
+			if (i)
+				kz_buf_addc(b, ',');
+			if (add_json(b, item, depth + 1) != 0)
+				return -1;
+		}
+		kz_buf_addc(b, ']');
+		return 0;
+	case JSON_STRING:
+		add_json_string(b, json_string_value(v), json_string_length(v));
+		return 0;
+	case JSON_INTEGER:
+		kz_buf_addf(b, "%" JSON_INTEGER_FORMAT, json_integer_value(v));
+		return 0;
+	case JSON_REAL: {
+		char num[64];
+
+		snprintf(num, sizeof num, "%.17g", json_real_value(v));
+		if (!strpbrk(num, ".eEni"))
+			strcat(num, ".0");
+		kz_buf_adds(b, num);
+		return 0;
+	}
+	case JSON_TRUE:
+		kz_buf_adds(b, "true");
+		return 0;
+	case JSON_FALSE:
+		kz_buf_adds(b, "false");
+		return 0;
+	case JSON_NULL:
+		kz_buf_adds(b, "null");
+		return 0;
+	}
+	return -1;
+}
+
 int
 kz_record_write(FILE *out, const json_t *rec)
 {
-	if (json_dumpf(rec, out, JSON_COMPACT) != 0)
+	kz_buf b;
+	int rc = 0;
+
+	kz_buf_init(&b);
+	if (add_json(&b, rec, 0) != 0) {
+		kz_buf_release(&b);
 		return -1;
-	if (fputc('\n', out) == EOF)
-		return -1;
-	return 0;
+	}
+	kz_buf_addc(&b, '\n');
+	if (fwrite(b.data, 1, b.len, out) != b.len)
+		rc = -1;
+	kz_buf_release(&b);
+	return rc;
 }
 
 const char *
@@ -206,7 +333,10 @@ kz_span_new(const kz_offsets *o, const char *text, size_t bstart, size_t bend)
 
 	json_object_set_new(s, "start", json_integer((json_int_t)kz_offsets_cp(o, bstart)));
 	json_object_set_new(s, "end", json_integer((json_int_t)kz_offsets_cp(o, bend)));
-	json_object_set_new(s, "text", json_stringn(text + bstart, bend - bstart));
+	/* text is valid UTF-8 (every stage gets it from kz-normalize, which
+	 * repairs it) and offsets fall on code point boundaries */
+	json_object_set_new(s, "text", json_stringn_nocheck(text + bstart,
+	    bend - bstart));
 	return s;
 }
 

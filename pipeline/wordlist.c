@@ -21,6 +21,7 @@ kz_wordlist_release(kz_wordlist *w)
 	}
 	free(w->folded);
 	free(w->original);
+	free(w->lengths);
 	kz_strmap_free(w->index);
 	memset(w, 0, sizeof *w);
 }
@@ -58,6 +59,22 @@ kz_wordlist_add(kz_wordlist *w, const kz_folder *f, const char *s)
 	if (len > w->max_len)
 		w->max_len = len;
 	w->n++;
+	/* keep the distinct lengths sorted, longest first: a prefix look-up
+	 * then hashes only lengths some entry has */
+	{
+		size_t k = 0;
+
+		while (k < w->nlengths && w->lengths[k] > len)
+			k++;
+		if (k == w->nlengths || w->lengths[k] != len) {
+			w->lengths = kz_realloc(w->lengths, (w->nlengths + 1) *
+			    sizeof *w->lengths);
+			memmove(w->lengths + k + 1, w->lengths + k,
+			    (w->nlengths - k) * sizeof *w->lengths);
+			w->lengths[k] = len;
+			w->nlengths++;
+		}
+	}
 }
 
 int
@@ -98,10 +115,12 @@ long
 kz_wordlist_prefix(const kz_wordlist *w, const char *folded, size_t len,
     int whole_words, size_t *matched)
 {
-	size_t n = len < w->max_len ? len : w->max_len;
-
-	for (; n > 0; n--) {
+	for (size_t li = 0; li < w->nlengths; li++) {
+		size_t n = w->lengths[li];
 		long i;
+
+		if (n > len)
+			continue;
 
 		/* the entry must end where a word ends */
 		if (whole_words && n < len && is_word_byte((unsigned char)folded[n]) &&

@@ -19,6 +19,8 @@ typedef struct kz_wordlist {
 	char **original;    /* n entries as written */
 	size_t n;
 	size_t max_len;     /* longest folded entry, bytes */
+	size_t *lengths;    /* the distinct entry lengths, longest first */
+	size_t nlengths;
 	kz_strmap *index;   /* folded entry -> position */
 } kz_wordlist;
 

@@ -115,6 +115,7 @@ demo: deps
 check: deps
 	@$(MAKE) --no-print-directory all $(UNIT_BIN)
 	@$(MAKE) --no-print-directory unit e2e score
+	@$(MAKE) --no-print-directory browser-test
 	@$(MAKE) --no-print-directory sanitize
 
 unit: $(UNIT_BIN)
@@ -174,7 +175,7 @@ clean:
 
 # ---------------------------------------------------------------- browser test
 # kz-show --html in a real headless browser (tests/browser/run.sh); installs
-# Debian's chromium first when it is missing. Not yet part of `check`.
+# Debian's chromium first when it is missing. Part of `check`.
 .PHONY: browser-test
 browser-test: all
 	@command -v chromium >/dev/null 2>&1 || { \
@@ -183,3 +184,19 @@ browser-test: all
 	    $$SUDO apt-get update -q && \
 	    DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -q chromium; }
 	KZ_DATA=$(CURDIR) tests/browser/run.sh $(BIN)
+
+# ---------------------------------------------------------------- fuzzing (issue 7)
+# libFuzzer targets in tests/fuzz/ (clang, ASan, UBSan; docs/hostile-input.md).
+#   make fuzz FUZZ_SECONDS=600   each target that long (default 60); new
+#                                inputs kept in build/fuzz/corpus/
+#   make fuzz-smoke              every regression input and seed, then each
+#                                target a few seconds; says so and passes
+#                                when clang/libFuzzer is missing
+FUZZ_SECONDS ?= 60
+FUZZ_JOBS ?= 1
+.PHONY: fuzz fuzz-smoke
+fuzz:
+	tests/fuzz/run.sh --seconds $(FUZZ_SECONDS) --jobs $(FUZZ_JOBS)
+
+fuzz-smoke:
+	tests/fuzz/run.sh --smoke

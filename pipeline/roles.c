@@ -548,12 +548,29 @@ resolve_key(const kz_roles *r, const char *role, const char *of,
 		n = kz_gazetteer_holders(r->g, role, of, date, former, out, 16);
 		if (n >= 1 && (n == 1 || former))
 			return (long)out[0];
-		/* several holders (a collegial role): prefer one the text names */
+		/* several holders: one the text names, else the latest
+		 * appointed (two sources disagree; the newer is likelier right) */
 		for (size_t i = 0; i < n; i++)
 			for (size_t p = 0; p < npeople; p++)
 				if (people[p] == out[i])
 					return (long)out[i];
-		return -1;
+		{
+			long best = -1;
+			int32_t best_from = -1;
+
+			for (size_t i = 0; i < n; i++) {
+				const kz_entry *e = kz_gazetteer_entry(r->g, out[i]);
+
+				for (size_t k = 0; k < e->nroles; k++)
+					if (strcmp(e->roles[k].title, role) == 0 &&
+					    e->roles[k].of && strcmp(e->roles[k].of, of) == 0 &&
+					    e->roles[k].from > best_from) {
+						best_from = e->roles[k].from;
+						best = (long)out[i];
+					}
+			}
+			return best;
+		}
 	}
 	/* no "of": only a person the article names who held the role */
 	{

@@ -843,6 +843,10 @@ text_flags(tout *t, const art *a)
 			tnl(t);
 		}
 		json_array_foreach(ev, i, e) {
+			int where = span_bytes(a, e, &bs, &be) == 0;
+
+			if (!where && get_str(e, "text") == NULL)
+				continue;
 			if (shown == 0) {
 				tindent(t, 4);
 				color(t, C_DIM);
@@ -856,9 +860,9 @@ text_flags(tout *t, const art *a)
 				tnl(t);
 				break;
 			}
-			if (span_bytes(a, e, &bs, &be) == 0)
+			if (where)
 				tcontext(t, a, bs, be, 6, C_GREEN, '~');
-			else if (get_str(e, "text")) {
+			else {
 				tindent(t, 6);
 				tputs(t, "« ");
 				tputs(t, get_str(e, "text"));
@@ -1004,7 +1008,7 @@ text_entities(tout *t, const art *a)
 			kz_buf_reset(&b);
 			kz_buf_adds(&b, v[j].name);
 			if (v[j].count > 1)
-				kz_buf_addf(&b, "\xC2\xA0×%zu", v[j].count);
+				kz_buf_addf(&b, " ×%zu", v[j].count);
 			if (j + 1 < n && strcmp(v[j + 1].type, type) == 0)
 				kz_buf_addc(&b, ',');
 			/* keep "name ×N," together: wrap on the whole item */
@@ -1069,7 +1073,7 @@ text_record(tout *t, const art *a, size_t nrec)
 			kz_buf_addf(&b, "%s%s", i ? ", " : "",
 			    get_str(au, "text") ? get_str(au, "text") : "?");
 	}
-	if (json_object_get(a->rec, "flags")) {
+	if (get_array(a->rec, "flags")) {
 		if (counts[0] + counts[1] + counts[2] == 0)
 			kz_buf_addf(&b, "%sno flags", b.len ? " · " : "");
 		else {
@@ -1084,9 +1088,9 @@ text_record(tout *t, const art *a, size_t nrec)
 			}
 		}
 	}
-	if (json_object_get(a->rec, "quotes"))
+	if (get_array(a->rec, "quotes"))
 		kz_buf_addf(&b, "%s%zu quote%s", b.len ? " · " : "", nq, nq == 1 ? "" : "s");
-	if (json_object_get(a->rec, "entities"))
+	if (get_array(a->rec, "entities"))
 		kz_buf_addf(&b, "%s%zu name%s", b.len ? " · " : "", ne, ne == 1 ? "" : "s");
 	if (b.len) {
 		size_t indent = strlen(a->id) + 2 < 24 ? strlen(a->id) + 2 : 4;

@@ -107,8 +107,8 @@ kz_tokens_init(kz_tokens *t, const kz_folder *f, const char *src, size_t len)
 					spaces++;
 				else if (c == '\'')
 					apos++;
-				else if (c == '-')
-					other++;
+				else if (c == '-' || c == '&')
+					other++;   /* Kassym-Jomart, Procter & Gamble */
 				else
 					other += 100;
 				j += kz_utf8_next(ft, flen, j);

@@ -1,6 +1,7 @@
 #include "yamltree.h"
 
 #include "buf.h"
+#include "strmap.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -55,6 +56,35 @@ parser_error(builder *b)
 	    p->context ? " " : "", p->context ? p->context : "");
 }
 
+/* The pair of map (its last pair excluded) whose key equals the last
+ * pair's key, or -1. Small maps are scanned; from 16 pairs on, the keys
+ * go into *keys (created here, freed by the caller), so a hostile file of
+ * a million keys costs a million look-ups, not half a trillion compares. */
+static long
+earlier_key(const kz_yaml_node *map, kz_strmap **keys)
+{
+	size_t last = map->n - 1;
+	const char *key = map->items[2 * last]->scalar;
+	intptr_t at;
+
+	if (*keys == NULL && last < 16) {
+		for (size_t k = 0; k < last; k++)
+			if (strcmp(map->items[2 * k]->scalar, key) == 0)
+				return (long)k;
+		return -1;
+	}
+	if (*keys == NULL) {
+		*keys = kz_strmap_new();
+		for (size_t k = 0; k < last; k++)
+			kz_strmap_put(*keys, map->items[2 * k]->scalar,
+			    strlen(map->items[2 * k]->scalar), (intptr_t)k);
+	}
+	if (kz_strmap_get(*keys, key, strlen(key), &at))
+		return (long)at;
+	kz_strmap_put(*keys, key, strlen(key), (intptr_t)last);
+	return -1;
+}
+
 /* Parse one node whose first event is ev (already read). */
 static kz_yaml_node *
 parse_node(builder *b, yaml_event_t *ev, int depth)
@@ -93,6 +123,7 @@ parse_node(builder *b, yaml_event_t *ev, int depth)
 		int is_map = ev->type == YAML_MAPPING_START_EVENT;
 		const yaml_char_t *anchor = is_map ? ev->data.mapping_start.anchor
 		    : ev->data.sequence_start.anchor;
+		kz_strmap *keys = NULL;     /* see earlier_key */
 
 		if (anchor) {
 			kz_error_set(b->err, b->name, (long)ev->start_mark.line + 1,
@@ -105,11 +136,11 @@ parse_node(builder *b, yaml_event_t *ev, int depth)
 		for (;;) {
 			yaml_event_t child_ev;
 			kz_yaml_node *child;
+			long k;
 
 			if (!yaml_parser_parse(&b->parser, &child_ev)) {
 				parser_error(b);
-				node_free(node);
-				return NULL;
+				goto fail;
 			}
 			if (child_ev.type == YAML_SEQUENCE_END_EVENT ||
 			    child_ev.type == YAML_MAPPING_END_EVENT) {
@@ -118,10 +149,8 @@ parse_node(builder *b, yaml_event_t *ev, int depth)
 			}
 			child = parse_node(b, &child_ev, depth + 1);
 			yaml_event_delete(&child_ev);
-			if (child == NULL) {
-				node_free(node);
-				return NULL;
-			}
+			if (child == NULL)
+				goto fail;
 			if (!is_map) {
 				if (node->n + 1 > cap) {
 					cap = cap ? cap * 2 : 8;
@@ -143,40 +172,38 @@ parse_node(builder *b, yaml_event_t *ev, int depth)
 					parser_error(b);
 					node->items[count + 1] = NULL;
 					node->n++;
-					node_free(node);
-					return NULL;
+					goto fail;
 				}
 				child = parse_node(b, &child_ev, depth + 1);
 				yaml_event_delete(&child_ev);
 				node->items[count + 1] = child;
 				node->n++;
-				if (child == NULL) {
-					node_free(node);
-					return NULL;
-				}
+				if (child == NULL)
+					goto fail;
 				if (node->items[count]->kind != KZ_YAML_SCALAR) {
 					kz_error_set(b->err, b->name,
 					    node->items[count]->line,
 					    node->items[count]->column,
 					    "mapping keys must be plain text");
-					node_free(node);
-					return NULL;
+					goto fail;
 				}
-				for (size_t k = 0; k + 1 < node->n; k++)
-					if (strcmp(node->items[2 * k]->scalar,
-					    node->items[count]->scalar) == 0) {
-						kz_error_set(b->err, b->name,
-						    node->items[count]->line,
-						    node->items[count]->column,
-						    "duplicate key '%s' (first at line %ld)",
-						    node->items[count]->scalar,
-						    node->items[2 * k]->line);
-						node_free(node);
-						return NULL;
-					}
+				if ((k = earlier_key(node, &keys)) >= 0) {
+					kz_error_set(b->err, b->name,
+					    node->items[count]->line,
+					    node->items[count]->column,
+					    "duplicate key '%s' (first at line %ld)",
+					    node->items[count]->scalar,
+					    node->items[2 * k]->line);
+					goto fail;
+				}
 			}
 		}
+		kz_strmap_free(keys);
 		return node;
+fail:
+		kz_strmap_free(keys);
+		node_free(node);
+		return NULL;
 	}
 	default:
 		kz_error_set(b->err, b->name, (long)ev->start_mark.line + 1,
@@ -198,8 +225,11 @@ kz_yaml_load_string(const char *name, const char *s, size_t len,
 	memset(&b, 0, sizeof b);
 	b.name = name;
 	b.err = err;
-	if (!yaml_parser_initialize(&b.parser))
+	if (!yaml_parser_initialize(&b.parser)) {
+		free(doc->name);
+		doc->name = NULL;
 		return kz_error_set(err, name, 0, 0, "cannot start the YAML parser");
+	}
 	yaml_parser_set_input_string(&b.parser, (const unsigned char *)s, len);
 	for (;;) {
 		if (!yaml_parser_parse(&b.parser, &ev)) {
@@ -232,8 +262,11 @@ kz_yaml_load_string(const char *name, const char *s, size_t len,
 out:
 	yaml_parser_delete(&b.parser);
 	if (rc != 0) {
+		/* a failed load owns nothing: callers need not release it */
 		node_free(doc->root);
 		doc->root = NULL;
+		free(doc->name);
+		doc->name = NULL;
 	}
 	return rc;
 }

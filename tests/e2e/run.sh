@@ -13,9 +13,15 @@ passed=0 failed=0 names=""
 
 pipeline() { "$BIN/kz-tag" | "$BIN/kz-quotes" | "$BIN/kz-check"; }
 
-# run NAME: runs the function t_NAME in a subshell; it fails on any error
+# run NAME: runs the function t_NAME in a subshell; it fails on any error.
+# The subshell must not run inside an `if` or `||`: bash ignores set -e
+# there, and a test would then fail only on its last command.
 run() {
-	if ( set -e; "t_$1" ) >"$TMP/$1.log" 2>&1; then
+	local rc
+
+	( set -e; "t_$1" ) >"$TMP/$1.log" 2>&1
+	rc=$?
+	if [ "$rc" -eq 0 ]; then
 		passed=$((passed + 1))
 		echo "  ok   $1"
 	else

@@ -1,0 +1,363 @@
+# End-to-end tests of kz-run and pipeline.yaml (sourced by tests/e2e/run.sh).
+# Every test makes its own folders under $TMP; nothing asserts a timing.
+
+# These tests run strictly: tests/e2e/run.sh calls each t_NAME inside an
+# `if`, where bash ignores `set -e`, so each test body (tb_NAME) runs in a
+# fresh `bash -e` that stops at the first failing command. `refute CMD`
+# fails when CMD succeeds (a plain `! CMD` never stops `set -e`).
+kz_strict() {
+	bash -e -c "$(declare -p BIN TMP FIX EXPECT HERE ROOT 2>/dev/null)
+$(declare -f)
+set -e
+$1"
+}
+
+refute() {
+	if "$@"; then
+		echo "unexpectedly true: $*"
+		return 1
+	fi
+}
+
+ROOT=$(cd "$HERE/../.." && pwd)
+
+# work NAME: a fresh folder $W for one test ($TMP is shared by all tests)
+work() {
+	W="$TMP/$1"
+	rm -rf "$W"
+	mkdir -p "$W"
+}
+
+# run_cfg: a pipeline.yaml naming the real stages of $BIN by path, so the
+# tests run the binaries under test (also the sanitizer build).
+run_cfg() {
+	cat > "$1" <<EOF
+stages:
+  - run: $BIN/kz-normalize
+    args: [--id, \$id]
+  - run: $BIN/kz-tag
+  - run: $BIN/kz-quotes
+  - run: $BIN/kz-check
+    args: [--lang, \$lang]
+lang: fr
+EOF
+}
+
+# gen_articles DIR N: N variations of the fixture, a1.txt .. aN.txt
+gen_articles() {
+	mkdir -p "$1"
+	for i in $(seq 1 "$2"); do
+		sed "s/point presse à Vilnius/point presse à Vilnius (dépêche $i)/" \
+			"$FIX/minsk.txt" > "$1/a$i.txt"
+	done
+}
+
+# every_output_parses DIR [--any-stage]: each *.jsonl in DIR is whole kz/1
+# JSON Lines, with the id of its file (and flags, unless --any-stage)
+every_output_parses() {
+	python3 - "$1" "${2:-}" <<'EOF'
+import glob, json, os, sys
+d, any_stage = sys.argv[1], sys.argv[2] == "--any-stage"
+for p in glob.glob(os.path.join(d, "*.jsonl")):
+    lines = open(p, encoding="utf-8").read().splitlines()
+    assert lines, p + ": empty"
+    for l in lines:
+        rec = json.loads(l)
+        assert rec["id"] == os.path.basename(p)[:-6], p + ": wrong id"
+        assert any_stage or "flags" in rec, p + ": no flags"
+EOF
+}
+
+tb_run_same_bytes_as_hand_pipe() {
+	work run_same_bytes_as_hand_pipe
+	run_cfg "$W/p.yaml"
+	"$BIN/kz-run" --config "$W/p.yaml" < "$FIX/minsk.txt" > "$W/run.out"
+	"$BIN/kz-normalize" < "$FIX/minsk.txt" | "$BIN/kz-tag" | "$BIN/kz-quotes" |
+		"$BIN/kz-check" --lang fr > "$W/pipe.out"
+	cmp "$W/run.out" "$W/pipe.out"
+	# --id reaches $id; the shipped pipeline.yaml gives the same bytes
+	"$BIN/kz-run" --config "$W/p.yaml" --id minsk < "$FIX/minsk.txt" > "$W/run.out"
+	"$BIN/kz-normalize" "$FIX/minsk.txt" | "$BIN/kz-tag" | "$BIN/kz-quotes" |
+		"$BIN/kz-check" > "$W/pipe.out"
+	cmp "$W/run.out" "$W/pipe.out"
+	"$BIN/kz-run" --config "$ROOT/pipeline.yaml" --id minsk < "$FIX/minsk.txt" > "$W/run2.out"
+	cmp "$W/run2.out" "$W/pipe.out"
+}
+
+tb_run_formats_through_kz_show() {
+	work run_formats_through_kz_show
+	run_cfg "$W/p.yaml"
+	"$BIN/kz-run" --config "$W/p.yaml" --format tsv < "$FIX/minsk.txt" > "$W/run.tsv"
+	"$BIN/kz-run" --config "$W/p.yaml" < "$FIX/minsk.txt" | "$BIN/kz-show" --tsv > "$W/pipe.tsv"
+	cmp "$W/run.tsv" "$W/pipe.tsv"
+	grep -q 'role-mismatch:error' "$W/run.tsv"
+	"$BIN/kz-run" --config "$W/p.yaml" --print > "$W/print"
+	grep -q "kz-normalize --id stdin | .*kz-tag | .*kz-quotes | .*kz-check --lang fr" "$W/print"
+}
+
+tb_run_config_errors() {
+	work run_config_errors
+	printf 'stages:\n  - run: kz-tag\n    args: [--quiet\n' > "$W/bad.yaml"
+	set +e
+	"$BIN/kz-run" --config "$W/bad.yaml" < /dev/null > "$W/out" 2> "$W/err"
+	rc=$?
+	set -e
+	expect_eq "broken yaml exit" "$rc" 78
+	grep -q "^kz-run: $W/bad.yaml:[0-9]*:[0-9]*: YAML syntax error" "$W/err"
+
+	printf 'stages:\n  - run: %s/kz-tag\n  - run: kz-tagg\n' "$BIN" > "$W/bad.yaml"
+	set +e
+	"$BIN/kz-run" --config "$W/bad.yaml" < /dev/null 2> "$W/err"
+	rc=$?
+	set -e
+	expect_eq "unknown stage exit" "$rc" 78
+	grep -q "^kz-run: $W/bad.yaml:3:10: unknown stage 'kz-tagg'" "$W/err"
+
+	printf 'stages: [kz-tag]\nlanguage: fr\n' > "$W/bad.yaml"
+	set +e
+	"$BIN/kz-run" --config "$W/bad.yaml" < /dev/null 2> "$W/err"
+	rc=$?
+	set -e
+	expect_eq "unknown key exit" "$rc" 78
+	grep -q "^kz-run: $W/bad.yaml:2:1: unknown key 'language'" "$W/err"
+
+	printf 'stages:\n  - {run: kz-tag, options: [-q]}\n' > "$W/bad.yaml"
+	set +e
+	"$BIN/kz-run" --config "$W/bad.yaml" < /dev/null 2> "$W/err"
+	rc=$?
+	set -e
+	expect_eq "unknown stage key exit" "$rc" 78
+	grep -q "^kz-run: $W/bad.yaml:2:19: unknown key 'options' in a stage" "$W/err"
+
+	set +e
+	"$BIN/kz-run" --config "$W/nope.yaml" < /dev/null 2> "$W/err"
+	rc=$?
+	set -e
+	expect_eq "missing config exit" "$rc" 78
+}
+
+tb_run_worst_stage_status() {
+	work run_worst_stage_status
+	cat > "$W/die.sh" <<'EOF'
+#!/bin/sh
+cat > /dev/null
+kill -SEGV $$
+EOF
+	cat > "$W/bad65.sh" <<'EOF'
+#!/bin/sh
+cat
+exit 65
+EOF
+	chmod +x "$W/die.sh" "$W/bad65.sh"
+	printf 'stages:\n  - run: ./bad65.sh\n  - run: cat\n' > "$W/p.yaml"
+	set +e
+	echo '{"id":"x"}' | "$BIN/kz-run" --config "$W/p.yaml" > "$W/out" 2> "$W/err"
+	rc=$?
+	set -e
+	expect_eq "exit 65 passed on" "$rc" 65
+	expect_eq "output still passed on" "$(cat "$W/out")" '{"id":"x"}'
+	printf 'stages:\n  - run: ./bad65.sh\n  - run: ./die.sh\n' > "$W/p.yaml"
+	set +e
+	echo '{"id":"x"}' | "$BIN/kz-run" --config "$W/p.yaml" > "$W/out" 2> "$W/err"
+	rc=$?
+	set -e
+	expect_eq "a stage killed by a signal" "$rc" 70
+	grep -q '^kz-run: die.sh killed by signal 11' "$W/err"
+}
+
+tb_run_batch_twice_then_edit() {
+	work run_batch_twice_then_edit
+	run_cfg "$W/p.yaml"
+	gen_articles "$W/in" 50
+	"$BIN/kz-run" --config "$W/p.yaml" --in "$W/in" --out "$W/out" --jobs 3 2> "$W/err"
+	grep -q '^kz-run: 50 articles: 50 done, 0 skipped, 0 failed; flags: 50 errors, 0 warnings, 50 info' "$W/err"
+	expect_eq "outputs" "$(ls "$W/out" | wc -l)" 50
+	every_output_parses "$W/out"
+	test ! -e "$W/out/failures.tsv"
+	# the same bytes as the hand-typed pipe, for one of them
+	"$BIN/kz-normalize" "$W/in/a17.txt" | "$BIN/kz-tag" | "$BIN/kz-quotes" | "$BIN/kz-check" > "$W/a17"
+	cmp "$W/a17" "$W/out/a17.jsonl"
+	# the second run does nothing and says so on one line
+	md5sum "$W"/out/*.jsonl > "$W/sums"
+	"$BIN/kz-run" --config "$W/p.yaml" --in "$W/in" --out "$W/out" --jobs 3 2> "$W/err"
+	grep -q '^kz-run: 50 articles: 0 done, 50 skipped, 0 failed;' "$W/err"
+	expect_eq "stderr lines" "$(wc -l < "$W/err")" 1
+	# one article edited: only it is redone
+	sed -i 's/Nous ne laisserons personne menacer notre pays\. Les/Nous ne laisserons personne menacer le pays. Les/' "$W/in/a9.txt"
+	"$BIN/kz-run" --config "$W/p.yaml" --in "$W/in" --out "$W/out" 2> "$W/err"
+	grep -q '^kz-run: 50 articles: 1 done, 49 skipped, 0 failed;' "$W/err"
+	md5sum "$W"/out/*.jsonl > "$W/sums2"
+	expect_eq "changed outputs" "$(diff "$W/sums" "$W/sums2" | grep '^>' | sed 's/.*\///')" "a9.jsonl"
+	$EXPECT '"le pays" in doc["text"]' "$W/out/a9.jsonl"
+	# a deleted output is made again
+	rm "$W/out/a3.jsonl"
+	"$BIN/kz-run" --config "$W/p.yaml" --in "$W/in" --out "$W/out" 2> "$W/err"
+	grep -q '^kz-run: 50 articles: 1 done, 49 skipped' "$W/err"
+}
+
+tb_run_batch_broken_article() {
+	work run_batch_broken_article
+	run_cfg "$W/p.yaml"
+	gen_articles "$W/in" 5
+	printf 'Titre\n\nUn texte \xff ici.\n' > "$W/in/broken.txt"
+	set +e
+	"$BIN/kz-run" --config "$W/p.yaml" --in "$W/in" --out "$W/out" -j 2 2> "$W/err"
+	rc=$?
+	set -e
+	expect_eq "exit" "$rc" 65
+	grep -q '^kz-run: broken.txt: kz-normalize exited with status 65: .*invalid UTF-8' "$W/err"
+	grep -q '^kz-run: 6 articles: 5 done, 0 skipped, 1 failed (.*failures.tsv)' "$W/err"
+	expect_eq "failures header" "$(head -1 "$W/out/failures.tsv")" "$(printf 'file\treason\thash\ttime')"
+	expect_eq "failed files" "$(tail -n +2 "$W/out/failures.tsv" | cut -f1)" "broken.txt"
+	test ! -e "$W/out/broken.jsonl"
+	every_output_parses "$W/out"
+	# retried next run; once mended, done, and failures.tsv is gone
+	set +e
+	"$BIN/kz-run" --config "$W/p.yaml" --in "$W/in" --out "$W/out" 2> "$W/err"
+	rc=$?
+	set -e
+	expect_eq "exit again" "$rc" 65
+	grep -q '^kz-run: 6 articles: 0 done, 5 skipped, 1 failed' "$W/err"
+	printf 'Titre\n\nUn texte ici.\n' > "$W/in/broken.txt"
+	"$BIN/kz-run" --config "$W/p.yaml" --in "$W/in" --out "$W/out" 2> "$W/err"
+	grep -q '^kz-run: 6 articles: 1 done, 5 skipped, 0 failed' "$W/err"
+	test ! -e "$W/out/failures.tsv"
+}
+
+tb_run_batch_crashing_stage() {
+	work run_batch_crashing_stage
+	# a stage that kills itself on one article, and one that hangs on another
+	cat > "$W/crashy.sh" <<'EOF'
+#!/bin/sh
+case "$1" in
+a3) kill -KILL $$ ;;
+a5) sleep 60 ;;
+esac
+exec cat
+EOF
+	chmod +x "$W/crashy.sh"
+	cat > "$W/p.yaml" <<EOF
+stages:
+  - run: $BIN/kz-normalize
+    args: [--id, \$id]
+  - run: ./crashy.sh
+    args: [\$id]
+EOF
+	gen_articles "$W/in" 8
+	set +e
+	"$BIN/kz-run" --config "$W/p.yaml" --in "$W/in" --out "$W/out" --jobs 4 --timeout 5 2> "$W/err"
+	rc=$?
+	set -e
+	expect_eq "exit" "$rc" 65
+	grep -q '^kz-run: 8 articles: 6 done, 0 skipped, 2 failed' "$W/err"
+	expect_eq "reasons" "$(tail -n +2 "$W/out/failures.tsv" | cut -f1,2 | sort)" \
+		"$(printf 'a3.txt\tcrashy.sh killed by signal 9 (Killed)\na5.txt\ttimed out after 5 s')"
+	expect_eq "outputs" "$(ls "$W/out" | tr '\n' ' ')" "a1.jsonl a2.jsonl a4.jsonl a6.jsonl a7.jsonl a8.jsonl failures.tsv "
+	every_output_parses "$W/out" --any-stage
+	# no stage left behind
+	refute pgrep -f "$W/crashy.sh" > /dev/null
+}
+
+tb_run_batch_kill9_then_rerun() {
+	work run_batch_kill9_then_rerun
+	run_cfg "$W/p.yaml"
+	gen_articles "$W/in" 50
+	"$BIN/kz-run" --config "$W/p.yaml" --in "$W/in" --out "$W/out" --jobs 2 2> "$W/err1" &
+	pid=$!
+	# wait until a few outputs are there, then kill -9 in the middle
+	for _ in $(seq 1 600); do
+		n=$(ls "$W/out" 2>/dev/null | grep -c 'jsonl$' || true)
+		[ "$n" -ge 5 ] && break
+		sleep 0.05
+	done
+	kill -KILL "$pid"
+	wait "$pid" || true
+	n=$(ls "$W/out" | grep -c 'jsonl$' || true)
+	echo "killed after $n outputs"
+	# what is there is whole; stages died with kz-run (no orphans writing)
+	every_output_parses "$W/out"
+	sleep 0.2
+	refute pgrep -f "$BIN/kz-(normalize|tag|quotes|check)" -P 1 > /dev/null
+	"$BIN/kz-run" --config "$W/p.yaml" --in "$W/in" --out "$W/out" --jobs 2 2> "$W/err"
+	cat "$W/err"
+	done_n=$(sed -n 's/^kz-run: 50 articles: \([0-9]*\) done, \([0-9]*\) skipped, 0 failed.*/\1+\2/p' "$W/err")
+	expect_eq "done + skipped" "$((done_n))" 50
+	# every article once, whole; no temporary file left
+	expect_eq "outputs" "$(ls "$W/out" | wc -l)" 50
+	expect_eq "temporary files" "$(ls -a "$W/out" | grep -c '^\.kz-tmp' || true)" 0
+	every_output_parses "$W/out"
+	"$BIN/kz-run" --config "$W/p.yaml" --in "$W/in" --out "$W/out" 2> "$W/err"
+	grep -q '^kz-run: 50 articles: 0 done, 50 skipped, 0 failed' "$W/err"
+}
+
+tb_run_batch_lock() {
+	work run_batch_lock
+	run_cfg "$W/p.yaml"
+	gen_articles "$W/in" 2
+	mkdir -p "$W/out"
+	# another run holds the lock: this one says so and does nothing
+	flock "$W/out/.kz-lock" sleep 30 &
+	holder=$!
+	for _ in $(seq 1 100); do
+		flock -n "$W/out/.kz-lock" true || break
+		sleep 0.05
+	done
+	set +e
+	"$BIN/kz-run" --config "$W/p.yaml" --in "$W/in" --out "$W/out" 2> "$W/err"
+	rc=$?
+	set -e
+	expect_eq "exit" "$rc" 75
+	grep -q "^kz-run: $W/out: another kz-run (pid .*) is working on this folder; nothing done (--wait to wait for it)" "$W/err"
+	expect_eq "outputs" "$(ls "$W/out" | wc -l)" 0
+	# with --wait it goes on once the other run is over
+	( sleep 0.3; kill "$holder" ) &
+	"$BIN/kz-run" --config "$W/p.yaml" --in "$W/in" --out "$W/out" --wait 2> "$W/err"
+	grep -q '^kz-run: 2 articles: 2 done' "$W/err"
+	wait
+}
+
+tb_run_batch_usage() {
+	work run_batch_usage
+	set +e
+	"$BIN/kz-run" --in "$W" 2> "$W/err"
+	rc=$?
+	set -e
+	expect_eq "--in without --out" "$rc" 64
+	set +e
+	"$BIN/kz-run" --config "$ROOT/pipeline.yaml" --in "$W/none" --out "$W/o" 2> "$W/err"
+	rc=$?
+	set -e
+	expect_eq "missing input folder" "$rc" 66
+	grep -q "^kz-run: $W/none: cannot read the input folder" "$W/err"
+}
+
+# GNU parallel runs the stages unchanged: the same records in the same
+# order as one process, over a JSON Lines batch.
+tb_run_gnu_parallel() {
+	work run_gnu_parallel
+	if ! command -v parallel > /dev/null 2>&1; then
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -q parallel > "$W/apt.log" 2>&1 || true
+	fi
+	if ! command -v parallel > /dev/null 2>&1; then
+		echo "SKIP: GNU parallel is not installed and could not be installed (apt-get install parallel)"
+		return 0
+	fi
+	gen_articles "$W/in" 12
+	"$BIN/kz-normalize" "$W"/in/*.txt > "$W/batch.jsonl"
+	expect_eq "records" "$(wc -l < "$W/batch.jsonl")" 12
+	"$BIN/kz-tag" < "$W/batch.jsonl" | "$BIN/kz-quotes" | "$BIN/kz-check" > "$W/single.jsonl"
+	parallel --will-cite --pipe --keep-order -N 2 -j 3 \
+		"$BIN/kz-tag | $BIN/kz-quotes | $BIN/kz-check" < "$W/batch.jsonl" > "$W/parallel.jsonl"
+	cmp "$W/single.jsonl" "$W/parallel.jsonl"
+	# and kz-run itself as the command, on JSON Lines input
+	printf 'stages: [%s/kz-tag, %s/kz-quotes, %s/kz-check]\n' "$BIN" "$BIN" "$BIN" > "$W/p.yaml"
+	parallel --will-cite --pipe --keep-order -N 5 -j 2 \
+		"$BIN/kz-run --config $W/p.yaml" < "$W/batch.jsonl" > "$W/parallel2.jsonl"
+	cmp "$W/single.jsonl" "$W/parallel2.jsonl"
+}
+
+# t_NAME, as run.sh finds them: each runs tb_NAME strictly
+for _tb in $(declare -F | awk '{print $3}' | grep '^tb_run_'); do
+	eval "t_${_tb#tb_}() { kz_strict $_tb; }"
+done
+unset _tb

@@ -1,0 +1,252 @@
+/* Unit tests of the show library: escaping, shortening, and each format
+ * rendered into memory. */
+#include "kz_test.h"
+
+#include "buf.h"
+#include "show.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* A record shaped like kz-check's output for a pull quote signed with the
+ * wrong title. */
+static const char record_json[] =
+"{\"kz\":1,\"id\":\"t1\",\"text\":\"Titre court\\n\\n« Nous partirons », a dit Ana Pop.\\n\\nNous partirons.\\nAna Pop\\nPrésident kazakh\\n\","
+"\"blocks\":[{\"kind\":\"title\",\"start\":0,\"end\":11,\"text\":\"Titre court\"}],"
+"\"entities\":[{\"start\":39,\"end\":46,\"text\":\"Ana Pop\",\"type\":\"PER\",\"canonical\":\"Ana Pop\"},"
+"{\"start\":65,\"end\":72,\"text\":\"Ana Pop\",\"type\":\"PER\",\"canonical\":\"Ana Pop\"}],"
+"\"quotes\":[{\"start\":15,\"end\":29,\"text\":\"Nous partirons\",\"kind\":\"direct\","
+"\"speaker\":{\"start\":39,\"end\":46,\"text\":\"Ana Pop\",\"name\":\"Ana Pop\",\"via\":\"name\"},"
+"\"cue\":{\"start\":33,\"end\":38,\"text\":\"a dit\"}},"
+"{\"start\":49,\"end\":64,\"text\":\"Nous partirons.\",\"kind\":\"pull\","
+"\"speaker\":{\"start\":65,\"end\":72,\"text\":\"Ana Pop\",\"name\":\"Ana Pop\",\"via\":\"signature\"},"
+"\"signature\":{\"name\":{\"start\":65,\"end\":72,\"text\":\"Ana Pop\"},\"title\":{\"start\":73,\"end\":89,\"text\":\"Président kazakh\"}},\"same_as\":0}],"
+"\"flags\":[{\"rule\":\"role-mismatch\",\"severity\":\"error\",\"start\":73,\"end\":89,\"text\":\"Président kazakh\","
+"\"message\":\"Ana Pop n'est pas présidente\",\"evidence\":[{\"start\":39,\"end\":46,\"text\":\"Ana Pop\"}]},"
+"{\"rule\":\"missing-input\",\"severity\":\"info\",\"start\":0,\"end\":0,\"text\":\"\",\"message\":\"pas de date\"}]}";
+
+static json_t *
+record(void)
+{
+	json_error_t e;
+	json_t *rec = json_loads(record_json, 0, &e);
+
+	ck_assert_msg(rec != NULL, "test record: %s", e.text);
+	return rec;
+}
+
+/* Render records with opts into a new string (free it). */
+static char *
+render(const kz_show_opts *o, json_t *const *recs, size_t n)
+{
+	char *data = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&data, &len);
+	kz_show *s = kz_show_new(f, o);
+
+	for (size_t i = 0; i < n; i++)
+		ck_assert_int_eq(kz_show_record(s, recs[i]), 0);
+	ck_assert_int_eq(kz_show_finish(s), 0);
+	kz_show_free(s);
+	fclose(f);
+	return data;
+}
+
+START_TEST(tsv_escape_fields)
+{
+	kz_buf b;
+
+	kz_buf_init(&b);
+	kz_show_tsv_escape(&b, "a\tb\nc\rd\\e", 9);
+	ck_assert_str_eq(b.data, "a\\tb\\nc\\rd\\\\e");
+	kz_buf_release(&b);
+}
+END_TEST
+
+START_TEST(html_escape_everything)
+{
+	kz_buf b;
+
+	kz_buf_init(&b);
+	kz_show_html_escape(&b, "<a href=\"x\">&'</a>\x1b", 19);
+	ck_assert_str_eq(b.data, "&lt;a href=&quot;x&quot;&gt;&amp;&#39;&lt;/a&gt;\xEF\xBF\xBD");
+	kz_buf_release(&b);
+}
+END_TEST
+
+START_TEST(shorten_keeps_head_and_tail)
+{
+	const char *s = "Nous ne laisserons personne menacer notre pays. Les points"
+	    " de passage resteront fermés aussi longtemps que nécessaire.";
+	kz_buf b;
+
+	kz_buf_init(&b);
+	kz_show_shorten(&b, "court", 5, 40);
+	ck_assert_str_eq(b.data, "court");
+	kz_buf_reset(&b);
+	kz_show_shorten(&b, s, strlen(s), 60);
+	ck_assert_ptr_nonnull(strstr(b.data, " … "));
+	ck_assert_msg(strncmp(b.data, "Nous ne laisserons", 18) == 0, "%s", b.data);
+	ck_assert_msg(strstr(b.data, "nécessaire.") != NULL, "%s", b.data);
+	/* at most 60 code points, cut between words */
+	{
+		size_t cps = 0;
+
+		for (size_t i = 0; i < b.len; i++)
+			cps += ((unsigned char)b.data[i] & 0xC0) != 0x80;
+		ck_assert_uint_le(cps, 60);
+	}
+	ck_assert_ptr_null(strstr(b.data, "pers …"));
+	kz_buf_release(&b);
+}
+END_TEST
+
+START_TEST(format_names)
+{
+	kz_show_format f;
+
+	ck_assert_int_eq(kz_show_format_parse("html", &f), 0);
+	ck_assert_int_eq(f, KZ_SHOW_HTML);
+	ck_assert_int_eq(kz_show_format_parse("tsv", &f), 0);
+	ck_assert_int_eq(f, KZ_SHOW_TSV);
+	ck_assert_int_eq(kz_show_format_parse("pdf", &f), -1);
+}
+END_TEST
+
+START_TEST(count_flags_by_severity)
+{
+	json_t *rec = record();
+	size_t c[3];
+
+	kz_show_count_flags(rec, c);
+	ck_assert_uint_eq(c[0], 1);
+	ck_assert_uint_eq(c[1], 0);
+	ck_assert_uint_eq(c[2], 1);
+	ck_assert_int_eq(kz_show_has_errors(rec), 0);
+	json_decref(rec);
+}
+END_TEST
+
+START_TEST(text_flags_quotes_entities)
+{
+	json_t *rec = record();
+	kz_show_opts o = { .format = KZ_SHOW_TEXT, .width = 80 };
+	char *out = render(&o, &rec, 1);
+	char *flags = strstr(out, "\nFLAGS\n"), *quotes = strstr(out, "\nQUOTES\n");
+	char *ents = strstr(out, "\nENTITIES\n");
+
+	ck_assert_msg(strncmp(out, "t1  Titre court\n", 16) == 0, "%s", out);
+	ck_assert_msg(flags && quotes && ents && flags < quotes && quotes < ents,
+	    "%s", out);
+	/* the error before the info, the line marked under the span */
+	ck_assert_ptr_nonnull(strstr(out, "  error    role-mismatch  line 7\n"
+	    "    7 │ Président kazakh\n      │ ^^^^^^^^^^^^^^^^\n"));
+	ck_assert(strstr(out, "role-mismatch") < strstr(out, "missing-input"));
+	ck_assert_ptr_nonnull(strstr(out, "      3 │ « Nous partirons », a dit Ana Pop.\n"
+	    "        │                           ~~~~~~~\n"));
+	ck_assert_ptr_nonnull(strstr(out, "  2 pull     Ana Pop, via signature"
+	    " « Président kazakh » (repeats 1)\n"));
+	ck_assert_ptr_nonnull(strstr(out, "⚑ error role-mismatch"));
+	ck_assert_ptr_nonnull(strstr(out, "  PER   Ana Pop ×2\n"));
+	ck_assert_ptr_null(strchr(out, '\033'));
+	free(out);
+	json_decref(rec);
+}
+END_TEST
+
+START_TEST(text_colour_only_when_asked)
+{
+	json_t *rec = record();
+	kz_show_opts o = { .format = KZ_SHOW_TEXT, .width = 80, .color = 1 };
+	char *out = render(&o, &rec, 1);
+
+	ck_assert_ptr_nonnull(strstr(out, "\033[1;31mPrésident kazakh\033[0m"));
+	free(out);
+	json_decref(rec);
+}
+END_TEST
+
+START_TEST(tsv_rows_with_flags)
+{
+	json_t *rec = record();
+	kz_show_opts o = { .format = KZ_SHOW_TSV };
+	char *out = render(&o, &rec, 1);
+
+	ck_assert_str_eq(out, "id\tspeaker\tquote\tcue\tkind\tflags\n"
+	    "t1\tAna Pop\tNous partirons\ta dit\tdirect\t\n"
+	    "t1\tAna Pop\tNous partirons.\t\tpull\trole-mismatch:error\n");
+	free(out);
+	json_decref(rec);
+}
+END_TEST
+
+START_TEST(html_one_page_for_a_batch)
+{
+	json_t *recs[2] = { record(), record() };
+	kz_show_opts o = { .format = KZ_SHOW_HTML };
+	char *out = render(&o, recs, 2);
+	char *p;
+	int n = 0;
+
+	ck_assert_msg(strncmp(out, "<!DOCTYPE html>", 15) == 0, "%.40s", out);
+	for (p = out; (p = strstr(p, "<section class=\"art\"")) != NULL; p++)
+		n++;
+	ck_assert_int_eq(n, 2);
+	ck_assert_ptr_nonnull(strstr(out, "id=\"a2-l7\""));
+	ck_assert_ptr_nonnull(strstr(out, "2 articles · 2 errors · 0 warnings · 2 info"));
+	ck_assert_ptr_nonnull(strstr(out, "<div class=\"card fe\" data-k=\"0\">"));
+	ck_assert_ptr_nonnull(strstr(out, "</html>\n"));
+	free(out);
+	json_decref(recs[0]);
+	json_decref(recs[1]);
+}
+END_TEST
+
+START_TEST(html_empty_batch_is_a_page)
+{
+	kz_show_opts o = { .format = KZ_SHOW_HTML };
+	char *out = render(&o, NULL, 0);
+
+	ck_assert_ptr_nonnull(strstr(out, "No articles in the input."));
+	ck_assert_ptr_nonnull(strstr(out, "</html>\n"));
+	free(out);
+}
+END_TEST
+
+START_TEST(stand_in_record_shows_errors)
+{
+	json_t *rec = json_pack("{s:i, s:s, s:s, s:[{s:s, s:s}], s:s}", "kz", 1,
+	    "id", "stdin:3", "text", "", "errors", "stage", "kz-tag", "message",
+	    "not valid JSON at column 4", "raw", "{\"id\":");
+	kz_show_opts o = { .format = KZ_SHOW_TEXT, .width = 80 };
+	char *out = render(&o, &rec, 1);
+
+	ck_assert_int_eq(kz_show_has_errors(rec), 1);
+	ck_assert_str_eq(out, "stdin:3\n\nERRORS\n  kz-tag  not valid JSON at column 4\n"
+	    "  raw line: {\"id\":\n");
+	free(out);
+	json_decref(rec);
+}
+END_TEST
+
+Suite *
+suite_show(void)
+{
+	Suite *s = suite_create("show");
+	TCase *tc = tcase_create("show");
+
+	tcase_add_test(tc, tsv_escape_fields);
+	tcase_add_test(tc, html_escape_everything);
+	tcase_add_test(tc, shorten_keeps_head_and_tail);
+	tcase_add_test(tc, format_names);
+	tcase_add_test(tc, count_flags_by_severity);
+	tcase_add_test(tc, text_flags_quotes_entities);
+	tcase_add_test(tc, text_colour_only_when_asked);
+	tcase_add_test(tc, tsv_rows_with_flags);
+	tcase_add_test(tc, html_one_page_for_a_batch);
+	tcase_add_test(tc, html_empty_batch_is_a_page);
+	tcase_add_test(tc, stand_in_record_shows_errors);
+	suite_add_tcase(s, tc);
+	return s;
+}

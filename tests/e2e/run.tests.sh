@@ -167,11 +167,12 @@ EOF
 
 tb_run_batch_twice_then_edit() {
 	work run_batch_twice_then_edit
+	n=200   # the cron test of issue 6: 200 articles
 	run_cfg "$W/p.yaml"
-	gen_articles "$W/in" 50
+	gen_articles "$W/in" $n
 	"$BIN/kz-run" --config "$W/p.yaml" --in "$W/in" --out "$W/out" --jobs 3 2> "$W/err"
-	grep -q '^kz-run: 50 articles: 50 done, 0 skipped, 0 failed; flags: 50 errors, 0 warnings, 50 info' "$W/err"
-	expect_eq "outputs" "$(ls "$W/out" | wc -l)" 50
+	grep -q "^kz-run: $n articles: $n done, 0 skipped, 0 failed; flags: $n errors, 0 warnings, $n info" "$W/err"
+	expect_eq "outputs" "$(ls "$W/out" | wc -l)" $n
 	every_output_parses "$W/out"
 	test ! -e "$W/out/failures.tsv"
 	# the same bytes as the hand-typed pipe, for one of them
@@ -180,19 +181,19 @@ tb_run_batch_twice_then_edit() {
 	# the second run does nothing and says so on one line
 	md5sum "$W"/out/*.jsonl > "$W/sums"
 	"$BIN/kz-run" --config "$W/p.yaml" --in "$W/in" --out "$W/out" --jobs 3 2> "$W/err"
-	grep -q '^kz-run: 50 articles: 0 done, 50 skipped, 0 failed;' "$W/err"
+	grep -q "^kz-run: $n articles: 0 done, $n skipped, 0 failed;" "$W/err"
 	expect_eq "stderr lines" "$(wc -l < "$W/err")" 1
 	# one article edited: only it is redone
 	sed -i 's/Nous ne laisserons personne menacer notre pays\. Les/Nous ne laisserons personne menacer le pays. Les/' "$W/in/a9.txt"
 	"$BIN/kz-run" --config "$W/p.yaml" --in "$W/in" --out "$W/out" 2> "$W/err"
-	grep -q '^kz-run: 50 articles: 1 done, 49 skipped, 0 failed;' "$W/err"
+	grep -q "^kz-run: $n articles: 1 done, $((n - 1)) skipped, 0 failed;" "$W/err"
 	md5sum "$W"/out/*.jsonl > "$W/sums2"
 	expect_eq "changed outputs" "$(diff "$W/sums" "$W/sums2" | grep '^>' | sed 's/.*\///')" "a9.jsonl"
 	$EXPECT '"le pays" in doc["text"]' "$W/out/a9.jsonl"
 	# a deleted output is made again
 	rm "$W/out/a3.jsonl"
 	"$BIN/kz-run" --config "$W/p.yaml" --in "$W/in" --out "$W/out" 2> "$W/err"
-	grep -q '^kz-run: 50 articles: 1 done, 49 skipped' "$W/err"
+	grep -q "^kz-run: $n articles: 1 done, $((n - 1)) skipped" "$W/err"
 }
 
 tb_run_batch_broken_article() {

@@ -248,6 +248,14 @@ t_quotes_many_marks() {
 	$EXPECT 'len(doc["quotes"]) == 5000' "$TMP/out"
 }
 
+t_quotes_huge_quote() {
+	# a 5 MB quote in one paragraph (linear work: no timing asserted here,
+	# make bench measures speed)
+	python3 -c 'print("Titre\n\n« " + "Nous partirons demain matin. " * 180000 + "», a déclaré Sergueï Lavrov.")' |
+		"$BIN/kz-normalize" | "$BIN/kz-tag" | "$BIN/kz-quotes" > "$TMP/out"
+	$EXPECT 'len(doc["quotes"]) == 1 and len(doc["quotes"][0]["text"]) > 5_000_000 and doc["quotes"][0]["speaker"]["name"] == "Sergueï Lavrov"' "$TMP/out"
+}
+
 t_quotes_broken_rules() {
 	mkdir -p "$TMP/data"
 	cp -r "$KZ_DATA/gazetteers" "$KZ_DATA/rules" "$TMP/data/"

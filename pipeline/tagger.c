@@ -113,6 +113,7 @@ typedef struct found {
 	long surface;
 	enum via via;
 	int ambiguous;
+	int dropped;            /* replaced by a better reading */
 	const kz_candidate *cands;
 	size_t ncands;
 } found;
@@ -350,6 +351,26 @@ first_name_before_person(work *w)
 		x->ts = p;
 		w->covered[p] = 1;
 	}
+}
+
+/* "Riyad Mansour, l'ambassadeur…": a one-word place where a person's name
+ * begins (the context has proved it is a person) gives way. */
+static int
+free_or_place(work *w, size_t i)
+{
+	if (free_span(w, i, i + 1))
+		return 1;
+	for (size_t a = 0; a < w->nf; a++) {
+		found *x = &w->f[a];
+
+		if (!x->dropped && x->ts == i && x->te == i + 1 && x->type &&
+		    strcmp(x->type, "LOC") == 0 && !w->skip[i]) {
+			x->dropped = 1;
+			w->covered[i] = 0;
+			return 1;
+		}
+	}
+	return 0;
 }
 
 static void
@@ -626,7 +647,7 @@ main_country(const work *w)
 		const kz_entry *e;
 		size_t n = 0;
 
-		if (w->f[a].entry < 0)
+		if (w->f[a].entry < 0 || w->f[a].dropped)
 			continue;
 		e = kz_gazetteer_entry(w->tg->g, (size_t)w->f[a].entry);
 		if (!e->code || !e->kind || strcmp(e->kind, "country") != 0)
@@ -695,7 +716,8 @@ apposed(const work *w, const kz_mention *m)
 		return NULL;
 	e = past_complement(w, e);
 	for (size_t a = 0; a < w->nf; a++)
-		if (w->f[a].ts == e && strcmp(w->f[a].type, "PER") == 0)
+		if (!w->f[a].dropped && w->f[a].ts == e &&
+		    strcmp(w->f[a].type, "PER") == 0)
 			return &w->f[a];
 	return NULL;
 }
@@ -709,8 +731,7 @@ role_appositions(work *w, const kz_mention *ms, size_t nm)
 		size_t s = past_complement(w, ms[i].tok_end), e;
 
 		if (s >= w->tok.n || apposed(w, &ms[i]) || !comma_between(w, s - 1) ||
-		    !name_word(w, s) || !free_span(w, s, s + 1) ||
-		    (w->tok.tok[s].flags & KZ_TOK_ALLCAPS))
+		    !name_word(w, s) || (w->tok.tok[s].flags & KZ_TOK_ALLCAPS))
 			continue;
 		e = s + 1;
 		while (e < w->tok.n && e - s < 4 && joins(w, e - 1) &&
@@ -720,6 +741,8 @@ role_appositions(work *w, const kz_mention *ms, size_t nm)
 			continue;
 		/* the name ends the apposition: a comma, a full stop, a verb */
 		if (e < w->tok.n && !comma_between(w, e - 1) && joins(w, e - 1))
+			continue;
+		if (!free_or_place(w, s))
 			continue;
 		add_rule(w, s, e, "PER", VIA_RULE);
 	}
@@ -829,7 +852,8 @@ kz_tagger_tag(const kz_tagger *tg, json_t *rec, const char *fallback_date,
 
 	entities = json_array();
 	for (size_t a = 0; a < w.nf; a++)
-		json_array_append_new(entities, entity_json(&w, &w.f[a], &o));
+		if (!w.f[a].dropped)
+			json_array_append_new(entities, entity_json(&w, &w.f[a], &o));
 	json_object_set_new(rec, "entities", entities);
 	json_object_set_new(rec, "mentions", mentions_json(&w, &o, ms, nm));
 	free(ms);

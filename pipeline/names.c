@@ -39,7 +39,7 @@ kz_names_load(kz_names *n, const char *names_path, const char *firstnames_path,
     const kz_folder *f, kz_error *err)
 {
 	static const char *const known[] = { "org_heads", "org_linkers",
-	    "not_names", "place_kind_cues", NULL };
+	    "not_names", "place_kind_cues", "org_adjective_endings", NULL };
 	static const char *const known_first[] = { "firstnames", NULL };
 	kz_yaml_doc doc;
 	int rc = -1;
@@ -61,6 +61,25 @@ kz_names_load(kz_names *n, const char *names_path, const char *firstnames_path,
 	    &n->max_linker_tokens, err) == 0 &&
 	    load_keys(&doc, "not_names", n->not_names, f, NULL, err) == 0)
 		rc = 0;
+	if (rc == 0) {
+		const kz_yaml_node *ends = kz_yaml_require(&doc, doc.root,
+		    "org_adjective_endings", KZ_YAML_SEQ, err);
+
+		if (ends == NULL)
+			rc = -1;
+		for (size_t i = 0; ends && i < ends->n; i++) {
+			const char *s = kz_yaml_str(ends->items[i]);
+
+			if (s == NULL) {
+				rc = kz_yaml_error(err, &doc, ends->items[i],
+				    "endings are strings");
+				break;
+			}
+			n->adj_endings = kz_realloc(n->adj_endings,
+			    (n->nadj_endings + 1) * sizeof *n->adj_endings);
+			n->adj_endings[n->nadj_endings++] = kz_fold_string(f, s);
+		}
+	}
 	if (rc == 0) {
 		const kz_yaml_node *cues = kz_yaml_require(&doc, doc.root,
 		    "place_kind_cues", KZ_YAML_MAP, err);
@@ -110,5 +129,8 @@ kz_names_release(kz_names *n)
 	for (size_t i = 0; i < n->ncues; i++)
 		free(n->cue_kinds[i]);
 	free(n->cue_kinds);
+	for (size_t i = 0; i < n->nadj_endings; i++)
+		free(n->adj_endings[i]);
+	free(n->adj_endings);
 	memset(n, 0, sizeof *n);
 }

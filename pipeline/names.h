@@ -16,6 +16,8 @@ typedef struct kz_names {
 	kz_strmap *org_heads;      /* token keys (may be several tokens) */
 	kz_strmap *org_linkers;
 	kz_strmap *not_names;
+	char **adj_endings;        /* folded endings of org adjectives */
+	size_t nadj_endings;
 	kz_strmap *place_cues;     /* cue word -> index into cue_kinds */
 	char **cue_kinds;
 	size_t ncues;

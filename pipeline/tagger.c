@@ -553,6 +553,75 @@ organisations_pass(work *w)
 	}
 }
 
+/* A lower-case word with an adjective's ending: "électorale", "uni". */
+static int
+org_adjective(const work *w, size_t i)
+{
+	const kz_token *k = &w->tok.tok[i];
+	size_t len = k->fend - k->fstart;
+	const char *s = w->tok.folded.text + k->fstart;
+
+	if ((k->flags & (KZ_TOK_UPPER | KZ_TOK_DIGIT)) || len < 3)
+		return 0;
+	for (size_t e = 0; e < w->tg->names.nadj_endings; e++) {
+		const char *end = w->tg->names.adj_endings[e];
+		size_t el = strlen(end);
+
+		if (el <= len && memcmp(s + len - el, end, el) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+/* Does token i open a sentence (nothing but spaces or an opening mark
+ * since the last full stop or line)? */
+static int
+sentence_initial(const work *w, size_t i)
+{
+	size_t p = w->tok.tok[i].sstart;
+
+	while (p > 0) {
+		unsigned char c = (unsigned char)w->text[p - 1];
+
+		if (c == ' ' || c == '\t' || c == '"' || c >= 0x80) {
+			p--;
+			continue;
+		}
+		return c == '.' || c == '!' || c == '?' || c == '\n' || c == ':';
+	}
+	return 1;
+}
+
+/* "la Commission électorale centrale", "le Mouvement national uni": a
+ * capitalised head inside a sentence, then adjectives. */
+static void
+capitalised_organisations_pass(work *w)
+{
+	for (size_t i = 0; i + 1 < w->tok.n; i++) {
+		size_t e = i + 1;
+
+		if (!is_upper(w, i) || (w->tok.tok[i].flags & KZ_TOK_ALLCAPS) ||
+		    !tok_key_in(w, w->tg->names.org_heads, i) ||
+		    !free_span(w, i, i + 1) || sentence_initial(w, i))
+			continue;
+		while (e < w->tok.n && e - i < 4 && joins(w, e - 1) &&
+		    org_adjective(w, e) && free_span(w, e, e + 1))
+			e++;
+		if (e == i + 1)
+			continue;   /* a head alone is too often a common noun */
+		/* "… de libération", "… des socialistes": one complement */
+		if (e + 1 < w->tok.n && joins(w, e - 1) && joins(w, e) &&
+		    (kz_token_is(&w->tok, e, "de") || kz_token_is(&w->tok, e, "des") ||
+		    kz_token_is(&w->tok, e, "du")) && !is_upper(w, e + 1) &&
+		    w->tok.tok[e + 1].fend - w->tok.tok[e + 1].fstart >= 5 &&
+		    free_span(w, e, e + 2) && (e + 2 >= w->tok.n ||
+		    !joins(w, e + 1) || comma_between(w, e + 1)))
+			e += 2;
+		add_rule(w, i, e, "ORG", VIA_RULE);
+		i = e - 1;
+	}
+}
+
 static int
 same_tokens(const work *w, size_t a, size_t b, size_t n)
 {
@@ -844,6 +913,7 @@ kz_tagger_tag(const kz_tagger *tg, json_t *rec, const char *fallback_date,
 	firstnames_pass(&w);
 	described_names_pass(&w);
 	organisations_pass(&w);
+	capitalised_organisations_pass(&w);
 	recurrence_pass(&w);
 	ms = find_mentions(&w, date, &nm);
 	role_appositions(&w, ms, nm);

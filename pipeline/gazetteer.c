@@ -1,6 +1,8 @@
 #include "gazetteer.h"
 
 #include "buf.h"
+#include "gazcache.h"
+#include "gazimage.h"
 #include "strmap.h"
 #include "yamltree.h"
 
@@ -10,24 +12,49 @@
 #include <stdlib.h>
 #include <string.h>
 
-typedef struct cand_list {
-	kz_candidate *c;
-	size_t n;
-} cand_list;
+/*
+ * A gazetteer is a compiled image (gazimage.h), mapped from the cache or
+ * built here from the YAML, and views: the kz_entry structs callers see,
+ * made the first time each entry is asked for (a start-up never walks the
+ * entries). Views point into the image; an image replaced after damage is
+ * kept until the end, for the views and candidate lists handed out.
+ */
+#define VIEW_SHIFT 10
+#define VIEW_CHUNK (1u << VIEW_SHIFT)
 
 struct kz_gazetteer {
 	const kz_folder *folder;
-	kz_entry *entries;
-	size_t n, cap;
-	kz_strmap *ids;         /* id -> entry */
-	kz_strmap *keys;        /* token key -> cand_list index */
-	cand_list *lists;
-	size_t nlists, caplists;
-	kz_strmap *prefixes;    /* proper token prefixes of keys */
-	kz_strmap *demonyms;    /* demonym key -> entry */
-	kz_strmap *codes;       /* country code -> entry */
-	size_t max_tokens;
+	char **paths;           /* source files, in load order */
+	size_t npaths;
+	kz_gazimage im;
+	kz_gazimage *retired;
+	size_t nretired;
+	kz_entry ***views;      /* chunks of VIEW_CHUNK, made when needed */
+	size_t nchunks;
+	kz_gazcache cache;
+	uint64_t env_key;
+	int cached;             /* im is (now) the cache file's */
+	char origin[PATH_MAX + 256];
 };
+
+/* Queries fill the views and may replace a damaged image. A kz_gazetteer
+ * is only ever made by the loaders below, never defined const, so writing
+ * through a pointer to it is well defined. */
+static kz_gazetteer *
+mut(const kz_gazetteer *g)
+{
+	return (kz_gazetteer *)(uintptr_t)g;
+}
+
+/* YAML as parsed, before compiling. */
+typedef struct parse {
+	const kz_folder *folder;
+	kz_entry *entries;
+	uint32_t *file_of;
+	size_t n, cap;
+	uint32_t file;          /* the file being read */
+	kz_strmap *ids;         /* id -> entry */
+} parse;
 
 int32_t
 kz_date_parse(const char *s)
@@ -78,40 +105,17 @@ entry_free(kz_entry *e)
 	free(e->surfaces);
 }
 
-void
-kz_gazetteer_free(kz_gazetteer *g)
+static void
+parse_release(parse *p)
 {
-	if (g == NULL)
-		return;
-	for (size_t i = 0; i < g->n; i++)
-		entry_free(&g->entries[i]);
-	free(g->entries);
-	for (size_t i = 0; i < g->nlists; i++)
-		free(g->lists[i].c);
-	free(g->lists);
-	kz_strmap_free(g->ids);
-	kz_strmap_free(g->keys);
-	kz_strmap_free(g->prefixes);
-	kz_strmap_free(g->demonyms);
-	kz_strmap_free(g->codes);
-	free(g);
+	for (size_t i = 0; i < p->n; i++)
+		entry_free(&p->entries[i]);
+	free(p->entries);
+	free(p->file_of);
+	kz_strmap_free(p->ids);
 }
 
-static kz_gazetteer *
-gazetteer_new(const kz_folder *f)
-{
-	kz_gazetteer *g = kz_calloc(1, sizeof *g);
-
-	g->folder = f;
-	g->ids = kz_strmap_new();
-	g->keys = kz_strmap_new();
-	g->prefixes = kz_strmap_new();
-	g->demonyms = kz_strmap_new();
-	g->codes = kz_strmap_new();
-	return g;
-}
-
-/* ------------------------------------------------------------ loading */
+/* ------------------------------------------------------------ YAML */
 
 static int
 get_string(const kz_yaml_doc *doc, const kz_yaml_node *map, const char *key,
@@ -149,7 +153,7 @@ get_date(const kz_yaml_doc *doc, const kz_yaml_node *map, const char *key,
 }
 
 static void
-add_surface(kz_gazetteer *g, kz_entry *e, const char *text, int32_t from,
+add_surface(parse *g, kz_entry *e, const char *text, int32_t from,
     int32_t to, int acronym)
 {
 	kz_surface *s;
@@ -176,7 +180,7 @@ add_surface(kz_gazetteer *g, kz_entry *e, const char *text, int32_t from,
 }
 
 static int
-load_surfaces(kz_gazetteer *g, const kz_yaml_doc *doc, const kz_yaml_node *map,
+load_surfaces(parse *g, const kz_yaml_doc *doc, const kz_yaml_node *map,
     kz_entry *e, const char *key, int acronym, kz_error *err)
 {
 	const kz_yaml_node *v = kz_yaml_get(map, key);
@@ -241,7 +245,7 @@ load_roles(const kz_yaml_doc *doc, const kz_yaml_node *map, kz_entry *e,
 }
 
 static int
-load_entry(kz_gazetteer *g, const kz_yaml_doc *doc, const kz_yaml_node *map,
+load_entry(parse *g, const kz_yaml_doc *doc, const kz_yaml_node *map,
     kz_error *err)
 {
 	static const char *const known[] = {
@@ -261,7 +265,9 @@ load_entry(kz_gazetteer *g, const kz_yaml_doc *doc, const kz_yaml_node *map,
 	if (g->n == g->cap) {
 		g->cap = g->cap ? g->cap * 2 : 256;
 		g->entries = kz_realloc(g->entries, g->cap * sizeof *g->entries);
+		g->file_of = kz_realloc(g->file_of, g->cap * sizeof *g->file_of);
 	}
+	g->file_of[g->n] = g->file;
 	e = &g->entries[g->n++];
 	memset(e, 0, sizeof *e);
 	e->file = kz_strdup(doc->name);
@@ -325,13 +331,15 @@ load_entry(kz_gazetteer *g, const kz_yaml_doc *doc, const kz_yaml_node *map,
 	return 0;
 }
 
+
 static int
-load_file(kz_gazetteer *g, const char *path, kz_error *err)
+parse_file(parse *p, const char *path, const char *data, size_t len,
+    kz_error *err)
 {
 	kz_yaml_doc doc;
 	int rc = 0;
 
-	if (kz_yaml_load_file(path, &doc, err) != 0)
+	if (kz_yaml_load_string(path, data, len, &doc, err) != 0)
 		return -1;
 	if (doc.root == NULL) {
 		kz_yaml_doc_release(&doc);
@@ -342,97 +350,194 @@ load_file(kz_gazetteer *g, const char *path, kz_error *err)
 		    "a gazetteer file is a list of entries");
 	} else {
 		for (size_t i = 0; i < doc.root->n && rc == 0; i++)
-			rc = load_entry(g, &doc, doc.root->items[i], err);
+			rc = load_entry(p, &doc, doc.root->items[i], err);
 	}
 	kz_yaml_doc_release(&doc);
 	return rc;
 }
 
-static void
-index_surface(kz_gazetteer *g, uint32_t ei, uint32_t si)
-{
-	const kz_surface *s = &g->entries[ei].surfaces[si];
-	size_t len = strlen(s->key);
-	intptr_t li;
-	cand_list *l;
+/* ------------------------------------------------------------ loading */
 
-	/* a name has a capital somewhere: "forces armées russes" is a phrase,
-	 * not a name, and would fire on every lower-case mention (a lower-case
-	 * acronym such as "dpa" matches only as written, see case_fits) */
-	if (len == 0 || (s->caps == 0 && !s->acronym))
-		return;
-	if (!kz_strmap_get(g->keys, s->key, len, &li)) {
-		if (g->nlists == g->caplists) {
-			g->caplists = g->caplists ? g->caplists * 2 : 1024;
-			g->lists = kz_realloc(g->lists, g->caplists * sizeof *g->lists);
-		}
-		li = (intptr_t)g->nlists++;
-		g->lists[li].c = NULL;
-		g->lists[li].n = 0;
-		kz_strmap_put(g->keys, s->key, len, li);
-	}
-	l = &g->lists[li];
-	/* one entry listed twice under one key (name == preferred) counts once */
-	for (size_t i = 0; i < l->n; i++)
-		if (l->c[i].entry == ei)
-			return;
-	l->c = kz_realloc(l->c, (l->n + 1) * sizeof *l->c);
-	l->c[l->n].entry = ei;
-	l->c[l->n].surface = si;
-	l->n++;
-	for (size_t i = 0; i < len; i++)
-		if (s->key[i] == ' ')
-			kz_strmap_put(g->prefixes, s->key, i, 1);
-	if (s->ntokens > g->max_tokens)
-		g->max_tokens = s->ntokens;
-}
-
-/* "République du Kazakhstan" ends with the place's own name: the name is
- * what gets tagged (a title such as "Président de la République" may own
- * the words before it). */
+/* Read, hash and parse every source, and compile them into *im. */
 static int
-long_form_of_place(const kz_entry *e, const kz_surface *s)
+compile(kz_gazetteer *g, kz_gazsrc *src, kz_gazimage *im, uint64_t *hash,
+    kz_error *err)
 {
-	const char *name = e->surfaces[0].key;
-	size_t a = strlen(s->key), b = strlen(name);
+	parse p;
+	kz_xxh64_state st;
+	int rc = 0;
 
-	return strcmp(e->type, "LOC") == 0 && a > b + 1 &&
-	    strcmp(s->key + a - b, name) == 0 && s->key[a - b - 1] == ' ';
+	memset(&p, 0, sizeof p);
+	p.folder = g->folder;
+	p.ids = kz_strmap_new();
+	kz_gazcache_hash_begin(&st, g->npaths);
+	for (size_t i = 0; i < g->npaths && rc == 0; i++) {
+		char *data;
+		size_t len;
+
+		if (kz_gazcache_read(&src[i], &data, &len, err) != 0) {
+			rc = -1;
+			break;
+		}
+		kz_gazcache_hash_name(&st, src[i].name);
+		kz_xxh64_update(&st, data, len);
+		kz_gazcache_hash_end(&st, len);
+		p.file = (uint32_t)i;
+		rc = parse_file(&p, g->paths[i], data, len, err);
+		free(data);
+	}
+	*hash = kz_xxh64_digest(&st);
+	if (rc == 0)
+		rc = kz_gazimage_build(p.entries, p.file_of, p.n,
+		    (uint32_t)g->npaths, g->folder,
+		    kz_gazcache_key(g->env_key, *hash), im, err);
+	parse_release(&p);
+	return rc;
 }
 
 static void
-build_index(kz_gazetteer *g)
+stat_sources(const kz_gazetteer *g, kz_gazsrc *src, int *all)
 {
-	for (uint32_t i = 0; i < g->n; i++) {
-		kz_entry *e = &g->entries[i];
+	*all = 1;
+	for (size_t i = 0; i < g->npaths; i++)
+		if (kz_gazcache_stat(&src[i], g->paths[i]) != 0)
+			*all = 0;
+}
 
-		for (uint32_t s = 0; s < e->nsurfaces; s++)
-			if (!long_form_of_place(e, &e->surfaces[s]))
-				index_surface(g, i, s);
-		for (size_t d = 0; d < e->ndemonyms; d++) {
-			char *key = kz_key_of(g->folder, e->demonyms[d], NULL);
+static kz_gazetteer *
+load(const char *const *paths, size_t n, const char *identity,
+    const kz_folder *f, kz_error *err)
+{
+	kz_gazetteer *g = kz_calloc(1, sizeof *g);
+	kz_gazsrc *src = kz_calloc(n, sizeof *src);
+	char why[PATH_MAX + 128] = "";
+	uint64_t hash;
+	int all;
 
-			if (!kz_strmap_get(g->demonyms, key, strlen(key), NULL))
-				kz_strmap_put(g->demonyms, key, strlen(key), (intptr_t)i);
-			free(key);
+	g->folder = f;
+	g->npaths = n;
+	g->paths = kz_calloc(n, sizeof *g->paths);
+	for (size_t i = 0; i < n; i++)
+		g->paths[i] = kz_strdup(paths[i]);
+	g->env_key = kz_gazcache_env_key(f);
+	kz_gazcache_init(&g->cache, identity, why, sizeof why);
+	stat_sources(g, src, &all);
+	if (g->cache.dir && all) {
+		int vouched = kz_gazcache_stamp_read(&g->cache, src, n, &hash);
+
+		if ((vouched || kz_gazcache_hash_files(src, n, &hash) == 0) &&
+		    kz_gazcache_map(&g->cache, kz_gazcache_key(g->env_key, hash),
+		    (uint32_t)n, &g->im, why, sizeof why) == 0) {
+			if (!vouched)
+				kz_gazcache_stamp_write(&g->cache, src, n, hash);
+			g->cached = 1;
+			snprintf(g->origin, sizeof g->origin,
+			    "loaded from the cache %s", g->cache.image_path);
+			goto views;
 		}
-		if (e->code && e->kind && strcmp(e->kind, "country") == 0)
-			kz_strmap_put(g->codes, e->code, strlen(e->code), (intptr_t)i);
 	}
+	if (compile(g, src, &g->im, &hash, err) != 0) {
+		free(src);
+		kz_gazetteer_free(g);
+		return NULL;
+	}
+	if (g->cache.dir == NULL) {
+		snprintf(g->origin, sizeof g->origin, "compiled in memory (%s)", why);
+	} else if (kz_gazcache_write(&g->cache, &g->im, why, sizeof why) != 0) {
+		snprintf(g->origin, sizeof g->origin,
+		    "compiled in memory (cache not written: %s)", why);
+	} else {
+		kz_gazcache_stamp_write(&g->cache, src, n, hash);
+		g->cached = 1;
+		snprintf(g->origin, sizeof g->origin, "compiled into the cache %s",
+		    g->cache.image_path);
+	}
+views:
+	free(src);
+	g->nchunks = (g->im.nentries + VIEW_CHUNK - 1) / VIEW_CHUNK;
+	g->views = kz_calloc(g->nchunks, sizeof *g->views);
+	return g;
+}
+
+static void
+die(const kz_gazetteer *g, const char *what, const char *detail)
+{
+	/* (KZ_EXIT_CONFIG) the program cannot go on without its gazetteer and
+	 * cannot return an error from the middle of a match */
+	fprintf(stderr, "kz: the compiled gazetteer %s %s%s%s\n",
+	    g->cache.image_path ? g->cache.image_path : "(in memory)", what,
+	    detail ? ": " : "", detail ? detail : "");
+	exit(78);
+}
+
+/* The image failed a check while in use: rebuild it from the YAML, the
+ * same bytes the cache should have held, and rewrite the cache. */
+static void
+recover(kz_gazetteer *g)
+{
+	kz_gazsrc *src;
+	kz_gazimage fresh;
+	kz_error err;
+	uint64_t hash;
+	char why[PATH_MAX + 128];
+	int all;
+
+	if (g->im.bstate == NULL)
+		die(g, "built by this process fails its own checks", NULL);
+	src = kz_calloc(g->npaths, sizeof *src);
+	stat_sources(g, src, &all);
+	kz_error_clear(&err);
+	if (compile(g, src, &fresh, &hash, &err) != 0) {
+		char msg[1024];
+
+		kz_error_format(&err, msg, sizeof msg);
+		die(g, "is damaged, and the gazetteers no longer load", msg);
+	}
+	if (fresh.key != g->im.key)
+		die(g, "is damaged, and the gazetteers changed since the program"
+		    " started; run it again", NULL);
+	g->retired = kz_realloc(g->retired, (g->nretired + 1) * sizeof *g->retired);
+	g->retired[g->nretired++] = g->im;
+	g->im = fresh;
+	g->cached = 0;
+	if (g->cache.dir && kz_gazcache_write(&g->cache, &g->im, why,
+	    sizeof why) == 0) {
+		kz_gazcache_stamp_write(&g->cache, src, g->npaths, hash);
+		g->cached = 1;
+		snprintf(g->origin, sizeof g->origin, "compiled into the cache %s"
+		    " (the file there was damaged)", g->cache.image_path);
+	} else {
+		snprintf(g->origin, sizeof g->origin, "compiled in memory (the"
+		    " cache file was damaged)");
+	}
+	free(src);
+}
+
+static char *
+real_or_given(const char *path)
+{
+	char buf[PATH_MAX];
+
+	return kz_strdup(realpath(path, buf) ? buf : path);
 }
 
 kz_gazetteer *
 kz_gazetteer_load_files(const char *const *paths, size_t n, const kz_folder *f,
     kz_error *err)
 {
-	kz_gazetteer *g = gazetteer_new(f);
+	kz_buf id;
+	kz_gazetteer *g;
 
-	for (size_t i = 0; i < n; i++)
-		if (load_file(g, paths[i], err) != 0) {
-			kz_gazetteer_free(g);
-			return NULL;
-		}
-	build_index(g);
+	kz_buf_init(&id);
+	kz_buf_adds(&id, "files");
+	for (size_t i = 0; i < n; i++) {
+		char *r = real_or_given(paths[i]);
+
+		kz_buf_addf(&id, "\n%s", r);
+		free(r);
+	}
+	g = load(paths, n, id.data, f, err);
+	kz_buf_release(&id);
 	return g;
 }
 
@@ -447,9 +552,10 @@ kz_gazetteer_load_dir(const char *dir, const kz_folder *f, kz_error *err)
 {
 	DIR *d = opendir(dir);
 	struct dirent *de;
-	char **paths = NULL;
+	char **paths = NULL, *r;
 	size_t n = 0;
 	kz_gazetteer *g;
+	kz_buf id;
 
 	if (d == NULL) {
 		kz_error_set(err, dir, 0, 0, "cannot open the gazetteer folder");
@@ -470,11 +576,69 @@ kz_gazetteer_load_dir(const char *dir, const kz_folder *f, kz_error *err)
 	closedir(d);
 	if (n > 1)
 		qsort(paths, n, sizeof *paths, compare_names);
-	g = kz_gazetteer_load_files((const char *const *)paths, n, f, err);
+	r = real_or_given(dir);
+	kz_buf_init(&id);
+	kz_buf_addf(&id, "dir\n%s", r);
+	free(r);
+	g = load((const char *const *)paths, n, id.data, f, err);
+	kz_buf_release(&id);
 	for (size_t i = 0; i < n; i++)
 		free(paths[i]);
 	free(paths);
 	return g;
+}
+
+void
+kz_gazetteer_free(kz_gazetteer *g)
+{
+	if (g == NULL)
+		return;
+	for (size_t c = 0; c < g->nchunks; c++) {
+		if (g->views[c] == NULL)
+			continue;
+		for (size_t i = 0; i < VIEW_CHUNK; i++)
+			free(g->views[c][i]);
+		free(g->views[c]);
+	}
+	free(g->views);
+	kz_gazimage_release(&g->im);
+	for (size_t i = 0; i < g->nretired; i++)
+		kz_gazimage_release(&g->retired[i]);
+	free(g->retired);
+	for (size_t i = 0; i < g->npaths; i++)
+		free(g->paths[i]);
+	free(g->paths);
+	kz_gazcache_release(&g->cache);
+	free(g);
+}
+
+void
+kz_gazetteer_cache(int on, const char *dir)
+{
+	kz_gazcache_config(on, dir);
+}
+
+const char *
+kz_gazetteer_origin(const kz_gazetteer *g)
+{
+	return g->origin;
+}
+
+const char *
+kz_gazetteer_cache_file(const kz_gazetteer *g)
+{
+	return g->cached ? g->cache.image_path : NULL;
+}
+
+int
+kz_gazetteer_verify(const kz_gazetteer *cg)
+{
+	kz_gazetteer *g = mut(cg);
+
+	if (kz_gazimage_verify(&g->im) == 0)
+		return 0;
+	recover(g);
+	return 1;
 }
 
 /* ------------------------------------------------------------ queries */
@@ -482,151 +646,93 @@ kz_gazetteer_load_dir(const char *dir, const kz_folder *f, kz_error *err)
 size_t
 kz_gazetteer_size(const kz_gazetteer *g)
 {
-	return g->n;
+	return g->im.nentries;
 }
 
 const kz_entry *
-kz_gazetteer_entry(const kz_gazetteer *g, size_t i)
+kz_gazetteer_entry(const kz_gazetteer *cg, size_t i)
 {
-	return i < g->n ? &g->entries[i] : NULL;
-}
+	kz_gazetteer *g = mut(cg);
+	kz_entry **chunk, *e;
 
-const kz_entry *
-kz_gazetteer_by_id(const kz_gazetteer *g, const char *id)
-{
-	intptr_t i;
-
-	if (id && kz_strmap_get(g->ids, id, strlen(id), &i))
-		return &g->entries[i];
-	return NULL;
-}
-
-const kz_entry *
-kz_gazetteer_demonym(const kz_gazetteer *g, const char *key, size_t len)
-{
-	intptr_t i;
-
-	if (kz_strmap_get(g->demonyms, key, len, &i))
-		return &g->entries[i];
-	return NULL;
-}
-
-const kz_entry *
-kz_gazetteer_country(const kz_gazetteer *g, const char *code)
-{
-	intptr_t i;
-
-	if (code && kz_strmap_get(g->codes, code, strlen(code), &i))
-		return &g->entries[i];
-	return NULL;
-}
-
-/* A name written with capitals needs them in the text too. */
-static int
-case_fits(const kz_tokens *t, size_t i, const kz_surface *s)
-{
-	for (size_t k = 0; k < s->ntokens && k < 32; k++) {
-		uint32_t fl = t->tok[i + k].flags;
-
-		if ((s->caps & (1u << k)) && !(fl & KZ_TOK_UPPER))
-			return 0;
-		/* an acronym must be written as one: OTSC or Otsc, not otsc */
-		if (s->acronym && s->caps && !(fl & KZ_TOK_UPPER))
-			return 0;
+	if (i >= g->im.nentries)
+		return NULL;
+	chunk = g->views[i >> VIEW_SHIFT];
+	if (chunk == NULL)
+		chunk = g->views[i >> VIEW_SHIFT] = kz_calloc(VIEW_CHUNK,
+		    sizeof *chunk);
+	e = chunk[i & (VIEW_CHUNK - 1)];
+	if (e == NULL) {
+		while (kz_gazimage_entry(&g->im, (uint32_t)i, g->paths, &e) < 0)
+			recover(g);
+		chunk[i & (VIEW_CHUNK - 1)] = e;
 	}
-	/* a lower-case acronym ("dpa") only as written, never "Dpa" or a word */
-	if (s->acronym && s->caps == 0) {
-		const kz_token *a = &t->tok[i], *z = &t->tok[i + s->ntokens - 1];
+	return e;
+}
 
-		return z->send - a->sstart == strlen(s->text) &&
-		    memcmp(t->src + a->sstart, s->text, strlen(s->text)) == 0;
-	}
-	return 1;
+const kz_entry *
+kz_gazetteer_by_id(const kz_gazetteer *cg, const char *id)
+{
+	kz_gazetteer *g = mut(cg);
+	uint32_t e;
+	int r;
+
+	if (id == NULL)
+		return NULL;
+	while ((r = kz_gazimage_find_id(&g->im, id, strlen(id), &e)) < 0)
+		recover(g);
+	return r ? kz_gazetteer_entry(g, e) : NULL;
+}
+
+const kz_entry *
+kz_gazetteer_demonym(const kz_gazetteer *cg, const char *key, size_t len)
+{
+	kz_gazetteer *g = mut(cg);
+	uint32_t e;
+	int r;
+
+	while ((r = kz_gazimage_find_demonym(&g->im, key, len, &e)) < 0)
+		recover(g);
+	return r ? kz_gazetteer_entry(g, e) : NULL;
+}
+
+const kz_entry *
+kz_gazetteer_country(const kz_gazetteer *cg, const char *code)
+{
+	kz_gazetteer *g = mut(cg);
+	uint32_t e;
+	int r;
+
+	if (code == NULL)
+		return NULL;
+	while ((r = kz_gazimage_find_code(&g->im, code, strlen(code), &e)) < 0)
+		recover(g);
+	return r ? kz_gazetteer_entry(g, e) : NULL;
 }
 
 size_t
-kz_gazetteer_match_at(const kz_gazetteer *g, const kz_tokens *t, size_t i,
+kz_gazetteer_match_at(const kz_gazetteer *cg, const kz_tokens *t, size_t i,
     kz_match *m)
 {
-	kz_buf key;
-	size_t best = 0;
+	kz_gazetteer *g = mut(cg);
+	size_t n;
 
 	if (i >= t->n)
 		return 0;
-	kz_buf_init(&key);
-	for (size_t j = i; j < t->n && j - i < g->max_tokens; j++) {
-		intptr_t li;
-
-		if (j > i) {
-			if (!(t->tok[j - 1].flags & KZ_TOK_JOINS))
-				break;
-			kz_buf_addc(&key, ' ');
-		}
-		kz_buf_add(&key, t->folded.text + t->tok[j].fstart,
-		    t->tok[j].fend - t->tok[j].fstart);
-		if (kz_strmap_get(g->keys, key.data, key.len, &li)) {
-			cand_list *l = &g->lists[li];
-			size_t ok = 0;
-
-			for (size_t c = 0; c < l->n; c++)
-				if (case_fits(t, i, &g->entries[l->c[c].entry]
-				    .surfaces[l->c[c].surface]))
-					ok++;
-			if (ok) {
-				best = j + 1 - i;
-				m->tok_start = i;
-				m->tok_end = j + 1;
-				m->cands = l->c;
-				m->ncands = l->n;
-			}
-		}
-		if (!kz_strmap_get(g->prefixes, key.data, key.len, NULL))
-			break;
-	}
-	kz_buf_release(&key);
-	return best;
+	while (kz_gazimage_match_at(&g->im, t, i, m, &n) < 0)
+		recover(g);
+	return n;
 }
 
 size_t
-kz_gazetteer_holders(const kz_gazetteer *g, const char *title, const char *of,
+kz_gazetteer_holders(const kz_gazetteer *cg, const char *title, const char *of,
     int32_t date, int former, size_t *out, size_t max)
 {
-	size_t n = 0;
-	int32_t best_end[16];
+	kz_gazetteer *g = mut(cg);
+	size_t n;
 
-	for (size_t i = 0; i < g->n && n < max && n < 16; i++) {
-		const kz_entry *e = &g->entries[i];
-
-		for (size_t r = 0; r < e->nroles; r++) {
-			const kz_role *ro = &e->roles[r];
-			int held;
-
-			if (strcmp(ro->title, title) != 0)
-				continue;
-			if (of && (ro->of == NULL || strcmp(ro->of, of) != 0))
-				continue;
-			if (former)
-				held = ro->to != 0 && ro->to <= date;
-			else
-				held = (ro->from == 0 || ro->from <= date) &&
-				    (ro->to == 0 || date < ro->to);
-			if (!held)
-				continue;
-			/* most recent first for former holders */
-			{
-				size_t k = n;
-
-				while (former && k > 0 && best_end[k - 1] < ro->to) {
-					out[k] = out[k - 1];
-					best_end[k] = best_end[k - 1];
-					k--;
-				}
-				out[k] = i;
-				best_end[k] = ro->to;
-				n++;
-			}
-			break;
-		}
-	}
+	while (kz_gazimage_holders(&g->im, title, of, date, former, out, max,
+	    &n) < 0)
+		recover(g);
 	return n;
 }

@@ -11,8 +11,26 @@
  * no overlaps, case and accents folded; a name written with a capital
  * never matches a word written in lower case ("Paix" is not "paix").
  *
- * The kz_gazetteer owns every entry and string; it is read-only after
- * loading and may serve any number of documents.
+ * Compiled form: the YAML is compiled into one flat image (gazimage.h)
+ * that is cached on disk, keyed on the sources' content, and mapped
+ * read-only on later loads (gazcache.h, docs/gazetteers.md), so a start-up
+ * with a million entries reads a header, not the YAML. Matching reads the
+ * image's hash tables in place. The cache never makes a load fail: when it
+ * cannot be used, the image is built in memory. A broken source is still
+ * reported as before (its content differs from any cached one, so it is
+ * parsed).
+ *
+ * The kz_gazetteer owns every entry and string. Entries are made when they
+ * are first asked for (kz_gazetteer_entry and the look-ups) and stay valid,
+ * at the same address, until kz_gazetteer_free; so do candidate lists.
+ * Queries therefore write inside the object: one kz_gazetteer serves any
+ * number of documents, but one thread at a time (processes may share the
+ * mapped file freely).
+ *
+ * A cache file found damaged while in use (each block of it is checked
+ * against its checksum the first time it is read) is rebuilt from the
+ * YAML on the spot and rewritten; if the YAML no longer loads, or changed
+ * since the start, the program stops with exit status 78 and a message.
  */
 #ifndef KZ_GAZETTEER_H
 #define KZ_GAZETTEER_H
@@ -56,13 +74,26 @@ typedef struct kz_entry {
 
 typedef struct kz_gazetteer kz_gazetteer;
 
-/* Load every *.yaml file of dir, in name order. */
+/* Load every *.yaml file of dir, in name order (through the cache). */
 kz_gazetteer *kz_gazetteer_load_dir(const char *dir, const kz_folder *f,
     kz_error *err);
 /* Load the given files (paths); used by tests and --gazetteer. */
 kz_gazetteer *kz_gazetteer_load_files(const char *const *paths, size_t n,
     const kz_folder *f, kz_error *err);
 void kz_gazetteer_free(kz_gazetteer *g);
+
+/* The compiled cache, for every later load in this process: on = 0 turns
+ * it off; dir, or NULL for the default ($KZ_CACHE, $XDG_CACHE_HOME/kz,
+ * ~/.cache/kz). */
+void kz_gazetteer_cache(int on, const char *dir);
+/* Where g came from, for messages: "loaded from the cache PATH",
+ * "compiled into the cache PATH", "compiled in memory (why)". */
+const char *kz_gazetteer_origin(const kz_gazetteer *g);
+/* The cache file g is mapped from or was written to, else NULL. */
+const char *kz_gazetteer_cache_file(const kz_gazetteer *g);
+/* Check every block of g's image now (kz-tag --compile); a damaged image
+ * is rebuilt and rewritten as in use. 1 when it was, 0 when all was sound. */
+int kz_gazetteer_verify(const kz_gazetteer *g);
 
 size_t kz_gazetteer_size(const kz_gazetteer *g);
 const kz_entry *kz_gazetteer_entry(const kz_gazetteer *g, size_t i);

@@ -30,18 +30,30 @@ static const char usage[] =
 "  --date DATE        date (YYYY-MM-DD) for records without one (default:\n"
 "                     today)\n"
 "  --gazetteers DIR   gazetteer folder (default: DATA/gazetteers)\n"
+"  --cache DIR        where compiled gazetteers are cached (default:\n"
+"                     $KZ_CACHE, else $XDG_CACHE_HOME/kz, else ~/.cache/kz)\n"
+"  --no-cache         compile the gazetteers in memory, read and write no\n"
+"                     cache (also KZ_CACHE=off)\n"
+"  --compile          compile the gazetteers into the cache (or check the\n"
+"                     cached file, rebuilding it if damaged), say where,\n"
+"                     and exit; tags nothing\n"
 "  --data DIR         kz data directory (default: $KZ_DATA, or found beside\n"
 "                     the program)\n"
 "  --max-line SIZE    longest input line accepted (default 64M)\n"
 "  -q, --quiet        no per-record messages on standard error\n"
 "  -h, --help         this text\n"
 "\n"
+"The gazetteers are compiled on first use into a cache file keyed on\n"
+"their content, which later runs map in a few milliseconds; editing any\n"
+"gazetteer rebuilds it. An unusable cache folder only costs the compile.\n"
+"\n"
 "A broken input line or a record without text is reported on standard\n"
 "error with its line number, passed on with an \"errors\" entry, and the\n"
 "next record goes on.\n"
 "\n"
 "Exit status: 0 all good; 64 bad usage; 65 some record was bad; 74 output\n"
-"error; 78 a gazetteer or rules file is broken (nothing is tagged).\n"
+"error (with --compile: the cache could not be written); 78 a gazetteer or\n"
+"rules file is broken (nothing is tagged).\n"
 "\n"
 "Example:\n"
 "  kz-normalize article.txt | kz-tag | jq '.entities[] | [.text, .type]'\n";
@@ -59,6 +71,46 @@ tag_one(json_t *rec, void *arg, kz_error *err)
 	return kz_tagger_tag(c->tagger, rec, c->date, err);
 }
 
+/* --compile: the gazetteers into the cache, and nothing else. */
+static int
+compile_only(const char *data, const char *gaz, int quiet)
+{
+	char datadir[PATH_MAX], dir[PATH_MAX + 16], msg[1024];
+	kz_folder *f;
+	kz_gazetteer *g;
+	kz_error err;
+	int rc = KZ_EXIT_OK;
+
+	if (gaz == NULL) {
+		if (kz_datadir_find(data, datadir, sizeof datadir, &err) != 0) {
+			kz_error_format(&err, msg, sizeof msg);
+			fprintf(stderr, "kz-tag: %s\n", msg);
+			return KZ_EXIT_CONFIG;
+		}
+		snprintf(dir, sizeof dir, "%s/gazetteers", datadir);
+		gaz = dir;
+	}
+	f = kz_folder_new();
+	g = kz_gazetteer_load_dir(gaz, f, &err);
+	if (g == NULL) {
+		kz_error_format(&err, msg, sizeof msg);
+		fprintf(stderr, "kz-tag: %s\n", msg);
+		kz_folder_free(f);
+		return KZ_EXIT_CONFIG;
+	}
+	kz_gazetteer_verify(g);
+	if (kz_gazetteer_cache_file(g) == NULL) {
+		fprintf(stderr, "kz-tag: %s: %s\n", gaz, kz_gazetteer_origin(g));
+		rc = KZ_EXIT_IOERR;
+	} else if (!quiet) {
+		fprintf(stderr, "kz-tag: %s: %zu entries %s\n", gaz,
+		    kz_gazetteer_size(g), kz_gazetteer_origin(g));
+	}
+	kz_gazetteer_free(g);
+	kz_folder_free(f);
+	return rc;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -68,6 +120,9 @@ main(int argc, char **argv)
 		{ "data", required_argument, NULL, 'd' },
 		{ "max-line", required_argument, NULL, 'm' },
 		{ "quiet", no_argument, NULL, 'q' },
+		{ "cache", required_argument, NULL, 'C' },
+		{ "no-cache", no_argument, NULL, 'N' },
+		{ "compile", no_argument, NULL, 'K' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
@@ -76,7 +131,7 @@ main(int argc, char **argv)
 	char datadir[PATH_MAX], msg[1024];
 	kz_error err;
 	ctx c;
-	int ch, rc;
+	int ch, rc, compile = 0;
 
 	kz_today(c.date);
 	while ((ch = getopt_long(argc, argv, "qh", longopts, NULL)) != -1) {
@@ -92,6 +147,9 @@ main(int argc, char **argv)
 		case 'g': gaz = optarg; break;
 		case 'd': data = optarg; break;
 		case 'q': so.quiet = 1; break;
+		case 'C': kz_gazetteer_cache(1, optarg); break;
+		case 'N': kz_gazetteer_cache(0, NULL); break;
+		case 'K': compile = 1; break;
 		case 'm':
 			if (kz_parse_size(optarg, &so.max_line) != 0) {
 				fprintf(stderr, "kz-tag: --max-line: not a size: %s\n", optarg);
@@ -111,6 +169,8 @@ main(int argc, char **argv)
 		    " '%s'\nTry 'kz-tag --help'.\n", argv[optind]);
 		return KZ_EXIT_USAGE;
 	}
+	if (compile)
+		return compile_only(data, gaz, so.quiet);
 	if (kz_datadir_find(data, datadir, sizeof datadir, &err) != 0 ||
 	    (c.tagger = kz_tagger_load(datadir, gaz, &err)) == NULL) {
 		kz_error_format(&err, msg, sizeof msg);

@@ -1,0 +1,125 @@
+/*
+ * gazcache.h - where compiled gazetteers (gazimage.h) are kept on disk,
+ * and how kz knows one is still good for its sources.
+ *
+ * The cache folder is, in order: what kz_gazcache_config set (kz-tag
+ * --cache, --no-cache), $KZ_CACHE ("off" turns the cache off),
+ * $XDG_CACHE_HOME/kz, ~/.cache/kz. It is created (mode 0700) when
+ * missing. When it cannot be used or written, gazetteers are compiled in
+ * memory as before: the cache never makes a load fail.
+ *
+ * One source set (a gazetteer folder, or a list of files) has one slot,
+ * named after a hash of its real path(s):
+ *
+ *   gaz-<slot>.kzg     the compiled image; its header carries the key
+ *   gaz-<slot>.stamp   what the sources looked like when last hashed
+ *
+ * The key is an XXH64 of the compiler's version and behaviour (image
+ * format version, utf8proc version, folding of a few thousand code
+ * points, tokens of a probe text) and of the sources: their number, then
+ * each file's base name and bytes, in load order. Editing any source, or
+ * adding or removing one, changes the key and the image is rebuilt.
+ *
+ * Hashing 100 MB of YAML on every start-up would cost more than the rest
+ * of it, so the stamp records each source's device, inode, size, mtime and
+ * ctime next to the content hash it had. When they all match, the stamp's
+ * hash is used without reading the sources. Any write to a file changes
+ * its ctime, which no tool can set back; a stamp is trusted only when every
+ * source's ctime was at least two seconds old when the files were read, so
+ * an edit made within the file system's timestamp granularity of that read
+ * cannot go unseen (git's "racily clean" problem).
+ *
+ * Files are written atomically: a temporary file in the cache folder,
+ * fsync, rename. A slot whose sources are gone is removed when another
+ * image is written.
+ *
+ * Library code: nothing here prints or exits; failures come back as a
+ * reason in `why`. Strings returned are owned by the kz_gazcache.
+ */
+#ifndef KZ_GAZCACHE_H
+#define KZ_GAZCACHE_H
+
+#include "error.h"
+#include "fold.h"
+#include "gazimage.h"
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* on = 0: no cache. dir: the cache folder, or NULL for the default.
+ * Applies to every later load in this process. */
+void kz_gazcache_config(int on, const char *dir);
+
+/* One source file, as stat(2) saw it. */
+typedef struct kz_gazsrc {
+	const char *path;       /* borrowed */
+	const char *name;       /* base name: a pointer into path */
+	uint64_t dev, ino, size, mtime_s, mtime_ns, ctime_s, ctime_ns;
+	int stable;             /* unchanged while it was read, and old
+	                           enough for a stamp (see above) */
+} kz_gazsrc;
+
+typedef struct kz_gazcache {
+	char *dir;              /* NULL: no cache for this load */
+	char *image_path, *stamp_path;
+	char *identity;         /* "dir\n<path>" or "files\n<path>\n..." */
+	uint64_t slot;
+} kz_gazcache;
+
+/* Pick the folder and the slot for a source set. c->dir stays NULL, with
+ * the reason in why, when the cache is off or its folder unusable. */
+void kz_gazcache_init(kz_gazcache *c, const char *identity, char *why,
+    size_t whylen);
+void kz_gazcache_release(kz_gazcache *c);
+
+/* ------------------------------------------------------------ keys */
+
+/* The compiler's part of the key (cheap: well under a millisecond). */
+uint64_t kz_gazcache_env_key(const kz_folder *f);
+/* The whole key from the compiler's part and the sources' part. */
+uint64_t kz_gazcache_key(uint64_t env, uint64_t sources);
+
+/* The sources' part, streamed: begin, then for each file in load order
+ * name, its bytes (any number of updates), end. */
+void kz_gazcache_hash_begin(kz_xxh64_state *st, size_t nfiles);
+void kz_gazcache_hash_name(kz_xxh64_state *st, const char *name);
+void kz_gazcache_hash_end(kz_xxh64_state *st, uint64_t len);
+
+/* Fill s from path. -1 when it cannot be stat'ed. */
+int kz_gazcache_stat(kz_gazsrc *s, const char *path);
+
+/* Read a whole source file (for the YAML loader), refreshing s and its
+ * `stable` flag. Errors are the YAML loader's: "cannot open: ...". The
+ * caller frees *data. */
+int kz_gazcache_read(kz_gazsrc *s, char **data, size_t *len, kz_error *err);
+
+/* The sources' part of the key by reading every file; -1 when one cannot
+ * be read (the YAML loader will then say why). Refreshes src. */
+int kz_gazcache_hash_files(kz_gazsrc *src, size_t n, uint64_t *hash);
+
+/* ------------------------------------------------------------ stamps */
+
+/* 1 with *hash when the stamp vouches for sources that look exactly like
+ * src (same names in the same order, same stat), else 0. */
+int kz_gazcache_stamp_read(const kz_gazcache *c, const kz_gazsrc *src,
+    size_t n, uint64_t *hash);
+/* Record hash for src (best effort: failures are ignored). A stamp with
+ * an unstable source is written too, but never vouches. */
+void kz_gazcache_stamp_write(const kz_gazcache *c, const kz_gazsrc *src,
+    size_t n, uint64_t hash);
+
+/* ------------------------------------------------------------ images */
+
+/* Map the slot's image read-only and check its header: 0 and *im when it
+ * is a sound image with this key, else -1 and the reason. */
+int kz_gazcache_map(const kz_gazcache *c, uint64_t key, uint32_t nfiles,
+    kz_gazimage *im, char *why, size_t whylen);
+
+/* Write im (trusted, in memory) to the slot atomically; on success im is
+ * replaced by a trusted mapping of the file written (the heap copy is
+ * freed), and slots whose sources are gone are removed. -1 and the
+ * reason on failure, im untouched. */
+int kz_gazcache_write(const kz_gazcache *c, kz_gazimage *im, char *why,
+    size_t whylen);
+
+#endif

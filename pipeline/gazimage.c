@@ -1,0 +1,1591 @@
+#include "gazimage.h"
+
+#include "buf.h"
+#include "strmap.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+
+#define HDR KZ_GAZIMAGE_HEADER
+#define SHIFT KZ_GAZIMAGE_BLOCK_SHIFT
+#define BLOCK KZ_GAZIMAGE_BLOCK
+#define PREFIX_BIT 0x80000000u
+#define NFIELDS 10              /* string fields of an entry */
+
+/* Reads and writes through memcpy: the image has no declared types and a
+ * mapped file promises no alignment the compiler could rely on. */
+static inline uint32_t
+rd32(const unsigned char *p)
+{
+	uint32_t v;
+
+	memcpy(&v, p, 4);
+	return v;
+}
+
+static inline uint64_t
+rd64(const unsigned char *p)
+{
+	uint64_t v;
+
+	memcpy(&v, p, 8);
+	return v;
+}
+
+static inline void
+wr32(unsigned char *p, uint32_t v)
+{
+	memcpy(p, &v, 4);
+}
+
+static inline void
+wr64(unsigned char *p, uint64_t v)
+{
+	memcpy(p, &v, 8);
+}
+
+/* ------------------------------------------------------------ hashing */
+
+#define P1 0x9E3779B185EBCA87ULL
+#define P2 0xC2B2AE3D27D4EB4FULL
+#define P3 0x165667B19E3779F9ULL
+#define P4 0x85EBCA77C2B2AE63ULL
+#define P5 0x27D4EB2F165667C5ULL
+
+static inline uint64_t
+rotl64(uint64_t x, int r)
+{
+	return (x << r) | (x >> (64 - r));
+}
+
+static inline uint64_t
+xxh_round(uint64_t acc, uint64_t in)
+{
+	acc += in * P2;
+	acc = rotl64(acc, 31);
+	return acc * P1;
+}
+
+static inline uint64_t
+xxh_merge(uint64_t acc, uint64_t v)
+{
+	acc ^= xxh_round(0, v);
+	return acc * P1 + P4;
+}
+
+void
+kz_xxh64_init(kz_xxh64_state *s, uint64_t seed)
+{
+	memset(s, 0, sizeof *s);
+	s->seed = seed;
+	s->v[0] = seed + P1 + P2;
+	s->v[1] = seed + P2;
+	s->v[2] = seed;
+	s->v[3] = seed - P1;
+}
+
+static void
+xxh_stripe(kz_xxh64_state *s, const unsigned char *p)
+{
+	s->v[0] = xxh_round(s->v[0], rd64(p));
+	s->v[1] = xxh_round(s->v[1], rd64(p + 8));
+	s->v[2] = xxh_round(s->v[2], rd64(p + 16));
+	s->v[3] = xxh_round(s->v[3], rd64(p + 24));
+}
+
+void
+kz_xxh64_update(kz_xxh64_state *s, const void *data, size_t len)
+{
+	const unsigned char *p = data;
+
+	s->total += len;
+	if (s->nbuf) {
+		size_t k = 32 - s->nbuf < len ? 32 - s->nbuf : len;
+
+		memcpy(s->buf + s->nbuf, p, k);
+		s->nbuf += k;
+		p += k;
+		len -= k;
+		if (s->nbuf < 32)
+			return;
+		xxh_stripe(s, s->buf);
+		s->nbuf = 0;
+	}
+	if (len >= 32) {
+		/* in locals: stores to s->v could alias p, and would be made
+		 * and reloaded on every stripe */
+		uint64_t v0 = s->v[0], v1 = s->v[1], v2 = s->v[2], v3 = s->v[3];
+
+		for (; len >= 32; p += 32, len -= 32) {
+			v0 = xxh_round(v0, rd64(p));
+			v1 = xxh_round(v1, rd64(p + 8));
+			v2 = xxh_round(v2, rd64(p + 16));
+			v3 = xxh_round(v3, rd64(p + 24));
+		}
+		s->v[0] = v0;
+		s->v[1] = v1;
+		s->v[2] = v2;
+		s->v[3] = v3;
+	}
+	memcpy(s->buf, p, len);
+	s->nbuf = len;
+}
+
+uint64_t
+kz_xxh64_digest(const kz_xxh64_state *s)
+{
+	const unsigned char *p = s->buf, *end = s->buf + s->nbuf;
+	uint64_t h;
+
+	if (s->total >= 32) {
+		h = rotl64(s->v[0], 1) + rotl64(s->v[1], 7) + rotl64(s->v[2], 12) +
+		    rotl64(s->v[3], 18);
+		for (int i = 0; i < 4; i++)
+			h = xxh_merge(h, s->v[i]);
+	} else {
+		h = s->seed + P5;
+	}
+	h += s->total;
+	for (; p + 8 <= end; p += 8) {
+		h ^= xxh_round(0, rd64(p));
+		h = rotl64(h, 27) * P1 + P4;
+	}
+	if (p + 4 <= end) {
+		h ^= (uint64_t)rd32(p) * P1;
+		h = rotl64(h, 23) * P2 + P3;
+		p += 4;
+	}
+	for (; p < end; p++) {
+		h ^= *p * P5;
+		h = rotl64(h, 11) * P1;
+	}
+	h ^= h >> 33;
+	h *= P2;
+	h ^= h >> 29;
+	h *= P3;
+	h ^= h >> 32;
+	return h;
+}
+
+uint64_t
+kz_xxh64(const void *data, size_t len, uint64_t seed)
+{
+	kz_xxh64_state s;
+
+	kz_xxh64_init(&s, seed);
+	kz_xxh64_update(&s, data, len);
+	return kz_xxh64_digest(&s);
+}
+
+/* Table hashes: FNV-1a, so a key's hash grows token by token while
+ * matching, finished by a 64-bit mixer so every bit is usable. */
+#define FNV_OFF 1469598103934665603ULL
+
+static inline uint64_t
+fnv(uint64_t h, const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		h ^= (unsigned char)s[i];
+		h *= 1099511628211ULL;
+	}
+	return h;
+}
+
+static inline uint64_t
+mix(uint64_t h)
+{
+	h ^= h >> 33;
+	h *= 0xff51afd7ed558ccdULL;
+	h ^= h >> 33;
+	h *= 0xc4ceb9fe1a85ec53ULL;
+	h ^= h >> 33;
+	return h;
+}
+
+static uint64_t
+str_hash(const char *s, size_t n)
+{
+	return mix(fnv(FNV_OFF, s, n));
+}
+
+static uint64_t
+role_hash(const char *title, const char *of)
+{
+	/* 0xff and 0xfe never occur in UTF-8 */
+	uint64_t h = fnv(FNV_OFF, title, strlen(title));
+
+	if (of) {
+		h = fnv(h, "\xff", 1);
+		h = fnv(h, of, strlen(of));
+	} else {
+		h = fnv(h, "\xfe", 1);
+	}
+	return mix(h);
+}
+
+static inline size_t
+filter_bit(uint64_t h, size_t nbits)
+{
+	return (size_t)(h >> 17) & (nbits - 1);
+}
+
+static unsigned
+popcount32(uint32_t x)
+{
+	unsigned n = 0;
+
+	for (; x; x &= x - 1)
+		n++;
+	return n;
+}
+
+static int
+is_pow2(size_t x)
+{
+	return x && (x & (x - 1)) == 0;
+}
+
+static size_t
+pow2_at_least(size_t x)
+{
+	size_t p = 16;
+
+	while (p < x)
+		p *= 2;
+	return p;
+}
+
+/* ------------------------------------------------------------ trust */
+
+static int
+check_block(kz_gazimage *im, size_t b)
+{
+	size_t start = HDR + (b << SHIFT);
+	size_t end = start + BLOCK < im->body_end ? start + BLOCK : im->body_end;
+
+	if (kz_xxh64(im->base + start, end - start, b) ==
+	    rd64(im->base + im->body_end + 8 * b)) {
+		im->bstate[b] = 1;
+		return 0;
+	}
+	im->bstate[b] = 2;
+	return -1;
+}
+
+/* May bytes [off, off + len) of the body be read? Checks the bounds, and
+ * the checksum of every block they touch that is not checked yet. */
+static inline int
+need(kz_gazimage *im, size_t off, size_t len)
+{
+	if (off < HDR || off > im->body_end || len > im->body_end - off)
+		return -1;
+	if (im->bstate == NULL || len == 0)
+		return 0;
+	for (size_t b = (off - HDR) >> SHIFT; b <= (off + len - 1 - HDR) >> SHIFT;
+	    b++) {
+		if (im->bstate[b] == 1)
+			continue;
+		if (im->bstate[b] == 2 || check_block(im, b) != 0)
+			return -1;
+	}
+	return 0;
+}
+
+static inline int
+in_sec(const kz_gazimage *im, int sec, size_t off, size_t len)
+{
+	size_t s = im->sec_off[sec], e = s + im->sec_size[sec];
+
+	return off >= s && off <= e && len <= e - off;
+}
+
+/* The NUL-terminated string at off (anywhere in the body), or NULL. */
+static const char *
+str_at(kz_gazimage *im, uint32_t off)
+{
+	size_t o = off;
+
+	if (o < HDR || o >= im->body_end)
+		return NULL;
+	for (;;) {
+		size_t end = HDR + ((((o - HDR) >> SHIFT) + 1) << SHIFT);
+
+		if (end > im->body_end)
+			end = im->body_end;
+		if (need(im, o, end - o) != 0)
+			return NULL;
+		if (memchr(im->base + o, 0, end - o) != NULL)
+			return (const char *)im->base + off;
+		if (end == im->body_end)
+			return NULL;
+		o = end;
+	}
+}
+
+static int
+str_eq(kz_gazimage *im, uint32_t off, const char *s, size_t len)
+{
+	const char *t = str_at(im, off);
+
+	if (t == NULL)
+		return -1;
+	return strncmp(t, s, len) == 0 && t[len] == '\0';
+}
+
+int
+kz_gazimage_verify(kz_gazimage *im)
+{
+	int rc = 0;
+
+	if (im->bstate == NULL)
+		return 0;
+	for (size_t b = 0; b < im->nblocks; b++)
+		if (im->bstate[b] != 1 && (im->bstate[b] == 2 ||
+		    check_block(im, b) != 0))
+			rc = -1;
+	return rc;
+}
+
+void
+kz_gazimage_trust(kz_gazimage *im)
+{
+	free(im->bstate);
+	im->bstate = NULL;
+}
+
+/* ------------------------------------------------------------ open */
+
+static int
+why_set(char *why, size_t n, const char *msg)
+{
+	if (why && n)
+		snprintf(why, n, "%s", msg);
+	return -1;
+}
+
+int
+kz_gazimage_open(kz_gazimage *im, const unsigned char *base, size_t size,
+    int mapped, uint64_t key, uint32_t nfiles, char *why, size_t whylen)
+{
+	unsigned char head[HDR];
+	uint32_t blocks, nblocks;
+	kz_xxh64_state st;
+	uint32_t bom = 0x01020304;
+
+	memset(im, 0, sizeof *im);
+	im->base = base;
+	im->size = size;
+	im->mapped = mapped;
+	if (size < HDR)
+		return why_set(why, whylen, "shorter than a header");
+	if (memcmp(base + KZ_H_MAGIC, KZ_GAZIMAGE_MAGIC, 8) != 0)
+		return why_set(why, whylen, "not a compiled gazetteer (bad magic)");
+	if (rd32(base + KZ_H_VERSION) != KZ_GAZIMAGE_VERSION ||
+	    memcmp(base + KZ_H_BOM, &bom, 4) != 0)
+		return why_set(why, whylen, "another format version or byte order");
+	if (rd64(base + KZ_H_SIZE) != size)
+		return why_set(why, whylen, "wrong size (truncated?)");
+	if (rd64(base + KZ_H_KEY) != key)
+		return why_set(why, whylen, "compiled from other sources");
+	blocks = rd32(base + KZ_H_BLOCKS);
+	nblocks = rd32(base + KZ_H_NBLOCKS);
+	if (rd32(base + KZ_H_BLOCKSHIFT) != SHIFT || blocks < HDR ||
+	    blocks % 8 != 0 || blocks > size ||
+	    (size - blocks) / 8 != nblocks || (size - blocks) % 8 != 0 ||
+	    nblocks != ((size_t)blocks - HDR + BLOCK - 1) / BLOCK)
+		return why_set(why, whylen, "bad block table");
+	memcpy(head, base, HDR);
+	wr64(head + KZ_H_SUM, 0);
+	kz_xxh64_init(&st, 0);
+	kz_xxh64_update(&st, head, HDR);
+	kz_xxh64_update(&st, base + blocks, (size_t)nblocks * 8);
+	if (kz_xxh64_digest(&st) != rd64(base + KZ_H_SUM))
+		return why_set(why, whylen, "header checksum mismatch");
+	im->key = key;
+	im->body_end = blocks;
+	im->nblocks = nblocks;
+	im->nentries = rd32(base + KZ_H_NENTRIES);
+	im->max_tokens = rd32(base + KZ_H_MAXTOKENS);
+	im->nfiles = rd32(base + KZ_H_NFILES);
+	if (im->nfiles != nfiles)
+		return why_set(why, whylen, "wrong number of source files");
+	for (int s = 0; s < KZ_NSEC; s++) {
+		uint32_t off = rd32(base + KZ_H_SECTIONS + 8 * s);
+		uint32_t sz = rd32(base + KZ_H_SECTIONS + 8 * s + 4);
+
+		if (off < HDR || off % 4 != 0 || off > blocks || sz > blocks - off)
+			return why_set(why, whylen, "section out of range");
+		im->sec_off[s] = off;
+		im->sec_size[s] = sz;
+	}
+	if (im->sec_size[KZ_SEC_ENTIDX] != (uint64_t)im->nentries * 4 ||
+	    (im->sec_size[KZ_SEC_KEYTAB] && (im->sec_size[KZ_SEC_KEYTAB] % 8 ||
+	    !is_pow2(im->sec_size[KZ_SEC_KEYTAB] / 8))) ||
+	    (im->sec_size[KZ_SEC_IDTAB] && (im->sec_size[KZ_SEC_IDTAB] % 8 ||
+	    !is_pow2(im->sec_size[KZ_SEC_IDTAB] / 8))) ||
+	    (im->sec_size[KZ_SEC_ROLETAB] && (im->sec_size[KZ_SEC_ROLETAB] % 8 ||
+	    !is_pow2(im->sec_size[KZ_SEC_ROLETAB] / 8))) ||
+	    (im->sec_size[KZ_SEC_DEMTAB] && (im->sec_size[KZ_SEC_DEMTAB] % 12 ||
+	    !is_pow2(im->sec_size[KZ_SEC_DEMTAB] / 12))) ||
+	    (im->sec_size[KZ_SEC_CODETAB] && (im->sec_size[KZ_SEC_CODETAB] % 12 ||
+	    !is_pow2(im->sec_size[KZ_SEC_CODETAB] / 12))) ||
+	    (im->sec_size[KZ_SEC_FLTANY] && !is_pow2(im->sec_size[KZ_SEC_FLTANY])) ||
+	    (im->sec_size[KZ_SEC_FLTLOW] && !is_pow2(im->sec_size[KZ_SEC_FLTLOW])) ||
+	    im->sec_size[KZ_SEC_FLTANY] % 8 || im->sec_size[KZ_SEC_FLTLOW] % 8)
+		return why_set(why, whylen, "bad table geometry");
+	im->bstate = kz_calloc(nblocks ? nblocks : 1, 1);
+	return 0;
+}
+
+void
+kz_gazimage_release(kz_gazimage *im)
+{
+	if (im == NULL)
+		return;
+	if (im->mapped && im->base)
+		munmap((void *)(uintptr_t)im->base, im->size);
+	free(im->owned);
+	free(im->bstate);
+	memset(im, 0, sizeof *im);
+}
+
+/* ------------------------------------------------------------ records */
+
+typedef struct keyrec {
+	uint32_t off, len, n, prefix;
+} keyrec;
+
+static int
+keyrec_at(kz_gazimage *im, uint32_t off, keyrec *r)
+{
+	size_t total;
+	uint32_t nf;
+
+	if (off % 4 || !in_sec(im, KZ_SEC_KEYREC, off, 8) || need(im, off, 8))
+		return -1;
+	r->off = off;
+	r->len = rd32(im->base + off);
+	nf = rd32(im->base + off + 4);
+	r->n = nf & ~PREFIX_BIT;
+	r->prefix = (nf & PREFIX_BIT) != 0;
+	total = 8 + (size_t)r->n * 16 + r->len + 1;
+	if (!in_sec(im, KZ_SEC_KEYREC, off, total) || need(im, off, total))
+		return -1;
+	return 0;
+}
+
+static int
+find_key(kz_gazimage *im, const char *key, size_t len, uint64_t h, keyrec *r)
+{
+	size_t nslots = im->sec_size[KZ_SEC_KEYTAB] / 8, mask = nslots - 1;
+	size_t i = (size_t)h & mask;
+	uint32_t fp = (uint32_t)(h >> 32);
+
+	for (size_t probe = 0; probe < nslots; probe++, i = (i + 1) & mask) {
+		size_t so = im->sec_off[KZ_SEC_KEYTAB] + 8 * i;
+		uint32_t off;
+
+		if (need(im, so, 8) != 0)
+			return -1;
+		off = rd32(im->base + so + 4);
+		if (off == 0)
+			return 0;
+		if (rd32(im->base + so) != fp)
+			continue;
+		if (keyrec_at(im, off, r) != 0)
+			return -1;
+		if (r->len == len && memcmp(im->base + off + 8 + 16 * (size_t)r->n,
+		    key, len) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+static int
+filter_has(kz_gazimage *im, int sec, uint64_t h)
+{
+	size_t nbits = (size_t)im->sec_size[sec] * 8, bit, off;
+
+	if (nbits == 0)
+		return 0;
+	bit = filter_bit(h, nbits);
+	off = im->sec_off[sec] + (bit >> 6) * 8;
+	if (need(im, off, 8) != 0)
+		return -1;
+	return (int)((rd64(im->base + off) >> (bit & 63)) & 1);
+}
+
+typedef struct entrec {
+	uint32_t off, head, line, ns, nr, nd;
+	size_t strs, surf, roles, dems;     /* offsets of the parts */
+} entrec;
+
+static int
+entrec_at(kz_gazimage *im, uint32_t i, entrec *r)
+{
+	size_t xo, total;
+	const unsigned char *p;
+
+	if (i >= im->nentries)
+		return -1;
+	xo = im->sec_off[KZ_SEC_ENTIDX] + 4 * (size_t)i;
+	if (need(im, xo, 4) != 0)
+		return -1;
+	r->off = rd32(im->base + xo);
+	if (r->off % 4 || !in_sec(im, KZ_SEC_ENT, r->off, 20) ||
+	    need(im, r->off, 20) != 0)
+		return -1;
+	p = im->base + r->off;
+	r->head = rd32(p);
+	r->line = rd32(p + 4);
+	r->ns = rd32(p + 8);
+	r->nr = rd32(p + 12);
+	r->nd = rd32(p + 16);
+	r->strs = (size_t)r->off + 20;
+	r->surf = r->strs + 4 * (size_t)popcount32(r->head & 0x3ff);
+	r->roles = r->surf + 24 * (size_t)r->ns;
+	r->dems = r->roles + 16 * (size_t)r->nr;
+	total = r->dems + 4 * (size_t)r->nd - r->off;
+	/* id, type and name are always there */
+	if ((r->head & 7) != 7 || !in_sec(im, KZ_SEC_ENT, r->off, total) ||
+	    need(im, r->off, total) != 0)
+		return -1;
+	return 0;
+}
+
+/* ------------------------------------------------------------ queries */
+
+/* A name written with capitals needs them in the text too (ntok tokens
+ * from token i). */
+static int
+case_fits(kz_gazimage *im, const kz_tokens *t, size_t i, size_t ntok,
+    uint32_t caps, uint32_t acro)
+{
+	for (size_t k = 0; k < ntok && k < 32; k++) {
+		uint32_t fl = t->tok[i + k].flags;
+
+		if ((caps & (1u << k)) && !(fl & KZ_TOK_UPPER))
+			return 0;
+		/* an acronym must be written as one: OTSC or Otsc, not otsc */
+		if (acro && caps && !(fl & KZ_TOK_UPPER))
+			return 0;
+	}
+	/* a lower-case acronym ("dpa") only as written, never "Dpa" or a word */
+	if (acro && caps == 0) {
+		const kz_token *a = &t->tok[i], *z = &t->tok[i + ntok - 1];
+		const char *s = str_at(im, acro);
+		size_t len;
+
+		if (s == NULL)
+			return -1;
+		len = strlen(s);
+		return z->send - a->sstart == len &&
+		    memcmp(t->src + a->sstart, s, len) == 0;
+	}
+	return 1;
+}
+
+int
+kz_gazimage_match_at(kz_gazimage *im, const kz_tokens *t, size_t i,
+    kz_match *m, size_t *ntok)
+{
+	char small[256], *kb = small;
+	size_t cap = sizeof small, len = 0, best = 0;
+	uint64_t h = FNV_OFF;
+	int rc = 0;
+
+	*ntok = 0;
+	for (size_t j = i; j < t->n && j - i < im->max_tokens; j++) {
+		const kz_token *k = &t->tok[j];
+		size_t tl = k->fend - k->fstart;
+		keyrec r;
+		int found;
+
+		if (j > i) {
+			if (!(t->tok[j - 1].flags & KZ_TOK_JOINS))
+				break;
+			h = fnv(h, " ", 1);
+		}
+		if (len + tl + 1 > cap) {
+			char *nb = kz_malloc(2 * (len + tl + 1));
+
+			memcpy(nb, kb, len);
+			if (kb != small)
+				free(kb);
+			kb = nb;
+			cap = 2 * (len + tl + 1);
+		}
+		if (j > i)
+			kb[len++] = ' ';
+		memcpy(kb + len, t->folded.text + k->fstart, tl);
+		len += tl;
+		h = fnv(h, t->folded.text + k->fstart, tl);
+		/* a first word no key starts with, in its case, ends it here */
+		if (j == i) {
+			found = filter_has(im, (k->flags & KZ_TOK_UPPER) ?
+			    KZ_SEC_FLTANY : KZ_SEC_FLTLOW, mix(h));
+			if (found <= 0) {
+				rc = found;
+				break;
+			}
+		}
+		found = find_key(im, kb, len, mix(h), &r);
+		if (found < 0) {
+			rc = -1;
+			break;
+		}
+		if (found == 0)
+			break;          /* neither a key nor the start of one */
+		for (uint32_t c = 0; c < r.n; c++) {
+			const unsigned char *p = im->base + r.off + 8 + 8 * (size_t)r.n;
+			int fits = case_fits(im, t, i, j + 1 - i,
+			    rd32(p + 4 * (size_t)c), rd32(p + 4 * (size_t)r.n + 4 * c));
+
+			if (fits < 0) {
+				rc = -1;
+				goto out;
+			}
+			if (fits) {
+				best = j + 1 - i;
+				m->tok_start = i;
+				m->tok_end = j + 1;
+				m->cands = (kz_candidate *)(uintptr_t)(im->base + r.off + 8);
+				m->ncands = r.n;
+				break;
+			}
+		}
+		if (!r.prefix)
+			break;
+	}
+out:
+	if (kb != small)
+		free(kb);
+	if (rc < 0)
+		return -1;
+	*ntok = best;
+	return best > 0;
+}
+
+int
+kz_gazimage_find_id(kz_gazimage *im, const char *id, size_t len,
+    uint32_t *entry)
+{
+	size_t nslots = im->sec_size[KZ_SEC_IDTAB] / 8, mask = nslots - 1;
+	uint64_t h = str_hash(id, len);
+	size_t i = (size_t)h & mask;
+
+	for (size_t probe = 0; probe < nslots; probe++, i = (i + 1) & mask) {
+		size_t so = im->sec_off[KZ_SEC_IDTAB] + 8 * i;
+		uint32_t v;
+		entrec r;
+		int eq;
+
+		if (need(im, so, 8) != 0)
+			return -1;
+		v = rd32(im->base + so + 4);
+		if (v == 0)
+			return 0;
+		if (rd32(im->base + so) != (uint32_t)(h >> 32))
+			continue;
+		if (entrec_at(im, v - 1, &r) != 0)
+			return -1;
+		eq = str_eq(im, rd32(im->base + r.strs), id, len);
+		if (eq < 0)
+			return -1;
+		if (eq) {
+			*entry = v - 1;
+			return 1;
+		}
+	}
+	return 0;
+}
+
+static int
+find_str(kz_gazimage *im, int sec, const char *key, size_t len,
+    uint32_t *entry)
+{
+	size_t nslots = im->sec_size[sec] / 12, mask = nslots - 1;
+	uint64_t h = str_hash(key, len);
+	size_t i = (size_t)h & mask;
+
+	for (size_t probe = 0; probe < nslots; probe++, i = (i + 1) & mask) {
+		size_t so = im->sec_off[sec] + 12 * i;
+		uint32_t v;
+		int eq;
+
+		if (need(im, so, 12) != 0)
+			return -1;
+		v = rd32(im->base + so + 4);
+		if (v == 0)
+			return 0;
+		if (rd32(im->base + so) != (uint32_t)(h >> 32))
+			continue;
+		eq = str_eq(im, rd32(im->base + so + 8), key, len);
+		if (eq < 0 || v - 1 >= im->nentries)
+			return -1;
+		if (eq) {
+			*entry = v - 1;
+			return 1;
+		}
+	}
+	return 0;
+}
+
+int
+kz_gazimage_find_demonym(kz_gazimage *im, const char *key, size_t len,
+    uint32_t *entry)
+{
+	return find_str(im, KZ_SEC_DEMTAB, key, len, entry);
+}
+
+int
+kz_gazimage_find_code(kz_gazimage *im, const char *code, size_t len,
+    uint32_t *entry)
+{
+	return find_str(im, KZ_SEC_CODETAB, code, len, entry);
+}
+
+int
+kz_gazimage_holders(kz_gazimage *im, const char *title, const char *of,
+    int32_t date, int former, size_t *out, size_t max, size_t *nout)
+{
+	size_t nslots = im->sec_size[KZ_SEC_ROLETAB] / 8, mask = nslots - 1;
+	uint64_t h = role_hash(title, of);
+	size_t i = (size_t)h & mask, n = 0;
+	uint32_t rec = 0, nitems, last = UINT32_MAX;
+	int32_t best_end[16];
+
+	*nout = 0;
+	for (size_t probe = 0; probe < nslots; probe++, i = (i + 1) & mask) {
+		size_t so = im->sec_off[KZ_SEC_ROLETAB] + 8 * i;
+		uint32_t off, of_off;
+		int eq;
+
+		if (need(im, so, 8) != 0)
+			return -1;
+		off = rd32(im->base + so + 4);
+		if (off == 0)
+			return 0;
+		if (rd32(im->base + so) != (uint32_t)(h >> 32))
+			continue;
+		if (off % 4 || !in_sec(im, KZ_SEC_ROLEREC, off, 12) ||
+		    need(im, off, 12) != 0)
+			return -1;
+		eq = str_eq(im, rd32(im->base + off), title, strlen(title));
+		if (eq < 0)
+			return -1;
+		of_off = rd32(im->base + off + 4);
+		if (eq && of == NULL)
+			eq = of_off == 0;
+		else if (eq)
+			eq = of_off != 0 ? str_eq(im, of_off, of, strlen(of)) : 0;
+		if (eq < 0)
+			return -1;
+		if (eq) {
+			rec = off;
+			break;
+		}
+	}
+	if (rec == 0)
+		return 0;
+	nitems = rd32(im->base + rec + 8);
+	if (!in_sec(im, KZ_SEC_ROLEREC, rec, 12 + 12 * (size_t)nitems) ||
+	    need(im, rec, 12 + 12 * (size_t)nitems) != 0)
+		return -1;
+	/* items are the roles (title, of) of each entry in entry order, so
+	 * this is kz_gazetteer_holders' scan of every entry, done on the few
+	 * that ever held the role: the first held role of an entry counts */
+	for (uint32_t k = 0; k < nitems; k++) {
+		const unsigned char *p = im->base + rec + 12 + 12 * (size_t)k;
+		uint32_t e = rd32(p);
+		int32_t from, to;
+		int held;
+
+		if (e >= im->nentries)
+			return -1;
+		if (e == last)
+			continue;
+		if (n >= max || n >= 16)
+			break;
+		memcpy(&from, p + 4, 4);
+		memcpy(&to, p + 8, 4);
+		if (former)
+			held = to != 0 && to <= date;
+		else
+			held = (from == 0 || from <= date) && (to == 0 || date < to);
+		if (!held)
+			continue;
+		last = e;
+		{
+			size_t q = n;
+
+			while (former && q > 0 && best_end[q - 1] < to) {
+				out[q] = out[q - 1];
+				best_end[q] = best_end[q - 1];
+				q--;
+			}
+			out[q] = e;
+			best_end[q] = to;
+			n++;
+		}
+	}
+	*nout = n;
+	return n > 0;
+}
+
+int
+kz_gazimage_entry(kz_gazimage *im, uint32_t i, char *const *files,
+    kz_entry **out)
+{
+	entrec r;
+	kz_entry *e;
+	unsigned char *blk;
+	size_t sz;
+	char **fields[NFIELDS];
+	const unsigned char *p;
+	uint32_t file, gender;
+	size_t k = 0;
+
+	*out = NULL;
+	if (entrec_at(im, i, &r) != 0)
+		return -1;
+	file = r.head >> 16;
+	gender = (r.head >> 10) & 3;
+	if (file >= im->nfiles || gender == 3)
+		return -1;
+	sz = sizeof *e + r.ns * sizeof(kz_surface) + r.nr * sizeof(kz_role) +
+	    r.nd * sizeof(char *);
+	blk = kz_calloc(1, sz);
+	e = (kz_entry *)(void *)blk;
+	if (r.ns)
+		e->surfaces = (kz_surface *)(void *)(blk + sizeof *e);
+	if (r.nr)
+		e->roles = (kz_role *)(void *)(blk + sizeof *e +
+		    r.ns * sizeof(kz_surface));
+	if (r.nd)
+		e->demonyms = (char **)(void *)(blk + sizeof *e +
+		    r.ns * sizeof(kz_surface) + r.nr * sizeof(kz_role));
+	e->nsurfaces = r.ns;
+	e->nroles = r.nr;
+	e->ndemonyms = r.nd;
+	e->gender = gender == 1 ? 'm' : gender == 2 ? 'f' : 0;
+	e->file = files[file];
+	e->line = (long)r.line;
+	fields[0] = &e->id; fields[1] = &e->type; fields[2] = &e->name;
+	fields[3] = &e->preferred; fields[4] = &e->wikidata; fields[5] = &e->kind;
+	fields[6] = &e->code; fields[7] = &e->country; fields[8] = &e->capital;
+	fields[9] = &e->nationality;
+	for (int f = 0; f < NFIELDS; f++) {
+		const char *s;
+
+		if (!(r.head & (1u << f)))
+			continue;
+		s = str_at(im, rd32(im->base + r.strs + 4 * k++));
+		if (s == NULL)
+			goto bad;
+		*fields[f] = (char *)(uintptr_t)s;
+	}
+	for (uint32_t s = 0; s < r.ns; s++) {
+		kz_surface *su = &e->surfaces[s];
+		uint32_t nt;
+
+		p = im->base + r.surf + 24 * (size_t)s;
+		su->text = (char *)(uintptr_t)str_at(im, rd32(p));
+		su->key = (char *)(uintptr_t)str_at(im, rd32(p + 4));
+		if (su->text == NULL || su->key == NULL)
+			goto bad;
+		su->caps = rd32(p + 8);
+		nt = rd32(p + 12);
+		su->ntokens = nt & 0x7fffffff;
+		su->acronym = (int)(nt >> 31);
+		memcpy(&su->from, p + 16, 4);
+		memcpy(&su->to, p + 20, 4);
+	}
+	for (uint32_t q = 0; q < r.nr; q++) {
+		kz_role *ro = &e->roles[q];
+		uint32_t of;
+
+		p = im->base + r.roles + 16 * (size_t)q;
+		ro->title = (char *)(uintptr_t)str_at(im, rd32(p));
+		of = rd32(p + 4);
+		ro->of = of ? (char *)(uintptr_t)str_at(im, of) : NULL;
+		if (ro->title == NULL || (of && ro->of == NULL))
+			goto bad;
+		memcpy(&ro->from, p + 8, 4);
+		memcpy(&ro->to, p + 12, 4);
+	}
+	for (uint32_t d = 0; d < r.nd; d++) {
+		e->demonyms[d] = (char *)(uintptr_t)str_at(im,
+		    rd32(im->base + r.dems + 4 * (size_t)d));
+		if (e->demonyms[d] == NULL)
+			goto bad;
+	}
+	*out = e;
+	return 1;
+bad:
+	free(blk);
+	return -1;
+}
+
+/* ------------------------------------------------------------ building */
+
+/* An interned string: where it is, and the top half of its hash (to
+ * place it and to skip most compares without reading the string). */
+typedef struct islot {
+	uint32_t off;           /* 0: empty */
+	uint32_t h;
+} islot;
+
+typedef struct bld {
+	unsigned char *buf;
+	size_t len, cap;
+	islot *itab;
+	size_t icap, icount;
+} bld;
+
+static size_t
+b_alloc(bld *b, size_t n, size_t align)
+{
+	size_t off = (b->len + align - 1) & ~(align - 1);
+
+	if (off + n > b->cap) {
+		size_t cap = b->cap ? b->cap : 1 << 16;
+
+		while (off + n > cap)
+			cap *= 2;
+		b->buf = kz_realloc(b->buf, cap);
+		memset(b->buf + b->cap, 0, cap - b->cap);
+		b->cap = cap;
+	}
+	b->len = off + n;
+	return off;
+}
+
+static void
+b_intern_grow(bld *b)
+{
+	islot *old = b->itab;
+	size_t oldcap = b->icap;
+
+	b->icap = b->icap ? b->icap * 2 : 1024;
+	b->itab = kz_calloc(b->icap, sizeof *b->itab);
+	for (size_t i = 0; i < oldcap; i++)
+		if (old[i].off) {
+			size_t k = old[i].h & (b->icap - 1);
+
+			while (b->itab[k].off)
+				k = (k + 1) & (b->icap - 1);
+			b->itab[k] = old[i];
+		}
+	free(old);
+}
+
+/* Offset of string s in the image (added once, shared after), 0 for NULL.
+ * With at != 0, s already lies at offset at: remember it there. */
+static uint32_t
+b_str_at(bld *b, const char *s, size_t at)
+{
+	size_t len, i;
+	uint32_t h;
+
+	if (s == NULL)
+		return 0;
+	if ((b->icount + 1) * 2 > b->icap)
+		b_intern_grow(b);
+	len = strlen(s);
+	h = (uint32_t)(str_hash(s, len) >> 32);
+	for (i = h & (b->icap - 1); b->itab[i].off; i = (i + 1) & (b->icap - 1))
+		if (b->itab[i].h == h &&
+		    strcmp((const char *)b->buf + b->itab[i].off, s) == 0)
+			return b->itab[i].off;
+	if (at == 0) {
+		at = b_alloc(b, len + 1, 1);
+		memcpy(b->buf + at, s, len + 1);
+	}
+	b->itab[i].off = (uint32_t)at;
+	b->itab[i].h = h;
+	b->icount++;
+	return (uint32_t)at;
+}
+
+static uint32_t
+b_str(bld *b, const char *s)
+{
+	return b_str_at(b, s, 0);
+}
+
+/* Write v at *pos and step past it; v is computed (and the buffer maybe
+ * moved) before b->buf is read. */
+static void
+b_put(bld *b, size_t *pos, uint32_t v)
+{
+	wr32(b->buf + *pos, v);
+	*pos += 4;
+}
+
+static void
+b_sec(bld *b, int sec, size_t start)
+{
+	wr32(b->buf + KZ_H_SECTIONS + 8 * sec, (uint32_t)start);
+	wr32(b->buf + KZ_H_SECTIONS + 8 * sec + 4, (uint32_t)(b->len - start));
+}
+
+/* A list of offsets. */
+typedef struct ovec {
+	uint32_t *v;
+	size_t n, cap;
+} ovec;
+
+static void
+ov_push(ovec *o, uint32_t v)
+{
+	if (o->n == o->cap) {
+		o->cap = o->cap ? o->cap * 2 : 1024;
+		o->v = kz_realloc(o->v, o->cap * sizeof *o->v);
+	}
+	o->v[o->n++] = v;
+}
+
+/* Keys (and proper token prefixes of keys) while compiling. */
+typedef struct kinfo {
+	const char *key;        /* borrowed from a surface's key */
+	uint32_t len;
+	uint32_t prefix;
+	uint32_t n, first;      /* candidates */
+	uint32_t last_entry;    /* to list an entry once per key */
+	uint32_t off;           /* record in the image */
+} kinfo;
+
+typedef struct keyset {
+	kinfo *k;
+	size_t n, cap;
+	islot *tab;             /* off: index + 1; h: top of the key's hash */
+	size_t tcap;
+} keyset;
+
+static uint32_t
+ks_get(keyset *ks, const char *key, size_t len)
+{
+	uint32_t h = (uint32_t)(str_hash(key, len) >> 32);
+	size_t i;
+
+	if ((ks->n + 1) * 2 > ks->tcap) {
+		islot *old = ks->tab;
+		size_t oldcap = ks->tcap;
+
+		ks->tcap = ks->tcap ? ks->tcap * 2 : 1024;
+		ks->tab = kz_calloc(ks->tcap, sizeof *ks->tab);
+		for (size_t q = 0; q < oldcap; q++)
+			if (old[q].off) {
+				size_t k = old[q].h & (ks->tcap - 1);
+
+				while (ks->tab[k].off)
+					k = (k + 1) & (ks->tcap - 1);
+				ks->tab[k] = old[q];
+			}
+		free(old);
+	}
+	for (i = h & (ks->tcap - 1); ks->tab[i].off; i = (i + 1) & (ks->tcap - 1)) {
+		kinfo *k = &ks->k[ks->tab[i].off - 1];
+
+		if (ks->tab[i].h == h && k->len == len &&
+		    memcmp(k->key, key, len) == 0)
+			return ks->tab[i].off - 1;
+	}
+	if (ks->n == ks->cap) {
+		ks->cap = ks->cap ? ks->cap * 2 : 1024;
+		ks->k = kz_realloc(ks->k, ks->cap * sizeof *ks->k);
+	}
+	memset(&ks->k[ks->n], 0, sizeof ks->k[ks->n]);
+	ks->k[ks->n].key = key;
+	ks->k[ks->n].len = (uint32_t)len;
+	ks->k[ks->n].last_entry = UINT32_MAX;
+	ks->tab[i].off = (uint32_t)ks->n + 1;
+	ks->tab[i].h = h;
+	return (uint32_t)ks->n++;
+}
+
+typedef struct cand {
+	uint32_t key, entry, surface;
+} cand;
+
+/* Role lists while compiling. */
+typedef struct rlist {
+	const char *title, *of;
+	uint32_t *items;        /* entry, from, to */
+	size_t n;
+} rlist;
+
+/* A name "République du Kazakhstan" that ends with the place's own name
+ * is not indexed: the name is what gets tagged (a title such as
+ * "Président de la République" may own the words before it). */
+static int
+long_form_of_place(const kz_entry *e, const kz_surface *s)
+{
+	const char *name = e->surfaces[0].key;
+	size_t a = strlen(s->key), b = strlen(name);
+
+	return strcmp(e->type, "LOC") == 0 && a > b + 1 &&
+	    strcmp(s->key + a - b, name) == 0 && s->key[a - b - 1] == ' ';
+}
+
+static int
+indexed(const kz_entry *e, const kz_surface *s)
+{
+	/* a name has a capital somewhere: "forces armées russes" is a phrase,
+	 * not a name, and would fire on every lower-case mention (a lower-case
+	 * acronym such as "dpa" matches only as written) */
+	return !long_form_of_place(e, s) && s->key[0] != '\0' &&
+	    (s->caps != 0 || s->acronym);
+}
+
+static void
+rlist_add(kz_strmap *map, rlist **lists, size_t *nlists, const char *title,
+    const char *of, uint32_t entry, int32_t from, int32_t to)
+{
+	kz_buf k;
+	intptr_t li;
+	rlist *l;
+
+	kz_buf_init(&k);
+	kz_buf_adds(&k, title);
+	if (of) {
+		kz_buf_addc(&k, '\0');
+		kz_buf_adds(&k, of);
+	}
+	if (!kz_strmap_get(map, k.data, k.len, &li)) {
+		*lists = kz_realloc(*lists, (*nlists + 1) * sizeof **lists);
+		li = (intptr_t)(*nlists)++;
+		(*lists)[li].title = title;
+		(*lists)[li].of = of;
+		(*lists)[li].items = NULL;
+		(*lists)[li].n = 0;
+		kz_strmap_put(map, k.data, k.len, li);
+	}
+	kz_buf_release(&k);
+	l = &(*lists)[li];
+	l->items = kz_realloc(l->items, (l->n + 1) * 3 * sizeof *l->items);
+	l->items[3 * l->n] = entry;
+	memcpy(&l->items[3 * l->n + 1], &from, 4);
+	memcpy(&l->items[3 * l->n + 2], &to, 4);
+	l->n++;
+}
+
+/* key -> entry tables (demonyms: the first wins; codes: the last). */
+typedef struct smap {
+	kz_strmap *idx;
+	char **keys;
+	uint32_t *entry;
+	size_t n;
+} smap;
+
+static void
+smap_put(smap *m, const char *key, uint32_t entry, int replace)
+{
+	intptr_t i;
+
+	if (kz_strmap_get(m->idx, key, strlen(key), &i)) {
+		if (replace)
+			m->entry[i] = entry;
+		return;
+	}
+	m->keys = kz_realloc(m->keys, (m->n + 1) * sizeof *m->keys);
+	m->entry = kz_realloc(m->entry, (m->n + 1) * sizeof *m->entry);
+	m->keys[m->n] = kz_strdup(key);
+	m->entry[m->n] = entry;
+	kz_strmap_put(m->idx, key, strlen(key), (intptr_t)m->n++);
+}
+
+static void
+smap_release(smap *m)
+{
+	for (size_t i = 0; i < m->n; i++)
+		free(m->keys[i]);
+	free(m->keys);
+	free(m->entry);
+	kz_strmap_free(m->idx);
+}
+
+static void
+emit_strtab(bld *b, int sec, const smap *m)
+{
+	size_t nslots = m->n ? pow2_at_least(m->n * 4 / 3 + 1) : 0;
+	size_t start = b_alloc(b, 12 * nslots, 8);
+
+	for (size_t k = 0; k < m->n; k++) {
+		uint64_t h = str_hash(m->keys[k], strlen(m->keys[k]));
+		size_t i = (size_t)h & (nslots - 1);
+		uint32_t so = b_str(b, m->keys[k]);     /* interned before */
+
+		while (rd32(b->buf + start + 12 * i + 4))
+			i = (i + 1) & (nslots - 1);
+		wr32(b->buf + start + 12 * i, (uint32_t)(h >> 32));
+		wr32(b->buf + start + 12 * i + 4, m->entry[k] + 1);
+		wr32(b->buf + start + 12 * i + 8, so);
+	}
+	b_sec(b, sec, start);
+}
+
+static void
+emit_filter(bld *b, int sec, const keyset *ks, const cand *c, size_t nc,
+    const kz_entry *entries, int lower_only)
+{
+	size_t want = 0, nbits, start;
+
+	for (size_t i = 0; i < nc; i++)
+		if (!lower_only || !(entries[c[i].entry].surfaces[c[i].surface].caps & 1))
+			want++;
+	nbits = want ? pow2_at_least(16 * want) : 0;
+	if (nbits && nbits < 512)
+		nbits = 512;
+	start = b_alloc(b, nbits / 8, 8);
+	for (size_t i = 0; i < nc; i++) {
+		const kinfo *k = &ks->k[c[i].key];
+		const char *sp;
+		size_t bit, flen;
+
+		if (lower_only && (entries[c[i].entry].surfaces[c[i].surface].caps & 1))
+			continue;
+		sp = memchr(k->key, ' ', k->len);
+		flen = sp ? (size_t)(sp - k->key) : k->len;
+		bit = filter_bit(str_hash(k->key, flen), nbits);
+		b->buf[start + bit / 8] |= (unsigned char)(1u << (bit % 8));
+	}
+	b_sec(b, sec, start);
+}
+
+int
+kz_gazimage_build(const kz_entry *entries, const uint32_t *file_of, size_t n,
+    uint32_t nfiles, const kz_folder *f, uint64_t key, kz_gazimage *out,
+    kz_error *err)
+{
+	bld b = { 0 };
+	keyset ks = { 0 };
+	cand *cands = NULL, *sorted = NULL;
+	size_t ncands = 0, capcands = 0, nlists = 0, start, nslots, nblocks;
+	uint32_t max_tokens = 0, *ent_off;
+	kz_strmap *rmap = kz_strmap_new();
+	rlist *lists = NULL;
+	smap dem = { kz_strmap_new(), NULL, NULL, 0 };
+	smap codes = { kz_strmap_new(), NULL, NULL, 0 };
+	kz_xxh64_state st;
+	uint32_t bom = 0x01020304;
+	char why[128];
+	ovec ov1 = { 0 }, ov3 = { 0 };      /* string offsets, in writing order */
+	size_t at1, at3;
+	int rc = 0;
+
+	memset(out, 0, sizeof *out);
+	if (n >= UINT32_MAX || nfiles > 0xffff) {
+		rc = kz_error_set(err, NULL, 0, 0, "gazetteer too large to compile"
+		    " (%zu entries, %u files)", n, nfiles);
+		goto done;
+	}
+	/* the index: keys with their candidates, proper prefixes of keys */
+	for (uint32_t i = 0; i < n; i++) {
+		const kz_entry *e = &entries[i];
+
+		for (uint32_t s = 0; s < e->nsurfaces; s++) {
+			const kz_surface *su = &e->surfaces[s];
+			size_t len = strlen(su->key);
+			uint32_t ki;
+
+			if (!indexed(e, su))
+				continue;
+			ki = ks_get(&ks, su->key, len);
+			/* one entry listed twice under one key counts once */
+			if (ks.k[ki].last_entry == i)
+				continue;
+			ks.k[ki].last_entry = i;
+			ks.k[ki].n++;
+			if (ncands == capcands) {
+				capcands = capcands ? capcands * 2 : 1024;
+				cands = kz_realloc(cands, capcands * sizeof *cands);
+			}
+			cands[ncands].key = ki;
+			cands[ncands].entry = i;
+			cands[ncands].surface = s;
+			ncands++;
+			for (size_t p = 0; p < len; p++)
+				if (su->key[p] == ' ') {
+					uint32_t pk = ks_get(&ks, su->key, p);
+
+					ks.k[pk].prefix = 1;    /* after ks_get moved ks.k */
+				}
+			if (su->ntokens > max_tokens)
+				max_tokens = (uint32_t)su->ntokens;
+		}
+		for (size_t r = 0; r < e->nroles; r++) {
+			const kz_role *ro = &e->roles[r];
+
+			if (ro->of)
+				rlist_add(rmap, &lists, &nlists, ro->title, ro->of, i,
+				    ro->from, ro->to);
+			rlist_add(rmap, &lists, &nlists, ro->title, NULL, i, ro->from,
+			    ro->to);
+		}
+		for (size_t d = 0; d < e->ndemonyms; d++) {
+			char *k = kz_key_of(f, e->demonyms[d], NULL);
+
+			smap_put(&dem, k, i, 0);
+			free(k);
+		}
+		if (e->code && e->kind && strcmp(e->kind, "country") == 0)
+			smap_put(&codes, e->code, i, 1);
+	}
+	/* candidates grouped by key, in the order they were found */
+	{
+		uint32_t at = 0;
+
+		for (size_t k = 0; k < ks.n; k++) {
+			ks.k[k].first = at;
+			at += ks.k[k].n;
+		}
+		sorted = kz_malloc((ncands ? ncands : 1) * sizeof *sorted);
+		for (size_t k = 0; k < ks.n; k++)
+			ks.k[k].n = 0;
+		for (size_t c = 0; c < ncands; c++) {
+			kinfo *k = &ks.k[cands[c].key];
+
+			sorted[k->first + k->n++] = cands[c];
+		}
+	}
+
+	b_alloc(&b, HDR, 8);
+	/* strings (surface keys come later, to share the key records' bytes) */
+	start = b.len;
+	for (size_t i = 0; i < n; i++) {
+		const kz_entry *e = &entries[i];
+		const char *fs[NFIELDS] = { e->id, e->type, e->name, e->preferred,
+		    e->wikidata, e->kind, e->code, e->country, e->capital,
+		    e->nationality };
+
+		for (int k = 0; k < NFIELDS; k++)
+			if (fs[k])
+				ov_push(&ov1, b_str(&b, fs[k]));
+		for (size_t s = 0; s < e->nsurfaces; s++)
+			ov_push(&ov1, b_str(&b, e->surfaces[s].text));
+		for (size_t r = 0; r < e->nroles; r++) {
+			ov_push(&ov1, b_str(&b, e->roles[r].title));
+			ov_push(&ov1, b_str(&b, e->roles[r].of));
+		}
+		for (size_t d = 0; d < e->ndemonyms; d++)
+			ov_push(&ov1, b_str(&b, e->demonyms[d]));
+	}
+	b_sec(&b, KZ_SEC_STR, start);
+	/* key records */
+	start = b_alloc(&b, 0, 4);
+	for (size_t k = 0; k < ks.n; k++) {
+		kinfo *ki = &ks.k[k];
+		size_t off = b_alloc(&b, 8 + 16 * (size_t)ki->n + ki->len + 1, 4);
+		unsigned char *p = b.buf + off;
+
+		ki->off = (uint32_t)off;
+		wr32(p, ki->len);
+		wr32(p + 4, ki->n | (ki->prefix ? PREFIX_BIT : 0));
+		for (uint32_t c = 0; c < ki->n; c++) {
+			const cand *cd = &sorted[ki->first + c];
+			const kz_surface *su = &entries[cd->entry].surfaces[cd->surface];
+			uint32_t acro = su->acronym ? b_str(&b, su->text) : 0;
+
+			p = b.buf + off;
+			wr32(p + 8 + 8 * c, cd->entry);
+			wr32(p + 12 + 8 * c, cd->surface);
+			wr32(p + 8 + 8 * ki->n + 4 * c, su->caps);
+			wr32(p + 8 + 12 * ki->n + 4 * c, acro);
+		}
+		p = b.buf + off + 8 + 16 * (size_t)ki->n;
+		memcpy(p, ki->key, ki->len);
+		p[ki->len] = '\0';
+		if (ki->n)      /* a whole key: a surface's key may share it */
+			b_str_at(&b, (const char *)p, off + 8 + 16 * (size_t)ki->n);
+	}
+	b_sec(&b, KZ_SEC_KEYREC, start);
+	/* the remaining strings: keys of surfaces that are not indexed,
+	 * demonym keys */
+	for (size_t i = 0; i < n; i++)
+		for (size_t s = 0; s < entries[i].nsurfaces; s++)
+			ov_push(&ov3, b_str(&b, entries[i].surfaces[s].key));
+	for (size_t d = 0; d < dem.n; d++)
+		b_str(&b, dem.keys[d]);
+	/* entries */
+	ent_off = kz_malloc((n ? n : 1) * sizeof *ent_off);
+	at1 = at3 = 0;
+	start = b_alloc(&b, 0, 4);
+	for (size_t i = 0; i < n; i++) {
+		const kz_entry *e = &entries[i];
+		const char *fs[NFIELDS] = { e->id, e->type, e->name, e->preferred,
+		    e->wikidata, e->kind, e->code, e->country, e->capital,
+		    e->nationality };
+		uint32_t head = (uint32_t)file_of[i] << 16, nstr = 0;
+		size_t pos;
+
+		for (int k = 0; k < NFIELDS; k++)
+			if (fs[k]) {
+				head |= 1u << k;
+				nstr++;
+			}
+		head |= (e->gender == 'm' ? 1u : e->gender == 'f' ? 2u : 0u) << 10;
+		pos = b_alloc(&b, 20 + 4 * nstr + 24 * e->nsurfaces +
+		    16 * e->nroles + 4 * e->ndemonyms, 4);
+		ent_off[i] = (uint32_t)pos;
+		/* every string is in the image by now, its offset in ov1 or ov3
+		 * in the order they are written here */
+		b_put(&b, &pos, head);
+		b_put(&b, &pos, e->line > 0 && e->line < UINT32_MAX ?
+		    (uint32_t)e->line : 0);
+		b_put(&b, &pos, (uint32_t)e->nsurfaces);
+		b_put(&b, &pos, (uint32_t)e->nroles);
+		b_put(&b, &pos, (uint32_t)e->ndemonyms);
+		for (int k = 0; k < NFIELDS; k++)
+			if (fs[k])
+				b_put(&b, &pos, ov1.v[at1++]);
+		for (size_t s = 0; s < e->nsurfaces; s++) {
+			const kz_surface *su = &e->surfaces[s];
+
+			b_put(&b, &pos, ov1.v[at1++]);
+			b_put(&b, &pos, ov3.v[at3++]);
+			b_put(&b, &pos, su->caps);
+			b_put(&b, &pos, (uint32_t)(su->ntokens & 0x7fffffff) |
+			    (su->acronym ? 0x80000000u : 0));
+			b_put(&b, &pos, (uint32_t)su->from);
+			b_put(&b, &pos, (uint32_t)su->to);
+		}
+		for (size_t r = 0; r < e->nroles; r++) {
+			b_put(&b, &pos, ov1.v[at1++]);
+			b_put(&b, &pos, ov1.v[at1++]);
+			b_put(&b, &pos, (uint32_t)e->roles[r].from);
+			b_put(&b, &pos, (uint32_t)e->roles[r].to);
+		}
+		for (size_t d = 0; d < e->ndemonyms; d++)
+			b_put(&b, &pos, ov1.v[at1++]);
+	}
+	b_sec(&b, KZ_SEC_ENT, start);
+	start = b_alloc(&b, 4 * n, 4);
+	for (size_t i = 0; i < n; i++)
+		wr32(b.buf + start + 4 * i, ent_off[i]);
+	b_sec(&b, KZ_SEC_ENTIDX, start);
+	free(ent_off);
+	free(ov1.v);
+	free(ov3.v);
+	ov1.v = ov3.v = NULL;
+	/* role lists */
+	{
+		uint32_t *roff = kz_malloc((nlists ? nlists : 1) * sizeof *roff);
+
+		start = b_alloc(&b, 0, 4);
+		for (size_t l = 0; l < nlists; l++) {
+			size_t off = b_alloc(&b, 12 + 12 * lists[l].n, 4);
+
+			roff[l] = (uint32_t)off;
+			b_put(&b, &off, b_str(&b, lists[l].title));
+			b_put(&b, &off, b_str(&b, lists[l].of));
+			b_put(&b, &off, (uint32_t)lists[l].n);
+			memcpy(b.buf + off, lists[l].items, 12 * lists[l].n);
+		}
+		b_sec(&b, KZ_SEC_ROLEREC, start);
+		nslots = nlists ? pow2_at_least(nlists * 4 / 3 + 1) : 0;
+		start = b_alloc(&b, 8 * nslots, 8);
+		for (size_t l = 0; l < nlists; l++) {
+			uint64_t h = role_hash(lists[l].title, lists[l].of);
+			size_t i = (size_t)h & (nslots - 1);
+
+			while (rd32(b.buf + start + 8 * i + 4))
+				i = (i + 1) & (nslots - 1);
+			wr32(b.buf + start + 8 * i, (uint32_t)(h >> 32));
+			wr32(b.buf + start + 8 * i + 4, roff[l]);
+		}
+		b_sec(&b, KZ_SEC_ROLETAB, start);
+		free(roff);
+	}
+	/* key table */
+	nslots = ks.n ? pow2_at_least(ks.n * 4 / 3 + 1) : 0;
+	start = b_alloc(&b, 8 * nslots, 8);
+	for (size_t k = 0; k < ks.n; k++) {
+		uint64_t h = str_hash(ks.k[k].key, ks.k[k].len);
+		size_t i = (size_t)h & (nslots - 1);
+
+		while (rd32(b.buf + start + 8 * i + 4))
+			i = (i + 1) & (nslots - 1);
+		wr32(b.buf + start + 8 * i, (uint32_t)(h >> 32));
+		wr32(b.buf + start + 8 * i + 4, ks.k[k].off);
+	}
+	b_sec(&b, KZ_SEC_KEYTAB, start);
+	/* ids */
+	nslots = n ? pow2_at_least(n * 4 / 3 + 1) : 0;
+	start = b_alloc(&b, 8 * nslots, 8);
+	for (size_t e = 0; e < n; e++) {
+		uint64_t h = str_hash(entries[e].id, strlen(entries[e].id));
+		size_t i = (size_t)h & (nslots - 1);
+
+		while (rd32(b.buf + start + 8 * i + 4))
+			i = (i + 1) & (nslots - 1);
+		wr32(b.buf + start + 8 * i, (uint32_t)(h >> 32));
+		wr32(b.buf + start + 8 * i + 4, (uint32_t)e + 1);
+	}
+	b_sec(&b, KZ_SEC_IDTAB, start);
+	emit_strtab(&b, KZ_SEC_DEMTAB, &dem);
+	emit_strtab(&b, KZ_SEC_CODETAB, &codes);
+	emit_filter(&b, KZ_SEC_FLTANY, &ks, sorted, ncands, entries, 0);
+	emit_filter(&b, KZ_SEC_FLTLOW, &ks, sorted, ncands, entries, 1);
+
+	/* block table and header */
+	b_alloc(&b, 0, 8);
+	start = b.len;
+	nblocks = (start - HDR + BLOCK - 1) / BLOCK;
+	if (start + 8 * nblocks > UINT32_MAX) {
+		rc = kz_error_set(err, NULL, 0, 0, "gazetteer too large to compile"
+		    " (the compiled form would pass 4 GiB)");
+		goto done;
+	}
+	b_alloc(&b, 8 * nblocks, 8);
+	for (size_t k = 0; k < nblocks; k++) {
+		size_t s = HDR + k * BLOCK, e = s + BLOCK < start ? s + BLOCK : start;
+
+		wr64(b.buf + start + 8 * k, kz_xxh64(b.buf + s, e - s, k));
+	}
+	memcpy(b.buf + KZ_H_MAGIC, KZ_GAZIMAGE_MAGIC, 8);
+	wr32(b.buf + KZ_H_VERSION, KZ_GAZIMAGE_VERSION);
+	memcpy(b.buf + KZ_H_BOM, &bom, 4);
+	wr64(b.buf + KZ_H_SIZE, b.len);
+	wr64(b.buf + KZ_H_KEY, key);
+	wr32(b.buf + KZ_H_BLOCKSHIFT, SHIFT);
+	wr32(b.buf + KZ_H_NBLOCKS, (uint32_t)nblocks);
+	wr32(b.buf + KZ_H_BLOCKS, (uint32_t)start);
+	wr32(b.buf + KZ_H_NENTRIES, (uint32_t)n);
+	wr32(b.buf + KZ_H_MAXTOKENS, max_tokens);
+	wr32(b.buf + KZ_H_NFILES, nfiles);
+	kz_xxh64_init(&st, 0);
+	kz_xxh64_update(&st, b.buf, HDR);
+	kz_xxh64_update(&st, b.buf + start, 8 * nblocks);
+	wr64(b.buf + KZ_H_SUM, kz_xxh64_digest(&st));
+	if (kz_gazimage_open(out, b.buf, b.len, 0, key, nfiles, why,
+	    sizeof why) != 0) {
+		rc = kz_error_set(err, NULL, 0, 0, "internal error: the compiled"
+		    " gazetteer does not open: %s", why);
+		goto done;
+	}
+	out->owned = b.buf;
+	b.buf = NULL;
+	kz_gazimage_trust(out);
+done:
+	free(ov1.v);
+	free(ov3.v);
+	free(b.buf);
+	free(b.itab);
+	free(ks.k);
+	free(ks.tab);
+	free(cands);
+	free(sorted);
+	for (size_t l = 0; l < nlists; l++)
+		free(lists[l].items);
+	free(lists);
+	kz_strmap_free(rmap);
+	smap_release(&dem);
+	smap_release(&codes);
+	if (rc != 0)
+		memset(out, 0, sizeof *out);
+	return rc;
+}

@@ -117,6 +117,7 @@ check: deps
 	@$(MAKE) --no-print-directory unit e2e score
 	@$(MAKE) --no-print-directory browser-test
 	@$(MAKE) --no-print-directory sanitize
+	@$(MAKE) --no-print-directory fuzz-smoke
 
 unit: $(UNIT_BIN)
 	KZ_DATA=$(CURDIR) $(UNIT_BIN)

@@ -540,6 +540,8 @@ check_apposition_conflicts(work *w)
 			if (pa == NULL || !str(a, "of") || strcmp(str(a, "of"), str(b, "of")) ||
 			    !str(a, "role") || !str(b, "role") ||
 			    strcmp(str(a, "role"), str(b, "role")) == 0 ||
+			    !str(pa, "canonical") || !str(pb, "canonical") ||
+			    !str(a, "text") ||
 			    strcmp(str(pa, "canonical"), str(pb, "canonical")) != 0 ||
 			    span_of(w, a, &as, &ae) != 0)
 				continue;

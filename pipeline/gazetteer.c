@@ -285,9 +285,11 @@ load_entry(parse *g, const kz_yaml_doc *doc, const kz_yaml_node *map,
 	    get_string(doc, map, "gender", 0, &gender, err) != 0)
 		return -1;
 	if (strcmp(e->type, "PER") && strcmp(e->type, "LOC") &&
-	    strcmp(e->type, "ORG") && strcmp(e->type, "MISC"))
+	    strcmp(e->type, "ORG") && strcmp(e->type, "MISC")) {
+		free(gender);
 		return kz_yaml_error(err, doc, kz_yaml_get(map, "type"),
 		    "type must be PER, LOC, ORG or MISC, not '%s'", e->type);
+	}
 	if (gender) {
 		if (strcmp(gender, "m") && strcmp(gender, "f")) {
 			kz_yaml_error(err, doc, kz_yaml_get(map, "gender"),

@@ -1,0 +1,124 @@
+/*
+ * fuzz_record - the kz/1 record reader (kz_reader over the input bytes).
+ *
+ * Input: one byte choosing --max-line (16, 100, 4096 bytes or the 64 MiB
+ * default), then the stream. Every line that is not blank (or is too long)
+ * must come back as exactly one record, good or a stand-in, and every
+ * record must be writable again; NUL bytes, CR, broken UTF-8 and deep
+ * nesting included.
+ */
+#include "fuzz_common.h"
+
+#include "record.h"
+
+static FILE *devnull;
+
+int
+LLVMFuzzerInitialize(int *argc, char ***argv)
+{
+	(void)argc; (void)argv;
+	devnull = fopen("/dev/null", "w");
+	return devnull == NULL;
+}
+
+/* How many records the reader must hand back for this input. */
+static size_t
+expected_records(const uint8_t *d, size_t n, size_t max_line)
+{
+	size_t count = 0, i = 0;
+
+	while (i < n) {
+		size_t start = i, blank = 1;
+
+		while (i < n && d[i] != '\n') {
+			if (d[i] != ' ' && d[i] != '\t' && d[i] != '\r')
+				blank = 0;
+			i++;
+		}
+		if (!blank || i - start > max_line)
+			count++;
+		if (i < n)
+			i++;        /* the newline */
+	}
+	return count;
+}
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	static const size_t limits[] = { 16, 100, 4096, 0 };
+	size_t max_line, nrec = 0, want;
+	kz_reader *r;
+	FILE *in;
+	json_t *rec;
+	kz_error err;
+	int rc;
+
+	if (size < 2)
+		return 0;
+	max_line = limits[data[0] & 3];
+	data++, size--;
+	in = fmemopen((void *)data, size, "rb");
+	if (in == NULL)
+		return 0;
+	r = kz_reader_new(in, "fuzz", max_line);
+	for (;;) {
+		kz_error_clear(&err);
+		rc = kz_reader_next(r, "kz-fuzz", &rec, &err);
+		if (rc == 0)
+			break;
+		if (rec == NULL || !json_is_object(rec))
+			fuzz_fail("reader returned no record", NULL);
+		if (rc < 0 && (!json_is_array(json_object_get(rec, "errors")) ||
+		    err.message[0] == '\0'))
+			fuzz_fail("stand-in without an error", rec);
+		nrec++;
+		if (rc > 0) {
+			/* spans as a later stage would read them */
+			size_t len, bs, be, i;
+			const char *text = kz_record_text(rec, &len);
+			const char *key;
+			json_t *v, *item;
+			kz_offsets o;
+
+			if (text && kz_offsets_init(&o, text, len) == 0) {
+				json_object_foreach(rec, key, v) {
+					if (!json_is_array(v))
+						continue;
+					json_array_foreach(v, i, item)
+						if (kz_span_bytes(item, &o, &bs, &be) == 0 &&
+						    (bs > be || be > len))
+							fuzz_fail("kz_span_bytes out of range",
+							    item);
+				}
+				kz_offsets_release(&o);
+			}
+		}
+		if (kz_record_write(devnull, rec) != 0)
+			fuzz_fail("record not writable", NULL);
+		{
+			/* what a stage writes, the next stage must read back */
+			char *line = json_dumps(rec, JSON_COMPACT);
+			json_error_t jerr;
+			json_t *back = line ? json_loads(line, 0, &jerr) : NULL;
+
+			if (!json_is_object(back)) {
+				fprintf(stderr, "kz fuzz: %s\n", line ? jerr.text : "");
+				fuzz_fail("a record written cannot be read back", rec);
+			}
+			json_decref(back);
+			free(line);
+		}
+		json_decref(rec);
+	}
+	kz_reader_free(r);
+	fclose(in);
+	want = expected_records(data, size,
+	    max_line ? max_line : KZ_MAX_LINE_DEFAULT);
+	if (nrec != want) {
+		fprintf(stderr, "kz fuzz: %zu records read, %zu lines\n", nrec,
+		    want);
+		abort();
+	}
+	return 0;
+}

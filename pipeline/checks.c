@@ -150,16 +150,10 @@ kz_checker_load(const char *path, kz_error *err)
 	const kz_yaml_node *checks;
 	kz_yaml_doc doc;
 
-	if (kz_yaml_load_file(path, &doc, err) != 0) {
+	if (kz_yaml_load_rules(path, known, &doc, err) != 0) {
 		kz_checker_free(c);
 		return NULL;
 	}
-	if (doc.root == NULL) {
-		kz_error_set(err, path, 0, 0, "empty rules file");
-		goto fail;
-	}
-	if (kz_yaml_only_keys(&doc, doc.root, known, err) != 0)
-		goto fail;
 	checks = kz_yaml_require(&doc, doc.root, "checks", KZ_YAML_MAP, err);
 	if (checks == NULL)
 		goto fail;

@@ -104,22 +104,16 @@ main(int argc, char **argv)
 			c.opts.lang = optarg;
 			break;
 		case 'D':
-			if (kz_date_parse(optarg) <= 0 || strlen(optarg) != 10) {
-				fprintf(stderr, "kz-check: --date: not a YYYY-MM-DD date:"
-				    " %s\n", optarg);
+			if (kz_opt_date("kz-check", optarg) != 0)
 				return KZ_EXIT_USAGE;
-			}
 			c.opts.date = optarg;
 			break;
 		case 'R': rules = optarg; break;
 		case 'd': data = optarg; break;
 		case 'q': so.quiet = 1; break;
 		case 'm':
-			if (kz_parse_size(optarg, &so.max_line) != 0) {
-				fprintf(stderr, "kz-check: --max-line: not a size: %s\n",
-				    optarg);
+			if (kz_opt_size("kz-check", "max-line", optarg, &so.max_line) != 0)
 				return KZ_EXIT_USAGE;
-			}
 			break;
 		case 'h':
 			fputs(usage, stdout);

@@ -300,11 +300,8 @@ main(int argc, char **argv)
 		case 'd': data = optarg; break;
 		case 'q': o.quiet = o.stage.quiet = 1; break;
 		case 'm':
-			if (kz_parse_size(optarg, &o.stage.max_line) != 0) {
-				fprintf(stderr, "kz-normalize: --max-line: not a size: %s\n",
-				    optarg);
+			if (kz_opt_size("kz-normalize", "max-line", optarg, &o.stage.max_line) != 0)
 				return KZ_EXIT_USAGE;
-			}
 			break;
 		case 'h':
 			fputs(usage, stdout);
@@ -314,16 +311,8 @@ main(int argc, char **argv)
 			return KZ_EXIT_USAGE;
 		}
 	}
-	if (o.date) {
-		char parsed[11];
-
-		if (strlen(o.date) != 10 ||
-		    kz_normalize_parse_date(NULL, o.date, 10, parsed) != 10) {
-			fprintf(stderr, "kz-normalize: --date: not a YYYY-MM-DD date:"
-			    " %s\n", o.date);
-			return KZ_EXIT_USAGE;
-		}
-	}
+	if (o.date && kz_opt_date("kz-normalize", o.date) != 0)
+		return KZ_EXIT_USAGE;
 	if (rules == NULL) {
 		if (kz_datadir_find(data, datadir, sizeof datadir, &err) != 0) {
 			kz_error_format(&err, msg, sizeof msg);

@@ -83,21 +83,15 @@ main(int argc, char **argv)
 	while ((ch = getopt_long(argc, argv, "qh", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'D':
-			if (kz_date_parse(optarg) <= 0 || strlen(optarg) != 10) {
-				fprintf(stderr, "kz-quotes: --date: not a YYYY-MM-DD date:"
-				    " %s\n", optarg);
+			if (kz_opt_date("kz-quotes", optarg) != 0)
 				return KZ_EXIT_USAGE;
-			}
 			snprintf(c.date, sizeof c.date, "%s", optarg);
 			break;
 		case 'd': data = optarg; break;
 		case 'q': so.quiet = 1; break;
 		case 'm':
-			if (kz_parse_size(optarg, &so.max_line) != 0) {
-				fprintf(stderr, "kz-quotes: --max-line: not a size: %s\n",
-				    optarg);
+			if (kz_opt_size("kz-quotes", "max-line", optarg, &so.max_line) != 0)
 				return KZ_EXIT_USAGE;
-			}
 			break;
 		case 'h':
 			fputs(usage, stdout);

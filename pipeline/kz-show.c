@@ -179,11 +179,8 @@ main(int argc, char **argv)
 			}
 			break;
 		case 'm':
-			if (kz_parse_size(optarg, &max_line) != 0) {
-				fprintf(stderr, "kz-show: --max-line: not a size: %s\n",
-				    optarg);
+			if (kz_opt_size("kz-show", "max-line", optarg, &max_line) != 0)
 				return KZ_EXIT_USAGE;
-			}
 			break;
 		case 'q': quiet = 1; break;
 		case 'h':

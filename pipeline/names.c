@@ -50,12 +50,9 @@ kz_names_load(kz_names *n, const char *names_path, const char *firstnames_path,
 	n->org_linkers = kz_strmap_new();
 	n->not_names = kz_strmap_new();
 	n->place_cues = kz_strmap_new();
-	if (kz_yaml_load_file(names_path, &doc, err) != 0)
+	if (kz_yaml_load_rules(names_path, known, &doc, err) != 0)
 		return -1;
-	if (doc.root == NULL)
-		kz_error_set(err, names_path, 0, 0, "empty rules file");
-	else if (kz_yaml_only_keys(&doc, doc.root, known, err) == 0 &&
-	    load_keys(&doc, "org_heads", n->org_heads, f, &n->max_head_tokens,
+	if (load_keys(&doc, "org_heads", n->org_heads, f, &n->max_head_tokens,
 	    err) == 0 &&
 	    load_keys(&doc, "org_linkers", n->org_linkers, f,
 	    &n->max_linker_tokens, err) == 0 &&
@@ -106,13 +103,10 @@ kz_names_load(kz_names *n, const char *names_path, const char *firstnames_path,
 	kz_yaml_doc_release(&doc);
 	if (rc != 0)
 		return -1;
-	if (kz_yaml_load_file(firstnames_path, &doc, err) != 0)
+	if (kz_yaml_load_rules(firstnames_path, known_first, &doc, err) != 0)
 		return -1;
 	rc = -1;
-	if (doc.root == NULL)
-		kz_error_set(err, firstnames_path, 0, 0, "empty rules file");
-	else if (kz_yaml_only_keys(&doc, doc.root, known_first, err) == 0 &&
-	    load_keys(&doc, "firstnames", n->firstnames, f, NULL, err) == 0)
+	if (load_keys(&doc, "firstnames", n->firstnames, f, NULL, err) == 0)
 		rc = 0;
 	kz_yaml_doc_release(&doc);
 	return rc;

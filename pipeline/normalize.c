@@ -62,14 +62,8 @@ kz_normalizer_load(const char *path, kz_error *err)
 	for (size_t i = 0; list_of(n, i); i++)
 		kz_wordlist_init(list_of(n, i));
 	kz_wordlist_init(&n->months);
-	if (kz_yaml_load_file(path, &doc, err) != 0)
+	if (kz_yaml_load_rules(path, known, &doc, err) != 0)
 		goto fail;
-	if (doc.root == NULL) {
-		kz_error_set(err, path, 0, 0, "empty rules file");
-		goto fail_doc;
-	}
-	if (kz_yaml_only_keys(&doc, doc.root, known, err) != 0)
-		goto fail_doc;
 	for (size_t i = 0; list_keys[i]; i++) {
 		const kz_yaml_node *node = kz_yaml_require(&doc, doc.root,
 		    list_keys[i], KZ_YAML_SEQ, err);

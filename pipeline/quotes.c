@@ -108,14 +108,9 @@ load_quotes_yaml(kz_quoter *q, const char *path, kz_error *err)
 	kz_yaml_doc doc;
 	int rc = -1;
 
-	if (kz_yaml_load_file(path, &doc, err) != 0)
+	if (kz_yaml_load_rules(path, known, &doc, err) != 0)
 		return -1;
-	if (doc.root == NULL) {
-		kz_error_set(err, path, 0, 0, "empty rules file");
-		goto out;
-	}
-	if (kz_yaml_only_keys(&doc, doc.root, known, err) != 0 ||
-	    load_phrase_list(&doc, "speaker_prepositions", &q->prepositions,
+	if (load_phrase_list(&doc, "speaker_prepositions", &q->prepositions,
 	    q->folder, 1, err) != 0 ||
 	    load_gendered(&doc, "pronouns", &q->pronouns, q->folder, err) != 0 ||
 	    load_gendered(&doc, "inversion_pronouns", &q->inversions, q->folder,
@@ -164,16 +159,14 @@ load_verbs(kz_quoter *q, const char *path, kz_error *err)
 	static const char *const known[] = { "lemma", "kind", "pronominal",
 	    "forms", "other_forms", "ambiguous", "incise_only", "multiword",
 	    NULL };
+	static const char *const top[] = { "verbs", NULL };
 	const kz_yaml_node *verbs;
 	kz_yaml_doc doc;
 	int rc = -1;
 
-	if (kz_yaml_load_file(path, &doc, err) != 0)
+	if (kz_yaml_load_rules(path, top, &doc, err) != 0)
 		return -1;
-	verbs = doc.root ? kz_yaml_require(&doc, doc.root, "verbs", KZ_YAML_SEQ,
-	    err) : NULL;
-	if (doc.root == NULL)
-		kz_error_set(err, path, 0, 0, "empty rules file");
+	verbs = kz_yaml_require(&doc, doc.root, "verbs", KZ_YAML_SEQ, err);
 	if (verbs == NULL)
 		goto out;
 	for (size_t i = 0; i < verbs->n; i++) {

@@ -167,16 +167,10 @@ kz_roles_load(const char *path, const kz_gazetteer *g, const kz_folder *f,
 	r->honorifics = kz_strmap_new();
 	r->determiners = kz_strmap_new();
 	kz_wordlist_init(&r->of_linkers);
-	if (kz_yaml_load_file(path, &doc, err) != 0) {
+	if (kz_yaml_load_rules(path, known, &doc, err) != 0) {
 		kz_roles_free(r);
 		return NULL;
 	}
-	if (doc.root == NULL) {
-		kz_error_set(err, path, 0, 0, "empty rules file");
-		goto fail;
-	}
-	if (kz_yaml_only_keys(&doc, doc.root, known, err) != 0)
-		goto fail;
 	roles = kz_yaml_require(&doc, doc.root, "roles", KZ_YAML_SEQ, err);
 	if (roles == NULL)
 		goto fail;

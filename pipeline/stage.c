@@ -3,6 +3,7 @@
 #include "record.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <limits.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -150,6 +151,27 @@ kz_parse_size(const char *s, size_t *out)
 	v <<= shift;
 	*out = (size_t)v;
 	return 0;
+}
+
+int
+kz_opt_size(const char *prog, const char *opt, const char *arg, size_t *out)
+{
+	if (kz_parse_size(arg, out) == 0)
+		return 0;
+	fprintf(stderr, "%s: --%s: not a size: %s\n", prog, opt, arg);
+	return -1;
+}
+
+int
+kz_opt_date(const char *prog, const char *arg)
+{
+	int y, m, d, n = 0;
+
+	if (strlen(arg) == 10 && sscanf(arg, "%4d-%2d-%2d%n", &y, &m, &d, &n) == 3 &&
+	    n == 10 && y >= 1000 && m >= 1 && m <= 12 && d >= 1 && d <= 31)
+		return 0;
+	fprintf(stderr, "%s: --date: not a YYYY-MM-DD date: %s\n", prog, arg);
+	return -1;
 }
 
 void

@@ -48,6 +48,12 @@ int kz_datadir_find(const char *override, char *out, size_t n, kz_error *err);
 /* Parse a size such as 64M, 1G, 4096 (bytes). Returns -1 on nonsense. */
 int kz_parse_size(const char *s, size_t *out);
 
+/* Option values every program checks the same way. On a bad value they
+ * print "PROG: --OPT: not a …: VALUE" to standard error and return -1. */
+int kz_opt_size(const char *prog, const char *opt, const char *arg,
+    size_t *out);
+int kz_opt_date(const char *prog, const char *arg);   /* YYYY-MM-DD */
+
 /* Today's date as YYYY-MM-DD (UTC) into out[11]. */
 void kz_today(char out[11]);
 

@@ -404,3 +404,17 @@ kz_yaml_only_keys(const kz_yaml_doc *doc, const kz_yaml_node *map,
 	}
 	return 0;
 }
+
+int
+kz_yaml_load_rules(const char *path, const char *const *known,
+    kz_yaml_doc *doc, kz_error *err)
+{
+	if (kz_yaml_load_file(path, doc, err) != 0)
+		return -1;
+	if (doc->root == NULL)
+		kz_error_set(err, path, 0, 0, "empty rules file");
+	else if (kz_yaml_only_keys(doc, doc->root, known, err) == 0)
+		return 0;
+	kz_yaml_doc_release(doc);
+	return -1;
+}

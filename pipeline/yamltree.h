@@ -57,6 +57,12 @@ int kz_yaml_error(kz_error *err, const kz_yaml_doc *doc,
     const kz_yaml_node *node, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 
+/* Load a rules file: a mapping whose keys are all in the NULL-terminated
+ * list `known`. An empty file or an unknown key is an error naming file,
+ * line and column; after any error doc owns nothing. */
+int kz_yaml_load_rules(const char *path, const char *const *known,
+    kz_yaml_doc *doc, kz_error *err);
+
 /* Fetch a required key of a map, with an error naming it when absent. */
 const kz_yaml_node *kz_yaml_require(const kz_yaml_doc *doc,
     const kz_yaml_node *map, const char *key, kz_yaml_kind kind,

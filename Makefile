@@ -15,11 +15,12 @@ CC      ?= cc
 CFLAGS  ?= -O2 -g
 SAN     ?=
 
-PKGS      = libutf8proc yaml-0.1 jansson
+PKGS      = libutf8proc yaml-0.1 jansson yajl
 # Debian packages for each pkg-config name, as `make deps` installs them
 DEB_libutf8proc = libutf8proc-dev
 DEB_yaml-0.1    = libyaml-dev
 DEB_jansson     = libjansson-dev
+DEB_yajl        = libyajl-dev
 DEB_check       = check
 
 DATADIR = $(PREFIX)/share/kz
@@ -91,6 +92,7 @@ deps:
 	        libutf8proc) missing="$$missing libutf8proc-dev";; \
 	        yaml-0.1) missing="$$missing libyaml-dev";; \
 	        jansson) missing="$$missing libjansson-dev";; \
+	        yajl) missing="$$missing libyajl-dev";; \
 	        check) missing="$$missing check";; \
 	        esac; \
 	    fi; \

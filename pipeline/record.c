@@ -1,7 +1,9 @@
 #include "record.h"
 
 #include "buf.h"
+#include "jsonline.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -139,7 +141,11 @@ kz_reader_next(kz_reader *r, const char *stage, json_t **rec, kz_error *err)
 		*rec = stand_in(r, stage, msg);
 		return -1;
 	}
-	v = json_loadb(r->buf.data, r->buf.len, 0, &jerr);
+	/* yajl builds the record; jansson only speaks when yajl refused it,
+	 * so the message is jansson's whichever parser saw the line */
+	v = kz_json_parse_line(r->buf.data, r->buf.len);
+	if (v == NULL)
+		v = json_loadb(r->buf.data, r->buf.len, 0, &jerr);
 	if (v == NULL) {
 		snprintf(msg, sizeof msg, "not valid JSON at column %d: %s",
 		    jerr.column, jerr.text);
@@ -172,23 +178,51 @@ kz_reader_line_number(const kz_reader *r)
 	return r->line;
 }
 
+/* Does any of the 8 bytes in word need an escape ('"', '\\', < 0x20)? */
+static int
+word_needs_escape(uint64_t word)
+{
+	const uint64_t ones = UINT64_C(0x0101010101010101);
+	const uint64_t high = UINT64_C(0x8080808080808080);
+	uint64_t quote = word ^ (ones * '"');
+	uint64_t slash = word ^ (ones * '\\');
+	/* a byte is zero in x when (x - 1) & ~x has its high bit */
+	uint64_t hits = ((quote - ones) & ~quote) | ((slash - ones) & ~slash) |
+	    ((word - ones * 0x20) & ~word);
+
+	return (hits & high) != 0;
+}
+
 /* Append s as a JSON string. Runs of bytes that need no escape are
- * copied whole: most of a record is article text. */
+ * copied whole, found 8 bytes at a time: most of a record is text. */
 static void
 add_json_string(kz_buf *b, const char *s, size_t len)
 {
 	static const char hex[] = "0123456789abcdef";
-	size_t run = 0;
+	size_t run = 0, i = 0;
 
 	kz_buf_grow(b, len + 2);
 	kz_buf_addc(b, '"');
-	for (size_t i = 0; i < len; i++) {
-		unsigned char c = (unsigned char)s[i];
+	while (i < len) {
+		unsigned char c;
 
-		if (c >= 0x20 && c != '"' && c != '\\')
+		while (i + 8 <= len) {
+			uint64_t word;
+
+			memcpy(&word, s + i, 8);
+			if (word_needs_escape(word))
+				break;
+			i += 8;
+		}
+		if (i >= len)
+			break;
+		c = (unsigned char)s[i];
+		if (c >= 0x20 && c != '"' && c != '\\') {
+			i++;
 			continue;
+		}
 		kz_buf_add(b, s + run, i - run);
-		run = i + 1;
+		run = ++i;
 		switch (c) {
 		case '"': kz_buf_add(b, "\\\"", 2); break;
 		case '\\': kz_buf_add(b, "\\\\", 2); break;
@@ -206,6 +240,24 @@ add_json_string(kz_buf *b, const char *s, size_t len)
 	}
 	kz_buf_add(b, s + run, len - run);
 	kz_buf_addc(b, '"');
+}
+
+/* Append an integer in decimal, without printf's machinery. */
+static void
+add_integer(kz_buf *b, json_int_t v)
+{
+	char digits[24];
+	size_t n = sizeof digits;
+	unsigned long long u = v < 0 ? 0ULL - (unsigned long long)v :
+	    (unsigned long long)v;
+
+	do {
+		digits[--n] = (char)('0' + u % 10);
+		u /= 10;
+	} while (u);
+	if (v < 0)
+		digits[--n] = '-';
+	kz_buf_add(b, digits + n, sizeof digits - n);
 }
 
 /* Serialise a JSON value compactly, in the objects' insertion order (as
@@ -250,7 +302,7 @@ add_json(kz_buf *b, const json_t *v, int depth)
 		add_json_string(b, json_string_value(v), json_string_length(v));
 		return 0;
 	case JSON_INTEGER:
-		kz_buf_addf(b, "%" JSON_INTEGER_FORMAT, json_integer_value(v));
+		add_integer(b, json_integer_value(v));
 		return 0;
 	case JSON_REAL: {
 		char num[64];

@@ -21,12 +21,10 @@ struct kz_strmap {
 uint64_t
 kz_hash_bytes(const char *s, size_t len)
 {
-	uint64_t h = 1469598103934665603ULL;
+	uint64_t h = KZ_HASH_START;
 
-	for (size_t i = 0; i < len; i++) {
-		h ^= (unsigned char)s[i];
-		h *= 1099511628211ULL;
-	}
+	for (size_t i = 0; i < len; i++)
+		h = kz_hash_step(h, s[i]);
 	return h;
 }
 
@@ -104,7 +102,14 @@ kz_strmap_put(kz_strmap *m, const char *key, size_t len, intptr_t value)
 int
 kz_strmap_get(const kz_strmap *m, const char *key, size_t len, intptr_t *value)
 {
-	slot *s = find(m, key, len, kz_hash_bytes(key, len));
+	return kz_strmap_get_hashed(m, key, len, kz_hash_bytes(key, len), value);
+}
+
+int
+kz_strmap_get_hashed(const kz_strmap *m, const char *key, size_t len,
+    uint64_t hash, intptr_t *value)
+{
+	slot *s = find(m, key, len, hash);
 
 	if (s->key == NULL)
 		return 0;

@@ -2,7 +2,9 @@
 
 #include "buf.h"
 
+#include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 
 size_t
 kz_utf8_decode(const unsigned char *s, size_t len, int32_t *cp)
@@ -62,6 +64,37 @@ kz_utf8_prev(const char *s, size_t i)
 	while (i > 0 && ((unsigned char)s[i] & 0xC0) == 0x80)
 		i--;
 	return i;
+}
+
+int
+kz_utf8_valid(const char *s, size_t len)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	size_t i = 0;
+
+	while (i < len) {
+		int32_t cp;
+		size_t n;
+
+		if (u[i] < 0x80) {
+			uint64_t word;
+
+			while (i + 8 <= len) {
+				memcpy(&word, u + i, 8);
+				if (word & UINT64_C(0x8080808080808080))
+					break;
+				i += 8;
+			}
+			while (i < len && u[i] < 0x80)
+				i++;
+			continue;
+		}
+		n = kz_utf8_decode(u + i, len - i, &cp);
+		if (n == 0)
+			return 0;
+		i += n;
+	}
+	return 1;
 }
 
 size_t

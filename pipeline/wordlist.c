@@ -58,6 +58,9 @@ kz_wordlist_add(kz_wordlist *w, const kz_folder *f, const char *s)
 	kz_strmap_put(w->index, folded, len, (intptr_t)w->n);
 	if (len > w->max_len)
 		w->max_len = len;
+	if (len > 0)
+		w->first[(unsigned char)folded[0] >> 3] |=
+		    (unsigned char)(1u << ((unsigned char)folded[0] & 7));
 	w->n++;
 	/* keep the distinct lengths sorted, longest first: a prefix look-up
 	 * then hashes only lengths some entry has */
@@ -99,7 +102,14 @@ long
 kz_wordlist_find(const kz_wordlist *w, const char *folded, size_t len)
 {
 	intptr_t v;
+	unsigned char c0;
 
+	/* a paragraph is longer than any entry: no need to hash it */
+	if (len > w->max_len)
+		return -1;
+	c0 = len ? (unsigned char)folded[0] : 0;
+	if (len && !(w->first[c0 >> 3] & (1u << (c0 & 7))))
+		return -1;
 	if (kz_strmap_get(w->index, folded, len, &v))
 		return (long)v;
 	return -1;
@@ -115,9 +125,23 @@ long
 kz_wordlist_prefix(const kz_wordlist *w, const char *folded, size_t len,
     int whole_words, size_t *matched)
 {
+	/* hashes of the first 1..PREFIX_HASHED bytes, from one FNV pass */
+	enum { PREFIX_HASHED = 128 };
+	uint64_t hash[PREFIX_HASHED + 1];
+	size_t hashed = 0;
+	unsigned char c0;
+
+	/* most lines start with no entry's first byte: say so at once */
+	if (len == 0 || w->nlengths == 0)
+		return -1;
+	c0 = (unsigned char)folded[0];
+	if (!(w->first[c0 >> 3] & (1u << (c0 & 7))))
+		return -1;
+	hash[0] = KZ_HASH_START;
 	for (size_t li = 0; li < w->nlengths; li++) {
 		size_t n = w->lengths[li];
-		long i;
+		intptr_t v;
+		uint64_t h;
 
 		if (n > len)
 			continue;
@@ -126,13 +150,20 @@ kz_wordlist_prefix(const kz_wordlist *w, const char *folded, size_t len,
 		if (whole_words && n < len && is_word_byte((unsigned char)folded[n]) &&
 		    is_word_byte((unsigned char)folded[n - 1]))
 			continue;
-		i = kz_wordlist_find(w, folded, n);
-		if (i >= 0) {
+		if (n <= PREFIX_HASHED) {
+			while (hashed < n) {
+				hash[hashed + 1] = kz_hash_step(hash[hashed],
+				    folded[hashed]);
+				hashed++;
+			}
+			h = hash[n];
+		} else
+			h = kz_hash_bytes(folded, n);
+		if (kz_strmap_get_hashed(w->index, folded, n, h, &v)) {
 			if (matched)
 				*matched = n;
-			return i;
+			return (long)v;
 		}
 	}
 	return -1;
 }
-

@@ -22,6 +22,7 @@ typedef struct kz_wordlist {
 	size_t *lengths;    /* the distinct entry lengths, longest first */
 	size_t nlengths;
 	kz_strmap *index;   /* folded entry -> position */
+	unsigned char first[32];  /* bit set of the entries' first bytes */
 } kz_wordlist;
 
 void kz_wordlist_init(kz_wordlist *w);

@@ -4,8 +4,10 @@
 
 #include "buf.h"
 #include "fold.h"
+#include "jsonline.h"
 #include "record.h"
 #include "text.h"
+#include "wordlist.h"
 #include "yamltree.h"
 
 #include <string.h>
@@ -188,6 +190,124 @@ START_TEST(span_offsets_are_code_points)
 }
 END_TEST
 
+/* The yajl path must build what jansson builds, and refuse what jansson
+ * refuses, so that a record means the same whichever parser read it. */
+START_TEST(json_line_agrees_with_jansson)
+{
+	static const char *good[] = {
+		"{\"id\":\"a\",\"text\":\"Tokaïev a dit : \\u00ab non \\u00bb\\n\","
+		    "\"n\":-12,\"x\":1.5e3,\"ok\":true,\"no\":null,"
+		    "\"list\":[1,[2,{\"k\":\"v\"}],\"\\u00e9\"]}",
+		"[1,2,3]",
+		"{\"dup\":1,\"dup\":2}",
+		"  {\"a\" : { } }  ",
+	};
+	static const char *bad[] = {
+		"{\"t\":\"x\\ud800y\"}",          /* lone high surrogate */
+		"{\"t\":\"x\\ud800\\u0041y\"}",   /* not a pair */
+		"{\"t\":\"x\\udc00y\"}",          /* lone low surrogate */
+		"{\"t\":\"x\\u0000y\"}",          /* NUL */
+		"{\"a\\u0000b\":1}",              /* NUL in a key */
+		"{\"n\":99999999999999999999}",   /* too big */
+		"{\"t\":\"\xC0\xAF\"}",           /* overlong */
+		"{\"t\":\"\xED\xA0\x80\"}",       /* raw surrogate */
+		"{\"t\":\"\xF5\x80\x80\x80\"}",   /* past U+10FFFF */
+		"\"just a string\"",
+		"3",
+		"{\"a\":1} {\"b\":2}",
+		"{\"a\":1,}",
+		"{\"id\":",
+	};
+
+	for (size_t i = 0; i < sizeof good / sizeof *good; i++) {
+		json_t *fast = kz_json_parse_line(good[i], strlen(good[i]));
+		json_t *slow = json_loads(good[i], 0, NULL);
+
+		ck_assert_msg(fast != NULL, "refused: %s", good[i]);
+		ck_assert_ptr_nonnull(slow);
+		ck_assert_msg(json_equal(fast, slow), "differs: %s", good[i]);
+		json_decref(fast);
+		json_decref(slow);
+	}
+	for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+		json_t *fast = kz_json_parse_line(bad[i], strlen(bad[i]));
+
+		ck_assert_msg(fast == NULL, "accepted: %s", bad[i]);
+		ck_assert_ptr_null(json_loads(bad[i], 0, NULL));
+	}
+	/* a surrogate pair is left to jansson, which the reader falls back to */
+	ck_assert_ptr_null(kz_json_parse_line("[\"\\ud83d\\ude00\"]", 16));
+}
+END_TEST
+
+START_TEST(json_line_depth_limit)
+{
+	kz_buf b;
+	json_t *v;
+
+	kz_buf_init(&b);
+	for (int i = 0; i < KZ_JSON_MAX_DEPTH; i++)
+		kz_buf_addc(&b, '[');
+	for (int i = 0; i < KZ_JSON_MAX_DEPTH; i++)
+		kz_buf_addc(&b, ']');
+	v = kz_json_parse_line(b.data, b.len);
+	ck_assert_ptr_nonnull(v);
+	json_decref(v);
+	kz_buf_reset(&b);
+	for (int i = 0; i <= KZ_JSON_MAX_DEPTH; i++)
+		kz_buf_addc(&b, '[');
+	for (int i = 0; i <= KZ_JSON_MAX_DEPTH; i++)
+		kz_buf_addc(&b, ']');
+	ck_assert_ptr_null(kz_json_parse_line(b.data, b.len));
+	kz_buf_release(&b);
+}
+END_TEST
+
+START_TEST(utf8_valid_checks_every_form)
+{
+	ck_assert_int_eq(kz_utf8_valid("", 0), 1);
+	ck_assert_int_eq(kz_utf8_valid("plain ascii text, longer than 8", 31), 1);
+	{
+		const char *mixed = "Tokaïev « Астана » 😀 and more ascii";
+
+		ck_assert_int_eq(kz_utf8_valid(mixed, strlen(mixed)), 1);
+	}
+	ck_assert_int_eq(kz_utf8_valid("abcdefgh\xC3", 9), 0);       /* cut */
+	ck_assert_int_eq(kz_utf8_valid("abcdefghij\xC0\xAF", 12), 0); /* overlong */
+	ck_assert_int_eq(kz_utf8_valid("\xED\xA0\x80", 3), 0);       /* surrogate */
+	ck_assert_int_eq(kz_utf8_valid("\xF4\x90\x80\x80", 4), 0);   /* > 10FFFF */
+	ck_assert_int_eq(kz_utf8_valid("12345678\x80", 9), 0);       /* stray */
+}
+END_TEST
+
+/* The first-byte filter and the one-pass prefix hashes must find what a
+ * plain look-up of every length finds. */
+START_TEST(wordlist_prefix_and_find)
+{
+	kz_folder *f = kz_folder_new();
+	kz_wordlist w;
+	size_t m = 0;
+
+	kz_wordlist_init(&w);
+	kz_wordlist_add(&w, f, "Partager cet article");
+	kz_wordlist_add(&w, f, "Partager");
+	kz_wordlist_add(&w, f, "Lire aussi");
+	ck_assert_int_eq(kz_wordlist_prefix(&w, "partager cet article sur x", 26,
+	    1, &m), 0);
+	ck_assert_uint_eq(m, 20);
+	ck_assert_int_eq(kz_wordlist_prefix(&w, "partager", 8, 1, &m), 1);
+	/* whole words only: "partagera" is another word */
+	ck_assert_int_eq(kz_wordlist_prefix(&w, "partagera", 9, 1, NULL), -1);
+	ck_assert_int_eq(kz_wordlist_prefix(&w, "partagera", 9, 0, NULL), 1);
+	ck_assert_int_eq(kz_wordlist_prefix(&w, "quoi", 4, 1, NULL), -1);
+	ck_assert_int_eq(kz_wordlist_find(&w, "lire aussi", 10), 2);
+	ck_assert_int_eq(kz_wordlist_find(&w, "lire aussi et plus encore", 25), -1);
+	ck_assert_int_eq(kz_wordlist_find(&w, "lire", 4), -1);
+	kz_wordlist_release(&w);
+	kz_folder_free(f);
+}
+END_TEST
+
 Suite *
 suite_core(void)
 {
@@ -203,6 +323,10 @@ suite_core(void)
 	tcase_add_test(tc, reader_passes_broken_lines_on);
 	tcase_add_test(tc, reader_refuses_overlong_line);
 	tcase_add_test(tc, span_offsets_are_code_points);
+	tcase_add_test(tc, json_line_agrees_with_jansson);
+	tcase_add_test(tc, json_line_depth_limit);
+	tcase_add_test(tc, utf8_valid_checks_every_form);
+	tcase_add_test(tc, wordlist_prefix_and_find);
 	suite_add_tcase(s, tc);
 	return s;
 }

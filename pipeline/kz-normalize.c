@@ -68,6 +68,7 @@ typedef struct ctx {
 	kz_normalizer *norm;
 	const opts *o;
 	int status;
+	kz_buf members;         /* blocks and sentences of the record at hand */
 } ctx;
 
 static void
@@ -85,7 +86,8 @@ normalize_one(ctx *c, const char *name, const char *raw, size_t len, json_t *rec
 
 	if (c->o->date && !json_is_string(json_object_get(rec, "date")))
 		json_object_set_new(rec, "date", json_string(c->o->date));
-	kz_normalize_article(c->norm, raw, len, rec, &rep);
+	kz_buf_reset(&c->members);
+	kz_normalize_article_members(c->norm, raw, len, rec, &c->members, &rep);
 	if (rep.empty) {
 		kz_record_add_error(rec, "kz-normalize", "empty article: no text");
 		if (!c->o->quiet)
@@ -120,7 +122,11 @@ normalize_one(ctx *c, const char *name, const char *raw, size_t len, json_t *rec
 static int
 write_record(ctx *c, json_t *rec)
 {
-	if (kz_record_write(stdout, rec) != 0) {
+	int rc = kz_record_write_extra(stdout, rec, c->members.data,
+	    c->members.len);
+
+	kz_buf_reset(&c->members);
+	if (rc != 0) {
 		fprintf(stderr, "kz-normalize: cannot write output: %s\n",
 		    strerror(errno));
 		set_status(c, KZ_EXIT_IOERR);
@@ -323,6 +329,8 @@ main(int argc, char **argv)
 		rules = path;
 	}
 	c.norm = kz_normalizer_load(rules, &err);
+	kz_buf_init(&c.members);
+	o.stage.extra = &c.members;
 	if (c.norm == NULL) {
 		kz_error_format(&err, msg, sizeof msg);
 		fprintf(stderr, "kz-normalize: %s\n", msg);
@@ -358,6 +366,7 @@ main(int argc, char **argv)
 			run_file(&c, argv[i]);
 	}
 	kz_normalizer_free(c.norm);
+	kz_buf_release(&c.members);
 	if (fflush(stdout) != 0) {
 		fprintf(stderr, "kz-normalize: cannot write output: %s\n",
 		    strerror(errno));

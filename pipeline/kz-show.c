@@ -119,7 +119,7 @@ show_input(kz_show *s, FILE *in, const char *name, size_t max_line, int quiet)
 		}
 		json_decref(rec);
 	}
-	if (ferror(in)) {
+	if (kz_reader_failed(r)) {
 		fprintf(stderr, "kz-show: %s: read error\n", name);
 		status = KZ_EXIT_NOINPUT;
 	}

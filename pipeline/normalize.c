@@ -1,5 +1,7 @@
 #include "normalize.h"
 
+#include "jsonline.h"
+
 #include "buf.h"
 #include "fold.h"
 #include "record.h"
@@ -929,11 +931,98 @@ find_dateline(const doc *d, char date[11])
 	return 0;
 }
 
+/* ------------------------------------------------------------ spans */
+
+/* Spans are kept as byte ranges until the record is written: one JSON
+ * object per sentence would cost more than finding the sentence. */
+typedef struct span {
+	enum kind kind;
+	size_t start, end;      /* bytes */
+	long same_as;           /* index of the block this one repeats, or -1 */
+} span;
+
+typedef struct span_list {
+	span *items;
+	size_t n, cap;
+} span_list;
+
+static void
+span_push(span_list *l, enum kind k, size_t start, size_t end, long same_as)
+{
+	if (l->n == l->cap) {
+		l->cap = l->cap ? 2 * l->cap : 64;
+		l->items = kz_realloc(l->items, l->cap * sizeof *l->items);
+	}
+	l->items[l->n++] = (span){ k, start, end, same_as };
+}
+
+/* Byte offsets to code point offsets for offsets that mostly grow: each
+ * step counts only the bytes between the last offset and this one. */
+typedef struct cp_cursor {
+	const char *text;
+	size_t byte, cp;
+} cp_cursor;
+
+static size_t
+cp_at(cp_cursor *c, size_t byte)
+{
+	if (byte >= c->byte)
+		c->cp += kz_utf8_count(c->text + c->byte, byte - c->byte);
+	else
+		c->cp -= kz_utf8_count(c->text + byte, c->byte - byte);
+	c->byte = byte;
+	return c->cp;
+}
+
+static json_t *
+span_json(cp_cursor *c, size_t s, size_t e)
+{
+	json_t *o = json_object();
+
+	json_object_set_new(o, "start", json_integer((json_int_t)cp_at(c, s)));
+	json_object_set_new(o, "end", json_integer((json_int_t)cp_at(c, e)));
+	json_object_set_new(o, "text", json_stringn_nocheck(c->text + s, e - s));
+	return o;
+}
+
+/* Write `"key":[{"kind":..,"start":..,"end":..,"text":..},...]`. */
+static void
+write_spans(kz_buf *out, const char *key, const char *text,
+    const span_list *l, int with_kind)
+{
+	cp_cursor c = { text, 0, 0 };
+
+	kz_json_add_string(out, key, strlen(key));
+	kz_buf_add(out, ":[", 2);
+	for (size_t i = 0; i < l->n; i++) {
+		const span *sp = &l->items[i];
+
+		kz_buf_add(out, i ? ",{" : "{", i ? 2 : 1);
+		if (with_kind) {
+			kz_buf_adds(out, "\"kind\":\"");
+			kz_buf_adds(out, kind_names[sp->kind]);
+			kz_buf_add(out, "\",", 2);
+		}
+		kz_buf_adds(out, "\"start\":");
+		kz_json_add_integer(out, (long long)cp_at(&c, sp->start));
+		kz_buf_adds(out, ",\"end\":");
+		kz_json_add_integer(out, (long long)cp_at(&c, sp->end));
+		kz_buf_adds(out, ",\"text\":");
+		kz_json_add_string(out, text + sp->start, sp->end - sp->start);
+		if (sp->same_as >= 0) {
+			kz_buf_adds(out, ",\"same_as\":");
+			kz_json_add_integer(out, sp->same_as);
+		}
+		kz_buf_addc(out, '}');
+	}
+	kz_buf_addc(out, ']');
+}
+
 /* ------------------------------------------------------------ byline */
 
 static void
 byline_part(const doc *d, size_t s, size_t e, json_t *authors,
-    json_t *agencies, const kz_offsets *o)
+    json_t *agencies, cp_cursor *o)
 {
 	kz_folded f;
 
@@ -944,7 +1033,7 @@ byline_part(const doc *d, size_t s, size_t e, json_t *authors,
 		return;
 	kz_fold(d->n->folder, d->text + s, e - s, &f);
 	json_array_append_new(kz_wordlist_find(&d->n->agencies, f.text, f.len) >= 0
-	    ? agencies : authors, kz_span_new(o, d->text, s, e));
+	    ? agencies : authors, span_json(o, s, e));
 	kz_folded_release(&f);
 }
 
@@ -952,7 +1041,7 @@ byline_part(const doc *d, size_t s, size_t e, json_t *authors,
  * words and commas. */
 static void
 parse_byline(const doc *d, const line *l, json_t *authors, json_t *agencies,
-    const kz_offsets *o)
+    cp_cursor *o)
 {
 	const char *t = d->text;
 	size_t m, i = l->start, part;
@@ -1029,12 +1118,18 @@ is_abbreviation(const doc *d, size_t dot)
 }
 
 static void
-add_sentence(json_t *out, const kz_offsets *o, const char *t, size_t s, size_t e)
+add_sentence(span_list *out, const char *t, size_t s, size_t e)
 {
 	trim(t, &s, &e);
 	if (e > s)
-		json_array_append_new(out, kz_span_new(o, t, s, e));
+		span_push(out, K_NONE, s, e, -1);
 }
+
+/* Bytes split_sentences must look at: . ! ? " and the lead bytes of
+ * « » (C2) and of “ ” ‹ › … (E2). Everything else is skipped unread. */
+static const unsigned char sentence_byte[256] = {
+	['.'] = 1, ['!'] = 1, ['?'] = 1, ['"'] = 1, [0xC2] = 1, [0xE2] = 1
+};
 
 /* Are the quotation marks of [s, e) balanced? Unbalanced marks are then
  * ignored when splitting, so one stray mark cannot glue a block together. */
@@ -1043,12 +1138,14 @@ quotes_balance(const char *t, size_t s, size_t e)
 {
 	int depth = 0, straight = 0;
 
-	for (size_t i = s; i < e; i += kz_utf8_next(t, e, i)) {
+	for (size_t i = s; i < e; i++) {
 		int32_t cp;
 
-		if ((unsigned char)t[i] < 0x80 && t[i] != '"')
+		if (!sentence_byte[(unsigned char)t[i]] || t[i] == '.' ||
+		    t[i] == '!' || t[i] == '?')
 			continue;
-		kz_utf8_decode((const unsigned char *)t + i, e - i, &cp);
+		if (kz_utf8_decode((const unsigned char *)t + i, e - i, &cp) == 0)
+			continue;
 		if (cp == 0xAB || cp == 0x201C || cp == 0x2039)
 			depth++;
 		else if ((cp == 0xBB || cp == 0x201D || cp == 0x203A) && depth > 0)
@@ -1060,8 +1157,7 @@ quotes_balance(const char *t, size_t s, size_t e)
 }
 
 static void
-split_sentences(const doc *d, size_t s, size_t e, json_t *out,
-    const kz_offsets *o)
+split_sentences(const doc *d, size_t s, size_t e, span_list *out)
 {
 	const char *t = d->text;
 	int use_quotes = quotes_balance(t, s, e);
@@ -1073,8 +1169,7 @@ split_sentences(const doc *d, size_t s, size_t e, json_t *out,
 		size_t n, after;
 		unsigned char c = (unsigned char)t[i];
 
-		/* only . ! ? " and non-ASCII marks matter: skip the rest fast */
-		if (c < 0x80 && c != '.' && c != '!' && c != '?' && c != '"') {
+		if (!sentence_byte[c]) {
 			i++;
 			continue;
 		}
@@ -1141,38 +1236,27 @@ split_sentences(const doc *d, size_t s, size_t e, json_t *out,
 			if (kz_cp_is_upper(next) || kz_cp_is_digit(next) ||
 			    is_opening_quote(next) || next == '-' || next == 0x2013 ||
 			    next == 0x2014 || next == '(') {
-				add_sentence(out, o, t, start, after);
+				add_sentence(out, t, start, after);
 				start = k;
 			}
 			i = k;
 		}
 	}
-	add_sentence(out, o, t, start, e);
+	add_sentence(out, t, start, e);
 }
 
 /* ------------------------------------------------------------ output */
 
-static json_t *
-block_new(const doc *d, const kz_offsets *o, enum kind k, size_t s, size_t e)
-{
-	json_t *b = kz_span_new(o, d->text, s, e);
-	json_t *out = json_object();
-
-	json_object_set_new(out, "kind", json_string(kind_names[k]));
-	json_object_update(out, b);
-	json_decref(b);
-	return out;
-}
-
 void
-kz_normalize_article(const kz_normalizer *n, const char *raw, size_t len,
-    json_t *rec, kz_normalize_report *rep)
+kz_normalize_article_members(const kz_normalizer *n, const char *raw,
+    size_t len, json_t *rec, kz_buf *members, kz_normalize_report *rep)
 {
 	kz_buf text;
 	int needs_nfc = 0;
 	doc d;
-	kz_offsets o;
-	json_t *blocks, *sentences, *authors, *agencies, *byline;
+	cp_cursor byline_cursor;
+	span_list blocks = { 0 }, sentences = { 0 };
+	json_t *authors, *agencies, *byline;
 	long *block_of_line;
 	size_t content = 0;
 	char date[11];
@@ -1189,16 +1273,13 @@ kz_normalize_article(const kz_normalizer *n, const char *raw, size_t len,
 	d.len = text.len;
 	split_lines(&d);
 	classify(&d);
-	kz_offsets_init(&o, d.text, d.len);
+	byline_cursor = (cp_cursor){ d.text, 0, 0 };
 
-	blocks = json_array();
-	sentences = json_array();
 	authors = json_array();
 	agencies = json_array();
 	block_of_line = kz_malloc(d.nlines * sizeof *block_of_line);
 	for (size_t i = 0; i < d.nlines; i++) {
 		line *l = &d.lines[i];
-		json_t *b;
 
 		block_of_line[i] = -1;
 		if (l->blank)
@@ -1215,34 +1296,33 @@ kz_normalize_article(const kz_normalizer *n, const char *raw, size_t len,
 			while (ce > cs && (d.text[ce - 1] == '-' ||
 			    is_space_byte(d.text[ce - 1])))
 				ce--;
-			b = block_new(&d, &o, K_CAPTION, cs, ce);
-			if (l->same_as >= 0 && block_of_line[l->same_as] >= 0)
-				json_object_set_new(b, "same_as",
-				    json_integer(block_of_line[l->same_as]));
-			block_of_line[i] = (long)json_array_size(blocks);
-			json_array_append_new(blocks, b);
+			block_of_line[i] = (long)blocks.n;
+			span_push(&blocks, K_CAPTION, cs, ce, l->same_as >= 0 ?
+			    block_of_line[l->same_as] : -1);
 			if (l->same_as < 0)
-				split_sentences(&d, cs, ce, sentences, &o);
-			json_array_append_new(blocks, block_new(&d, &o, K_CREDIT,
-			    l->credit_start, l->end));
+				split_sentences(&d, cs, ce, &sentences);
+			span_push(&blocks, K_CREDIT, l->credit_start, l->end, -1);
 			continue;
 		}
-		b = block_new(&d, &o, l->kind, l->start, l->end);
-		block_of_line[i] = (long)json_array_size(blocks);
-		json_array_append_new(blocks, b);
+		block_of_line[i] = (long)blocks.n;
+		span_push(&blocks, l->kind, l->start, l->end, -1);
 		if (l->kind == K_BYLINE)
-			parse_byline(&d, l, authors, agencies, &o);
+			parse_byline(&d, l, authors, agencies, &byline_cursor);
 		if (l->kind != K_BOILERPLATE && l->kind != K_CREDIT &&
 		    l->kind != K_BYLINE && l->kind != K_DATELINE)
-			split_sentences(&d, l->start, l->end, sentences, &o);
+			split_sentences(&d, l->start, l->end, &sentences);
 	}
 	free(block_of_line);
 
 	json_object_set_new(rec, "kz", json_integer(1));
 	/* repaired above: valid UTF-8 */
 	json_object_set_new(rec, "text", json_stringn_nocheck(d.text, d.len));
-	json_object_set_new(rec, "blocks", blocks);
-	json_object_set_new(rec, "sentences", sentences);
+	/* blocks and sentences go to members, written as they are */
+	json_object_del(rec, "blocks");
+	json_object_del(rec, "sentences");
+	write_spans(members, "blocks", d.text, &blocks, 1);
+	kz_buf_addc(members, ',');
+	write_spans(members, "sentences", d.text, &sentences, 0);
 	byline = json_object();
 	json_object_set_new(byline, "authors", authors);
 	json_object_set_new(byline, "agencies", agencies);
@@ -1254,31 +1334,61 @@ kz_normalize_article(const kz_normalizer *n, const char *raw, size_t len,
 	    estimate_date(&d, date))
 		json_object_set_new(rec, "date_estimated", json_string(date));
 
-	if (rep->bad_bytes) {
-		char msg[200];
+	if (rep->bad_bytes || rep->controls) {
+		kz_offsets o;
 
-		snprintf(msg, sizeof msg, "%zu invalid UTF-8 sequence%s replaced by"
-		    " U+FFFD, the first at input byte %zu", rep->bad_bytes,
-		    rep->bad_bytes > 1 ? "s" : "", rep->first_bad);
-		kz_record_add_flag(rec, &o, d.text, "invalid-utf8", "warning",
-		    0, 0, msg, NULL);
-	}
-	if (rep->controls) {
-		char msg[200];
+		kz_offsets_init(&o, d.text, d.len);
+		if (rep->bad_bytes) {
+			char msg[200];
 
-		snprintf(msg, sizeof msg, "%zu control character%s (NUL or other)"
-		    " replaced by U+FFFD, the first at input byte %zu",
-		    rep->controls, rep->controls > 1 ? "s" : "",
-		    rep->first_control);
-		kz_record_add_flag(rec, &o, d.text, "control-character", "warning",
-		    0, 0, msg, NULL);
+			snprintf(msg, sizeof msg, "%zu invalid UTF-8 sequence%s"
+			    " replaced by U+FFFD, the first at input byte %zu",
+			    rep->bad_bytes, rep->bad_bytes > 1 ? "s" : "",
+			    rep->first_bad);
+			kz_record_add_flag(rec, &o, d.text, "invalid-utf8", "warning",
+			    0, 0, msg, NULL);
+		}
+		if (rep->controls) {
+			char msg[200];
+
+			snprintf(msg, sizeof msg, "%zu control character%s (NUL or"
+			    " other) replaced by U+FFFD, the first at input byte %zu",
+			    rep->controls, rep->controls > 1 ? "s" : "",
+			    rep->first_control);
+			kz_record_add_flag(rec, &o, d.text, "control-character",
+			    "warning", 0, 0, msg, NULL);
+		}
+		kz_offsets_release(&o);
 	}
-	rep->empty = d.len == 0 || json_array_size(blocks) == 0;
+	rep->empty = d.len == 0 || blocks.n == 0;
 	rep->only_residue = !rep->empty && content == 0;
 
 	for (size_t i = 0; i < d.nlines; i++)
 		free(d.lines[i].folded);
 	free(d.lines);
-	kz_offsets_release(&o);
+	free(blocks.items);
+	free(sentences.items);
 	kz_buf_release(&text);
+}
+
+void
+kz_normalize_article(const kz_normalizer *n, const char *raw, size_t len,
+    json_t *rec, kz_normalize_report *rep)
+{
+	kz_buf members;
+	json_t *parsed;
+
+	kz_buf_init(&members);
+	kz_buf_addc(&members, '{');
+	kz_normalize_article_members(n, raw, len, rec, &members, rep);
+	kz_buf_addc(&members, '}');
+	/* the members are read back, so callers of this function (and the
+	 * unit tests) see exactly what kz-normalize writes */
+	parsed = kz_json_parse_line(members.data, members.len);
+	if (parsed == NULL)
+		parsed = json_loadb(members.data, members.len, 0, NULL);
+	if (parsed != NULL)
+		json_object_update(rec, parsed);
+	json_decref(parsed);
+	kz_buf_release(&members);
 }

@@ -43,6 +43,16 @@ typedef struct kz_normalize_report {
 void kz_normalize_article(const kz_normalizer *n, const char *raw, size_t len,
     json_t *rec, kz_normalize_report *report);
 
+/* The same, for a program that writes the record at once: `blocks` and
+ * `sentences` (thousands of small objects) are not built as jansson values
+ * but appended to members as JSON text, `"blocks":[...],"sentences":[...]`,
+ * for kz_record_write_extra; rec gets the rest, and loses any `blocks` or
+ * `sentences` it had. */
+struct kz_buf;
+void kz_normalize_article_members(const kz_normalizer *n, const char *raw,
+    size_t len, json_t *rec, struct kz_buf *members,
+    kz_normalize_report *report);
+
 /* Parse a French or numeric date ("8 janvier 2022", "1er mars 2023",
  * "10/01/2022", "2022-01-10") at the start of s; writes YYYY-MM-DD into
  * out[11] and returns the bytes used, or 0. */

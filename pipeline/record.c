@@ -4,8 +4,10 @@
 #include "jsonline.h"
 
 #include <stdint.h>
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 struct kz_reader {
 	FILE *in;
@@ -14,7 +16,12 @@ struct kz_reader {
 	long line;
 	kz_buf buf;
 	int too_long;
+	char *in_buf;           /* bytes read ahead from `in` */
+	size_t in_pos, in_len;
+	int read_failed;
 };
+
+enum { READ_AHEAD = 1 << 16 };
 
 kz_reader *
 kz_reader_new(FILE *in, const char *name, size_t max_line)
@@ -25,6 +32,7 @@ kz_reader_new(FILE *in, const char *name, size_t max_line)
 	r->name = kz_strdup(name);
 	r->max_line = max_line ? max_line : KZ_MAX_LINE_DEFAULT;
 	kz_buf_init(&r->buf);
+	r->in_buf = kz_malloc(READ_AHEAD);
 	return r;
 }
 
@@ -34,38 +42,74 @@ kz_reader_free(kz_reader *r)
 	if (r == NULL)
 		return;
 	kz_buf_release(&r->buf);
+	free(r->in_buf);
 	free(r->name);
 	free(r);
 }
 
+/* Refill the read-ahead buffer; 0 at end of input or on error. With a
+ * file descriptor, read(2) returns what is there, so a record that
+ * arrives alone through a pipe is processed at once (fread would wait
+ * for 64 KiB more). Streams without one (fmemopen) go through fread. */
+static size_t
+refill(kz_reader *r)
+{
+	int fd = fileno(r->in);
+	ssize_t n;
+
+	if (fd < 0)
+		return fread(r->in_buf, 1, READ_AHEAD, r->in);
+	do
+		n = read(fd, r->in_buf, READ_AHEAD);
+	while (n < 0 && errno == EINTR);
+	if (n < 0) {
+		r->read_failed = 1;
+		return 0;
+	}
+	return (size_t)n;
+}
+
+int
+kz_reader_failed(const kz_reader *r)
+{
+	return r->read_failed || ferror(r->in);
+}
+
 /* Read one line into r->buf without its newline; stop storing past
  * max_line but consume the rest. Returns 0 at EOF with nothing read.
- * Byte by byte (getc_unlocked is a macro over stdio's buffer): fgets
+ * Lines are cut with memchr on a read-ahead buffer, not fgets: fgets
  * cannot tell a NUL byte from the end of its data, and a line with a NUL
  * in it would swallow the next line. */
 static int
 read_line(kz_reader *r)
 {
-	char chunk[65536];
-	size_t n = 0;
-	int c, got = 0;
+	int got = 0;
 
 	kz_buf_reset(&r->buf);
 	r->too_long = 0;
 	for (;;) {
-		c = getc_unlocked(r->in);
-		if (c != EOF)
-			got = 1;
-		if (c == EOF || c == '\n' || n == sizeof chunk) {
-			if (!r->too_long && r->buf.len + n > r->max_line)
-				r->too_long = 1;
-			if (!r->too_long)
-				kz_buf_add(&r->buf, chunk, n);
-			n = 0;
-			if (c == EOF || c == '\n')
+		const char *nl;
+		size_t n;
+
+		if (r->in_pos == r->in_len) {
+			r->in_len = refill(r);
+			r->in_pos = 0;
+			if (r->in_len == 0)
 				break;
 		}
-		chunk[n++] = (char)c;
+		got = 1;
+		nl = memchr(r->in_buf + r->in_pos, '\n', r->in_len - r->in_pos);
+		n = nl ? (size_t)(nl - (r->in_buf + r->in_pos)) :
+		    r->in_len - r->in_pos;
+		if (!r->too_long && r->buf.len + n > r->max_line)
+			r->too_long = 1;
+		if (!r->too_long)
+			kz_buf_add(&r->buf, r->in_buf + r->in_pos, n);
+		r->in_pos += n;
+		if (nl) {
+			r->in_pos++;
+			break;
+		}
 	}
 	if (got)
 		r->line++;
@@ -195,8 +239,8 @@ word_needs_escape(uint64_t word)
 
 /* Append s as a JSON string. Runs of bytes that need no escape are
  * copied whole, found 8 bytes at a time: most of a record is text. */
-static void
-add_json_string(kz_buf *b, const char *s, size_t len)
+void
+kz_json_add_string(kz_buf *b, const char *s, size_t len)
 {
 	static const char hex[] = "0123456789abcdef";
 	size_t run = 0, i = 0;
@@ -243,8 +287,8 @@ add_json_string(kz_buf *b, const char *s, size_t len)
 }
 
 /* Append an integer in decimal, without printf's machinery. */
-static void
-add_integer(kz_buf *b, json_int_t v)
+void
+kz_json_add_integer(kz_buf *b, long long v)
 {
 	char digits[24];
 	size_t n = sizeof digits;
@@ -280,7 +324,7 @@ add_json(kz_buf *b, const json_t *v, int depth)
 			if (!first)
 				kz_buf_addc(b, ',');
 			first = 0;
-			add_json_string(b, key, strlen(key));
+			kz_json_add_string(b, key, strlen(key));
 			kz_buf_addc(b, ':');
 			if (add_json(b, item, depth + 1) != 0)
 				return -1;
@@ -299,10 +343,10 @@ add_json(kz_buf *b, const json_t *v, int depth)
 		kz_buf_addc(b, ']');
 		return 0;
 	case JSON_STRING:
-		add_json_string(b, json_string_value(v), json_string_length(v));
+		kz_json_add_string(b, json_string_value(v), json_string_length(v));
 		return 0;
 	case JSON_INTEGER:
-		add_integer(b, json_integer_value(v));
+		kz_json_add_integer(b, json_integer_value(v));
 		return 0;
 	case JSON_REAL: {
 		char num[64];
@@ -329,6 +373,13 @@ add_json(kz_buf *b, const json_t *v, int depth)
 int
 kz_record_write(FILE *out, const json_t *rec)
 {
+	return kz_record_write_extra(out, rec, NULL, 0);
+}
+
+int
+kz_record_write_extra(FILE *out, const json_t *rec, const char *members,
+    size_t len)
+{
 	kz_buf b;
 	int rc = 0;
 
@@ -336,6 +387,13 @@ kz_record_write(FILE *out, const json_t *rec)
 	if (add_json(&b, rec, 0) != 0) {
 		kz_buf_release(&b);
 		return -1;
+	}
+	if (len > 0 && json_is_object(rec)) {
+		b.len--;        /* the closing brace */
+		if (json_object_size(rec) > 0)
+			kz_buf_addc(&b, ',');
+		kz_buf_add(&b, members, len);
+		kz_buf_addc(&b, '}');
 	}
 	kz_buf_addc(&b, '\n');
 	if (fwrite(b.data, 1, b.len, out) != b.len)

@@ -37,8 +37,27 @@ int kz_reader_next(kz_reader *r, const char *stage, json_t **rec,
 const char *kz_reader_line_data(const kz_reader *r, size_t *len);
 long kz_reader_line_number(const kz_reader *r);
 
+/* 1 when reading the input failed (not at its end): the records read so
+ * far were handed out, the rest are lost, and the caller must say so. The
+ * reader reads ahead of the line it hands out, straight from the file
+ * descriptor when `in` has one: do not read `in` yourself meanwhile. */
+int kz_reader_failed(const kz_reader *r);
+
 /* Write rec as one compact line. Returns 0, or -1 on a write error. */
 int kz_record_write(FILE *out, const json_t *rec);
+
+/* The same, with members[0..len) — JSON text of further members such as
+ * `"blocks":[...],"sentences":[...]`, made by a stage that writes them
+ * straight from its own arrays — added at the end of the object. rec must
+ * not hold those keys itself. */
+int kz_record_write_extra(FILE *out, const json_t *rec, const char *members,
+    size_t len);
+
+/* Append s[0..len) (valid UTF-8) as a JSON string, or v as a number, to b:
+ * the writer's own escaping, for stages that write members themselves. */
+struct kz_buf;
+void kz_json_add_string(struct kz_buf *b, const char *s, size_t len);
+void kz_json_add_integer(struct kz_buf *b, long long v);
 
 /* The record's text (NULL when absent or not a string). */
 const char *kz_record_text(const json_t *rec, size_t *len);

@@ -1,5 +1,6 @@
 #include "stage.h"
 
+#include "buf.h"
 #include "record.h"
 
 #include <errno.h>
@@ -47,7 +48,11 @@ kz_stage_run(FILE *in, const char *in_name, FILE *out,
 				    err.message);
 			status = KZ_EXIT_DATAERR;
 		}
-		if (kz_record_write(out, rec) != 0) {
+		rc = opts->extra ? kz_record_write_extra(out, rec, opts->extra->data,
+		    opts->extra->len) : kz_record_write(out, rec);
+		if (opts->extra)
+			kz_buf_reset(opts->extra);
+		if (rc != 0) {
 			json_decref(rec);
 			fprintf(stderr, "%s: cannot write output: %s\n",
 			    opts->stage, strerror(errno));
@@ -56,7 +61,7 @@ kz_stage_run(FILE *in, const char *in_name, FILE *out,
 		}
 		json_decref(rec);
 	}
-	if (ferror(in)) {
+	if (kz_reader_failed(r)) {
 		fprintf(stderr, "%s: %s: read error\n", opts->stage, in_name);
 		status = KZ_EXIT_IOERR;
 	}

@@ -34,6 +34,10 @@ typedef struct kz_stage_opts {
 	const char *stage;        /* "kz-tag" */
 	size_t max_line;          /* 0: the default */
 	int quiet;                /* no per-record messages on stderr */
+	/* When set, members the process function wrote itself as JSON text
+	 * (kz_record_write_extra): written after the record's own, then
+	 * emptied for the next record. Borrowed. */
+	struct kz_buf *extra;
 } kz_stage_opts;
 
 int kz_stage_run(FILE *in, const char *in_name, FILE *out,

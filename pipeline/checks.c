@@ -1119,6 +1119,12 @@ missing(work *w, const char *what_fr, const char *what_en)
 	flag(w, R_MISSING, NULL, 0, 0, vars, NULL);
 }
 
+const char *const kz_checker_reads[] = {
+	"text", "entities", "mentions", "quotes", "sentences", "date",
+	"date_estimated", NULL
+};
+const char *const kz_checker_writes[] = { "flags", NULL };
+
 int
 kz_checker_run(const kz_checker *c, const kz_tagger *tg, json_t *rec,
     const kz_check_opts *opts, kz_error *err)

@@ -35,6 +35,11 @@ typedef struct kz_check_opts {
 	const char *date;       /* YYYY-MM-DD when the record has none, or NULL */
 } kz_check_opts;
 
+/* The record members kz_checker_run reads, and those it writes
+ * (NULL-terminated). */
+extern const char *const kz_checker_reads[];
+extern const char *const kz_checker_writes[];
+
 /* Add flags to rec (replacing those of earlier kz-check runs). Returns 0,
  * or -1 with err when rec has no text. */
 int kz_checker_run(const kz_checker *c, const kz_tagger *tagger, json_t *rec,

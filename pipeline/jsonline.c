@@ -10,6 +10,15 @@
 typedef struct builder {
 	json_t **stack;		/* open containers, innermost last (borrowed) */
 	size_t depth, cap;
+	/* top-level members: which to build, and where each stands */
+	yajl_handle handle;
+	const char *data;
+	size_t len;
+	kz_json_want_fn want;
+	void *want_ctx;
+	kz_json_members *members;
+	kz_json_member *member; /* the member being read, or NULL */
+	size_t skip_depth;      /* > 0: inside a member not built */
 	json_t *root;		/* owned until handed to the caller */
 	char key[256];		/* short keys are copied here... */
 	char *long_key;		/* ...longer ones are malloc'd */
@@ -26,6 +35,16 @@ acceptable(const unsigned char *s, size_t len)
 }
 
 /* Attach v (stolen) to the innermost container, or make it the root. */
+/* At the end of a top-level member's value: note where it ends. */
+static void
+member_done(builder *b)
+{
+	if (b->member != NULL && b->depth == 1) {
+		b->member->end = yajl_get_bytes_consumed(b->handle);
+		b->member = NULL;
+	}
+}
+
 static int
 attach(builder *b, json_t *v)
 {
@@ -49,8 +68,39 @@ attach(builder *b, json_t *v)
 		    b->pending_len, v);
 	else
 		rc = json_array_append_new(top, v);
+	if (!json_is_object(v) && !json_is_array(v))
+		member_done(b);
 	return rc == 0;
 }
+
+/* A value inside a member that is not built: only its depth matters.
+ * Returns 0 when not skipping, 1 when the value was skipped, -1 when it
+ * nests deeper than jansson allows (a copied value must be one the next
+ * stage can read). */
+static int
+skipped(builder *b, int opens, int closes)
+{
+	if (b->skip_depth == 0)
+		return 0;
+	if (closes) {
+		if (--b->skip_depth == 1) {
+			b->skip_depth = 0;
+			member_done(b);
+		}
+	} else if (opens) {
+		b->skip_depth++;
+		/* the containers open: the built ones, then the skipped ones */
+		if (b->depth + b->skip_depth - 1 > KZ_JSON_MAX_DEPTH)
+			return -1;
+	} else if (b->skip_depth == 1) {
+		b->skip_depth = 0;
+		member_done(b);
+	}
+	return 1;
+}
+
+/* yajl's answer for a value skipped() handled (k != 0). */
+#define SKIPPED(k) ((k) > 0)
 
 static int
 open_container(builder *b, json_t *v)
@@ -78,12 +128,20 @@ open_container(builder *b, json_t *v)
 static int
 on_null(void *ctx)
 {
+	int k = skipped(ctx, 0, 0);
+
+	if (k)
+		return SKIPPED(k);
 	return attach(ctx, json_null());
 }
 
 static int
 on_boolean(void *ctx, int value)
 {
+	int k = skipped(ctx, 0, 0);
+
+	if (k)
+		return SKIPPED(k);
 	return attach(ctx, json_boolean(value));
 }
 
@@ -98,33 +156,89 @@ on_number(void *ctx, const char *s, size_t len)
 	memcpy(tmp, s, len);
 	tmp[len] = '\0';
 	errno = 0;
+	/* checked even when skipped: a copied value must be one jansson
+	 * takes, or the next stage would refuse the record */
 	if (strpbrk(tmp, ".eE") == NULL) {
 		long long v = strtoll(tmp, &end, 10);
 
 		if (errno == ERANGE || *end != '\0')
 			return 0;
-		return attach(ctx, json_integer(v));
+		return skipped(ctx, 0, 0) > 0 || attach(ctx, json_integer(v));
 	} else {
 		double v = strtod(tmp, &end);
 
 		if (errno == ERANGE || *end != '\0')
 			return 0;
-		return attach(ctx, json_real(v));
+		return skipped(ctx, 0, 0) > 0 || attach(ctx, json_real(v));
 	}
 }
 
 static int
 on_string(void *ctx, const unsigned char *s, size_t len)
 {
+	int k;
+
 	if (!acceptable(s, len))
 		return 0;
+	k = skipped(ctx, 0, 0);
+	if (k)
+		return SKIPPED(k);
 	return attach(ctx, json_stringn_nocheck((const char *)s, len));
 }
 
 static int
 on_start_map(void *ctx)
 {
+	int k = skipped(ctx, 1, 0);
+
+	if (k)
+		return SKIPPED(k);
 	return open_container(ctx, json_object());
+}
+
+/* Find or add the top-level member key; a key given twice keeps its
+ * first place. */
+static kz_json_member *
+member_for(kz_json_members *m, const char *key, size_t len)
+{
+	kz_json_member *it;
+
+	for (size_t i = 0; i < m->n; i++)
+		if (m->items[i].key_len == len &&
+		    memcmp(m->items[i].key, key, len) == 0)
+			return &m->items[i];
+	if (m->n == m->cap) {
+		size_t cap = m->cap ? 2 * m->cap : 16;
+		kz_json_member *grown = realloc(m->items, cap * sizeof *grown);
+
+		if (grown == NULL)
+			return NULL;
+		m->items = grown;
+		m->cap = cap;
+	}
+	it = &m->items[m->n];
+	it->key = malloc(len + 1);
+	if (it->key == NULL)
+		return NULL;
+	memcpy(it->key, key, len);
+	it->key[len] = '\0';
+	it->key_len = len;
+	m->n++;
+	return it;
+}
+
+/* Where the value after the key just read starts: past the colon. */
+static size_t
+value_start(const builder *b)
+{
+	size_t i = yajl_get_bytes_consumed(b->handle);
+	int colon = 0;
+
+	while (i < b->len && (b->data[i] == ' ' || b->data[i] == '\t' ||
+	    b->data[i] == '\r' || b->data[i] == '\n' ||
+	    (b->data[i] == ':' && !colon++)))
+		i++;
+	return i;
 }
 
 static int
@@ -134,6 +248,24 @@ on_map_key(void *ctx, const unsigned char *s, size_t len)
 
 	if (!acceptable(s, len))
 		return 0;
+	if (b->skip_depth > 0)
+		return 1;
+	if (b->members != NULL && b->depth == 1) {
+		kz_json_member *m = member_for(b->members, (const char *)s, len);
+
+		if (m == NULL)
+			return 0;
+		m->start = value_start(b);
+		m->parsed = b->want == NULL || b->want((const char *)s, len,
+		    b->want_ctx);
+		b->member = m;
+		if (!m->parsed) {
+			/* an earlier value of this key must not survive */
+			json_object_deln(b->stack[0], (const char *)s, len);
+			b->skip_depth = 1;
+			return 1;
+		}
+	}
 	/* yajl's buffer may not outlive this call when the key had escapes */
 	if (len < sizeof b->key) {
 		memcpy(b->key, s, len);
@@ -155,13 +287,23 @@ on_end(void *ctx)
 {
 	builder *b = ctx;
 
+	int k = skipped(b, 0, 1);
+
+	if (k)
+		return SKIPPED(k);
 	b->depth--;
+	member_done(b);
 	return 1;
 }
+
 
 static int
 on_start_array(void *ctx)
 {
+	int k = skipped(ctx, 1, 0);
+
+	if (k)
+		return SKIPPED(k);
 	return open_container(ctx, json_array());
 }
 
@@ -190,23 +332,28 @@ has_surrogate_escape(const char *data, size_t len)
 	return 0;
 }
 
-json_t *
-kz_json_parse_line(const char *data, size_t len)
+static json_t *
+parse(const char *data, size_t len, kz_json_want_fn want, void *want_ctx,
+    kz_json_members *members)
 {
 	builder b;
-	yajl_handle h;
 	int ok;
 
 	if (has_surrogate_escape(data, len))
 		return NULL;
 	memset(&b, 0, sizeof b);
-	h = yajl_alloc(&callbacks, NULL, &b);
-	if (h == NULL)
+	b.data = data;
+	b.len = len;
+	b.want = want;
+	b.want_ctx = want_ctx;
+	b.members = members;
+	b.handle = yajl_alloc(&callbacks, NULL, &b);
+	if (b.handle == NULL)
 		return NULL;
-	ok = yajl_parse(h, (const unsigned char *)data, len) == yajl_status_ok &&
-	    yajl_complete_parse(h) == yajl_status_ok && b.root != NULL &&
-	    b.depth == 0;
-	yajl_free(h);
+	ok = yajl_parse(b.handle, (const unsigned char *)data, len) ==
+	    yajl_status_ok && yajl_complete_parse(b.handle) == yajl_status_ok &&
+	    b.root != NULL && b.depth == 0;
+	yajl_free(b.handle);
 	free(b.stack);
 	free(b.long_key);
 	if (!ok) {
@@ -214,4 +361,41 @@ kz_json_parse_line(const char *data, size_t len)
 		return NULL;
 	}
 	return b.root;
+}
+
+json_t *
+kz_json_parse_line(const char *data, size_t len)
+{
+	return parse(data, len, NULL, NULL, NULL);
+}
+
+json_t *
+kz_json_parse_members(const char *data, size_t len, kz_json_want_fn want,
+    void *ctx, kz_json_members *members)
+{
+	json_t *v;
+
+	for (size_t i = 0; i < members->n; i++)
+		free(members->items[i].key);
+	members->n = 0;
+	v = parse(data, len, want, ctx, members);
+	if (v != NULL && !json_is_object(v)) {
+		json_decref(v);
+		v = NULL;
+	}
+	if (v == NULL) {
+		for (size_t i = 0; i < members->n; i++)
+			free(members->items[i].key);
+		members->n = 0;
+	}
+	return v;
+}
+
+void
+kz_json_members_release(kz_json_members *m)
+{
+	for (size_t i = 0; i < m->n; i++)
+		free(m->items[i].key);
+	free(m->items);
+	memset(m, 0, sizeof *m);
 }

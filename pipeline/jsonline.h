@@ -25,4 +25,32 @@
 /* A new reference to the value, or NULL when the line is refused. */
 json_t *kz_json_parse_line(const char *data, size_t len);
 
+/* One member of a top-level object as it stands in the line. */
+typedef struct kz_json_member {
+	char *key;              /* owned by the member list */
+	size_t key_len;
+	size_t start, end;      /* the value's JSON text: data[start..end) */
+	int parsed;             /* built into the returned object */
+} kz_json_member;
+
+typedef struct kz_json_members {
+	kz_json_member *items;
+	size_t n, cap;
+} kz_json_members;
+
+void kz_json_members_release(kz_json_members *m);
+
+/* Say whether the member `key` is to be built (1) or only located (0). */
+typedef int (*kz_json_want_fn)(const char *key, size_t len, void *ctx);
+
+/* Like kz_json_parse_line for a line holding an object, but builds only
+ * the top-level members `want` asks for (all when want is NULL); members
+ * lists every member in order with where its value stands in the line, so
+ * a writer can copy the others back unchanged. A key given twice keeps its
+ * first place and its last value, as jansson does. The members list is
+ * emptied first and reused. NULL when the line is refused, or is not an
+ * object. */
+json_t *kz_json_parse_members(const char *data, size_t len,
+    kz_json_want_fn want, void *ctx, kz_json_members *members);
+
 #endif

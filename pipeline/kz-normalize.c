@@ -331,6 +331,8 @@ main(int argc, char **argv)
 	c.norm = kz_normalizer_load(rules, &err);
 	kz_buf_init(&c.members);
 	o.stage.extra = &c.members;
+	o.stage.reads = kz_normalize_reads;
+	o.stage.writes = kz_normalize_writes;
 	if (c.norm == NULL) {
 		kz_error_format(&err, msg, sizeof msg);
 		fprintf(stderr, "kz-normalize: %s\n", msg);

@@ -72,7 +72,8 @@ main(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
-	kz_stage_opts so = { .stage = "kz-quotes" };
+	kz_stage_opts so = { .stage = "kz-quotes", .reads = kz_quoter_reads,
+	    .writes = kz_quoter_writes };
 	const char *data = NULL;
 	char datadir[PATH_MAX], msg[1024];
 	kz_error err;

@@ -126,7 +126,8 @@ main(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
-	kz_stage_opts so = { .stage = "kz-tag" };
+	kz_stage_opts so = { .stage = "kz-tag", .reads = kz_tagger_reads,
+	    .writes = kz_tagger_writes };
 	const char *data = NULL, *gaz = NULL;
 	char datadir[PATH_MAX], msg[1024];
 	kz_error err;

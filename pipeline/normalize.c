@@ -222,8 +222,10 @@ typedef struct line {
 	size_t start, end;      /* trimmed content, bytes */
 	enum kind kind;
 	int blank;
-	char *folded;           /* folded content */
+	char *folded;           /* folded content, or its first FOLD_PREFIX
+	                         * bytes when `cut` */
 	size_t flen;
+	int cut;
 	/* a caption repeated with its credit on this line */
 	size_t copy_end;        /* end of the repeated caption part */
 	size_t credit_start;    /* start of an inline credit, or 0 */
@@ -237,6 +239,10 @@ typedef struct doc {
 	line *lines;
 	size_t nlines;
 } doc;
+
+/* How much of a line is folded for matching (see struct line). Word
+ * counts compare with at most 15, and 400 bytes hold far more words. */
+enum { FOLD_PREFIX = 400 };
 
 static int
 is_space_byte(char c)
@@ -307,8 +313,18 @@ split_lines(doc *d)
 		l->blank = l->start >= l->end;
 		if (!l->blank) {
 			kz_folded f;
+			size_t e = l->end;
 
-			kz_fold(d->n->folder, d->text + l->start, l->end - l->start, &f);
+			/* every pattern is matched at the start of a line or
+			 * against a short line: a paragraph's head is enough */
+			if (e - l->start > FOLD_PREFIX) {
+				e = l->start + FOLD_PREFIX;
+				while (e > l->start &&
+				    ((unsigned char)d->text[e] & 0xC0) == 0x80)
+					e--;
+				l->cut = 1;
+			}
+			kz_fold(d->n->folder, d->text + l->start, e - l->start, &f);
 			l->folded = f.text;
 			l->flen = f.len;
 			free(f.map);
@@ -522,7 +538,8 @@ inline_credit(const doc *d, const line *l)
 static int
 is_boilerplate(const doc *d, const line *l)
 {
-	if (kz_wordlist_find(&d->n->boilerplate_lines, l->folded, l->flen) >= 0)
+	if (!l->cut && kz_wordlist_find(&d->n->boilerplate_lines, l->folded,
+	    l->flen) >= 0)
 		return 1;
 	/* residue is often glued to the next widget: "articleDiscussion" */
 	return kz_wordlist_prefix(&d->n->boilerplate_prefixes, l->folded,
@@ -662,8 +679,8 @@ classify(doc *d)
 	for (size_t i = 0; i < n; i++) {
 		if (L[i].blank)
 			continue;
-		if (kz_wordlist_find(&d->n->related_headers, L[i].folded,
-		    L[i].flen) >= 0)
+		if (!L[i].cut && kz_wordlist_find(&d->n->related_headers,
+		    L[i].folded, L[i].flen) >= 0)
 			L[i].kind = K_RELATED_HEADER;
 		else if (is_boilerplate(d, &L[i]))
 			L[i].kind = K_BOILERPLATE;
@@ -1246,6 +1263,12 @@ split_sentences(const doc *d, size_t s, size_t e, span_list *out)
 }
 
 /* ------------------------------------------------------------ output */
+
+const char *const kz_normalize_reads[] = { "text", "date", NULL };
+const char *const kz_normalize_writes[] = {
+	"kz", "text", "blocks", "sentences", "byline", "date", "date_estimated",
+	NULL
+};
 
 void
 kz_normalize_article_members(const kz_normalizer *n, const char *raw,

@@ -43,6 +43,11 @@ typedef struct kz_normalize_report {
 void kz_normalize_article(const kz_normalizer *n, const char *raw, size_t len,
     json_t *rec, kz_normalize_report *report);
 
+/* The record members kz_normalize_article reads, and those it writes
+ * (NULL-terminated, for kz_reader_set_fields). */
+extern const char *const kz_normalize_reads[];
+extern const char *const kz_normalize_writes[];
+
 /* The same, for a program that writes the record at once: `blocks` and
  * `sentences` (thousands of small objects) are not built as jansson values
  * but appended to members as JSON text, `"blocks":[...],"sentences":[...]`,

@@ -1615,6 +1615,12 @@ emit(work *w, json_t *rec)
 	free(index_of);
 }
 
+const char *const kz_quoter_reads[] = {
+	"text", "blocks", "sentences", "entities", "mentions",
+	"byline", "date", "date_estimated", NULL
+};
+const char *const kz_quoter_writes[] = { "quotes", "quotes_note", NULL };
+
 int
 kz_quoter_run(const kz_quoter *qr, const kz_tagger *tg, json_t *rec,
     const char *fallback_date, kz_error *err)

@@ -28,6 +28,11 @@ kz_quoter *kz_quoter_load(const char *datadir, const kz_folder *f,
     kz_error *err);
 void kz_quoter_free(kz_quoter *q);
 
+/* The record members kz_quoter_run reads (the tagger's too, for records
+ * it tags on the side), and those it writes (NULL-terminated). */
+extern const char *const kz_quoter_reads[];
+extern const char *const kz_quoter_writes[];
+
 /* Add `quotes` (and `unbalanced-quote` flags) to rec. The record's
  * entities and mentions are used for speakers; a record without them is
  * tagged on the side with tagger (not written back) and says so in

@@ -19,6 +19,14 @@ struct kz_reader {
 	char *in_buf;           /* bytes read ahead from `in` */
 	size_t in_pos, in_len;
 	int read_failed;
+	/* what the stage reads and writes (NULL: everything is built) */
+	const char *const *reads, *const *writes;
+	/* the last record's members as they stood in its line; valid while
+	 * members_valid, i.e. until the next line is read */
+	kz_json_members members;
+	const json_t **as_read;  /* per member: the value built, if read-only */
+	size_t as_read_cap;
+	int members_valid;
 };
 
 enum { READ_AHEAD = 1 << 16 };
@@ -42,6 +50,8 @@ kz_reader_free(kz_reader *r)
 	if (r == NULL)
 		return;
 	kz_buf_release(&r->buf);
+	kz_json_members_release(&r->members);
+	free(r->as_read);
 	free(r->in_buf);
 	free(r->name);
 	free(r);
@@ -158,6 +168,58 @@ stand_in(kz_reader *r, const char *stage, const char *message)
 	return rec;
 }
 
+/* Members every stage builds: `id` for its messages, `errors` and
+ * `flags` because any stage may add to them. */
+static const char *const always_built[] = { "id", "errors", "flags", NULL };
+
+static int
+listed(const char *const *list, const char *key, size_t len)
+{
+	for (; list != NULL && *list != NULL; list++)
+		if (strlen(*list) == len && memcmp(*list, key, len) == 0)
+			return 1;
+	return 0;
+}
+
+static int
+wanted(const char *key, size_t len, void *ctx)
+{
+	const kz_reader *r = ctx;
+
+	return listed(r->reads, key, len) || listed(r->writes, key, len) ||
+	    listed(always_built, key, len);
+}
+
+/* Remember the value built for each read-only member: the writer copies
+ * the line's text for it while the record still holds that same value. */
+static void
+note_read_only(kz_reader *r, const json_t *rec)
+{
+	if (r->members.n > r->as_read_cap) {
+		r->as_read_cap = r->members.n;
+		free(r->as_read);
+		r->as_read = kz_malloc(r->as_read_cap * sizeof *r->as_read);
+	}
+	for (size_t i = 0; i < r->members.n; i++) {
+		const kz_json_member *m = &r->members.items[i];
+
+		r->as_read[i] = NULL;
+		if (m->parsed && listed(r->reads, m->key, m->key_len) &&
+		    !listed(r->writes, m->key, m->key_len) &&
+		    !listed(always_built, m->key, m->key_len))
+			r->as_read[i] = json_object_getn(rec, m->key, m->key_len);
+	}
+	r->members_valid = 1;
+}
+
+void
+kz_reader_set_fields(kz_reader *r, const char *const *reads,
+    const char *const *writes)
+{
+	r->reads = reads;
+	r->writes = writes;
+}
+
 int
 kz_reader_next(kz_reader *r, const char *stage, json_t **rec, kz_error *err)
 {
@@ -187,7 +249,14 @@ kz_reader_next(kz_reader *r, const char *stage, json_t **rec, kz_error *err)
 	}
 	/* yajl builds the record; jansson only speaks when yajl refused it,
 	 * so the message is jansson's whichever parser saw the line */
-	v = kz_json_parse_line(r->buf.data, r->buf.len);
+	r->members_valid = 0;
+	if (r->reads != NULL || r->writes != NULL) {
+		v = kz_json_parse_members(r->buf.data, r->buf.len, wanted, r,
+		    &r->members);
+		if (v != NULL)
+			note_read_only(r, v);
+	} else
+		v = kz_json_parse_line(r->buf.data, r->buf.len);
 	if (v == NULL)
 		v = json_loadb(r->buf.data, r->buf.len, 0, &jerr);
 	if (v == NULL) {
@@ -397,6 +466,67 @@ kz_record_write_extra(FILE *out, const json_t *rec, const char *members,
 	}
 	kz_buf_addc(&b, '\n');
 	if (fwrite(b.data, 1, b.len, out) != b.len)
+		rc = -1;
+	kz_buf_release(&b);
+	return rc;
+}
+
+int
+kz_reader_write(const kz_reader *r, FILE *out, const json_t *rec,
+    const char *extra, size_t extra_len)
+{
+	const char *key;
+	json_t *v;
+	kz_buf b;
+	int first = 1, rc = 0;
+
+	if (!r->members_valid || !json_is_object(rec))
+		return kz_record_write_extra(out, rec, extra, extra_len);
+	kz_buf_init(&b);
+	kz_buf_addc(&b, '{');
+	for (size_t i = 0; i < r->members.n; i++) {
+		const kz_json_member *m = &r->members.items[i];
+		int copy;
+
+		v = json_object_getn(rec, m->key, m->key_len);
+		/* the line's own text, unless the stage set a value */
+		copy = m->parsed ? v != NULL && v == r->as_read[i] : v == NULL;
+		if (!copy && v == NULL)
+			continue;       /* built, then removed by the stage */
+		if (!first)
+			kz_buf_addc(&b, ',');
+		first = 0;
+		kz_json_add_string(&b, m->key, m->key_len);
+		kz_buf_addc(&b, ':');
+		if (copy)
+			kz_buf_add(&b, r->buf.data + m->start, m->end - m->start);
+		else if (add_json(&b, v, 1) != 0)
+			rc = -1;
+	}
+	json_object_foreach((json_t *)rec, key, v) {
+		size_t len = strlen(key), i;
+
+		for (i = 0; i < r->members.n; i++)
+			if (r->members.items[i].key_len == len &&
+			    memcmp(r->members.items[i].key, key, len) == 0)
+				break;
+		if (i < r->members.n)
+			continue;
+		if (!first)
+			kz_buf_addc(&b, ',');
+		first = 0;
+		kz_json_add_string(&b, key, len);
+		kz_buf_addc(&b, ':');
+		if (add_json(&b, v, 1) != 0)
+			rc = -1;
+	}
+	if (extra_len > 0) {
+		if (!first)
+			kz_buf_addc(&b, ',');
+		kz_buf_add(&b, extra, extra_len);
+	}
+	kz_buf_add(&b, "}\n", 2);
+	if (rc == 0 && fwrite(b.data, 1, b.len, out) != b.len)
 		rc = -1;
 	kz_buf_release(&b);
 	return rc;

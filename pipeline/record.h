@@ -43,6 +43,24 @@ long kz_reader_line_number(const kz_reader *r);
  * descriptor when `in` has one: do not read `in` yourself meanwhile. */
 int kz_reader_failed(const kz_reader *r);
 
+/* Say which top-level members the stage reads and which it writes
+ * (NULL-terminated lists, borrowed; `id`, `errors` and `flags` are always
+ * built). Other members are not built at all, and the writer copies them
+ * from the input line as they came; so are the members the stage only
+ * reads, as long as the record still holds the value read (a stage must
+ * not change a member it only reads in place). Without this call every
+ * member is built and written from the record. */
+void kz_reader_set_fields(kz_reader *r, const char *const *reads,
+    const char *const *writes);
+
+/* Write rec, the record kz_reader_next handed out last, as one line:
+ * members it did not build are copied from the input line (see
+ * kz_reader_set_fields), the others written from rec, in the input's
+ * order, then rec's new members, then extra (as kz_record_write_extra).
+ * Must be called before the next kz_reader_next. */
+int kz_reader_write(const kz_reader *r, FILE *out, const json_t *rec,
+    const char *extra, size_t extra_len);
+
 /* Write rec as one compact line. Returns 0, or -1 on a write error. */
 int kz_record_write(FILE *out, const json_t *rec);
 

@@ -376,7 +376,7 @@ tok_in(const kz_strmap *m, const kz_tokens *t, size_t i, intptr_t *v)
 	if (i >= t->n)
 		return 0;
 	s = tok_text(t, i, &len);
-	return kz_strmap_get(m, s, len, v);
+	return kz_strmap_get_hashed(m, s, len, t->tok[i].hash, v);
 }
 
 static const kz_entry *
@@ -403,6 +403,10 @@ match_form(const kz_roles *r, const kz_tokens *t, size_t i, size_t *fi,
 	size_t best = 0, j = i, used_tokens = 0;
 	const kz_entry *skipped = NULL, *best_dem = NULL;
 
+	/* most words start no role: say so before building any key */
+	if (i >= t->n || (!tok_in(r->form_index, t, i, NULL) &&
+	    !tok_in(r->form_prefixes, t, i, NULL)))
+		return 0;
 	kz_buf_init(&key);
 	while (j < t->n && used_tokens < r->max_form_tokens) {
 		size_t len;

@@ -23,6 +23,9 @@ kz_stage_run(FILE *in, const char *in_name, FILE *out,
 {
 	kz_reader *r = kz_reader_new(in, in_name, opts->max_line);
 	int status = KZ_EXIT_OK;
+
+	if (opts->reads != NULL || opts->writes != NULL)
+		kz_reader_set_fields(r, opts->reads, opts->writes);
 	json_t *rec;
 	kz_error err;
 	char msg[1024];
@@ -48,8 +51,8 @@ kz_stage_run(FILE *in, const char *in_name, FILE *out,
 				    err.message);
 			status = KZ_EXIT_DATAERR;
 		}
-		rc = opts->extra ? kz_record_write_extra(out, rec, opts->extra->data,
-		    opts->extra->len) : kz_record_write(out, rec);
+		rc = kz_reader_write(r, out, rec, opts->extra ? opts->extra->data :
+		    NULL, opts->extra ? opts->extra->len : 0);
 		if (opts->extra)
 			kz_buf_reset(opts->extra);
 		if (rc != 0) {

@@ -38,6 +38,11 @@ typedef struct kz_stage_opts {
 	 * (kz_record_write_extra): written after the record's own, then
 	 * emptied for the next record. Borrowed. */
 	struct kz_buf *extra;
+	/* The top-level members the stage reads and writes (NULL-terminated;
+	 * see kz_reader_set_fields): the others are passed on as they came,
+	 * without being built. Both NULL: every member is built. */
+	const char *const *reads;
+	const char *const *writes;
 } kz_stage_opts;
 
 int kz_stage_run(FILE *in, const char *in_name, FILE *out,

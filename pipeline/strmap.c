@@ -87,7 +87,7 @@ kz_strmap_put(kz_strmap *m, const char *key, size_t len, intptr_t value)
 	uint64_t h = kz_hash_bytes(key, len);
 	slot *s;
 
-	if ((m->count + 1) * 4 > m->cap * 3)
+	if ((m->count + 1) * 2 > m->cap)
 		grow(m);
 	s = find(m, key, len, h);
 	if (s->key == NULL) {

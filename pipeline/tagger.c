@@ -158,8 +158,8 @@ tok_key_in(const work *w, const kz_strmap *m, size_t i)
 {
 	const kz_token *k = &w->tok.tok[i];
 
-	return kz_strmap_get(m, w->tok.folded.text + k->fstart, k->fend - k->fstart,
-	    NULL);
+	return kz_strmap_get_hashed(m, w->tok.folded.text + k->fstart,
+	    k->fend - k->fstart, k->hash, NULL);
 }
 
 static int
@@ -878,6 +878,11 @@ find_mentions(work *w, int32_t date, size_t *nm)
 	free(people);
 	return ms;
 }
+
+const char *const kz_tagger_reads[] = {
+	"text", "blocks", "byline", "date", "date_estimated", NULL
+};
+const char *const kz_tagger_writes[] = { "entities", "mentions", NULL };
 
 int
 kz_tagger_tag(const kz_tagger *tg, json_t *rec, const char *fallback_date,

@@ -35,6 +35,11 @@ const kz_folder *kz_tagger_folder(const kz_tagger *t);
  * fallback ("YYYY-MM-DD"), else 0. */
 int32_t kz_record_date(const json_t *rec, const char *fallback, int estimate);
 
+/* The record members kz_tagger_tag reads, and those it writes
+ * (NULL-terminated, for kz_reader_set_fields). */
+extern const char *const kz_tagger_reads[];
+extern const char *const kz_tagger_writes[];
+
 /* Tag rec in place: replaces `entities` and `mentions`. Returns 0, or -1
  * with err when the record has no text. */
 int kz_tagger_tag(const kz_tagger *t, json_t *rec, const char *fallback_date,

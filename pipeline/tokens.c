@@ -1,5 +1,7 @@
 #include "tokens.h"
 
+#include "strmap.h"
+
 #include "buf.h"
 #include "text.h"
 
@@ -68,6 +70,7 @@ kz_tokens_init(kz_tokens *t, const kz_folder *f, const char *src, size_t len)
 		k = &t->tok[t->n++];
 		k->fstart = (uint32_t)i;
 		k->fend = (uint32_t)(i + n);
+		k->hash = kz_hash_bytes(ft + i, n);
 		k->sstart = t->folded.map[i];
 		k->send = (uint32_t)kz_folded_src_end(&t->folded, src, len, i + n);
 		k->flags = 0;

@@ -32,6 +32,8 @@ typedef struct kz_token {
 	uint32_t fstart, fend;  /* in the folded text */
 	uint32_t sstart, send;  /* in the source text */
 	uint32_t flags;
+	uint64_t hash;          /* kz_hash_bytes of the folded bytes: every
+	                         * matcher looks tokens up in hash maps */
 } kz_token;
 
 typedef struct kz_tokens {

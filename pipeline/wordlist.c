@@ -41,6 +41,33 @@ trimmed(char *s)
 	return s;
 }
 
+/* Which bit of the pair filter the first two bytes of s set. */
+static unsigned
+pair_bit(const char *s)
+{
+	return ((unsigned char)s[0] * 61u + (unsigned char)s[1]) & 4095u;
+}
+
+/* Can an entry start at s[0..len)? Only when its first byte, and (if
+ * every entry is longer than a byte) its first two bytes, are some
+ * entry's. */
+static int
+may_start(const kz_wordlist *w, const char *s, size_t len)
+{
+	unsigned char c0;
+	unsigned p;
+
+	if (len == 0)
+		return 0;
+	c0 = (unsigned char)s[0];
+	if (!(w->first[c0 >> 3] & (1u << (c0 & 7))))
+		return 0;
+	if (w->has_short || len < 2)
+		return 1;
+	p = pair_bit(s);
+	return (w->pair[p >> 3] & (1u << (p & 7))) != 0;
+}
+
 void
 kz_wordlist_add(kz_wordlist *w, const kz_folder *f, const char *s)
 {
@@ -61,6 +88,13 @@ kz_wordlist_add(kz_wordlist *w, const kz_folder *f, const char *s)
 	if (len > 0)
 		w->first[(unsigned char)folded[0] >> 3] |=
 		    (unsigned char)(1u << ((unsigned char)folded[0] & 7));
+	if (len == 1)
+		w->has_short = 1;
+	else if (len > 1) {
+		unsigned p = pair_bit(folded);
+
+		w->pair[p >> 3] |= (unsigned char)(1u << (p & 7));
+	}
 	w->n++;
 	/* keep the distinct lengths sorted, longest first: a prefix look-up
 	 * then hashes only lengths some entry has */
@@ -102,13 +136,9 @@ long
 kz_wordlist_find(const kz_wordlist *w, const char *folded, size_t len)
 {
 	intptr_t v;
-	unsigned char c0;
 
 	/* a paragraph is longer than any entry: no need to hash it */
-	if (len > w->max_len)
-		return -1;
-	c0 = len ? (unsigned char)folded[0] : 0;
-	if (len && !(w->first[c0 >> 3] & (1u << (c0 & 7))))
+	if (len > w->max_len || (len > 0 && !may_start(w, folded, len)))
 		return -1;
 	if (kz_strmap_get(w->index, folded, len, &v))
 		return (long)v;
@@ -129,13 +159,9 @@ kz_wordlist_prefix(const kz_wordlist *w, const char *folded, size_t len,
 	enum { PREFIX_HASHED = 128 };
 	uint64_t hash[PREFIX_HASHED + 1];
 	size_t hashed = 0;
-	unsigned char c0;
 
-	/* most lines start with no entry's first byte: say so at once */
-	if (len == 0 || w->nlengths == 0)
-		return -1;
-	c0 = (unsigned char)folded[0];
-	if (!(w->first[c0 >> 3] & (1u << (c0 & 7))))
+	/* most lines start with no entry's first bytes: say so at once */
+	if (w->nlengths == 0 || !may_start(w, folded, len))
 		return -1;
 	hash[0] = KZ_HASH_START;
 	for (size_t li = 0; li < w->nlengths; li++) {

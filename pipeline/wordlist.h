@@ -23,6 +23,8 @@ typedef struct kz_wordlist {
 	size_t nlengths;
 	kz_strmap *index;   /* folded entry -> position */
 	unsigned char first[32];  /* bit set of the entries' first bytes */
+	unsigned char pair[512];  /* bit set of (hashed) first two bytes */
+	int has_short;            /* an entry of one byte: no pair filter */
 } kz_wordlist;
 
 void kz_wordlist_init(kz_wordlist *w);

@@ -185,6 +185,23 @@ t_tag_keeps_unknown_fields() {
 	$EXPECT 'doc["source"] == "test" and doc["extra"] == {"a": [1, 2]}' "$TMP/out"
 }
 
+# A member no stage owns leaves every stage exactly as it came, down to its
+# spacing and number forms; members a stage owns are replaced.
+t_stages_copy_members_exactly() {
+	extra='{ "n": 1.50, "e": 1E3, "s": "\u00e9\"", "l": [ ] }'
+	printf '{"id":"c","text":"Le Kremlin parle.","extra":%s,"entities":"stale"}\n' \
+	    "$extra" > "$TMP/in"
+	"$BIN/kz-normalize" < "$TMP/in" > "$TMP/n"
+	"$BIN/kz-tag" < "$TMP/n" > "$TMP/t"
+	"$BIN/kz-quotes" < "$TMP/t" > "$TMP/q"
+	"$BIN/kz-check" < "$TMP/q" > "$TMP/c"
+	for f in n t q c; do
+		grep -qF "\"extra\":$extra" "$TMP/$f" ||
+		    { echo "$f lost the member's text"; exit 1; }
+	done
+	$EXPECT 'doc["entities"] != "stale" and ents(doc) == ["Kremlin"]' "$TMP/c"
+}
+
 t_tag_record_without_text() {
 	set +e
 	printf '{"id":"z","title":"no text here"}\n{"id":"y","text":"Moscou."}\n' | "$BIN/kz-tag" > "$TMP/out" 2> "$TMP/err"

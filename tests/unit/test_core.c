@@ -192,6 +192,13 @@ END_TEST
 
 /* The yajl path must build what jansson builds, and refuse what jansson
  * refuses, so that a record means the same whichever parser read it. */
+static int
+want_id(const char *key, size_t len, void *ctx)
+{
+	(void)ctx;
+	return len == 2 && memcmp(key, "id", 2) == 0;
+}
+
 START_TEST(json_line_agrees_with_jansson)
 {
 	static const char *good[] = {
@@ -308,6 +315,78 @@ START_TEST(wordlist_prefix_and_find)
 }
 END_TEST
 
+/* Members a stage neither reads nor writes are located, not built, and
+ * their text is exactly the line's. */
+START_TEST(json_members_locate_and_build)
+{
+	const char *line = "{ \"id\" : \"a\", \"n\": 12 , \"deep\":[1,{\"x\":[2]},"
+	    "\"s\\\"\"], \"z\":null, \"id\":\"b\", \"r\":1.50 }";
+	kz_json_members m = { 0 };
+	json_t *v = kz_json_parse_members(line, strlen(line), want_id, NULL, &m);
+	static const char *const keys[] = { "id", "n", "deep", "z", "r" };
+	static const char *const texts[] = {
+		"\"b\"", "12", "[1,{\"x\":[2]},\"s\\\"\"]", "null", "1.50"
+	};
+
+	ck_assert_ptr_nonnull(v);
+	/* the key given twice keeps its first place and its last value */
+	ck_assert_uint_eq(m.n, 5);
+	ck_assert_uint_eq(json_object_size(v), 1);
+	ck_assert_str_eq(json_string_value(json_object_get(v, "id")), "b");
+	for (size_t i = 0; i < m.n; i++) {
+		ck_assert_str_eq(m.items[i].key, keys[i]);
+		ck_assert_int_eq(m.items[i].parsed, i == 0);
+		ck_assert_uint_eq(m.items[i].end - m.items[i].start,
+		    strlen(texts[i]));
+		ck_assert(memcmp(line + m.items[i].start, texts[i],
+		    strlen(texts[i])) == 0);
+	}
+	json_decref(v);
+	/* a skipped member is still checked as jansson would */
+	ck_assert_ptr_null(kz_json_parse_members("{\"id\":\"a\",\"n\":1e999}", 20,
+	    want_id, NULL, &m));
+	ck_assert_ptr_null(kz_json_parse_members("{\"id\":\"a\",\"t\":\"\xC0\xAF\"}",
+	    20, want_id, NULL, &m));
+	ck_assert_uint_eq(m.n, 0);
+	kz_json_members_release(&m);
+}
+END_TEST
+
+/* The writer copies what the stage did not build or only read, writes
+ * what it set, and drops what it removed. */
+START_TEST(reader_writes_members_through)
+{
+	const char input[] = "{\"id\":\"a\", \"text\":\"x\",\"blocks\": [ 1,2 ],"
+	    "\"keep\":{\"k\": 1.50},\"entities\":[\"old\"],\"errors\":[]}\n";
+	static const char *const reads[] = { "text", "blocks", NULL };
+	static const char *const writes[] = { "entities", "gone", NULL };
+	FILE *f = fmemopen((void *)input, sizeof input - 1, "r");
+	kz_reader *r = kz_reader_new(f, "in.jsonl", 0);
+	char *out = NULL;
+	size_t outlen = 0;
+	FILE *o = open_memstream(&out, &outlen);
+	json_t *rec;
+	kz_error err;
+
+	kz_reader_set_fields(r, reads, writes);
+	ck_assert_int_eq(kz_reader_next(r, "t", &rec, &err), 1);
+	ck_assert_ptr_null(json_object_get(rec, "keep"));       /* not built */
+	ck_assert_ptr_nonnull(json_object_get(rec, "blocks"));  /* read */
+	json_object_set_new(rec, "entities", json_string("new"));
+	json_object_del(rec, "errors");
+	json_object_set_new(rec, "mentions", json_integer(7));
+	ck_assert_int_eq(kz_reader_write(r, o, rec, "\"x\":true", 8), 0);
+	fclose(o);
+	ck_assert_str_eq(out, "{\"id\":\"a\",\"text\":\"x\",\"blocks\":[ 1,2 ],"
+	    "\"keep\":{\"k\": 1.50},\"entities\":\"new\",\"mentions\":7,"
+	    "\"x\":true}\n");
+	free(out);
+	json_decref(rec);
+	kz_reader_free(r);
+	fclose(f);
+}
+END_TEST
+
 Suite *
 suite_core(void)
 {
@@ -327,6 +406,8 @@ suite_core(void)
 	tcase_add_test(tc, json_line_depth_limit);
 	tcase_add_test(tc, utf8_valid_checks_every_form);
 	tcase_add_test(tc, wordlist_prefix_and_find);
+	tcase_add_test(tc, json_members_locate_and_build);
+	tcase_add_test(tc, reader_writes_members_through);
 	suite_add_tcase(s, tc);
 	return s;
 }

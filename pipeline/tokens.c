@@ -8,11 +8,16 @@
 #include <stdlib.h>
 #include <string.h>
 
-static int
-word_byte(unsigned char c)
-{
-	return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c >= 0x80;
-}
+/* Folded ASCII bytes that belong to words: a-z and 0-9. */
+static const unsigned char ascii_word[128] = {
+	['0'] = 1, ['1'] = 1, ['2'] = 1, ['3'] = 1, ['4'] = 1, ['5'] = 1,
+	['6'] = 1, ['7'] = 1, ['8'] = 1, ['9'] = 1,
+	['a'] = 1, ['b'] = 1, ['c'] = 1, ['d'] = 1, ['e'] = 1, ['f'] = 1,
+	['g'] = 1, ['h'] = 1, ['i'] = 1, ['j'] = 1, ['k'] = 1, ['l'] = 1,
+	['m'] = 1, ['n'] = 1, ['o'] = 1, ['p'] = 1, ['q'] = 1, ['r'] = 1,
+	['s'] = 1, ['t'] = 1, ['u'] = 1, ['v'] = 1, ['w'] = 1, ['x'] = 1,
+	['y'] = 1, ['z'] = 1
+};
 
 /* Folded non-ASCII bytes are letters, except the few symbols folding
  * leaves (U+FFFD, ©, °, ...): treat any non-letter code point as a break. */
@@ -25,7 +30,7 @@ word_len(const char *s, size_t len, size_t i)
 		unsigned char c = (unsigned char)s[j];
 
 		if (c < 0x80) {
-			if (!word_byte(c))
+			if (!ascii_word[c])
 				break;
 			j++;
 		} else {
@@ -84,9 +89,19 @@ kz_tokens_init(kz_tokens *t, const kz_folder *f, const char *src, size_t len)
 			if (kz_cp_is_digit(cp))
 				k->flags |= KZ_TOK_DIGIT;
 			while (s < k->send) {
-				size_t m = kz_utf8_decode((const unsigned char *)src + s,
-				    len - s, &cp);
+				unsigned char c = (unsigned char)src[s];
+				size_t m;
 
+				if (c < 0x80) {     /* most letters are ASCII */
+					if ((c | 0x20) >= 'a' && (c | 0x20) <= 'z') {
+						letters++;
+						upper += c <= 'Z';
+					}
+					s++;
+					continue;
+				}
+				m = kz_utf8_decode((const unsigned char *)src + s,
+				    len - s, &cp);
 				if (m == 0)
 					m = 1;
 				if (kz_cp_is_letter(cp)) {

@@ -779,6 +779,20 @@ is_preposition_token(const work *w, size_t i)
 	return 0;
 }
 
+/* Is token i the head of a complement: a preposition before it, perhaps
+ * with an article between ("à l'AFP", "à la télévision", "au Monde")? */
+static int
+after_preposition(const work *w, size_t i)
+{
+	if (i == 0)
+		return 0;
+	if (is_preposition_token(w, i - 1))
+		return 1;
+	return i >= 2 && (kz_token_is(&w->tok, i - 1, "l") ||
+	    kz_token_is(&w->tok, i - 1, "la") || kz_token_is(&w->tok, i - 1, "le") ||
+	    kz_token_is(&w->tok, i - 1, "les")) && is_preposition_token(w, i - 2);
+}
+
 static json_t *
 speaker_from_referent(const work *w, const referent *r, const char *via)
 {
@@ -978,8 +992,19 @@ speaker_after(const work *w, size_t i, size_t limit, json_t **source)
 			}
 		}
 		/* "a déclaré à l'AFP le porte-parole": a complement, not the
-		 * speaker */
-		if (w->ref_at[i] >= 0 && i > 0 && is_preposition_token(w, i - 1)) {
+		 * speaker (seen from the preposition or from the name) */
+		if (is_preposition_token(w, i) && i + 2 < w->tok.n) {
+			size_t h = i + 1;
+
+			if (kz_token_is(&w->tok, h, "l") || kz_token_is(&w->tok, h, "la") ||
+			    kz_token_is(&w->tok, h, "le") || kz_token_is(&w->tok, h, "les"))
+				h++;
+			if (h < w->tok.n && w->ref_at[h] >= 0) {
+				i = h;
+				looked++;
+			}
+		}
+		if (w->ref_at[i] >= 0 && after_preposition(w, i)) {
 			size_t e = (size_t)w->refs[w->ref_at[i]].te;
 
 			if (e > 0 && (clause_ends_after(w, e - 1) || comma_after(w, e - 1)))
@@ -1087,7 +1112,8 @@ speaker_after_quote(const work *w, quote *q)
 		saw_comma = w->text[last] == ',' || w->text[last] == '!' ||
 		    w->text[last] == '?';
 	}
-	if (!saw_comma)
+	/* « … » selon X: "selon" needs no comma before it */
+	if (!saw_comma && !kz_token_is(&w->tok, i, "selon"))
 		return 0;
 	if (match_phrase(w, &w->q->prepositions, i, &n, NULL) &&
 	    !kz_token_is(&w->tok, i, "pour")) {
@@ -1209,6 +1235,67 @@ participle(const work *w, size_t i)
 	    memcmp(w->tok.folded.text + t->fend - 3, "ant", 3) == 0;
 }
 
+/* A hyphen, en dash or em dash in s[0..n). */
+static int
+has_dash(const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (s[i] == '-' || (i + 2 < n && (unsigned char)s[i] == 0xE2 &&
+		    (unsigned char)s[i + 1] == 0x80 &&
+		    ((unsigned char)s[i + 2] == 0x93 ||
+		    (unsigned char)s[i + 2] == 0x94)))
+			return 1;
+	return 0;
+}
+
+/* The person a sentence opens with, before token end: "La présidente
+ * géorgienne Salomé Zourabichvili a refusé …", a dateline's place and
+ * agency ("TBILISSI, 27 octobre 2024 (AFP) - ") aside. Only within its
+ * first words, where a subject stands. */
+static json_t *
+sentence_subject(const work *w, size_t st, size_t end)
+{
+	size_t from = st;
+
+	/* a dateline: a place in capitals and a comma, up to the dash */
+	if (st < w->tok.n && (w->tok.tok[st].flags & KZ_TOK_ALLCAPS) &&
+	    comma_after(w, st))
+		for (size_t k = st; k + 1 < end && k < st + 15; k++) {
+			const char *gap = w->text + w->tok.tok[k].send;
+			size_t n = w->tok.tok[k + 1].sstart - w->tok.tok[k].send;
+
+			if (has_dash(gap, n)) {
+				from = k + 1;
+				break;
+			}
+		}
+	for (size_t i = from; i < end && i < from + 6; i++) {
+		long r = w->ref_at[i];
+
+		if (w->in_quote[i])
+			return NULL;
+		if (r < 0)
+			continue;
+		if (strcmp(w->refs[r].type, "PER") == 0 && w->refs[r].name)
+			return speaker_from_referent(w, &w->refs[r],
+			    w->refs[r].is_mention ? "role" : "name");
+		return NULL;    /* the sentence opens with something else */
+	}
+	return NULL;
+}
+
+/* A verb (from token v) coordinated with an earlier one, with no subject
+ * of its own: "X a dénoncé « … » et a promis « … »". */
+static int
+coordinated(const work *w, size_t v, size_t sent_start_tok)
+{
+	while (v > sent_start_tok + 1 && is_auxiliary_token(w, v - 1))
+		v--;
+	return v > sent_start_tok && (kz_token_is(&w->tok, v - 1, "et") ||
+	    kz_token_is(&w->tok, v - 1, "puis") ||
+	    kz_token_is(&w->tok, v - 1, "mais"));
+}
+
 /* The speaker of the nearest earlier quote of the same sentence: "Selon
  * lui, « … », mais « … »". */
 static json_t *
@@ -1284,9 +1371,13 @@ speaker_before(const work *w, quote *q, size_t end, int partial)
 			continue;
 		if (ie > is)
 			s = pronoun_speaker(w, is, ie, g);
-		else if (participle(w, i + n - 1) &&
+		else if ((participle(w, i + n - 1) || coordinated(w, i, st)) &&
 		    (s = inherited(w, q, sent.s)) != NULL)
-			;   /* "…, ajoutant que « … »": the sentence's speaker */
+			;   /* "…, ajoutant que « … »", "… » et a promis « … »":
+			     * the sentence's speaker */
+		else if (participle(w, i + n - 1) &&
+		    (s = sentence_subject(w, st, i)) != NULL)
+			;   /* "X a refusé …, dénonçant une « … »" */
 		else
 			s = subject_before(w, i, st, &source);
 		if (s || source) {

@@ -409,6 +409,63 @@ START_TEST(quotes_nested)
 }
 END_TEST
 
+START_TEST(quotes_complement_is_not_the_speaker)
+{
+	/* "à l'AFP" is whom it was said to */
+	json_t *rec = quoted("« Le canal ne nuira à personne », a déclaré à"
+	    " l'AFP leur porte-parole, Zabihullah Mujahid.");
+
+	ck_assert_str_eq(speaker_name(rec, 0), "Zabihullah Mujahid");
+	json_decref(rec);
+	/* with no one after it, the complement is still not the speaker */
+	rec = quoted("« Le canal ne nuira à personne », a déclaré à l'AFP un"
+	    " diplomate.");
+	ck_assert_ptr_null(speaker_name(rec, 0));
+	json_decref(rec);
+}
+END_TEST
+
+START_TEST(quotes_selon_after_the_quote)
+{
+	json_t *rec = quoted("Un accord « historique » selon Olaf Scholz");
+
+	ck_assert_str_eq(speaker_name(rec, 0), "Olaf Scholz");
+	json_decref(rec);
+	rec = quoted("Un accord « historique » pour Olaf Scholz");
+	ck_assert_ptr_null(speaker_name(rec, 0));
+	json_decref(rec);
+}
+END_TEST
+
+START_TEST(quotes_coordinated_verb_keeps_its_subject)
+{
+	json_t *rec = quoted("Sergueï Lavrov a dénoncé une ministre qui « ment »"
+	    " et a promis une réponse « ferme » aux sanctions.");
+
+	ck_assert_str_eq(speaker_name(rec, 0), "Sergueï Lavrov");
+	ck_assert_str_eq(speaker_name(rec, 1), "Sergueï Lavrov");
+	json_decref(rec);
+}
+END_TEST
+
+START_TEST(quotes_participle_takes_the_sentence_subject)
+{
+	json_t *rec = quoted("MOSCOU, 10 janvier 2022 (AFP) - Le ministre russe"
+	    " Sergueï Lavrov a rejeté lundi la proposition de l'OTAN, le bloc"
+	    " occidental, dénonçant une « provocation » inutile.");
+
+	ck_assert_str_eq(speaker_name(rec, 0), "Sergueï Lavrov");
+	json_decref(rec);
+	/* the subject is the organisation the sentence opens with, not the
+	 * person named after it */
+	rec = quoted("L'OTAN a rejeté la proposition de Sergueï Lavrov,"
+	    " dénonçant une « provocation » inutile.");
+	ck_assert(speaker_name(rec, 0) == NULL ||
+	    strcmp(speaker_name(rec, 0), "Sergueï Lavrov") != 0);
+	json_decref(rec);
+}
+END_TEST
+
 START_TEST(quotes_anonymous_source)
 {
 	json_t *rec = quoted("« Rien n'est réglé », a confié un diplomate sous"
@@ -487,6 +544,10 @@ suite_stages(void)
 	tcase_add_test(tc, quotes_scare_and_title);
 	tcase_add_test(tc, quotes_nested);
 	tcase_add_test(tc, quotes_anonymous_source);
+	tcase_add_test(tc, quotes_complement_is_not_the_speaker);
+	tcase_add_test(tc, quotes_selon_after_the_quote);
+	tcase_add_test(tc, quotes_coordinated_verb_keeps_its_subject);
+	tcase_add_test(tc, quotes_participle_takes_the_sentence_subject);
 	tcase_add_test(tc, checks_numbers_in_french_formats);
 	tcase_add_test(tc, checks_config_errors);
 	suite_add_tcase(s, tc);

@@ -16,6 +16,7 @@ typedef struct kz_names {
 	kz_strmap *org_heads;      /* token keys (may be several tokens) */
 	kz_strmap *org_linkers;
 	kz_strmap *not_names;
+	kz_strmap *place_heads;    /* "détroit", "baie": heads of place names */
 	char **adj_endings;        /* folded endings of org adjectives */
 	size_t nadj_endings;
 	kz_strmap *place_cues;     /* cue word -> index into cue_kinds */

@@ -442,6 +442,20 @@ described_names_pass(work *w)
 	}
 }
 
+/* "Marc, un éleveur", "Sophie, 34 ans": a known first name alone, then
+ * a comma and who the person is, as news gives the people it meets. */
+static int
+first_name_alone(const work *w, size_t i)
+{
+	const kz_token *k = &w->tok.tok[i];
+
+	return i + 1 < w->tok.n && k->send < w->len && w->text[k->send] == ',' &&
+	    name_word(w, i) && free_span(w, i, i + 1) &&
+	    tok_key_in(w, w->tg->names.firstnames, i) &&
+	    (kz_token_is(&w->tok, i + 1, "un") || kz_token_is(&w->tok, i + 1, "une") ||
+	    (w->tok.tok[i + 1].flags & KZ_TOK_DIGIT));
+}
+
 /* A known first name and capitalised words: "Julien Pavy". */
 static void
 firstnames_pass(work *w)
@@ -449,6 +463,10 @@ firstnames_pass(work *w)
 	for (size_t i = 0; i + 1 < w->tok.n; i++) {
 		size_t e;
 
+		if (first_name_alone(w, i)) {
+			add_rule(w, i, i + 1, "PER", VIA_RULE);
+			continue;
+		}
 		if (!name_word(w, i) || !joins(w, i) || !free_span(w, i, i + 2) ||
 		    !tok_key_in(w, w->tg->names.firstnames, i) ||
 		    !name_word(w, i + 1) || (w->tok.tok[i + 1].flags & KZ_TOK_ALLCAPS))
@@ -553,6 +571,58 @@ organisations_pass(work *w)
 	}
 }
 
+/* The found name that starts at token i, or NULL. */
+static found *
+found_at(work *w, size_t i)
+{
+	for (size_t a = 0; a < w->nf; a++)
+		if (w->f[a].ts == i && !w->f[a].dropped)
+			return &w->f[a];
+	return NULL;
+}
+
+/* "le détroit de Taïwan", "la vallée de Ferghana": a feature noun, "de",
+ * and a place or capitalised words make one place, the noun included. */
+static void
+place_features_pass(work *w)
+{
+	for (size_t i = 0; i + 2 < w->tok.n; i++) {
+		size_t j = i + 1, e;
+		found *x;
+
+		if (!tok_key_in(w, w->tg->names.place_heads, i) ||
+		    !free_span(w, i, i + 1) || !joins(w, i))
+			continue;
+		if (!(kz_token_is(&w->tok, j, "de") || kz_token_is(&w->tok, j, "d") ||
+		    kz_token_is(&w->tok, j, "du") || kz_token_is(&w->tok, j, "des")) ||
+		    !joins(w, j))
+			continue;
+		j++;
+		if (kz_token_is(&w->tok, j - 1, "de") && j + 1 < w->tok.n &&
+		    (kz_token_is(&w->tok, j, "l") || kz_token_is(&w->tok, j, "la")) &&
+		    joins(w, j))
+			j++;
+		if (j >= w->tok.n)
+			break;
+		x = found_at(w, j);
+		if (x != NULL) {
+			if (strcmp(x->type, "LOC") != 0)
+				continue;
+			e = x->te;
+			x->dropped = 1;     /* the feature's name, now inside it */
+		} else {
+			if (!name_word(w, j) || !free_span(w, j, j + 1))
+				continue;
+			e = j + 1;
+			while (e < w->tok.n && e - j < 3 && joins(w, e - 1) &&
+			    name_word(w, e) && free_span(w, e, e + 1))
+				e++;
+		}
+		add_rule(w, i, e, "LOC", VIA_RULE);
+		i = e - 1;
+	}
+}
+
 /* A lower-case word with an adjective's ending: "électorale", "uni". */
 static int
 org_adjective(const work *w, size_t i)
@@ -571,6 +641,16 @@ org_adjective(const work *w, size_t i)
 			return 1;
 	}
 	return 0;
+}
+
+/* A demonym in lower case: "wallonne", "flamand". */
+static int
+lower_demonym(const work *w, size_t i)
+{
+	const kz_token *k = &w->tok.tok[i];
+
+	return !(k->flags & KZ_TOK_UPPER) && kz_gazetteer_demonym(w->tg->g,
+	    w->tok.folded.text + k->fstart, k->fend - k->fstart) != NULL;
 }
 
 /* Does token i open a sentence (nothing but spaces or an opening mark
@@ -605,18 +685,29 @@ capitalised_organisations_pass(work *w)
 		    !free_span(w, i, i + 1) || sentence_initial(w, i))
 			continue;
 		while (e < w->tok.n && e - i < 4 && joins(w, e - 1) &&
-		    org_adjective(w, e) && free_span(w, e, e + 1))
+		    (org_adjective(w, e) || lower_demonym(w, e)) &&
+		    free_span(w, e, e + 1))
 			e++;
 		if (e == i + 1)
 			continue;   /* a head alone is too often a common noun */
-		/* "… de libération", "… des socialistes": one complement */
-		if (e + 1 < w->tok.n && joins(w, e - 1) && joins(w, e) &&
-		    (kz_token_is(&w->tok, e, "de") || kz_token_is(&w->tok, e, "des") ||
-		    kz_token_is(&w->tok, e, "du")) && !is_upper(w, e + 1) &&
-		    w->tok.tok[e + 1].fend - w->tok.tok[e + 1].fstart >= 5 &&
-		    free_span(w, e, e + 2) && (e + 2 >= w->tok.n ||
-		    !joins(w, e + 1) || comma_between(w, e + 1)))
-			e += 2;
+		/* "… de libération", "… des socialistes", "… de l'agriculture":
+		 * one complement */
+		{
+			size_t c = e + 1;   /* the complement's noun */
+
+			if (c < w->tok.n && kz_token_is(&w->tok, e, "de") &&
+			    (kz_token_is(&w->tok, c, "l") ||
+			    kz_token_is(&w->tok, c, "la")) && joins(w, c))
+				c++;
+			if (c < w->tok.n && joins(w, e - 1) && joins(w, e) &&
+			    joins(w, c - 1) && (kz_token_is(&w->tok, e, "de") ||
+			    kz_token_is(&w->tok, e, "des") ||
+			    kz_token_is(&w->tok, e, "du")) && !is_upper(w, c) &&
+			    w->tok.tok[c].fend - w->tok.tok[c].fstart >= 5 &&
+			    free_span(w, e, c + 1) && (c + 1 >= w->tok.n ||
+			    !joins(w, c) || comma_between(w, c)))
+				e = c + 1;
+		}
 		add_rule(w, i, e, "ORG", VIA_RULE);
 		i = e - 1;
 	}
@@ -919,6 +1010,7 @@ kz_tagger_tag(const kz_tagger *tg, json_t *rec, const char *fallback_date,
 	described_names_pass(&w);
 	organisations_pass(&w);
 	capitalised_organisations_pass(&w);
+	place_features_pass(&w);
 	recurrence_pass(&w);
 	ms = find_mentions(&w, date, &nm);
 	role_appositions(&w, ms, nm);

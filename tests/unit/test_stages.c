@@ -317,6 +317,70 @@ START_TEST(tagger_rule_names_recur)
 }
 END_TEST
 
+/* Names of the tagged entities, "|"-separated, in order. */
+static char *
+entity_texts(const char *text)
+{
+	kz_tagger *t = real_tagger();
+	json_t *rec = record_of(text, "2024-01-10");
+	kz_error err;
+	kz_buf b;
+	size_t i;
+	const json_t *e;
+
+	ck_assert_int_eq(kz_tagger_tag(t, rec, NULL, &err), 0);
+	kz_buf_init(&b);
+	json_array_foreach(json_object_get(rec, "entities"), i, e) {
+		if (i)
+			kz_buf_addc(&b, '|');
+		kz_buf_adds(&b, json_string_value(json_object_get(e, "type")));
+		kz_buf_addc(&b, ':');
+		kz_buf_adds(&b, json_string_value(json_object_get(e, "text")));
+	}
+	json_decref(rec);
+	kz_tagger_free(t);
+	return kz_buf_detach(&b, NULL);
+}
+
+START_TEST(tagger_place_features)
+{
+	char *got = entity_texts("Des navires croisent dans le détroit de Taïwan"
+	    " et dans la vallée de Ferghana, pas dans la région de Moscou.");
+
+	ck_assert_str_eq(got, "LOC:détroit de Taïwan|LOC:vallée de Ferghana|"
+	    "LOC:Moscou");
+	free(got);
+	/* a feature noun before a person or an organisation is no place */
+	got = entity_texts("Le lac de l'OTAN, disait Olaf Scholz.");
+	ck_assert_str_eq(got, "ORG:OTAN|PER:Olaf Scholz");
+	free(got);
+}
+END_TEST
+
+START_TEST(tagger_first_name_alone)
+{
+	char *got = entity_texts("« Nous sommes à bout », expliquait Marc, un"
+	    " éleveur venu de Liège.");
+
+	ck_assert_str_eq(got, "PER:Marc|LOC:Liège");
+	free(got);
+	/* without who the person is, a first name alone is not enough */
+	got = entity_texts("Marc, Luc et Jean sont des évangiles.");
+	ck_assert_ptr_null(strstr(got, "PER:Marc"));
+	free(got);
+}
+END_TEST
+
+START_TEST(tagger_organisation_complement)
+{
+	char *got = entity_texts("Pour la Fédération régionale de l'agriculture,"
+	    " ce sont des miettes.");
+
+	ck_assert_str_eq(got, "ORG:Fédération régionale de l'agriculture");
+	free(got);
+}
+END_TEST
+
 START_TEST(tagger_needs_text)
 {
 	kz_tagger *t = real_tagger();
@@ -544,6 +608,9 @@ suite_stages(void)
 	tcase_add_test(tc, quotes_scare_and_title);
 	tcase_add_test(tc, quotes_nested);
 	tcase_add_test(tc, quotes_anonymous_source);
+	tcase_add_test(tc, tagger_place_features);
+	tcase_add_test(tc, tagger_first_name_alone);
+	tcase_add_test(tc, tagger_organisation_complement);
 	tcase_add_test(tc, quotes_complement_is_not_the_speaker);
 	tcase_add_test(tc, quotes_selon_after_the_quote);
 	tcase_add_test(tc, quotes_coordinated_verb_keeps_its_subject);

@@ -19,7 +19,8 @@
 enum { VERB = 1, VERB_AMBIGUOUS = 2, VERB_ANYWHERE = 4 };
 
 /* Gender-number of pronouns: bit 0 masculine, bit 1 feminine, bit 2 plural */
-enum { G_M = 1, G_F = 2, G_PLURAL = 4 };
+/* G_LAST: the person named last ("ce dernier"), not the likeliest subject */
+enum { G_M = 1, G_F = 2, G_PLURAL = 4, G_LAST = 8 };
 
 struct kz_quoter {
 	const kz_folder *folder;
@@ -47,8 +48,10 @@ gender_bits(const char *code)
 		g |= G_F;
 	else
 		g |= G_M | G_F;
-	if (strchr(code, 'p'))
+	if (code[2] == 'p')
 		g |= G_PLURAL;
+	if (strcmp(code + 3, "-last") == 0)
+		g |= G_LAST;
 	return g;
 }
 
@@ -84,10 +87,12 @@ load_gendered(const kz_yaml_doc *doc, const char *key, kz_phrases *into,
 	for (size_t i = 0; i < map->n; i++) {
 		const char *code = kz_yaml_str(kz_yaml_value(map, i));
 
-		if (code == NULL || strlen(code) != 3 || code[1] != '-' ||
-		    !strchr("mfx", code[0]) || !strchr("sp", code[2]))
+		if (code == NULL || strlen(code) < 3 || code[1] != '-' ||
+		    !strchr("mfx", code[0]) || !strchr("sp", code[2]) ||
+		    (code[3] != '\0' && strcmp(code + 3, "-last") != 0))
 			return kz_yaml_error(err, doc, kz_yaml_value(map, i),
-			    "a gender-number code is m-s, f-s, m-p, f-p, x-s or x-p");
+			    "a gender-number code is m-s, f-s, m-p, f-p, x-s or x-p,"
+			    " with -last for the person named last (m-s-last)");
 		kz_phrases_add(into, f, kz_yaml_key(map, i)->scalar,
 		    gender_bits(code));
 	}
@@ -871,6 +876,8 @@ antecedent(const work *w, size_t p, int gender)
 			continue;
 		if (nearest == NULL)
 			nearest = x;
+		if (gender & G_LAST)
+			return x;
 		if (p - i > 80)
 			break;
 		if (subject_like(w, x))
@@ -879,11 +886,63 @@ antecedent(const work *w, size_t p, int gender)
 	return nearest;
 }
 
+/* The person who spoke the last quote before byte pos in the same block,
+ * if the gender fits and nobody else is named since: "« … », a déclaré
+ * X. « … », a-t-il ajouté" — the speaker just quoted is who the pronoun
+ * most likely stands for. */
+static const referent *
+previous_quote_speaker(const work *w, size_t pos, int gender)
+{
+	const quote *prev = NULL;
+	const char *name;
+	size_t looked = 0;
+
+	for (size_t k = w->nquotes; k > 0 && looked < 64; looked++) {
+		const quote *o = &w->quotes[--k];
+
+		if (o->close > pos || o->pull || o->depth > 0)
+			continue;
+		if (w->blocks[o->block].e < pos || w->blocks[o->block].s > pos)
+			break;      /* an earlier block: too far */
+		if (o->speaker == NULL)
+			continue;   /* the quote being attributed, or one nobody said */
+		prev = o;
+		break;
+	}
+	if (prev == NULL || prev->speaker == NULL)
+		return NULL;
+	name = json_string_value(json_object_get(prev->speaker, "name"));
+	/* another person named between that quote and the pronoun */
+	for (size_t t = kz_tokens_at(&w->tok, prev->close);
+	    t < w->tok.n && w->tok.tok[t].sstart < pos; t++) {
+		long r = w->ref_at[t];
+
+		if (r >= 0 && !w->in_quote[t] &&
+		    strcmp(w->refs[r].type, "PER") == 0 && w->refs[r].name &&
+		    (name == NULL || strcmp(w->refs[r].name, name) != 0))
+			return NULL;
+	}
+	for (size_t r = 0; name && r < w->nrefs; r++) {
+		const referent *x = &w->refs[r];
+
+		if (x->name && strcmp(x->name, name) == 0 &&
+		    strcmp(x->type, "PER") == 0)
+			return x->gender && !(x->gender & gender & (G_M | G_F)) ?
+			    NULL : x;
+	}
+	return NULL;
+}
+
 static json_t *
 pronoun_speaker(const work *w, size_t ts, size_t te, int gender)
 {
-	const referent *a = antecedent(w, ts, gender);
+	const referent *a = NULL;
 	json_t *s;
+
+	if (!(gender & G_LAST))
+		a = previous_quote_speaker(w, w->tok.tok[ts].sstart, gender);
+	if (a == NULL)
+		a = antecedent(w, ts, gender);
 
 	if (a == NULL || (gender & G_PLURAL))
 		return NULL;

@@ -530,6 +530,37 @@ START_TEST(quotes_participle_takes_the_sentence_subject)
 }
 END_TEST
 
+START_TEST(quotes_ce_dernier_is_the_last_named)
+{
+	json_t *rec = quoted("Olaf Scholz a reçu Emmanuel Macron. Ce dernier a"
+	    " jugé « absurde » le calendrier.");
+
+	ck_assert_str_eq(speaker_name(rec, 0), "Emmanuel Macron");
+	json_decref(rec);
+	/* "il" still prefers the subject */
+	rec = quoted("Olaf Scholz a reçu Emmanuel Macron. Il a jugé"
+	    " « absurde » le calendrier.");
+	ck_assert_str_eq(speaker_name(rec, 0), "Olaf Scholz");
+	json_decref(rec);
+}
+END_TEST
+
+START_TEST(quotes_pronoun_after_a_quote_is_its_speaker)
+{
+	json_t *rec = quoted("Olaf Scholz a reçu Emmanuel Macron. Ce dernier a"
+	    " jugé « absurde » le calendrier. « Nous en parlerons », a-t-il"
+	    " ajouté.");
+
+	ck_assert_str_eq(speaker_name(rec, 1), "Emmanuel Macron");
+	json_decref(rec);
+	/* unless someone else is named in between */
+	rec = quoted("Emmanuel Macron a jugé « absurde » le calendrier. Olaf"
+	    " Scholz s'est montré plus prudent. Selon lui, « rien ne presse ».");
+	ck_assert_str_eq(speaker_name(rec, 1), "Olaf Scholz");
+	json_decref(rec);
+}
+END_TEST
+
 START_TEST(quotes_anonymous_source)
 {
 	json_t *rec = quoted("« Rien n'est réglé », a confié un diplomate sous"
@@ -608,6 +639,8 @@ suite_stages(void)
 	tcase_add_test(tc, quotes_scare_and_title);
 	tcase_add_test(tc, quotes_nested);
 	tcase_add_test(tc, quotes_anonymous_source);
+	tcase_add_test(tc, quotes_ce_dernier_is_the_last_named);
+	tcase_add_test(tc, quotes_pronoun_after_a_quote_is_its_speaker);
 	tcase_add_test(tc, tagger_place_features);
 	tcase_add_test(tc, tagger_first_name_alone);
 	tcase_add_test(tc, tagger_organisation_complement);

@@ -337,6 +337,12 @@ kz_roles_is_title(const kz_roles *r, const char *key, size_t len)
 }
 
 int
+kz_roles_is_form(const kz_roles *r, const char *key, size_t len)
+{
+	return kz_strmap_get(r->form_index, key, len, NULL);
+}
+
+int
 kz_roles_is_determiner(const kz_roles *r, const char *key, size_t len)
 {
 	return kz_strmap_get(r->determiners, key, len, NULL);

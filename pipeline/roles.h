@@ -39,6 +39,10 @@ int kz_roles_is_title(const kz_roles *r, const char *key, size_t len);
 int kz_roles_is_determiner(const kz_roles *r, const char *key, size_t len);
 int kz_roles_is_linker(const kz_roles *r, const char *key, size_t len);
 
+/* Is the token key (folded tokens joined by spaces, as kz_tokens_key
+ * makes them) a role form: "ministre des affaires etrangeres"? */
+int kz_roles_is_form(const kz_roles *r, const char *key, size_t len);
+
 /* The gender-number code of an honorific ("m-s"), or NULL. */
 const char *kz_roles_honorific(const kz_roles *r, const char *key, size_t len);
 

@@ -527,13 +527,42 @@ credit_pass(work *w)
 }
 
 /* "ministère de l'Information", "ministère kazakh de l'Intérieur". */
+/* A ministry named by its portfolio in lower case, as many papers write
+ * it: "ministère des affaires étrangères" is an organisation when
+ * "ministre des affaires étrangères" is a role of rules/roles.yaml.
+ * Tokens from lk (the linker) on; returns the end token, or 0. */
+static size_t
+portfolio_end(const work *w, size_t head, size_t lk, size_t j)
+{
+	size_t best = 0;
+
+	if (!kz_token_is(&w->tok, head, "ministere"))
+		return 0;
+	for (size_t e = j + 1; e <= w->tok.n && e - lk <= 6; e++) {
+		char *key, *role;
+		size_t len;
+
+		if (e - 1 > lk && !joins(w, e - 2))
+			break;
+		kz_tokens_key(&w->tok, lk, e, &key, &len);
+		role = kz_malloc(len + 10);
+		memcpy(role, "ministre ", 9);
+		memcpy(role + 9, key, len + 1);
+		if (kz_roles_is_form(w->tg->roles, role, len + 9))
+			best = e;
+		free(role);
+		free(key);
+	}
+	return best;
+}
+
 static void
 organisations_pass(work *w)
 {
 	const kz_names *nm = &w->tg->names;
 
 	for (size_t i = 0; i + 2 < w->tok.n; i++) {
-		size_t j, e, k;
+		size_t j, e, k, lk;
 		int linked = 0;
 
 		if (!tok_key_in(w, nm->org_heads, i) || !free_span(w, i, i + 1) ||
@@ -544,6 +573,7 @@ organisations_pass(work *w)
 		    w->tok.tok[j].fstart, w->tok.tok[j].fend - w->tok.tok[j].fstart) &&
 		    joins(w, j))
 			j++;
+		lk = j;
 		for (k = nm->max_linker_tokens; k >= 1 && !linked; k--) {
 			char *key;
 			size_t len, q;
@@ -559,6 +589,13 @@ organisations_pass(work *w)
 				j += k;
 			}
 			free(key);
+		}
+		if (linked && !name_word(w, j) &&
+		    (e = portfolio_end(w, i, lk, j)) > 0 && free_span(w, i, e)) {
+			/* "ministère chinois des affaires étrangères" */
+			add_rule(w, i, e, "ORG", VIA_RULE);
+			i = e - 1;
+			continue;
 		}
 		if (!linked || !name_word(w, j) || !free_span(w, i, j + 1))
 			continue;

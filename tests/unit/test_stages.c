@@ -378,6 +378,12 @@ START_TEST(tagger_organisation_complement)
 
 	ck_assert_str_eq(got, "ORG:Fédération régionale de l'agriculture");
 	free(got);
+	/* a ministry by its portfolio in lower case, when the portfolio is a
+	 * minister's role; not any lower-case complement */
+	got = entity_texts("Le ministère chinois des affaires étrangères a"
+	    " répondu, pas le ministère de la parole donnée.");
+	ck_assert_str_eq(got, "ORG:ministère chinois des affaires étrangères");
+	free(got);
 }
 END_TEST
 

@@ -725,8 +725,6 @@ capitalised_organisations_pass(work *w)
 		    (org_adjective(w, e) || lower_demonym(w, e)) &&
 		    free_span(w, e, e + 1))
 			e++;
-		if (e == i + 1)
-			continue;   /* a head alone is too often a common noun */
 		/* "… de libération", "… des socialistes", "… de l'agriculture":
 		 * one complement */
 		{
@@ -745,6 +743,11 @@ capitalised_organisations_pass(work *w)
 			    !joins(w, c) || comma_between(w, c)))
 				e = c + 1;
 		}
+		/* a head alone is too often a common noun ("le Conseil a
+		 * décidé"); with a complement it names something: "le Parti des
+		 * socialistes", "la Cour des comptes" */
+		if (e == i + 1)
+			continue;
 		add_rule(w, i, e, "ORG", VIA_RULE);
 		i = e - 1;
 	}

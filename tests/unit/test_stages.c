@@ -384,6 +384,11 @@ START_TEST(tagger_organisation_complement)
 	    " répondu, pas le ministère de la parole donnée.");
 	ck_assert_str_eq(got, "ORG:ministère chinois des affaires étrangères");
 	free(got);
+	/* a capitalised head with one complement, but not a head alone */
+	got = entity_texts("Il est soutenu par le Parti des socialistes, et le"
+	    " Conseil a décidé.");
+	ck_assert_str_eq(got, "ORG:Parti des socialistes");
+	free(got);
 }
 END_TEST
 

@@ -212,13 +212,66 @@ fail:
 	}
 }
 
+/* Read events up to the root node's first one, into *ev: 1, or 0 for an
+ * empty file (the stream ended first), or -1 with b->err set. */
+static int
+read_root_event(builder *b, yaml_event_t *ev)
+{
+	for (;;) {
+		if (!yaml_parser_parse(&b->parser, ev))
+			return parser_error(b);
+		if (ev->type == YAML_STREAM_END_EVENT) {
+			yaml_event_delete(ev);
+			return 0;
+		}
+		if (ev->type != YAML_STREAM_START_EVENT &&
+		    ev->type != YAML_DOCUMENT_START_EVENT)
+			return 1;
+		yaml_event_delete(ev);
+	}
+}
+
+/* After the root node: the document's end, then the end of the stream. A
+ * second document is refused, even an empty one: a `---` left in the
+ * middle of a file would otherwise drop everything after it unseen. */
+static int
+read_stream_end(builder *b)
+{
+	yaml_event_t ev;
+
+	for (;;) {
+		if (!yaml_parser_parse(&b->parser, &ev))
+			return parser_error(b);
+		switch (ev.type) {
+		case YAML_DOCUMENT_END_EVENT:
+			yaml_event_delete(&ev);
+			continue;
+		case YAML_STREAM_END_EVENT:
+			yaml_event_delete(&ev);
+			return 0;
+		case YAML_DOCUMENT_START_EVENT:
+			kz_error_set(b->err, b->name, (long)ev.start_mark.line + 1,
+			    (long)ev.start_mark.column + 1, "a second YAML document"
+			    " ('---') is not allowed in kz files: one document per"
+			    " file");
+			yaml_event_delete(&ev);
+			return -1;
+		default:
+			kz_error_set(b->err, b->name, (long)ev.start_mark.line + 1,
+			    (long)ev.start_mark.column + 1, "unexpected YAML event");
+			yaml_event_delete(&ev);
+			return -1;
+		}
+	}
+}
+
 int
 kz_yaml_load_string(const char *name, const char *s, size_t len,
     kz_yaml_doc *doc, kz_error *err)
 {
 	builder b;
 	yaml_event_t ev;
-	int rc = -1;
+	int rc = -1, r;
 
 	doc->root = NULL;
 	doc->name = kz_strdup(name);
@@ -231,34 +284,17 @@ kz_yaml_load_string(const char *name, const char *s, size_t len,
 		return kz_error_set(err, name, 0, 0, "cannot start the YAML parser");
 	}
 	yaml_parser_set_input_string(&b.parser, (const unsigned char *)s, len);
-	for (;;) {
-		if (!yaml_parser_parse(&b.parser, &ev)) {
-			parser_error(&b);
-			goto out;
-		}
-		if (ev.type == YAML_STREAM_END_EVENT) {
-			yaml_event_delete(&ev);
-			rc = 0;     /* empty file: root stays NULL */
-			goto out;
-		}
-		if (ev.type == YAML_STREAM_START_EVENT ||
-		    ev.type == YAML_DOCUMENT_START_EVENT) {
-			yaml_event_delete(&ev);
-			continue;
-		}
-		break;
+	r = read_root_event(&b, &ev);
+	if (r <= 0) {
+		rc = r;     /* an empty file: root stays NULL */
+		goto out;
 	}
 	doc->root = parse_node(&b, &ev, 0);
 	yaml_event_delete(&ev);
 	if (doc->root == NULL)
 		goto out;
-	/* the rest of the stream must still be well-formed */
-	if (!yaml_parser_parse(&b.parser, &ev)) {
-		parser_error(&b);
-		goto out;
-	}
-	yaml_event_delete(&ev);
-	rc = 0;
+	/* the rest of the stream must be well-formed, and hold no more */
+	rc = read_stream_end(&b);
 out:
 	yaml_parser_delete(&b.parser);
 	if (rc != 0) {

@@ -5,7 +5,9 @@
  *
  * Aliases and anchors are refused (a few lines of aliases can expand to
  * billions of nodes), and so is nesting deeper than KZ_YAML_MAX_DEPTH.
- * Only the first document of a file is read.
+ * A file holds one YAML document: a second one (a `---` after the first
+ * document's content) is an error naming its line and column, never
+ * silently dropped.
  *
  * The kz_yaml_doc owns every node and string; kz_yaml_doc_release frees
  * them all. Nodes are read-only for callers.

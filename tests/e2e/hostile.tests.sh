@@ -160,6 +160,51 @@ hb_hostile_deep_yaml() {
 }
 t_hostile_deep_yaml() { hostile hb_hostile_deep_yaml; }
 
+# A second YAML document (a stray '---') in a gazetteer, a rules file or
+# pipeline.yaml is refused at its line and column: it used to be dropped
+# without a word, with every entry after it.
+hb_hostile_second_document() {
+	local msg="a second YAML document ('---') is not allowed in kz files: one document per file"
+	hostile_data twodocs
+	mkdir -p "$TMP/twodocs/gz"
+	printf -- '- id: a\n  type: LOC\n  name: Aktobe\n---\n- id: b\n  type: LOC\n  name: Atyrau\n' \
+	    > "$TMP/twodocs/gz/two.yaml"
+	echo '{"id":"a","text":"Atyrau."}' |
+	    hostile_run "$BIN/kz-tag" --no-cache --gazetteers "$TMP/twodocs/gz"
+	expect_eq "gazetteer exit" "$(cat "$TMP/h.rc")" 78
+	expect_eq "gazetteer message" "$(cat "$TMP/h.err")" \
+	    "kz-tag: $TMP/twodocs/gz/two.yaml:4:1: $msg"
+	expect_eq "gazetteer output" "$(cat "$TMP/h.out")" ""
+	# the same with '--compile', and with a broken second document
+	printf -- '- id: a\n  type: LOC\n  name: Aktobe\n--- [\n' > "$TMP/twodocs/gz/two.yaml"
+	hostile_run "$BIN/kz-tag" --no-cache --compile --gazetteers "$TMP/twodocs/gz"
+	expect_eq "compile exit" "$(cat "$TMP/h.rc")" 78
+	expect_eq "compile message" "$(cat "$TMP/h.err")" \
+	    "kz-tag: $TMP/twodocs/gz/two.yaml:4:1: $msg"
+	# a rules file
+	{ cat "$TMP/twodocs/rules/checks.yaml"; printf -- '---\nchecks: {}\n'; } > "$TMP/twodocs/checks.yaml"
+	lines=$(wc -l < "$TMP/twodocs/rules/checks.yaml")
+	hostile_run "$BIN/kz-check" --rules "$TMP/twodocs/checks.yaml" --list
+	expect_eq "rules exit" "$(cat "$TMP/h.rc")" 78
+	expect_eq "rules message" "$(cat "$TMP/h.err")" \
+	    "kz-check: $TMP/twodocs/checks.yaml:$((lines + 1)):1: $msg"
+	# pipeline.yaml
+	if [ -x "$BIN/kz-run" ]; then
+		printf 'stages:\n  - run: kz-tag\n---\nstages: []\n' > "$TMP/twodocs/pipeline.yaml"
+		hostile_run "$BIN/kz-run" --config "$TMP/twodocs/pipeline.yaml" --print
+		expect_eq "kz-run exit" "$(cat "$TMP/h.rc")" 78
+		expect_eq "kz-run message" "$(cat "$TMP/h.err")" \
+		    "kz-run: $TMP/twodocs/pipeline.yaml:3:1: $msg"
+	fi
+	# an explicit '---' before the only document, and a closing '...', are fine
+	printf -- '---\n- id: b\n  type: LOC\n  name: Atyrau\n...\n' > "$TMP/twodocs/gz/two.yaml"
+	echo '{"id":"a","text":"Atyrau."}' |
+	    hostile_run "$BIN/kz-tag" --no-cache --gazetteers "$TMP/twodocs/gz"
+	expect_eq "one document exit" "$(cat "$TMP/h.rc")" 0
+	$EXPECT 'ents(doc) == ["Atyrau"]' "$TMP/h.out"
+}
+t_hostile_second_document() { hostile hb_hostile_second_document; }
+
 # A mapping of 200,000 keys: refused on its first unknown key, and its
 # duplicate keys found in linear time (this took minutes when every key
 # was compared with every other).

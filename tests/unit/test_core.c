@@ -120,6 +120,37 @@ START_TEST(yaml_errors_name_line_and_column)
 }
 END_TEST
 
+/* One document per file: a second one is an error at its '---', even
+ * when it is empty or broken; an explicit first '---' and a closing '...'
+ * are fine. */
+START_TEST(yaml_second_document_refused)
+{
+	const char *two = "a: 1\nb: [x]\n---\nc: 2\n";
+	const char *empty = "- x\n- y\n---\n";
+	const char *broken = "a: 1\n---\nb: [\n";
+	const char *one = "---\na: 1\n...\n";
+	kz_yaml_doc doc;
+	kz_error err;
+
+	ck_assert_int_eq(kz_yaml_load_string("r.yaml", two, strlen(two), &doc, &err), -1);
+	ck_assert_str_eq(err.file, "r.yaml");
+	ck_assert_int_eq(err.line, 3);
+	ck_assert_int_eq(err.column, 1);
+	ck_assert_str_eq(err.message, "a second YAML document ('---') is not"
+	    " allowed in kz files: one document per file");
+	ck_assert_ptr_null(doc.root);
+	ck_assert_int_eq(kz_yaml_load_string("r.yaml", empty, strlen(empty), &doc, &err), -1);
+	ck_assert_int_eq(err.line, 3);
+	ck_assert_ptr_nonnull(strstr(err.message, "second YAML document"));
+	ck_assert_int_eq(kz_yaml_load_string("r.yaml", broken, strlen(broken), &doc, &err), -1);
+	ck_assert_int_eq(err.line, 2);
+	ck_assert_ptr_nonnull(strstr(err.message, "second YAML document"));
+	ck_assert_int_eq(kz_yaml_load_string("r.yaml", one, strlen(one), &doc, &err), 0);
+	ck_assert_str_eq(kz_yaml_str(kz_yaml_get(doc.root, "a")), "1");
+	kz_yaml_doc_release(&doc);
+}
+END_TEST
+
 START_TEST(reader_passes_broken_lines_on)
 {
 	const char input[] = "{\"id\":\"a\",\"text\":\"x\"}\n{broken\n\n[1]\n{\"id\":\"b\"}\n";
@@ -399,6 +430,7 @@ suite_core(void)
 	tcase_add_test(tc, fold_map_points_back_to_source);
 	tcase_add_test(tc, yaml_tree_keeps_marks);
 	tcase_add_test(tc, yaml_errors_name_line_and_column);
+	tcase_add_test(tc, yaml_second_document_refused);
 	tcase_add_test(tc, reader_passes_broken_lines_on);
 	tcase_add_test(tc, reader_refuses_overlong_line);
 	tcase_add_test(tc, span_offsets_are_code_points);

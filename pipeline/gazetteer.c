@@ -56,29 +56,6 @@ typedef struct parse {
 	kz_strmap *ids;         /* id -> entry */
 } parse;
 
-int32_t
-kz_date_parse(const char *s)
-{
-	int y = 0, m = 1, d = 1, n = 0;
-	size_t len;
-
-	if (s == NULL)
-		return -1;
-	len = strlen(s);
-	if (len == 4 && sscanf(s, "%4d%n", &y, &n) == 1 && n == 4)
-		;
-	else if (len == 7 && sscanf(s, "%4d-%2d%n", &y, &m, &n) == 2 && n == 7)
-		;
-	else if (len == 10 && sscanf(s, "%4d-%2d-%2d%n", &y, &m, &d, &n) == 3 &&
-	    n == 10)
-		;
-	else
-		return -1;
-	if (y < 1000 || y > 2999 || m < 1 || m > 12 || d < 1 || d > 31)
-		return -1;
-	return y * 10000 + m * 100 + d;
-}
-
 static void
 surface_free(kz_surface *s)
 {
@@ -146,6 +123,9 @@ get_date(const kz_yaml_doc *doc, const kz_yaml_node *map, const char *key,
 	if (v == NULL || kz_yaml_is_null(v))
 		return 0;
 	*out = kz_date_parse(kz_yaml_str(v));
+	if (*out == KZ_DATE_NO_DAY)
+		return kz_yaml_error(err, doc, v, "'%s' must be a real date:"
+		    " %s does not exist", key, kz_yaml_str(v));
 	if (*out < 0)
 		return kz_yaml_error(err, doc, v, "'%s' must be a date YYYY-MM-DD",
 		    key);

@@ -35,6 +35,7 @@
 #ifndef KZ_GAZETTEER_H
 #define KZ_GAZETTEER_H
 
+#include "date.h"         /* kz_date_parse, for the users of role dates */
 #include "error.h"
 #include "fold.h"
 #include "tokens.h"
@@ -127,8 +128,5 @@ size_t kz_gazetteer_match_at(const kz_gazetteer *g, const kz_tokens *t,
  * out with up to max entry indexes; returns how many. */
 size_t kz_gazetteer_holders(const kz_gazetteer *g, const char *title,
     const char *of, int32_t date, int former, size_t *out, size_t max);
-
-/* Parse "YYYY-MM-DD" or "YYYY" into YYYYMMDD; -1 on error. */
-int32_t kz_date_parse(const char *s);
 
 #endif

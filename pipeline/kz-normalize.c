@@ -3,6 +3,7 @@
  * See `kz-normalize --help` and docs/kz-normalize.md.
  */
 #include "buf.h"
+#include "date.h"
 #include "normalize.h"
 #include "record.h"
 #include "stage.h"
@@ -83,7 +84,15 @@ static void
 normalize_one(ctx *c, const char *name, const char *raw, size_t len, json_t *rec)
 {
 	kz_normalize_report rep;
+	char msg[128];
 
+	/* an input date that is no real day counts as none (date.h) */
+	if (kz_date_drop_impossible(rec, "date", msg, sizeof msg)) {
+		kz_record_add_error(rec, "kz-normalize", msg);
+		if (!c->o->quiet)
+			fprintf(stderr, "kz-normalize: %s: %s\n", name, msg);
+		set_status(c, KZ_EXIT_DATAERR);
+	}
 	if (c->o->date && !json_is_string(json_object_get(rec, "date")))
 		json_object_set_new(rec, "date", json_string(c->o->date));
 	kz_buf_reset(&c->members);

@@ -3,6 +3,7 @@
 #include "jsonline.h"
 
 #include "buf.h"
+#include "date.h"
 #include "fold.h"
 #include "record.h"
 #include "text.h"
@@ -823,7 +824,8 @@ parse_number(const char *s, size_t len, size_t maxdigits, int *out)
 static int
 valid_date(int y, int m, int dd)
 {
-	return y >= 1900 && y <= 2100 && m >= 1 && m <= 12 && dd >= 1 && dd <= 31;
+	return y >= 1900 && y <= 2100 && m >= 1 && m <= 12 && dd >= 1 && dd <= 31 &&
+	    kz_date_valid(y, m, dd);
 }
 
 size_t

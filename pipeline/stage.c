@@ -1,6 +1,7 @@
 #include "stage.h"
 
 #include "buf.h"
+#include "date.h"
 #include "record.h"
 
 #include <errno.h>
@@ -173,12 +174,15 @@ kz_opt_size(const char *prog, const char *opt, const char *arg, size_t *out)
 int
 kz_opt_date(const char *prog, const char *arg)
 {
-	int y, m, d, n = 0;
+	int32_t v = strlen(arg) == 10 ? kz_date_parse(arg) : KZ_DATE_BAD;
 
-	if (strlen(arg) == 10 && sscanf(arg, "%4d-%2d-%2d%n", &y, &m, &d, &n) == 3 &&
-	    n == 10 && y >= 1000 && m >= 1 && m <= 12 && d >= 1 && d <= 31)
+	if (v > 0)
 		return 0;
-	fprintf(stderr, "%s: --date: not a YYYY-MM-DD date: %s\n", prog, arg);
+	if (v == KZ_DATE_NO_DAY)
+		fprintf(stderr, "%s: --date: not a real day: %s\n", prog, arg);
+	else
+		fprintf(stderr, "%s: --date: not a YYYY-MM-DD date: %s\n", prog,
+		    arg);
 	return -1;
 }
 

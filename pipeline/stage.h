@@ -61,7 +61,8 @@ int kz_parse_size(const char *s, size_t *out);
  * print "PROG: --OPT: not a …: VALUE" to standard error and return -1. */
 int kz_opt_size(const char *prog, const char *opt, const char *arg,
     size_t *out);
-int kz_opt_date(const char *prog, const char *arg);   /* YYYY-MM-DD */
+int kz_opt_date(const char *prog, const char *arg);   /* YYYY-MM-DD, a real
+                                                         day (date.h) */
 
 /* Today's date as YYYY-MM-DD (UTC) into out[11]. */
 void kz_today(char out[11]);

@@ -108,6 +108,12 @@ START_TEST(normalize_parses_dates)
 	ck_assert_str_eq(out, "2021-02-08");
 	ck_assert_uint_eq(kz_normalize_parse_date(n, "32 mars 2023", 12, out), 0);
 	ck_assert_uint_eq(kz_normalize_parse_date(n, "8 brumaire 2023", 15, out), 0);
+	/* the real calendar: no 30 February, 29 February in leap years only */
+	ck_assert_uint_eq(kz_normalize_parse_date(n, "30 février 2022", 16, out), 0);
+	ck_assert_uint_eq(kz_normalize_parse_date(n, "29/02/2023", 10, out), 0);
+	ck_assert_uint_eq(kz_normalize_parse_date(n, "2022-04-31", 10, out), 0);
+	ck_assert_uint_eq(kz_normalize_parse_date(n, "29 février 2024", 16, out), 16);
+	ck_assert_str_eq(out, "2024-02-29");
 	kz_normalizer_free(n);
 	free(rules);
 }
@@ -239,6 +245,53 @@ START_TEST(gazetteer_errors)
 		    "case %zu: %s", i, err.message);
 		ck_assert_int_gt(err.line, 0);
 		ck_assert_str_eq(err.file, path);
+		unlink(path);
+		free(path);
+	}
+	kz_folder_free(f);
+}
+END_TEST
+
+/* A day that is not in the calendar is an error at the date itself, in a
+ * role and in a variant; a real 29 February is fine. */
+START_TEST(gazetteer_impossible_dates)
+{
+	kz_folder *f = kz_folder_new();
+	const char *cases[][4] = {
+		{ "- id: a\n  type: PER\n  name: A\n  roles:\n"
+		  "    - {title: t, of: KZ, from: 2022-02-30}\n",
+		  "'from' must be a real date: 2022-02-30 does not exist", "5", "32" },
+		{ "- id: a\n  type: PER\n  name: A\n  roles:\n"
+		  "    - title: t\n      to: 2023-02-29\n",
+		  "'to' must be a real date: 2023-02-29 does not exist", "6", "11" },
+		{ "- id: a\n  type: LOC\n  name: A\n"
+		  "  variants: [{name: B, from: 2022-04-31}]\n",
+		  "'from' must be a real date: 2022-04-31 does not exist", "4", "30" },
+	};
+
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		char *path = temp_file(cases[i][0]);
+		const char *paths[] = { path };
+		kz_error err;
+
+		ck_assert_ptr_null(kz_gazetteer_load_files(paths, 1, f, &err));
+		ck_assert_str_eq(err.message, cases[i][1]);
+		ck_assert_str_eq(err.file, path);
+		ck_assert_int_eq(err.line, atol(cases[i][2]));
+		ck_assert_int_eq(err.column, atol(cases[i][3]));
+		unlink(path);
+		free(path);
+	}
+	{
+		char *path = temp_file("- id: a\n  type: PER\n  name: A\n  roles:\n"
+		    "    - {title: t, of: KZ, from: 2024-02-29}\n");
+		const char *paths[] = { path };
+		kz_error err;
+		kz_gazetteer *g = kz_gazetteer_load_files(paths, 1, f, &err);
+
+		ck_assert_msg(g != NULL, "%s", err.message);
+		ck_assert_int_eq(kz_gazetteer_entry(g, 0)->roles[0].from, 20240229);
+		kz_gazetteer_free(g);
 		unlink(path);
 		free(path);
 	}
@@ -642,6 +695,7 @@ suite_stages(void)
 	tcase_add_test(tc, gazetteer_case_and_elision);
 	tcase_add_test(tc, gazetteer_roles_by_date);
 	tcase_add_test(tc, gazetteer_errors);
+	tcase_add_test(tc, gazetteer_impossible_dates);
 	tcase_add_test(tc, tagger_roles_resolve_by_date);
 	tcase_add_test(tc, tagger_rule_names_recur);
 	tcase_add_test(tc, tagger_needs_text);

@@ -1,0 +1,112 @@
+# Dates that name no real day (2022-02-30, 2023-02-29) are refused wherever
+# a date is read: --date options, a gazetteer's role and variant dates, a
+# record's date field, a dateline. Sourced by tests/e2e/run.sh.
+
+t_dates_option_refuses_impossible_days() {
+	local p rc
+	for p in kz-normalize kz-tag kz-quotes kz-check; do
+		for d in 2022-02-30 2023-02-29 2022-04-31 1900-02-29; do
+			set +e
+			"$BIN/$p" --date "$d" < /dev/null > "$TMP/out" 2> "$TMP/err"
+			rc=$?
+			set -e
+			expect_eq "$p --date $d exit" "$rc" 64
+			expect_eq "$p --date $d message" "$(cat "$TMP/err")" \
+			    "$p: --date: not a real day: $d"
+		done
+		set +e
+		"$BIN/$p" --date 2022-13-01 < /dev/null > "$TMP/out" 2> "$TMP/err"
+		rc=$?
+		set -e
+		expect_eq "$p --date 2022-13-01 exit" "$rc" 64
+		expect_eq "$p --date 2022-13-01 message" "$(cat "$TMP/err")" \
+		    "$p: --date: not a YYYY-MM-DD date: 2022-13-01"
+	done
+	# leap days that exist
+	echo '{"id":"a","text":"Titre\n\nLe Kremlin parle."}' |
+	    "$BIN/kz-normalize" --jsonl --date 2024-02-29 > "$TMP/out"
+	$EXPECT 'doc["date"] == "2024-02-29"' "$TMP/out"
+	echo '{"id":"a","text":"Titre\n\nLe Kremlin parle."}' |
+	    "$BIN/kz-normalize" --jsonl --date 2000-02-29 > "$TMP/out"
+	$EXPECT 'doc["date"] == "2000-02-29"' "$TMP/out"
+}
+
+t_dates_gazetteer_impossible_day() {
+	local rc
+	mkdir -p "$TMP/gzd"
+	printf -- '- id: x\n  type: PER\n  name: Jean Valjean\n  roles:\n    - {title: président, of: FR, from: 2022-02-30}\n' \
+	    > "$TMP/gzd/bad.yaml"
+	set +e
+	echo '{"id":"a","text":"Jean Valjean"}' |
+	    "$BIN/kz-tag" --no-cache --gazetteers "$TMP/gzd" > "$TMP/out" 2> "$TMP/err"
+	rc=$?
+	set -e
+	expect_eq exit "$rc" 78
+	expect_eq message "$(cat "$TMP/err")" \
+	    "kz-tag: $TMP/gzd/bad.yaml:5:40: 'from' must be a real date: 2022-02-30 does not exist"
+	expect_eq output "$(cat "$TMP/out")" ""
+	printf -- '- id: x\n  type: LOC\n  name: Astana\n  variants:\n    - {name: Nour-Soultan, to: 2023-02-29}\n' \
+	    > "$TMP/gzd/bad.yaml"
+	set +e
+	"$BIN/kz-tag" --no-cache --compile --gazetteers "$TMP/gzd" > "$TMP/out" 2> "$TMP/err"
+	rc=$?
+	set -e
+	expect_eq "variant exit" "$rc" 78
+	expect_eq "variant message" "$(cat "$TMP/err")" \
+	    "kz-tag: $TMP/gzd/bad.yaml:5:32: 'to' must be a real date: 2023-02-29 does not exist"
+	# a real 29 February loads
+	printf -- '- id: x\n  type: PER\n  name: Jean Valjean\n  roles:\n    - {title: président, of: FR, from: 2024-02-29}\n' \
+	    > "$TMP/gzd/bad.yaml"
+	echo '{"id":"a","text":"Jean Valjean"}' |
+	    "$BIN/kz-tag" --no-cache --gazetteers "$TMP/gzd" > "$TMP/out"
+	$EXPECT 'ents(doc) == ["Jean Valjean"]' "$TMP/out"
+}
+
+# A record whose date is no real day is kept: the date counts as none (the
+# dateline, else --date, else null), an errors entry and a message say
+# so, kz-normalize exits 65 and the next stages take the record as usual.
+t_dates_record_impossible_day() {
+	local rc
+	python3 -c '
+import json
+print(json.dumps({"id": "a", "date": "2022-02-30", "url": "u",
+    "text": "Titre\n\nMOSCOU, 8 janvier 2022 (AFP) - Le président kazakh a parlé."}))
+print(json.dumps({"id": "b", "date": "2023-02-29T09:30:00Z",
+    "text": "Titre\n\nLe Kremlin a parlé le 3 mars 2023."}))
+print(json.dumps({"id": "c", "date": "2024-02-29", "text": "Titre\n\nLe Kremlin a parlé."}))' > "$TMP/in"
+	set +e
+	"$BIN/kz-normalize" --jsonl < "$TMP/in" > "$TMP/norm" 2> "$TMP/err"
+	rc=$?
+	set -e
+	expect_eq exit "$rc" 65
+	expect_eq messages "$(cat "$TMP/err")" \
+	    "kz-normalize: a: date '2022-02-30' is not a real day: ignored
+kz-normalize: b: date '2023-02-29T09:30:00Z' is not a real day: ignored"
+	$EXPECT 'len(docs) == 3 and [d["id"] for d in docs] == ["a", "b", "c"]' "$TMP/norm"
+	$EXPECT 'docs[0]["date"] == "2022-01-08" and docs[0]["url"] == "u" and docs[0]["errors"] == [{"stage": "kz-normalize", "message": "date '"'"'2022-02-30'"'"' is not a real day: ignored"}]' "$TMP/norm"
+	$EXPECT 'docs[1]["date"] is None and docs[1]["date_estimated"] == "2023-03-03" and len(docs[1]["errors"]) == 1' "$TMP/norm"
+	$EXPECT 'docs[2]["date"] == "2024-02-29" and "errors" not in docs[2]' "$TMP/norm"
+	# --date stands in for the dropped date
+	head -n 2 "$TMP/in" | tail -n 1 > "$TMP/in2"
+	set +e
+	"$BIN/kz-normalize" --jsonl --date 2023-03-01 < "$TMP/in2" > "$TMP/out" 2> /dev/null
+	set -e
+	$EXPECT 'doc["date"] == "2023-03-01" and len(doc["errors"]) == 1' "$TMP/out"
+	# the rest of the pipeline takes the records, and the role is resolved
+	# on the dateline's date
+	"$BIN/kz-tag" < "$TMP/norm" | "$BIN/kz-quotes" | "$BIN/kz-check" > "$TMP/out"
+	$EXPECT 'len(docs) == 3 and docs[0]["mentions"][0]["canonical"] == "Kassym-Jomart Tokaïev"' "$TMP/out"
+}
+
+# A dateline on a day that does not exist gives no date.
+t_dates_dateline_impossible_day() {
+	printf 'Titre\n\nMOSCOU, 30 février 2022 (AFP) - Le Kremlin a parlé.\n' |
+	    "$BIN/kz-normalize" > "$TMP/out"
+	$EXPECT 'doc["date"] is None and "errors" not in doc' "$TMP/out"
+	printf 'Titre\n\nMOSCOU, 29 février 2024 (AFP) - Le Kremlin a parlé.\n' |
+	    "$BIN/kz-normalize" > "$TMP/out"
+	$EXPECT 'doc["date"] == "2024-02-29"' "$TMP/out"
+	printf 'Titre\n\nPublié le 29/02/2023\n\nLe Kremlin a parlé.\n' |
+	    "$BIN/kz-normalize" > "$TMP/out"
+	$EXPECT 'doc["date"] is None' "$TMP/out"
+}

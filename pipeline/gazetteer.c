@@ -1,9 +1,9 @@
 #include "gazetteer.h"
 
 #include "buf.h"
+#include "gazbuild.h"
 #include "gazcache.h"
 #include "gazimage.h"
-#include "strmap.h"
 #include "yamltree.h"
 
 #include <dirent.h>
@@ -46,14 +46,13 @@ mut(const kz_gazetteer *g)
 	return (kz_gazetteer *)(uintptr_t)g;
 }
 
-/* YAML as parsed, before compiling. */
+/* Compiling: each entry is read from the YAML into a kz_entry, handed to
+ * the image builder, and freed. */
 typedef struct parse {
 	const kz_folder *folder;
-	kz_entry *entries;
-	uint32_t *file_of;
-	size_t n, cap;
+	kz_gazbuild *build;
+	char *const *paths;     /* the source files, for messages */
 	uint32_t file;          /* the file being read */
-	kz_strmap *ids;         /* id -> entry */
 } parse;
 
 static void
@@ -80,16 +79,6 @@ entry_free(kz_entry *e)
 	for (size_t i = 0; i < e->nsurfaces; i++)
 		surface_free(&e->surfaces[i]);
 	free(e->surfaces);
-}
-
-static void
-parse_release(parse *p)
-{
-	for (size_t i = 0; i < p->n; i++)
-		entry_free(&p->entries[i]);
-	free(p->entries);
-	free(p->file_of);
-	kz_strmap_free(p->ids);
 }
 
 /* ------------------------------------------------------------ YAML */
@@ -224,16 +213,17 @@ load_roles(const kz_yaml_doc *doc, const kz_yaml_node *map, kz_entry *e,
 	return 0;
 }
 
+/* Read one entry (map) into *e, zeroed by the caller, who frees it with
+ * entry_free whatever the outcome. */
 static int
-load_entry(parse *g, const kz_yaml_doc *doc, const kz_yaml_node *map,
-    kz_error *err)
+read_entry(parse *g, const kz_yaml_doc *doc, const kz_yaml_node *map,
+    kz_entry *e, kz_error *err)
 {
 	static const char *const known[] = {
 		"id", "type", "name", "wikidata", "variants", "acronyms",
 		"preferred", "note", "gender", "nationality", "roles", "kind",
 		"code", "country", "capital", "demonyms", NULL
 	};
-	kz_entry *e;
 	char *gender = NULL;
 	const kz_yaml_node *dem;
 
@@ -242,15 +232,6 @@ load_entry(parse *g, const kz_yaml_doc *doc, const kz_yaml_node *map,
 		    " mapping (id, type, name, ...)");
 	if (kz_yaml_only_keys(doc, map, known, err) != 0)
 		return -1;
-	if (g->n == g->cap) {
-		g->cap = g->cap ? g->cap * 2 : 256;
-		g->entries = kz_realloc(g->entries, g->cap * sizeof *g->entries);
-		g->file_of = kz_realloc(g->file_of, g->cap * sizeof *g->file_of);
-	}
-	g->file_of[g->n] = g->file;
-	e = &g->entries[g->n++];
-	memset(e, 0, sizeof *e);
-	e->file = kz_strdup(doc->name);
 	e->line = map->line;
 	if (get_string(doc, map, "id", 1, &e->id, err) != 0 ||
 	    get_string(doc, map, "type", 1, &e->type, err) != 0 ||
@@ -281,13 +262,15 @@ load_entry(parse *g, const kz_yaml_doc *doc, const kz_yaml_node *map,
 		free(gender);
 	}
 	{
-		intptr_t prev;
+		uint32_t prev, file;
+		long line;
 
-		if (kz_strmap_get(g->ids, e->id, strlen(e->id), &prev))
+		if (kz_gazbuild_find_id(g->build, e->id, &prev)) {
+			kz_gazbuild_where(g->build, prev, &file, &line);
 			return kz_yaml_error(err, doc, kz_yaml_get(map, "id"),
 			    "duplicate id '%s' (first defined at %s:%ld)", e->id,
-			    g->entries[prev].file, g->entries[prev].line);
-		kz_strmap_put(g->ids, e->id, strlen(e->id), (intptr_t)(g->n - 1));
+			    g->paths[file], line);
+		}
 	}
 	add_surface(g, e, e->name, 0, 0, 0);
 	if (e->preferred)
@@ -313,6 +296,21 @@ load_entry(parse *g, const kz_yaml_doc *doc, const kz_yaml_node *map,
 	return 0;
 }
 
+/* Read one entry and add it to the image being built. */
+static int
+load_entry(parse *p, const kz_yaml_doc *doc, const kz_yaml_node *map,
+    kz_error *err)
+{
+	kz_entry e;
+	int rc;
+
+	memset(&e, 0, sizeof e);
+	rc = read_entry(p, doc, map, &e, err);
+	if (rc == 0)
+		rc = kz_gazbuild_add(p->build, &e, p->file, err);
+	entry_free(&e);
+	return rc;
+}
 
 static int
 parse_file(parse *p, const char *path, const char *data, size_t len,
@@ -351,7 +349,8 @@ compile(kz_gazetteer *g, kz_gazsrc *src, kz_gazimage *im, uint64_t *hash,
 
 	memset(&p, 0, sizeof p);
 	p.folder = g->folder;
-	p.ids = kz_strmap_new();
+	p.paths = g->paths;
+	p.build = kz_gazbuild_new(g->folder, (uint32_t)g->npaths);
 	kz_gazcache_hash_begin(&st, g->npaths);
 	for (size_t i = 0; i < g->npaths && rc == 0; i++) {
 		char *data;
@@ -369,12 +368,12 @@ compile(kz_gazetteer *g, kz_gazsrc *src, kz_gazimage *im, uint64_t *hash,
 		free(data);
 	}
 	*hash = kz_xxh64_digest(&st);
-	if (rc == 0)
-		rc = kz_gazimage_build(p.entries, p.file_of, p.n,
-		    (uint32_t)g->npaths, g->folder,
-		    kz_gazcache_key(g->env_key, *hash), im, err);
-	parse_release(&p);
-	return rc;
+	if (rc != 0) {
+		kz_gazbuild_free(p.build);
+		return rc;
+	}
+	return kz_gazbuild_finish(p.build, kz_gazcache_key(g->env_key, *hash),
+	    im, err);
 }
 
 static void

@@ -131,12 +131,7 @@ uint64_t kz_xxh64(const void *data, size_t len, uint64_t seed);
 
 /* ---------------------------------------------------------- life cycle */
 
-/* Compile parsed entries (file_of[i]: index of the source file of entry
- * i, < nfiles) into a trusted heap image keyed `key`. f folds demonyms.
- * Returns -1 with err when the image would pass 4 GiB. */
-int kz_gazimage_build(const kz_entry *entries, const uint32_t *file_of,
-    size_t n, uint32_t nfiles, const kz_folder *f, uint64_t key,
-    kz_gazimage *out, kz_error *err);
+/* Images are built by gazbuild.h, one entry at a time. */
 
 /* Take an image found in a file (mapped: munmap base at release; else
  * borrowed). Checks the header, section table and block table; body

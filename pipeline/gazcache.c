@@ -297,38 +297,58 @@ src_close(kz_gazsrc *s, const kz_gazsrc *before, time_t t0, int fd)
 }
 
 int
-kz_gazcache_read(kz_gazsrc *s, char **data, size_t *len, kz_error *err)
+kz_gazcache_open(kz_gazread *r, kz_gazsrc *s, kz_xxh64_state *st,
+    kz_error *err)
 {
-	kz_gazsrc before;
-	time_t t0;
-	int fd = src_open(s, &before, &t0);
-	kz_buf b;
-
-	*data = NULL;
-	*len = 0;
-	if (fd < 0)
+	memset(r, 0, sizeof *r);
+	r->src = s;
+	r->st = st;
+	r->fd = src_open(s, &r->before, &r->t0);
+	if (r->fd < 0)
 		return kz_error_set(err, s->path, 0, 0, "cannot open: %s",
 		    strerror(errno));
-	kz_buf_init(&b);
-	for (;;) {
-		ssize_t r;
+	kz_gazcache_hash_name(st, s->name);
+	return 0;
+}
 
-		kz_buf_grow(&b, 1 << 16);
-		r = read(fd, b.data + b.len, b.cap - b.len - 1);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r < 0) {
-			close(fd);
-			kz_buf_release(&b);
-			return kz_error_set(err, s->path, 0, 0, "read error");
-		}
-		if (r == 0)
-			break;
-		b.len += (size_t)r;
-		b.data[b.len] = '\0';
+int
+kz_gazcache_read_some(void *arg, unsigned char *buf, size_t size,
+    size_t *got)
+{
+	kz_gazread *r = arg;
+	ssize_t n;
+
+	*got = 0;
+	if (r->failed)
+		return 0;
+	do
+		n = read(r->fd, buf, size);
+	while (n < 0 && errno == EINTR);
+	if (n < 0) {
+		r->failed = 1;
+		return 0;
 	}
-	src_close(s, &before, t0, fd);
-	*data = kz_buf_detach(&b, len);
+	kz_xxh64_update(r->st, buf, (size_t)n);
+	r->len += (uint64_t)n;
+	*got = (size_t)n;
+	return 1;
+}
+
+int
+kz_gazcache_close(kz_gazread *r, int complete, kz_error *err)
+{
+	unsigned char buf[1 << 14];
+	size_t got;
+
+	if (complete) {
+		/* the YAML parser reads to the end; this is only for safety */
+		while (kz_gazcache_read_some(r, buf, sizeof buf, &got) && got > 0)
+			;
+		kz_gazcache_hash_end(r->st, r->len);
+	}
+	src_close(r->src, &r->before, r->t0, r->fd);
+	if (r->failed)
+		return kz_error_set(err, r->src->path, 0, 0, "read error");
 	return 0;
 }
 

@@ -45,6 +45,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <time.h>
 
 /* on = 0: no cache. dir: the cache folder, or NULL for the default.
  * Applies to every later load in this process. */
@@ -88,10 +89,34 @@ void kz_gazcache_hash_end(kz_xxh64_state *st, uint64_t len);
 /* Fill s from path. -1 when it cannot be stat'ed. */
 int kz_gazcache_stat(kz_gazsrc *s, const char *path);
 
-/* Read a whole source file (for the YAML loader), refreshing s and its
- * `stable` flag. Errors are the YAML loader's: "cannot open: ...". The
- * caller frees *data. */
-int kz_gazcache_read(kz_gazsrc *s, char **data, size_t *len, kz_error *err);
+/* Reading a source a piece at a time, for the YAML loader (which streams
+ * it): open, any number of kz_gazcache_read_some, close. Every byte read
+ * goes into the sources' hash st, between the file's name and its end,
+ * so a compile reads each source once. */
+typedef struct kz_gazread {
+	kz_gazsrc *src;
+	kz_gazsrc before;       /* its stat when opened */
+	time_t t0;
+	int fd;
+	int failed;             /* a read failed */
+	uint64_t len;           /* bytes read */
+	kz_xxh64_state *st;
+} kz_gazread;
+
+/* Open s, and hash its name into st. -1 with err naming the file: "cannot
+ * open: ..." (the YAML loader's message). */
+int kz_gazcache_open(kz_gazread *r, kz_gazsrc *s, kz_xxh64_state *st,
+    kz_error *err);
+/* Up to size bytes into buf, *got of them (0 at the end): 1; 0 when the
+ * read fails (yamltree.h's kz_yaml_read_fn; r is a kz_gazread). */
+int kz_gazcache_read_some(void *r, unsigned char *buf, size_t size,
+    size_t *got);
+/* Close r, refreshing s and its `stable` flag. With `complete` (after a
+ * load that went through), whatever is left unread goes into the hash
+ * too, and the file's part of the hash is ended; without, the hash is
+ * left unfinished, good for nothing. -1 with err ("read error") when a
+ * read failed. */
+int kz_gazcache_close(kz_gazread *r, int complete, kz_error *err);
 
 /* The sources' part of the key by reading every file; -1 when one cannot
  * be read (the YAML loader will then say why). Refreshes src. */

@@ -312,33 +312,46 @@ load_entry(parse *p, const kz_yaml_doc *doc, const kz_yaml_node *map,
 	return rc;
 }
 
+/* Read source file p->file entry by entry (a gazetteer of ten million
+ * entries is never a tree in memory), hashing its bytes into st. */
 static int
-parse_file(parse *p, const char *path, const char *data, size_t len,
-    kz_error *err)
+parse_file(parse *p, kz_gazsrc *src, kz_xxh64_state *st, kz_error *err)
 {
-	kz_yaml_doc doc;
-	int rc = 0;
+	const char *path = p->paths[p->file];
+	kz_gazread in;
+	kz_yaml_stream *ys;
+	kz_yaml_doc item;
+	int rc = 0, r;
 
-	if (kz_yaml_load_string(path, data, len, &doc, err) != 0)
+	if (kz_gazcache_open(&in, src, st, err) != 0)
 		return -1;
-	if (doc.root == NULL) {
-		kz_yaml_doc_release(&doc);
-		return 0;
+	ys = kz_yaml_stream_new(path, kz_gazcache_read_some, &in, err);
+	if (ys == NULL) {
+		kz_gazcache_close(&in, 0, NULL);
+		return -1;
 	}
-	if (doc.root->kind != KZ_YAML_SEQ) {
-		rc = kz_yaml_error(err, &doc, doc.root,
-		    "a gazetteer file is a list of entries");
-	} else {
-		for (size_t i = 0; i < doc.root->n && rc == 0; i++)
-			rc = load_entry(p, &doc, doc.root->items[i], err);
+	while (rc == 0 && (r = kz_yaml_stream_next(ys, &item, err)) != 0) {
+		if (r < 0)
+			rc = -1;
+		else if (!kz_yaml_stream_is_list(ys))
+			rc = kz_yaml_error(err, &item, item.root,
+			    "a gazetteer file is a list of entries");
+		else
+			rc = load_entry(p, &item, item.root, err);
+		kz_yaml_doc_release(&item);
 	}
-	kz_yaml_doc_release(&doc);
+	kz_yaml_stream_free(ys);
+	/* a failed read is what went wrong, whatever the parser made of it */
+	if (kz_gazcache_close(&in, rc == 0, err) != 0)
+		rc = -1;
 	return rc;
 }
 
 /* ------------------------------------------------------------ loading */
 
-/* Read, hash and parse every source, and compile them into *im. */
+/* Read, hash and parse every source, and compile them into *im: each
+ * source is read once, a piece at a time, and each entry goes into the
+ * image as soon as it is read. */
 static int
 compile(kz_gazetteer *g, kz_gazsrc *src, kz_gazimage *im, uint64_t *hash,
     kz_error *err)
@@ -353,19 +366,8 @@ compile(kz_gazetteer *g, kz_gazsrc *src, kz_gazimage *im, uint64_t *hash,
 	p.build = kz_gazbuild_new(g->folder, (uint32_t)g->npaths);
 	kz_gazcache_hash_begin(&st, g->npaths);
 	for (size_t i = 0; i < g->npaths && rc == 0; i++) {
-		char *data;
-		size_t len;
-
-		if (kz_gazcache_read(&src[i], &data, &len, err) != 0) {
-			rc = -1;
-			break;
-		}
-		kz_gazcache_hash_name(&st, src[i].name);
-		kz_xxh64_update(&st, data, len);
-		kz_gazcache_hash_end(&st, len);
 		p.file = (uint32_t)i;
-		rc = parse_file(&p, g->paths[i], data, len, err);
-		free(data);
+		rc = parse_file(&p, &src[i], &st, err);
 	}
 	*hash = kz_xxh64_digest(&st);
 	if (rc != 0) {

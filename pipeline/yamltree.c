@@ -307,6 +307,158 @@ out:
 	return rc;
 }
 
+/* ------------------------------------------------------------ streaming */
+
+enum { ST_START, ST_LIST, ST_DONE, ST_FAILED };
+
+struct kz_yaml_stream {
+	builder b;
+	char *name;
+	int state;
+	int is_list;
+};
+
+static kz_yaml_stream *
+stream_new(const char *name, kz_error *err)
+{
+	kz_yaml_stream *st = kz_calloc(1, sizeof *st);
+
+	st->name = kz_strdup(name);
+	st->b.name = st->name;
+	if (!yaml_parser_initialize(&st->b.parser)) {
+		kz_error_set(err, name, 0, 0, "cannot start the YAML parser");
+		free(st->name);
+		free(st);
+		return NULL;
+	}
+	return st;
+}
+
+kz_yaml_stream *
+kz_yaml_stream_new(const char *name, kz_yaml_read_fn read, void *arg,
+    kz_error *err)
+{
+	kz_yaml_stream *st = stream_new(name, err);
+
+	if (st)
+		yaml_parser_set_input(&st->b.parser, read, arg);
+	return st;
+}
+
+kz_yaml_stream *
+kz_yaml_stream_new_string(const char *name, const char *s, size_t len,
+    kz_error *err)
+{
+	kz_yaml_stream *st = stream_new(name, err);
+
+	if (st)
+		yaml_parser_set_input_string(&st->b.parser,
+		    (const unsigned char *)s, len);
+	return st;
+}
+
+void
+kz_yaml_stream_free(kz_yaml_stream *st)
+{
+	if (st == NULL)
+		return;
+	yaml_parser_delete(&st->b.parser);
+	free(st->name);
+	free(st);
+}
+
+int
+kz_yaml_stream_is_list(const kz_yaml_stream *st)
+{
+	return st->is_list;
+}
+
+/* Start the stream: 1 in the top-level list; 0 with nothing (empty
+ * file), or with the whole document in *root when it is not a list; -1. */
+static int
+stream_start(kz_yaml_stream *st, kz_yaml_node **root)
+{
+	yaml_event_t ev;
+	int r = read_root_event(&st->b, &ev);
+
+	*root = NULL;
+	if (r <= 0)
+		return r;
+	if (ev.type == YAML_SEQUENCE_START_EVENT) {
+		if (ev.data.sequence_start.anchor) {
+			kz_error_set(st->b.err, st->name,
+			    (long)ev.start_mark.line + 1,
+			    (long)ev.start_mark.column + 1,
+			    "YAML anchors (&%s) are not allowed in kz files",
+			    (const char *)ev.data.sequence_start.anchor);
+			yaml_event_delete(&ev);
+			return -1;
+		}
+		yaml_event_delete(&ev);
+		st->is_list = 1;
+		return 1;
+	}
+	*root = parse_node(&st->b, &ev, 0);
+	yaml_event_delete(&ev);
+	if (*root == NULL)
+		return -1;
+	if (read_stream_end(&st->b) != 0) {
+		node_free(*root);
+		*root = NULL;
+		return -1;
+	}
+	return 0;
+}
+
+int
+kz_yaml_stream_next(kz_yaml_stream *st, kz_yaml_doc *item, kz_error *err)
+{
+	yaml_event_t ev;
+	kz_yaml_node *node;
+
+	item->root = NULL;
+	item->name = NULL;
+	st->b.err = err;
+	if (st->state == ST_FAILED)
+		return kz_error_set(err, st->name, 0, 0, "read past an error");
+	if (st->state == ST_START) {
+		int r = stream_start(st, &node);
+
+		if (r < 0)
+			goto fail;
+		st->state = r ? ST_LIST : ST_DONE;
+		if (node) {
+			item->root = node;
+			item->name = kz_strdup(st->name);
+			return 1;
+		}
+	}
+	if (st->state == ST_DONE)
+		return 0;
+	if (!yaml_parser_parse(&st->b.parser, &ev)) {
+		parser_error(&st->b);
+		goto fail;
+	}
+	if (ev.type == YAML_SEQUENCE_END_EVENT) {
+		yaml_event_delete(&ev);
+		if (read_stream_end(&st->b) != 0)
+			goto fail;
+		st->state = ST_DONE;
+		return 0;
+	}
+	/* an item, at the depth it has in the whole tree */
+	node = parse_node(&st->b, &ev, 1);
+	yaml_event_delete(&ev);
+	if (node == NULL)
+		goto fail;
+	item->root = node;
+	item->name = kz_strdup(st->name);
+	return 1;
+fail:
+	st->state = ST_FAILED;
+	return -1;
+}
+
 int
 kz_yaml_load_file(const char *path, kz_yaml_doc *doc, kz_error *err)
 {

@@ -44,6 +44,47 @@ int kz_yaml_load_string(const char *name, const char *s, size_t len,
     kz_yaml_doc *doc, kz_error *err);
 void kz_yaml_doc_release(kz_yaml_doc *doc);
 
+/* ------------------------------------------------------------ streaming
+ *
+ * A file whose top level is a list (a gazetteer: millions of entries) read
+ * one item at a time, so that only one item's tree is in memory at once.
+ * Every check of kz_yaml_load_string holds, with the same messages:
+ * syntax, anchors and aliases, nesting counted from the top, duplicate
+ * keys, one document. Errors come in file order: an item is handed out
+ * before anything after it is read.
+ */
+
+/* Where a stream's bytes come from: fill buf with up to size bytes, set
+ * *got (0 at the end of the input); return 1, or 0 on a read error. The
+ * same contract as libyaml's yaml_read_handler_t. */
+typedef int (*kz_yaml_read_fn)(void *arg, unsigned char *buf, size_t size,
+    size_t *got);
+
+typedef struct kz_yaml_stream kz_yaml_stream;
+
+/* A stream over read(arg, ...), or over len bytes at s (borrowed: they
+ * must outlive the stream); name is used in errors (copied). NULL with
+ * err when the parser cannot start. */
+kz_yaml_stream *kz_yaml_stream_new(const char *name, kz_yaml_read_fn read,
+    void *arg, kz_error *err);
+kz_yaml_stream *kz_yaml_stream_new_string(const char *name, const char *s,
+    size_t len, kz_error *err);
+void kz_yaml_stream_free(kz_yaml_stream *st);
+
+/* The next item of the top-level list into *item, a document of its own
+ * (the caller releases it with kz_yaml_doc_release): 1. After the last
+ * item, once the rest of the file has been checked: 0 (an empty file has
+ * no items). On an error: -1 with err, *item owning nothing, and every
+ * later call fails too. When the top level is not a list, the whole
+ * document is the one item, and kz_yaml_stream_is_list says so. */
+int kz_yaml_stream_next(kz_yaml_stream *st, kz_yaml_doc *item,
+    kz_error *err);
+/* After a first kz_yaml_stream_next that returned 1: was the top level a
+ * list (1), or is that item the whole document (0)? */
+int kz_yaml_stream_is_list(const kz_yaml_stream *st);
+
+/* ------------------------------------------------------------ reading trees */
+
 /* MAP look-up; NULL when absent or when map is not a map. */
 const kz_yaml_node *kz_yaml_get(const kz_yaml_node *map, const char *key);
 /* MAP pair i. */

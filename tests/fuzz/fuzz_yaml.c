@@ -2,7 +2,10 @@
  * fuzz_yaml - the YAML tree loader (kz_yaml_load_string) every gazetteer
  * and rules loader stands on: any bytes, aliases and anchors (refused),
  * deep nesting (refused past KZ_YAML_MAX_DEPTH), duplicate keys, several
- * documents. A loaded tree is walked with the accessors the loaders use.
+ * documents (refused). A loaded tree is walked with the accessors the
+ * loaders use. The same bytes then go through the streaming reader
+ * (kz_yaml_stream, the gazetteer loader's): it must accept exactly what
+ * the whole load accepts, and hand out the same items.
  */
 #include "fuzz_common.h"
 
@@ -47,6 +50,79 @@ walk(const kz_yaml_doc *doc, const kz_yaml_node *n, int depth)
 	return count;
 }
 
+static int
+same_tree(const kz_yaml_node *a, const kz_yaml_node *b)
+{
+	size_t count;
+
+	if (a->kind != b->kind || a->line != b->line || a->column != b->column ||
+	    a->n != b->n || a->plain != b->plain)
+		return 0;
+	if (a->kind == KZ_YAML_SCALAR)
+		return strcmp(a->scalar, b->scalar) == 0;
+	count = a->kind == KZ_YAML_MAP ? 2 * a->n : a->n;
+	for (size_t i = 0; i < count; i++)
+		if (!same_tree(a->items[i], b->items[i]))
+			return 0;
+	return 1;
+}
+
+/* The streaming reader against the whole load (whole: the loaded
+ * document, or NULL when the load failed with whole_err: the stream must
+ * fail with the same error, at the same place). */
+static void
+check_stream(const uint8_t *data, size_t size, const kz_yaml_doc *whole,
+    const kz_error *whole_err)
+{
+	kz_yaml_stream *st;
+	kz_yaml_doc item;
+	kz_error err;
+	size_t n = 0;
+	int r;
+
+	kz_error_clear(&err);
+	st = kz_yaml_stream_new_string("fuzz.yaml", (const char *)data, size,
+	    &err);
+	if (st == NULL)
+		fuzz_fail("the stream did not start", NULL);
+	while ((r = kz_yaml_stream_next(st, &item, &err)) == 1) {
+		const kz_yaml_node *want = NULL;
+
+		if (whole != NULL && whole->root != NULL) {
+			if (!kz_yaml_stream_is_list(st))
+				want = n == 0 ? whole->root : NULL;
+			else if (whole->root->kind == KZ_YAML_SEQ &&
+			    n < whole->root->n)
+				want = whole->root->items[n];
+			if (want == NULL || !same_tree(want, item.root))
+				fuzz_fail("the stream hands out another item", NULL);
+		}
+		n++;
+		kz_yaml_doc_release(&item);
+	}
+	if (r < 0 && err.message[0] == '\0')
+		fuzz_fail("the stream failed without a message", NULL);
+	if (r < 0 && item.root != NULL)
+		fuzz_fail("a failed item left a tree", NULL);
+	if ((r == 0) != (whole != NULL))
+		fuzz_fail(r == 0 ? "the stream accepts what the load refuses"
+		    : "the stream refuses what the load accepts", NULL);
+	if (r < 0 && (strcmp(err.message, whole_err->message) != 0 ||
+	    err.line != whole_err->line || err.column != whole_err->column ||
+	    strcmp(err.file, whole_err->file) != 0))
+	{
+		fprintf(stderr, "stream: %ld:%ld: %s\nload: %ld:%ld: %s\n",
+		    err.line, err.column, err.message, whole_err->line,
+		    whole_err->column, whole_err->message);
+		fuzz_fail("the stream fails with another error", NULL);
+	}
+	if (whole != NULL && whole->root != NULL &&
+	    whole->root->kind == KZ_YAML_SEQ && kz_yaml_stream_is_list(st) &&
+	    n != whole->root->n)
+		fuzz_fail("the stream hands out too few items", NULL);
+	kz_yaml_stream_free(st);
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -60,8 +136,11 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			fuzz_fail("load failed without a message", NULL);
 		if (doc.root != NULL)
 			fuzz_fail("failed load left a tree", NULL);
-	} else if (doc.root) {
-		walk(&doc, doc.root, 0);
+		check_stream(data, size, NULL, &err);
+	} else {
+		if (doc.root)
+			walk(&doc, doc.root, 0);
+		check_stream(data, size, &doc, NULL);
 	}
 	kz_yaml_doc_release(&doc);
 	return 0;

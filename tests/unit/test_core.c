@@ -151,6 +151,134 @@ START_TEST(yaml_second_document_refused)
 }
 END_TEST
 
+/* The streaming reader hands out the items of a top-level list one at a
+ * time, with their marks; checks the rest of the file at the end; and
+ * gives a document that is not a list whole. */
+START_TEST(yaml_stream_items_one_at_a_time)
+{
+	const char *list = "# a gazetteer\n- id: a\n  name: A\n- [x, y]\n- z\n";
+	const char *map = "a: 1\nb: [2]\n";
+	kz_yaml_stream *st;
+	kz_yaml_doc item;
+	kz_error err;
+
+	st = kz_yaml_stream_new_string("s.yaml", list, strlen(list), &err);
+	ck_assert_ptr_nonnull(st);
+	ck_assert_int_eq(kz_yaml_stream_next(st, &item, &err), 1);
+	ck_assert_int_eq(kz_yaml_stream_is_list(st), 1);
+	ck_assert_str_eq(item.name, "s.yaml");
+	ck_assert_int_eq(item.root->kind, KZ_YAML_MAP);
+	ck_assert_int_eq(item.root->line, 2);
+	ck_assert_int_eq(item.root->column, 3);
+	ck_assert_str_eq(kz_yaml_str(kz_yaml_get(item.root, "name")), "A");
+	kz_yaml_doc_release(&item);
+	ck_assert_int_eq(kz_yaml_stream_next(st, &item, &err), 1);
+	ck_assert_int_eq(item.root->kind, KZ_YAML_SEQ);
+	ck_assert_uint_eq(item.root->n, 2);
+	ck_assert_int_eq(item.root->line, 4);
+	kz_yaml_doc_release(&item);
+	ck_assert_int_eq(kz_yaml_stream_next(st, &item, &err), 1);
+	ck_assert_str_eq(kz_yaml_str(item.root), "z");
+	kz_yaml_doc_release(&item);
+	ck_assert_int_eq(kz_yaml_stream_next(st, &item, &err), 0);
+	ck_assert_ptr_null(item.root);
+	ck_assert_int_eq(kz_yaml_stream_next(st, &item, &err), 0);
+	kz_yaml_stream_free(st);
+
+	st = kz_yaml_stream_new_string("m.yaml", map, strlen(map), &err);
+	ck_assert_int_eq(kz_yaml_stream_next(st, &item, &err), 1);
+	ck_assert_int_eq(kz_yaml_stream_is_list(st), 0);
+	ck_assert_int_eq(item.root->kind, KZ_YAML_MAP);
+	ck_assert_uint_eq(item.root->n, 2);
+	kz_yaml_doc_release(&item);
+	ck_assert_int_eq(kz_yaml_stream_next(st, &item, &err), 0);
+	kz_yaml_stream_free(st);
+
+	st = kz_yaml_stream_new_string("e.yaml", "# nothing\n", 10, &err);
+	ck_assert_int_eq(kz_yaml_stream_next(st, &item, &err), 0);
+	kz_yaml_stream_free(st);
+}
+END_TEST
+
+/* Errors in a streamed file: the loader's messages and marks, in file
+ * order (an item is handed out before a broken one after it is read), and
+ * nothing after an error. */
+START_TEST(yaml_stream_errors)
+{
+	const struct {
+		const char *yaml;
+		int items;              /* handed out before the error */
+		long line, column;
+		const char *message;
+	} cases[] = {
+		{ "- a\n- [b\n- c\n", 1, 4, 1, "YAML syntax error" },
+		{ "- a\n- {k: 1, k: 2}\n", 1, 2, 10, "duplicate key 'k' (first at line 2)" },
+		{ "&l\n- a\n", 0, 1, 1, "YAML anchors (&l) are not allowed in kz files" },
+		{ "- a\n- &x b\n- *x\n", 1, 2, 3, "YAML anchors (&x) are not allowed in kz files" },
+		{ "- a\n- b\n---\n- c\n", 2, 3, 1, "a second YAML document ('---') is not allowed in kz files: one document per file" },
+		{ "a: 1\n---\n", 0, 2, 1, "a second YAML document" },
+	};
+	char deep[512];
+	kz_yaml_doc item;
+	kz_error err;
+
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		kz_yaml_stream *st = kz_yaml_stream_new_string("x.yaml",
+		    cases[i].yaml, strlen(cases[i].yaml), &err);
+		int got = 0, r;
+
+		while ((r = kz_yaml_stream_next(st, &item, &err)) == 1) {
+			got++;
+			kz_yaml_doc_release(&item);
+		}
+		ck_assert_msg(r == -1, "case %zu: no error", i);
+		ck_assert_ptr_null(item.root);
+		ck_assert_int_eq(got, cases[i].items);
+		ck_assert_str_eq(err.file, "x.yaml");
+		ck_assert_int_eq(err.line, cases[i].line);
+		ck_assert_int_eq(err.column, cases[i].column);
+		ck_assert_msg(strstr(err.message, cases[i].message) != NULL,
+		    "case %zu: %s", i, err.message);
+		ck_assert_int_eq(kz_yaml_stream_next(st, &item, &err), -1);
+		kz_yaml_stream_free(st);
+	}
+	/* nesting counts from the top of the file: the list is level 0 */
+	{
+		size_t k = 0;
+		kz_yaml_stream *st;
+		kz_yaml_doc whole;
+
+		deep[k++] = '-';
+		deep[k++] = ' ';
+		/* the list, then 65 flow lists: the last at level 65 */
+		for (int d = 0; d <= KZ_YAML_MAX_DEPTH; d++)
+			deep[k++] = '[';
+		for (int d = 0; d <= KZ_YAML_MAX_DEPTH; d++)
+			deep[k++] = ']';
+		deep[k] = '\0';
+		st = kz_yaml_stream_new_string("d.yaml", deep, k, &err);
+		ck_assert_int_eq(kz_yaml_stream_next(st, &item, &err), -1);
+		ck_assert_str_eq(err.message, "nesting deeper than 64 levels");
+		kz_yaml_stream_free(st);
+		ck_assert_int_eq(kz_yaml_load_string("d.yaml", deep, k, &whole,
+		    &err), -1);
+		ck_assert_str_eq(err.message, "nesting deeper than 64 levels");
+		/* one level less loads both ways */
+		memmove(deep + 2, deep + 3, k - 3);
+		deep[k - 2] = '\0';
+		k -= 2;
+		st = kz_yaml_stream_new_string("d.yaml", deep, k, &err);
+		ck_assert_int_eq(kz_yaml_stream_next(st, &item, &err), 1);
+		kz_yaml_doc_release(&item);
+		ck_assert_int_eq(kz_yaml_stream_next(st, &item, &err), 0);
+		kz_yaml_stream_free(st);
+		ck_assert_int_eq(kz_yaml_load_string("d.yaml", deep, k, &whole,
+		    &err), 0);
+		kz_yaml_doc_release(&whole);
+	}
+}
+END_TEST
+
 START_TEST(reader_passes_broken_lines_on)
 {
 	const char input[] = "{\"id\":\"a\",\"text\":\"x\"}\n{broken\n\n[1]\n{\"id\":\"b\"}\n";
@@ -431,6 +559,8 @@ suite_core(void)
 	tcase_add_test(tc, yaml_tree_keeps_marks);
 	tcase_add_test(tc, yaml_errors_name_line_and_column);
 	tcase_add_test(tc, yaml_second_document_refused);
+	tcase_add_test(tc, yaml_stream_items_one_at_a_time);
+	tcase_add_test(tc, yaml_stream_errors);
 	tcase_add_test(tc, reader_passes_broken_lines_on);
 	tcase_add_test(tc, reader_refuses_overlong_line);
 	tcase_add_test(tc, span_offsets_are_code_points);

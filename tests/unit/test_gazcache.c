@@ -5,6 +5,7 @@
 #include "kz_test.h"
 
 #include "buf.h"
+#include "gazbuild.h"
 #include "gazcache.h"
 #include "gazetteer.h"
 #include "gazimage.h"
@@ -430,6 +431,90 @@ END_TEST
 
 /* The shipped gazetteers: compiled into the cache, mapped back, and
  * compiled in memory without a cache say the same thing. */
+/* The builder: entries one at a time, ids found as they come, where each
+ * came from, refusals, and the same image for the same entries. */
+START_TEST(gazbuild_one_entry_at_a_time)
+{
+	kz_folder *f = kz_folder_new();
+	kz_surface su[2] = {
+		{ .text = "Aktobe", .key = "aktobe", .caps = 1, .ntokens = 1 },
+		{ .text = "Aktioubinsk", .key = "aktioubinsk", .caps = 1,
+		  .ntokens = 1, .to = 19991231 },
+	};
+	kz_role ro = { .title = "maire", .of = "aktobe", .from = 20200101 };
+	kz_entry a = { .id = "aktobe", .type = "LOC", .name = "Aktobe",
+	    .kind = "city", .country = "KZ", .surfaces = su, .nsurfaces = 2,
+	    .line = 7 };
+	kz_entry p = { .id = "p", .type = "PER", .name = "Aktobe", .gender = 'm',
+	    .surfaces = su, .nsurfaces = 1, .roles = &ro, .nroles = 1,
+	    .line = 12 };
+	kz_entry noname = { .id = "x", .type = "PER" };
+	kz_gazimage im[2];
+	kz_error err;
+	uint32_t e, file;
+	long line;
+
+	for (int k = 0; k < 2; k++) {
+		kz_gazbuild *b = kz_gazbuild_new(f, 2);
+
+		ck_assert_int_eq(kz_gazbuild_find_id(b, "aktobe", &e), 0);
+		ck_assert_int_eq(kz_gazbuild_add(b, &a, 0, &err), 0);
+		ck_assert_int_eq(kz_gazbuild_add(b, &p, 1, &err), 0);
+		ck_assert_uint_eq(kz_gazbuild_count(b), 2);
+		ck_assert_int_eq(kz_gazbuild_find_id(b, "p", &e), 1);
+		ck_assert_uint_eq(e, 1);
+		kz_gazbuild_where(b, e, &file, &line);
+		ck_assert_uint_eq(file, 1);
+		ck_assert_int_eq(line, 12);
+		/* an id twice, an entry without a name, a file out of range */
+		ck_assert_int_eq(kz_gazbuild_add(b, &a, 1, &err), -1);
+		ck_assert_ptr_nonnull(strstr(err.message, "'aktobe' added twice"));
+		ck_assert_int_eq(kz_gazbuild_add(b, &noname, 0, &err), -1);
+		ck_assert_int_eq(kz_gazbuild_add(b, &p, 2, &err), -1);
+		ck_assert_int_eq(kz_gazbuild_finish(b, 42, &im[k], &err), 0);
+	}
+	/* a function of the entries */
+	ck_assert_uint_eq(im[0].size, im[1].size);
+	ck_assert_int_eq(memcmp(im[0].base, im[1].base, im[0].size), 0);
+	ck_assert_uint_eq(im[0].nentries, 2);
+	ck_assert_int_eq(kz_gazimage_find_id(&im[0], "p", 1, &e), 1);
+	ck_assert_uint_eq(e, 1);
+	{
+		char *files[] = { "a.yaml", "b.yaml" };
+		kz_entry *v;
+
+		ck_assert_int_eq(kz_gazimage_entry(&im[0], 0, files, &v), 1);
+		ck_assert_str_eq(v->name, "Aktobe");
+		ck_assert_str_eq(v->file, "a.yaml");
+		ck_assert_int_eq(v->line, 7);
+		ck_assert_uint_eq(v->nsurfaces, 2);
+		ck_assert_str_eq(v->surfaces[1].key, "aktioubinsk");
+		ck_assert_int_eq(v->surfaces[1].to, 19991231);
+		free(v);
+		ck_assert_int_eq(kz_gazimage_entry(&im[0], 1, files, &v), 1);
+		ck_assert_str_eq(v->file, "b.yaml");
+		ck_assert_str_eq(v->roles[0].of, "aktobe");
+		free(v);
+	}
+	kz_gazimage_release(&im[0]);
+	kz_gazimage_release(&im[1]);
+	/* nothing at all */
+	ck_assert_int_eq(kz_gazbuild_finish(kz_gazbuild_new(f, 0), 1, &im[0],
+	    &err), 0);
+	ck_assert_uint_eq(im[0].nentries, 0);
+	ck_assert_int_eq(kz_gazimage_find_id(&im[0], "p", 1, &e), 0);
+	kz_gazimage_release(&im[0]);
+	/* abandoned half way */
+	{
+		kz_gazbuild *b = kz_gazbuild_new(f, 1);
+
+		ck_assert_int_eq(kz_gazbuild_add(b, &a, 0, &err), 0);
+		kz_gazbuild_free(b);
+	}
+	kz_folder_free(f);
+}
+END_TEST
+
 START_TEST(gazcache_same_as_yaml)
 {
 	kz_folder *f = kz_folder_new();
@@ -997,6 +1082,7 @@ suite_gazcache(void)
 
 	tcase_set_timeout(tc, 120);
 	tcase_add_test(tc, xxh64_known_values);
+	tcase_add_test(tc, gazbuild_one_entry_at_a_time);
 	tcase_add_test(tc, gazcache_same_as_yaml);
 	tcase_add_test(tc, gazcache_matches_reference);
 	tcase_add_test(tc, gazcache_damage_is_rebuilt);

@@ -299,6 +299,85 @@ START_TEST(gazetteer_impossible_dates)
 }
 END_TEST
 
+/* The loader streams each file entry by entry: errors far into a file,
+ * duplicates across files, a second document, a source that cannot be
+ * read, all named as before. */
+START_TEST(gazetteer_streamed_errors)
+{
+	kz_folder *f = kz_folder_new();
+	kz_buf big;
+	char *a, *b;
+	const char *paths[2];
+	kz_error err;
+	kz_gazetteer *g;
+
+	/* 3,000 good entries, then an unknown key on line 9003 */
+	kz_buf_init(&big);
+	for (int i = 0; i < 3000; i++)
+		kz_buf_addf(&big, "- id: e%d\n  type: LOC\n  name: Ville %d\n", i, i);
+	kz_buf_adds(&big, "- id: z\n  type: LOC\n  name: Z\n  colour: red\n");
+	a = temp_file(big.data);
+	paths[0] = a;
+	ck_assert_ptr_null(kz_gazetteer_load_files(paths, 1, f, &err));
+	ck_assert_str_eq(err.file, a);
+	ck_assert_int_eq(err.line, 9004);
+	ck_assert_int_eq(err.column, 3);
+	ck_assert_str_eq(err.message, "unknown key 'colour'");
+	unlink(a);
+	free(a);
+	/* without it, all 3,000 load */
+	big.data[big.len - strlen("  colour: red\n")] = '\0';
+	a = temp_file(big.data);
+	paths[0] = a;
+	g = kz_gazetteer_load_files(paths, 1, f, &err);
+	ck_assert_msg(g != NULL, "%s", err.message);
+	ck_assert_uint_eq(kz_gazetteer_size(g), 3001);
+	ck_assert_str_eq(kz_gazetteer_by_id(g, "e2999")->name, "Ville 2999");
+	ck_assert_int_eq(kz_gazetteer_by_id(g, "e2999")->line, 8998);
+	kz_gazetteer_free(g);
+	/* an id of the first file again in the second */
+	b = temp_file("- id: other\n  type: LOC\n  name: O\n- id: e17\n  type: PER\n  name: P Q\n");
+	paths[1] = b;
+	ck_assert_ptr_null(kz_gazetteer_load_files(paths, 2, f, &err));
+	ck_assert_str_eq(err.file, b);
+	ck_assert_int_eq(err.line, 4);
+	ck_assert_int_eq(err.column, 7);
+	{
+		char want[512];
+
+		snprintf(want, sizeof want, "duplicate id 'e17' (first defined at"
+		    " %s:52)", a);
+		ck_assert_str_eq(err.message, want);
+	}
+	unlink(b);
+	free(b);
+	/* a second document, even after good entries */
+	b = temp_file("- id: other\n  type: LOC\n  name: O\n---\n- id: more\n  type: LOC\n  name: M\n");
+	paths[1] = b;
+	ck_assert_ptr_null(kz_gazetteer_load_files(paths, 2, f, &err));
+	ck_assert_str_eq(err.file, b);
+	ck_assert_int_eq(err.line, 4);
+	ck_assert_int_eq(err.column, 1);
+	ck_assert_ptr_nonnull(strstr(err.message, "second YAML document"));
+	unlink(b);
+	free(b);
+	/* a source that cannot be read: a folder */
+	b = kz_strdup("/tmp/kz-unit-dir-XXXXXX");
+	ck_assert_ptr_nonnull(mkdtemp(b));
+	paths[1] = b;
+	ck_assert_ptr_null(kz_gazetteer_load_files(paths, 2, f, &err));
+	ck_assert_str_eq(err.file, b);
+	ck_assert_int_eq(err.line, 0);
+	ck_assert_str_eq(err.message, "read error");
+	rmdir(b);
+	free(b);
+	unlink(a);
+	free(a);
+	kz_buf_release(&big);
+	kz_folder_free(f);
+}
+END_TEST
+
 /* ---------------------------------------------------------------- tagger */
 
 static kz_tagger *
@@ -696,6 +775,7 @@ suite_stages(void)
 	tcase_add_test(tc, gazetteer_roles_by_date);
 	tcase_add_test(tc, gazetteer_errors);
 	tcase_add_test(tc, gazetteer_impossible_dates);
+	tcase_add_test(tc, gazetteer_streamed_errors);
 	tcase_add_test(tc, tagger_roles_resolve_by_date);
 	tcase_add_test(tc, tagger_rule_names_recur);
 	tcase_add_test(tc, tagger_needs_text);

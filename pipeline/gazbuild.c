@@ -32,6 +32,13 @@
 #define TOO_LARGE "gazetteer too large to compile (the compiled form would" \
 	" pass 4 GiB)"
 
+/* The hash tables of the build (strings, keys, ids; open addressing,
+ * linear probing, 8-byte slots) grow when three quarters full: for ten
+ * million entries, growing them at half full would double the string
+ * table to 1 GiB (and hold both copies while it is rehashed) in the
+ * middle of the build. */
+#define FULL(count, cap) ((count) * 4 > (cap) * 3)
+
 /* ------------------------------------------------------------ the image */
 
 /* An interned string: where it is, and the top half of its hash (to
@@ -99,7 +106,7 @@ b_str_at(bld *b, const char *s, size_t at)
 
 	if (s == NULL)
 		return 0;
-	if ((b->icount + 1) * 2 > b->icap)
+	if (FULL(b->icount + 1, b->icap))
 		b_intern_grow(b);
 	len = strlen(s);
 	h = (uint32_t)(str_hash(s, len) >> 32);
@@ -207,7 +214,7 @@ ks_get(keyset *ks, const char *arena, uint32_t key, size_t len)
 	uint32_t h = (uint32_t)(str_hash(arena + key, len) >> 32);
 	size_t i;
 
-	if ((ks->n + 1) * 2 > ks->tcap) {
+	if (FULL(ks->n + 1, ks->tcap)) {
 		islot *old = ks->tab;
 		size_t oldcap = ks->tcap;
 
@@ -406,7 +413,7 @@ ids_add(kz_gazbuild *g, uint32_t entry)
 	uint32_t h;
 	size_t i;
 
-	if ((g->n + 1) * 2 > g->idcap) {
+	if (FULL(g->n + 1, g->idcap)) {
 		islot *old = g->ids;
 		size_t oldcap = g->idcap;
 

@@ -345,6 +345,7 @@ main(int argc, char **argv)
 	if (c.norm == NULL) {
 		kz_error_format(&err, msg, sizeof msg);
 		fprintf(stderr, "kz-normalize: %s\n", msg);
+		kz_buf_release(&c.members);
 		return KZ_EXIT_CONFIG;
 	}
 	if (optind == argc) {

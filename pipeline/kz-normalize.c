@@ -93,10 +93,11 @@ normalize_one(ctx *c, const char *name, const char *raw, size_t len, json_t *rec
 			fprintf(stderr, "kz-normalize: %s: %s\n", name, msg);
 		set_status(c, KZ_EXIT_DATAERR);
 	}
-	if (c->o->date && !json_is_string(json_object_get(rec, "date")))
-		json_object_set_new(rec, "date", json_string(c->o->date));
 	kz_buf_reset(&c->members);
 	kz_normalize_article_members(c->norm, raw, len, rec, &c->members, &rep);
+	/* the record's date, else the dateline's, else --date */
+	if (c->o->date && !json_is_string(json_object_get(rec, "date")))
+		json_object_set_new(rec, "date", json_string(c->o->date));
 	if (rep.empty) {
 		kz_record_add_error(rec, "kz-normalize", "empty article: no text");
 		if (!c->o->quiet)

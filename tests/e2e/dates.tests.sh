@@ -98,6 +98,19 @@ kz-normalize: b: date '2023-02-29T09:30:00Z' is not a real day: ignored"
 	$EXPECT 'len(docs) == 3 and docs[0]["mentions"][0]["canonical"] == "Kassym-Jomart Tokaïev"' "$TMP/out"
 }
 
+# The record's date, else the dateline's, else --date.
+t_dates_precedence() {
+	printf 'Titre\n\nMOSCOU, 8 janvier 2022 (AFP) - Le Kremlin a parlé.\n' |
+	    "$BIN/kz-normalize" --date 2023-05-05 > "$TMP/out"
+	$EXPECT 'doc["date"] == "2022-01-08"' "$TMP/out"
+	printf 'Titre\n\nLe Kremlin a parlé.\n' |
+	    "$BIN/kz-normalize" --date 2023-05-05 > "$TMP/out"
+	$EXPECT 'doc["date"] == "2023-05-05"' "$TMP/out"
+	echo '{"id":"a","date":"2021-03-04","text":"Titre\n\nMOSCOU, 8 janvier 2022 (AFP) - Le Kremlin."}' |
+	    "$BIN/kz-normalize" --jsonl --date 2023-05-05 > "$TMP/out"
+	$EXPECT 'doc["date"] == "2021-03-04"' "$TMP/out"
+}
+
 # A dateline on a day that does not exist gives no date.
 t_dates_dateline_impossible_day() {
 	printf 'Titre\n\nMOSCOU, 30 février 2022 (AFP) - Le Kremlin a parlé.\n' |

@@ -19,6 +19,7 @@ typedef struct builder {
 	kz_json_members *members;
 	kz_json_member *member; /* the member being read, or NULL */
 	size_t skip_depth;      /* > 0: inside a member not built */
+	size_t root_end;        /* where the top-level value ends */
 	json_t *root;		/* owned until handed to the caller */
 	char key[256];		/* short keys are copied here... */
 	char *long_key;		/* ...longer ones are malloc'd */
@@ -293,6 +294,8 @@ on_end(void *ctx)
 		return SKIPPED(k);
 	b->depth--;
 	member_done(b);
+	if (b->depth == 0)
+		b->root_end = yajl_get_bytes_consumed(b->handle);
 	return 1;
 }
 
@@ -332,6 +335,18 @@ has_surrogate_escape(const char *data, size_t len)
 	return 0;
 }
 
+/* yajl leaves an unfinished token after the value unread ("{…}\"") where
+ * jansson refuses it: only white space may follow. */
+static int
+only_space_after(const char *data, size_t len, size_t end)
+{
+	for (size_t i = end; i < len; i++)
+		if (data[i] != ' ' && data[i] != '\t' && data[i] != '\n' &&
+		    data[i] != '\r')
+			return 0;
+	return 1;
+}
+
 static json_t *
 parse(const char *data, size_t len, kz_json_want_fn want, void *want_ctx,
     kz_json_members *members)
@@ -352,7 +367,8 @@ parse(const char *data, size_t len, kz_json_want_fn want, void *want_ctx,
 		return NULL;
 	ok = yajl_parse(b.handle, (const unsigned char *)data, len) ==
 	    yajl_status_ok && yajl_complete_parse(b.handle) == yajl_status_ok &&
-	    b.root != NULL && b.depth == 0;
+	    b.root != NULL && b.depth == 0 && only_space_after(data, len,
+	    b.root_end);
 	yajl_free(b.handle);
 	free(b.stack);
 	free(b.long_key);

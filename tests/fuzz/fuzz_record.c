@@ -2,10 +2,13 @@
  * fuzz_record - the kz/1 record reader (kz_reader over the input bytes).
  *
  * Input: one byte choosing --max-line (16, 100, 4096 bytes or the 64 MiB
- * default), then the stream. Every line that is not blank (or is too long)
- * must come back as exactly one record, good or a stand-in, and every
- * record must be writable again; NUL bytes, CR, broken UTF-8 and deep
- * nesting included.
+ * default) and, with bit 2, the way a stage reads (only some members
+ * built, the rest copied), then the stream. Every line that is not blank
+ * (or is too long) must come back as exactly one record, good or a
+ * stand-in, and every record must be writable again; NUL bytes, CR, broken
+ * UTF-8 and deep nesting included. When members are copied, the line
+ * written must mean what jansson reads in the input line, with the
+ * member the stage set replaced.
  */
 #include "fuzz_common.h"
 
@@ -43,11 +46,42 @@ expected_records(const uint8_t *d, size_t n, size_t max_line)
 	return count;
 }
 
+/* The stage sets `entities`; the line the reader's writer makes must read
+ * back as the input line with that member replaced. */
+static void
+check_written_through(kz_reader *r, json_t *rec)
+{
+	size_t len, outlen = 0;
+	const char *line = kz_reader_line_data(r, &len);
+	json_t *expected = json_loadb(line, len, 0, NULL), *back;
+	char *out = NULL;
+	FILE *mem = open_memstream(&out, &outlen);
+
+	if (mem == NULL || !json_is_object(expected))
+		fuzz_fail("a record read is not what jansson reads", rec);
+	json_object_set_new(rec, "entities", json_string("set"));
+	json_object_set_new(expected, "entities", json_string("set"));
+	if (kz_reader_write(r, mem, rec, NULL, 0) != 0)
+		fuzz_fail("record not writable through", rec);
+	fclose(mem);
+	back = json_loadb(out, outlen, 0, NULL);
+	if (!json_equal(back, expected)) {
+		fprintf(stderr, "kz fuzz: wrote %.*s\n", (int)outlen, out);
+		fuzz_fail("members copied through changed meaning", expected);
+	}
+	json_decref(back);
+	json_decref(expected);
+	free(out);
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static const size_t limits[] = { 16, 100, 4096, 0 };
+	static const char *const reads[] = { "text", "blocks", NULL };
+	static const char *const writes[] = { "entities", NULL };
 	size_t max_line, nrec = 0, want;
+	int partial;
 	kz_reader *r;
 	FILE *in;
 	json_t *rec;
@@ -57,11 +91,14 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (size < 2)
 		return 0;
 	max_line = limits[data[0] & 3];
+	partial = (data[0] & 4) != 0;
 	data++, size--;
 	in = fmemopen((void *)data, size, "rb");
 	if (in == NULL)
 		return 0;
 	r = kz_reader_new(in, "fuzz", max_line);
+	if (partial)
+		kz_reader_set_fields(r, reads, writes);
 	for (;;) {
 		kz_error_clear(&err);
 		rc = kz_reader_next(r, "kz-fuzz", &rec, &err);
@@ -94,6 +131,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				kz_offsets_release(&o);
 			}
 		}
+		if (partial && rc > 0)
+			check_written_through(r, rec);
 		if (kz_record_write(devnull, rec) != 0)
 			fuzz_fail("record not writable", NULL);
 		{

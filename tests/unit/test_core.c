@@ -383,6 +383,9 @@ START_TEST(json_line_agrees_with_jansson)
 		"{\"a\":1} {\"b\":2}",
 		"{\"a\":1,}",
 		"{\"id\":",
+		"{\"id\":\"b\"}\"",          /* an unfinished token after */
+		"{\"id\":\"b\"} x",
+		"[1] 2",
 	};
 
 	for (size_t i = 0; i < sizeof good / sizeof *good; i++) {

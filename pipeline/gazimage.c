@@ -454,9 +454,15 @@ case_fits(kz_gazimage *im, const kz_tokens *t, size_t i, size_t ntok,
     uint32_t caps, uint32_t acro)
 {
 	for (size_t k = 0; k < ntok && k < 32; k++) {
-		uint32_t fl = t->tok[i + k].flags;
+		const kz_token *tk = &t->tok[i + k];
+		uint32_t fl = tk->flags;
+		/* "Yoon Suk-yeol" for "Yoon Suk Yeol": a hyphen's lower-case
+		 * tail inside a name is still the name */
+		int tail = k > 0 && !acro && tk->sstart > 0 &&
+		    t->src[tk->sstart - 1] == '-' &&
+		    t->tok[i + k - 1].send == tk->sstart - 1;
 
-		if ((caps & (1u << k)) && !(fl & KZ_TOK_UPPER))
+		if ((caps & (1u << k)) && !(fl & KZ_TOK_UPPER) && !tail)
 			return 0;
 		/* an acronym must be written as one: OTSC or Otsc, not otsc */
 		if (acro && caps && !(fl & KZ_TOK_UPPER))

@@ -17,6 +17,7 @@ typedef struct kz_names {
 	kz_strmap *org_linkers;
 	kz_strmap *not_names;
 	kz_strmap *place_heads;    /* "détroit", "baie": heads of place names */
+	kz_strmap *person_nouns;   /* "politologue", "vendeuse": who a person is */
 	char **adj_endings;        /* folded endings of org adjectives */
 	size_t nadj_endings;
 	kz_strmap *place_cues;     /* cue word -> index into cue_kinds */

@@ -784,6 +784,21 @@ is_preposition_token(const work *w, size_t i)
 	return 0;
 }
 
+/* Does an article stand just before token i ("un communiqué")? */
+static int
+after_article(const work *w, size_t i)
+{
+	static const char *const articles[] = { "un", "une", "le", "la", "l",
+	    "les", "du", "des", "ce", "cet", "cette", "son", "sa", "leur", NULL };
+
+	if (i == 0)
+		return 0;
+	for (size_t k = 0; articles[k]; k++)
+		if (kz_token_is(&w->tok, i - 1, articles[k]))
+			return 1;
+	return 0;
+}
+
 /* Is token i the head of a complement: a preposition before it, perhaps
  * with an article between ("à l'AFP", "à la télévision", "au Monde")? */
 static int
@@ -1421,6 +1436,10 @@ speaker_before(const work *w, quote *q, size_t end, int partial)
 		}
 		n = verb_at(w, i, &flags, &is, &ie, &g);
 		if (n == 0 || !(flags & VERB_ANYWHERE))
+			continue;
+		/* "dans un communiqué", "le rapport": a noun after its article,
+		 * not a verb */
+		if (after_article(w, i))
 			continue;
 		/* "accusé", "assuré" are adjectives too: only a verb when "que" or
 		 * the quote follows closely */

@@ -415,27 +415,78 @@ titles_pass(work *w)
 
 static int comma_between(const work *w, size_t a);
 
-/* Capitalised words followed by a comma and a role description are a
- * person: "Tina Bokoutchava, présidente du Mouvement national uni",
- * "Alexandr Stoianoglo, ancien procureur général". */
+static int sentence_initial(const work *w, size_t i);
+
+/* Token i is the lower-case end of a hyphenated name: "Jae-won",
+ * "Dong-hoon" (as Korean names are written in French). */
+static int
+hyphen_tail(const work *w, size_t i)
+{
+	const kz_token *k = &w->tok.tok[i];
+
+	return i > 0 && i < w->tok.n && !(k->flags & (KZ_TOK_UPPER | KZ_TOK_DIGIT)) &&
+	    k->sstart > 0 && w->text[k->sstart - 1] == '-' &&
+	    w->tok.tok[i - 1].send == k->sstart - 1 && k->send - k->sstart <= 6 &&
+	    free_span(w, i, i + 1);
+}
+
+/* After the comma, who the person is: a noun of `person_nouns` (after
+ * "un"/"une" for a single name), or an age ("de 38 ans", "29 ans"). */
+static int
+apposition_names_a_person(const work *w, size_t e, int single_word)
+{
+	size_t k = e;
+	int article = 0;
+
+	if (kz_token_is(&w->tok, k, "un") || kz_token_is(&w->tok, k, "une")) {
+		article = 1;
+		k++;
+	}
+	if (k < w->tok.n && tok_key_in(w, w->tg->names.person_nouns, k) &&
+	    (article || !single_word))
+		return 1;
+	/* an age: "29 ans", or "un employé de bureau de 29 ans" */
+	if (!article && !(w->tok.tok[e].flags & KZ_TOK_DIGIT))
+		return 0;
+	for (k = e; k + 1 < w->tok.n && k < e + 10; k++) {
+		if ((w->tok.tok[k].flags & KZ_TOK_DIGIT) &&
+		    kz_token_is(&w->tok, k + 1, "ans"))
+			return 1;
+		if (!joins(w, k) && !comma_between(w, k))
+			break;      /* the clause ends */
+	}
+	return 0;
+}
+
+/* Capitalised words followed by a comma and who the person is: a role
+ * description ("Tina Bokoutchava, présidente du Mouvement national uni",
+ * "Alexandr Stoianoglo, ancien procureur général"), a noun of
+ * `person_nouns` ("Radu Mihăilescu, professeur de droit") or an age
+ * ("Ndèye, une vendeuse de 38 ans"). A single word needs the article or
+ * the age, and not to open its sentence ("Hier, un homme de 40 ans"). */
 static void
 described_names_pass(work *w)
 {
 	for (size_t i = 0; i + 2 < w->tok.n; i++) {
 		size_t e = i + 1;
 		kz_mention m;
+		int single;
 
-		if (!name_word(w, i) || !joins(w, i) || !free_span(w, i, i + 1) ||
+		if (!name_word(w, i) || !free_span(w, i, i + 1) ||
 		    (w->tok.tok[i].flags & KZ_TOK_ALLCAPS))
 			continue;
-		while (e < w->tok.n && e - i < 3 && name_word(w, e) &&
+		while (e < w->tok.n && e - i < 4 && ((name_word(w, e) &&
 		    free_span(w, e, e + 1) && !(w->tok.tok[e].flags & KZ_TOK_ALLCAPS) &&
-		    (e == i + 1 || joins(w, e - 1)))
+		    joins(w, e - 1)) || hyphen_tail(w, e)))
 			e++;
-		if (e - i < 2 || e >= w->tok.n || !comma_between(w, e - 1) ||
-		    joins(w, e - 1))
+		if (e >= w->tok.n || !comma_between(w, e - 1) || joins(w, e - 1))
 			continue;
-		if (!kz_roles_describe(w->tg->roles, &w->tok, e, w->tok.n, &m))
+		single = e - i == 1 || (e - i == 2 && hyphen_tail(w, i + 1));
+		if (!single && kz_roles_describe(w->tg->roles, &w->tok, e, w->tok.n,
+		    &m))
+			;
+		else if (!apposition_names_a_person(w, e, single) ||
+		    (single && sentence_initial(w, i)))
 			continue;
 		add_rule(w, i, e, "PER", VIA_RULE);
 		i = e - 1;
@@ -454,6 +505,33 @@ first_name_alone(const work *w, size_t i)
 	    tok_key_in(w, w->tg->names.firstnames, i) &&
 	    (kz_token_is(&w->tok, i + 1, "un") || kz_token_is(&w->tok, i + 1, "une") ||
 	    (w->tok.tok[i + 1].flags & KZ_TOK_DIGIT));
+}
+
+/* "Han Dong-hoon", "Kim Min-ji": a capitalised word, then a given name
+ * whose hyphenated second half is in lower case, as Korean names are
+ * written; and a person found by another rule takes such a tail along
+ * ("le général Park An-su"). */
+static void
+hyphenated_names_pass(work *w)
+{
+	for (size_t i = 0; i + 2 < w->tok.n; i++) {
+		if (!name_word(w, i) || !joins(w, i) || !free_span(w, i, i + 2) ||
+		    !name_word(w, i + 1) || !hyphen_tail(w, i + 2) ||
+		    (w->tok.tok[i].flags & KZ_TOK_ALLCAPS) ||
+		    (w->tok.tok[i + 1].flags & KZ_TOK_ALLCAPS))
+			continue;
+		add_rule(w, i, i + 3, "PER", VIA_RULE);
+		i += 2;
+	}
+	for (size_t a = 0; a < w->nf; a++) {
+		found *x = &w->f[a];
+
+		if (!x->dropped && strcmp(x->type, "PER") == 0 &&
+		    x->te < w->tok.n && hyphen_tail(w, x->te)) {
+			w->covered[x->te] = 1;
+			x->te++;
+		}
+	}
 }
 
 /* A known first name and capitalised words: "Julien Pavy". */
@@ -603,6 +681,13 @@ organisations_pass(work *w)
 		while (e < w->tok.n && joins(w, e - 1) && is_upper(w, e) &&
 		    free_span(w, e, e + 1) && e - j < 4)
 			e++;
+		/* "ministère des Affaires étrangères": the whole portfolio */
+		{
+			size_t pe = portfolio_end(w, i, lk, j);
+
+			if (pe > e && free_span(w, e, pe))
+				e = pe;
+		}
 		add_rule(w, i, e, "ORG", VIA_RULE);
 		i = e - 1;
 	}
@@ -789,6 +874,7 @@ recurrence_pass(work *w)
 				add_rule(w, i, i + n, "PER", VIA_RULE);
 				i += n - 1;
 			} else if (n >= 2 && same_tokens(w, x.te - 1, i, 1) &&
+			    (w->tok.tok[x.te - 1].flags & KZ_TOK_UPPER) &&
 			    w->tok.tok[i].send - w->tok.tok[i].sstart >= 3) {
 				add_rule(w, i, i + 1, "PER", VIA_RULE);
 			}
@@ -1051,6 +1137,7 @@ kz_tagger_tag(const kz_tagger *tg, json_t *rec, const char *fallback_date,
 	organisations_pass(&w);
 	capitalised_organisations_pass(&w);
 	place_features_pass(&w);
+	hyphenated_names_pass(&w);
 	recurrence_pass(&w);
 	ms = find_mentions(&w, date, &nm);
 	role_appositions(&w, ms, nm);

@@ -267,9 +267,14 @@ static int
 ref_case_fits(const kz_tokens *t, size_t i, const kz_surface *s)
 {
 	for (size_t k = 0; k < s->ntokens && k < 32; k++) {
-		uint32_t fl = t->tok[i + k].flags;
+		const kz_token *tk = &t->tok[i + k];
+		uint32_t fl = tk->flags;
+		/* a lower-case tail after a hyphen inside the name */
+		int tail = k > 0 && !s->acronym && tk->sstart > 0 &&
+		    t->src[tk->sstart - 1] == '-' &&
+		    t->tok[i + k - 1].send == tk->sstart - 1;
 
-		if ((s->caps & (1u << k)) && !(fl & KZ_TOK_UPPER))
+		if ((s->caps & (1u << k)) && !(fl & KZ_TOK_UPPER) && !tail)
 			return 0;
 		if (s->acronym && s->caps && !(fl & KZ_TOK_UPPER))
 			return 0;

@@ -524,6 +524,35 @@ START_TEST(tagger_organisation_complement)
 }
 END_TEST
 
+START_TEST(tagger_people_met_in_the_street)
+{
+	char *got = entity_texts("« Rien ne change », soupire Aminata, une"
+	    " vendeuse de 38 ans. Pour Omar Diallo, politologue à Dakar, c'est"
+	    " tôt. Devant la Cour, dans le centre de Dakar, Jae-won, un employé"
+	    " de 29 ans, attendait.");
+
+	/* not "la Cour, dans le centre de Dakar, …, de 29 ans" */
+	ck_assert_str_eq(got, "PER:Aminata|PER:Omar Diallo|LOC:Dakar|"
+	    "LOC:Dakar|PER:Jae-won");
+	free(got);
+	/* a sentence's first word with a comma is no name, age or not */
+	got = entity_texts("Hier, un homme de 40 ans a été arrêté.");
+	ck_assert_str_eq(got, "");
+	free(got);
+}
+END_TEST
+
+START_TEST(tagger_hyphenated_given_names)
+{
+	/* a gazetteer name written with a hyphen and a lower-case tail, and
+	 * a name no gazetteer knows */
+	char *got = entity_texts("Yoon Suk-yeol a limogé Han Dong-hoon.");
+
+	ck_assert_str_eq(got, "PER:Yoon Suk-yeol|PER:Han Dong-hoon");
+	free(got);
+}
+END_TEST
+
 START_TEST(tagger_needs_text)
 {
 	kz_tagger *t = real_tagger();
@@ -704,6 +733,17 @@ START_TEST(quotes_pronoun_after_a_quote_is_its_speaker)
 }
 END_TEST
 
+START_TEST(quotes_communique_is_no_verb)
+{
+	json_t *rec = quoted("Le ministère russe des Affaires étrangères a salué"
+	    " dans un communiqué « une décision sage ».");
+
+	ck_assert_str_eq(speaker_name(rec, 0),
+	    "ministère russe des Affaires étrangères");
+	json_decref(rec);
+}
+END_TEST
+
 START_TEST(quotes_anonymous_source)
 {
 	json_t *rec = quoted("« Rien n'est réglé », a confié un diplomate sous"
@@ -784,6 +824,9 @@ suite_stages(void)
 	tcase_add_test(tc, quotes_scare_and_title);
 	tcase_add_test(tc, quotes_nested);
 	tcase_add_test(tc, quotes_anonymous_source);
+	tcase_add_test(tc, tagger_people_met_in_the_street);
+	tcase_add_test(tc, tagger_hyphenated_given_names);
+	tcase_add_test(tc, quotes_communique_is_no_verb);
 	tcase_add_test(tc, quotes_ce_dernier_is_the_last_named);
 	tcase_add_test(tc, quotes_pronoun_after_a_quote_is_its_speaker);
 	tcase_add_test(tc, tagger_place_features);

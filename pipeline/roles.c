@@ -627,6 +627,8 @@ describe_at(const kz_roles *r, const kz_tokens *t, size_t i, kz_mention *m)
 	    tok_in(r->postmodifiers, t, j, &mod)) {
 		if (r->mods[mod].former)
 			m->former = 1;
+		if (r->mods[mod].future)
+			m->future = 1;
 		j++;
 	}
 	return j - i;
@@ -663,6 +665,34 @@ line_start(const kz_tokens *t, size_t i)
 	while (s > 0 && (t->src[s - 1] == ' ' || t->src[s - 1] == '\t'))
 		s--;
 	return s == 0 || t->src[s - 1] == '\n';
+}
+
+/* "le président élu": never the holder of the day, but a person the
+ * article names who takes the role within the year after the date. */
+static long
+next_holder(const kz_roles *r, const char *role, const char *of,
+    int32_t date, const size_t *people, size_t npeople)
+{
+	long best = -1;
+	int32_t best_from = 0;
+
+	for (size_t p = 0; p < npeople; p++) {
+		const kz_entry *e = kz_gazetteer_entry(r->g, people[p]);
+
+		for (size_t k = 0; k < e->nroles; k++) {
+			const kz_role *ro = &e->roles[k];
+
+			if (strcmp(ro->title, role) != 0 || ro->from <= date ||
+			    ro->from > date + 10000 ||
+			    (of && (ro->of == NULL || strcmp(ro->of, of) != 0)))
+				continue;
+			if (best < 0 || ro->from < best_from) {
+				best = (long)people[p];
+				best_from = ro->from;
+			}
+		}
+	}
+	return best;
 }
 
 kz_mention *
@@ -719,6 +749,9 @@ kz_roles_find(const kz_roles *r, const kz_tokens *t, const size_t *people,
 		if (kz_token_is(t, i, "un") || kz_token_is(t, i, "une") ||
 		    kz_token_is(t, i, "des"))
 			m.entry = -1;
+		else if (m.future)
+			m.entry = next_holder(r, m.role, m.of[0] ? m.of : NULL, date,
+			    people, npeople);
 		else
 			m.entry = kz_roles_resolve(r, m.role, m.of[0] ? m.of : NULL,
 			    m.former, date, people, npeople);

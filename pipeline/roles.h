@@ -26,6 +26,7 @@ typedef struct kz_mention {
 	const char *role;           /* role key (borrowed from kz_roles) */
 	char of[64];                /* country code, organisation id, or "" */
 	int former;                 /* ex-, ancien */
+	int future;                 /* élu, désigné: the next holder */
 	long entry;                 /* resolved person (gazetteer index), -1 */
 	int determiner;             /* opened by le/la/l'/... */
 	int by_context;             /* `of` came from the document, not the text */

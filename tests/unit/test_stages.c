@@ -553,6 +553,22 @@ START_TEST(tagger_hyphenated_given_names)
 }
 END_TEST
 
+START_TEST(tagger_elect_is_the_next_holder)
+{
+	kz_tagger *t = real_tagger();
+	json_t *rec = record_of("Donald Trump a gagné. Le président américain"
+	    " élu a parlé, et le président américain aussi.", "2024-11-10");
+	kz_error err;
+
+	ck_assert_int_eq(kz_tagger_tag(t, rec, NULL, &err), 0);
+	ck_assert_str_eq(field_of(rec, "mentions", 0, "canonical"),
+	    "Donald Trump");
+	ck_assert_str_eq(field_of(rec, "mentions", 1, "canonical"), "Joe Biden");
+	json_decref(rec);
+	kz_tagger_free(t);
+}
+END_TEST
+
 START_TEST(tagger_needs_text)
 {
 	kz_tagger *t = real_tagger();
@@ -826,6 +842,7 @@ suite_stages(void)
 	tcase_add_test(tc, quotes_anonymous_source);
 	tcase_add_test(tc, tagger_people_met_in_the_street);
 	tcase_add_test(tc, tagger_hyphenated_given_names);
+	tcase_add_test(tc, tagger_elect_is_the_next_holder);
 	tcase_add_test(tc, quotes_communique_is_no_verb);
 	tcase_add_test(tc, quotes_ce_dernier_is_the_last_named);
 	tcase_add_test(tc, quotes_pronoun_after_a_quote_is_its_speaker);

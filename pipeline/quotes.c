@@ -1098,6 +1098,17 @@ speaker_after(const work *w, size_t i, size_t limit, json_t **source)
 	return NULL;
 }
 
+/* "à" folds to "a", which is also the auxiliary: look at the source. */
+static int
+accented_a(const work *w, size_t i)
+{
+	const kz_token *t = &w->tok.tok[i];
+
+	return t->send - t->sstart == 2 && (unsigned char)w->text[t->sstart] ==
+	    0xC3 && ((unsigned char)w->text[t->sstart + 1] == 0xA0 ||
+	    (unsigned char)w->text[t->sstart + 1] == 0x80);
+}
+
 /* A speech verb at token i (after an optional auxiliary): returns the
  * tokens it spans (0 if none); *flags the verb's flags; *inv_* a pronoun
  * in inversion ("a-t-il ajouté", "estime-t-elle"). */
@@ -1110,6 +1121,7 @@ verb_at(const work *w, size_t i, intptr_t *flags, size_t *inv_s,
 
 	*inv_s = *inv_e = 0;
 	if (match_phrase(w, &w->q->auxiliaries, k, &n, NULL) &&
+	    !(n == 1 && accented_a(w, k)) &&
 	    (w->tok.tok[k + n - 1].flags & KZ_TOK_JOINS)) {
 		k += n;
 		if (match_phrase(w, &w->q->inversions, k, &n, &v)) {
@@ -1219,8 +1231,15 @@ speaker_after_quote(const work *w, quote *q)
 static json_t *
 fronted_pour(const work *w, size_t i, size_t st, size_t et)
 {
+	size_t n;
+	intptr_t v;
+
 	if (i > st && !comma_after(w, i - 1))
 		return NULL;
+	/* "Pour elle, « … »" */
+	if (i + 1 < et && comma_after(w, i + 1) &&
+	    match_phrase(w, &w->q->pronouns, i + 1, &n, &v) && n == 1)
+		return pronoun_speaker(w, i + 1, i + 2, (int)v);
 	for (size_t k = i + 1; k < et && k < i + 14; k++) {
 		long r = w->ref_at[k];
 
@@ -1238,7 +1257,8 @@ is_auxiliary_token(const work *w, size_t i)
 {
 	size_t n;
 
-	return match_phrase(w, &w->q->auxiliaries, i, &n, NULL) && n == 1;
+	return match_phrase(w, &w->q->auxiliaries, i, &n, NULL) && n == 1 &&
+	    !accented_a(w, i);
 }
 
 /* The subject of a verb at token v: the nearest speaker phrase before it
@@ -1343,13 +1363,22 @@ sentence_subject(const work *w, size_t st, size_t end)
 				break;
 			}
 		}
-	for (size_t i = from; i < end && i < from + 6; i++) {
+	/* up to the first verb: names after a preposition are complements
+	 * ("Devant le siège de la Cour, dans le centre de Bucarest, Ioana,
+	 * une comptable, …"), anything else named first is the subject */
+	for (size_t i = from; i < end && i < from + 24; i++) {
 		long r = w->ref_at[i];
+		size_t n;
 
-		if (w->in_quote[i])
+		if (w->in_quote[i] || is_auxiliary_token(w, i) ||
+		    match_phrase(w, &w->q->verbs, i, &n, NULL))
 			return NULL;
 		if (r < 0)
 			continue;
+		if (after_preposition(w, w->refs[r].ts)) {
+			i = (size_t)w->refs[r].te - 1;
+			continue;
+		}
 		if (strcmp(w->refs[r].type, "PER") == 0 && w->refs[r].name)
 			return speaker_from_referent(w, &w->refs[r],
 			    w->refs[r].is_mention ? "role" : "name");
@@ -1498,6 +1527,17 @@ speaker_sentence_end(const work *w, quote *q)
 	return 0;
 }
 
+/* Does a colon stand just before the quote's opening mark, in its
+ * paragraph? */
+static int
+colon_before(const work *w, const quote *q)
+{
+	const block *b = &w->blocks[q->block];
+	size_t p = skip_space_back(w, q->open, b->s);
+
+	return p > b->s && w->text[kz_utf8_prev(w->text, p)] == ':';
+}
+
 /* Does the quote stand as its own sentence (block start or after a
  * colon)? */
 static int
@@ -1599,6 +1639,18 @@ attribute(work *w, quote *q)
 	/* a headline's closing inversion: "… « X » …, assure Emmanuel Macron" */
 	if (!alone && speaker_sentence_end(w, q))
 		return;
+	/* "X, chauffeur de taxi, se montre plus prudent : « … »": a colon
+	 * gives the quote to the person the sentence is about */
+	if (colon_before(w, q)) {
+		span sent = sentence_of(w, q->open > 0 ? q->open - 1 : 0);
+		json_t *s = sentence_subject(w, kz_tokens_at(&w->tok, sent.s),
+		    kz_tokens_at(&w->tok, q->open));
+
+		if (s) {
+			q->speaker = s;
+			return;
+		}
+	}
 	/* "Selon lui, « … », mais « … »": the sentence's speaker */
 	if (!alone) {
 		span sent = sentence_of(w, q->open);

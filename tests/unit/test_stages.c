@@ -760,6 +760,23 @@ START_TEST(quotes_communique_is_no_verb)
 }
 END_TEST
 
+START_TEST(quotes_colon_gives_the_sentence_subject)
+{
+	json_t *rec = quoted("Devant le siège de la Cour, à Bucarest, Ioana, une"
+	    " comptable de 33 ans, ne cachait pas son soulagement : « On a eu"
+	    " peur. » Pour elle, « tout reste à faire ».");
+
+	ck_assert_str_eq(speaker_name(rec, 0), "Ioana");
+	ck_assert_str_eq(speaker_name(rec, 1), "Ioana");
+	json_decref(rec);
+	/* a person after the verb is its object, not the speaker */
+	rec = quoted("La police a arrêté Sergueï Lavrov : « Il faut partir. »");
+	ck_assert(speaker_name(rec, 0) == NULL ||
+	    strcmp(speaker_name(rec, 0), "Sergueï Lavrov") != 0);
+	json_decref(rec);
+}
+END_TEST
+
 START_TEST(quotes_anonymous_source)
 {
 	json_t *rec = quoted("« Rien n'est réglé », a confié un diplomate sous"
@@ -844,6 +861,7 @@ suite_stages(void)
 	tcase_add_test(tc, tagger_hyphenated_given_names);
 	tcase_add_test(tc, tagger_elect_is_the_next_holder);
 	tcase_add_test(tc, quotes_communique_is_no_verb);
+	tcase_add_test(tc, quotes_colon_gives_the_sentence_subject);
 	tcase_add_test(tc, quotes_ce_dernier_is_the_last_named);
 	tcase_add_test(tc, quotes_pronoun_after_a_quote_is_its_speaker);
 	tcase_add_test(tc, tagger_place_features);

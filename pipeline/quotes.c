@@ -1370,8 +1370,12 @@ sentence_subject(const work *w, size_t st, size_t end)
 		long r = w->ref_at[i];
 		size_t n;
 
-		if (w->in_quote[i] || is_auxiliary_token(w, i) ||
-		    match_phrase(w, &w->q->verbs, i, &n, NULL))
+		if (w->in_quote[i])
+			return NULL;
+		/* a verb ends the subject's place; a sentence's first word is
+		 * none ("A côté d'elle, X …": "A" for "À") */
+		if (i > from && (is_auxiliary_token(w, i) ||
+		    match_phrase(w, &w->q->verbs, i, &n, NULL)))
 			return NULL;
 		if (r < 0)
 			continue;

@@ -520,12 +520,52 @@ entry_held(const kz_entry *e, const char *role, int32_t date, int former)
 static long resolve_key(const kz_roles *r, const char *role, const char *of,
     int former, int32_t date, const size_t *people, size_t npeople);
 
+/* "le ministre français", "la ministre": a generic role stands for any
+ * of its portfolios (the keys it starts: "ministre des affaires
+ * étrangères"). Only a person the article names, and only one. */
+static long
+named_with_portfolio(const kz_roles *r, const char *role, const char *of,
+    int former, int32_t date, const size_t *people, size_t npeople)
+{
+	size_t rl = strlen(role);
+	long found = -1;
+
+	for (size_t p = 0; p < npeople; p++) {
+		const kz_entry *e = kz_gazetteer_entry(r->g, people[p]);
+
+		for (size_t i = 0; i < e->nroles; i++) {
+			const kz_role *ro = &e->roles[i];
+
+			if (strncmp(ro->title, role, rl) != 0 || ro->title[rl] != ' ' ||
+			    (of && (ro->of == NULL || strcmp(ro->of, of) != 0)))
+				continue;
+			if (!(former ? (ro->to != 0 && ro->to <= date) :
+			    ((ro->from == 0 || ro->from <= date) &&
+			    (ro->to == 0 || date < ro->to))))
+				continue;
+			if (found >= 0 && found != (long)people[p])
+				return -1;      /* two of them: say nothing */
+			found = (long)people[p];
+		}
+	}
+	return found;
+}
+
 long
 kz_roles_resolve(const kz_roles *r, const char *role, const char *of,
     int former, int32_t date, const size_t *people, size_t npeople)
 {
 	long e = resolve_key(r, role, of, former, date, people, npeople);
+	long named = named_with_portfolio(r, role, of, former, date, people,
+	    npeople);
+	int e_named = 0;
 
+	for (size_t p = 0; e >= 0 && p < npeople; p++)
+		if ((long)people[p] == e)
+			e_named = 1;
+	/* a minister the article names before one it does not */
+	if (named >= 0 && (e < 0 || !e_named))
+		return named;
 	if (e >= 0)
 		return e;
 	/* "le dirigeant bélarusse": try the offices the title stands for */

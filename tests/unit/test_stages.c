@@ -569,6 +569,22 @@ START_TEST(tagger_elect_is_the_next_holder)
 }
 END_TEST
 
+START_TEST(tagger_generic_minister_is_the_one_named)
+{
+	kz_tagger *t = real_tagger();
+	json_t *rec = record_of("Jean-Noël Barrot est arrivé à Damas. Le"
+	    " ministre français a parlé.", "2025-01-03");
+	kz_error err;
+
+	/* Élisabeth Borne was a French minister that day too, unnamed here */
+	ck_assert_int_eq(kz_tagger_tag(t, rec, NULL, &err), 0);
+	ck_assert_str_eq(field_of(rec, "mentions", 0, "canonical"),
+	    "Jean-Noël Barrot");
+	json_decref(rec);
+	kz_tagger_free(t);
+}
+END_TEST
+
 START_TEST(tagger_needs_text)
 {
 	kz_tagger *t = real_tagger();
@@ -769,6 +785,10 @@ START_TEST(quotes_colon_gives_the_sentence_subject)
 	ck_assert_str_eq(speaker_name(rec, 0), "Ioana");
 	ck_assert_str_eq(speaker_name(rec, 1), "Ioana");
 	json_decref(rec);
+	rec = quoted("A côté d'elle, Omar Diallo, chauffeur de taxi, se montre"
+	    " prudent : « On jugera dans un an. »");
+	ck_assert_str_eq(speaker_name(rec, 0), "Omar Diallo");
+	json_decref(rec);
 	/* a person after the verb is its object, not the speaker */
 	rec = quoted("La police a arrêté Sergueï Lavrov : « Il faut partir. »");
 	ck_assert(speaker_name(rec, 0) == NULL ||
@@ -860,6 +880,7 @@ suite_stages(void)
 	tcase_add_test(tc, tagger_people_met_in_the_street);
 	tcase_add_test(tc, tagger_hyphenated_given_names);
 	tcase_add_test(tc, tagger_elect_is_the_next_holder);
+	tcase_add_test(tc, tagger_generic_minister_is_the_one_named);
 	tcase_add_test(tc, quotes_communique_is_no_verb);
 	tcase_add_test(tc, quotes_colon_gives_the_sentence_subject);
 	tcase_add_test(tc, quotes_ce_dernier_is_the_last_named);

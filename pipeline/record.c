@@ -227,6 +227,8 @@ kz_reader_next(kz_reader *r, const char *stage, json_t **rec, kz_error *err)
 	json_t *v;
 	char msg[400];
 
+	/* no copying for a stand-in: its members are not the line's */
+	r->members_valid = 0;
 	*rec = NULL;
 	for (;;) {
 		size_t i;
@@ -249,7 +251,6 @@ kz_reader_next(kz_reader *r, const char *stage, json_t **rec, kz_error *err)
 	}
 	/* yajl builds the record; jansson only speaks when yajl refused it,
 	 * so the message is jansson's whichever parser saw the line */
-	r->members_valid = 0;
 	if (r->reads != NULL || r->writes != NULL) {
 		v = kz_json_parse_members(r->buf.data, r->buf.len, wanted, r,
 		    &r->members);

@@ -519,11 +519,15 @@ END_TEST
 START_TEST(reader_writes_members_through)
 {
 	const char input[] = "{\"id\":\"a\", \"text\":\"x\",\"blocks\": [ 1,2 ],"
-	    "\"keep\":{\"k\": 1.50},\"entities\":[\"old\"],\"errors\":[]}\n";
+	    "\"keep\":{\"k\": 1.50},\"entities\":[\"old\"],\"errors\":[]}\n"
+	    "{\"id\":\"long\",\"text\":\"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+	    "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+	    "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+	    "\"}\n";
 	static const char *const reads[] = { "text", "blocks", NULL };
 	static const char *const writes[] = { "entities", "gone", NULL };
 	FILE *f = fmemopen((void *)input, sizeof input - 1, "r");
-	kz_reader *r = kz_reader_new(f, "in.jsonl", 0);
+	kz_reader *r = kz_reader_new(f, "in.jsonl", 150);
 	char *out = NULL;
 	size_t outlen = 0;
 	FILE *o = open_memstream(&out, &outlen);
@@ -542,6 +546,16 @@ START_TEST(reader_writes_members_through)
 	ck_assert_str_eq(out, "{\"id\":\"a\",\"text\":\"x\",\"blocks\":[ 1,2 ],"
 	    "\"keep\":{\"k\": 1.50},\"entities\":\"new\",\"mentions\":7,"
 	    "\"x\":true}\n");
+	free(out);
+	json_decref(rec);
+	/* a stand-in after it (a line past --max-line) owes nothing to the
+	 * line before */
+	ck_assert_int_eq(kz_reader_next(r, "t", &rec, &err), -1);
+	o = open_memstream(&out, &outlen);
+	ck_assert_int_eq(kz_reader_write(r, o, rec, NULL, 0), 0);
+	fclose(o);
+	ck_assert_ptr_null(strstr(out, "keep"));
+	ck_assert_ptr_nonnull(strstr(out, "\"errors\""));
 	free(out);
 	json_decref(rec);
 	kz_reader_free(r);

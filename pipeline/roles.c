@@ -616,20 +616,38 @@ resolve_key(const kz_roles *r, const char *role, const char *of,
 			return best;
 		}
 	}
-	/* no "of": only a person the article names who held the role */
+	/* no "of": only a person the article names who held the role; of
+	 * several, the one it names at least twice as often as any other
+	 * ("le président" in an article about Maduro that names Lula once).
+	 * people holds one index per mention, so counting them counts the
+	 * mentions. */
 	{
-		long found = -1;
+		long best = -1;
+		size_t best_n = 0, second_n = 0;
 
 		for (size_t p = 0; p < npeople; p++) {
 			const kz_entry *e = kz_gazetteer_entry(r->g, people[p]);
+			size_t mentions = 0;
+			int seen = 0;
 
 			if (!entry_held(e, role, date, former))
 				continue;
-			if (found >= 0 && found != (long)people[p])
-				return -1;
-			found = (long)people[p];
+			for (size_t q = 0; q < npeople; q++) {
+				if (people[q] == people[p])
+					mentions++;
+				if (q < p && people[q] == people[p])
+					seen = 1;
+			}
+			if (seen)
+				continue;       /* counted at its first mention */
+			if (mentions > best_n) {
+				second_n = best_n;
+				best_n = mentions;
+				best = (long)people[p];
+			} else if (mentions > second_n)
+				second_n = mentions;
 		}
-		return found;
+		return best_n >= 2 * second_n || second_n == 0 ? best : -1;
 	}
 }
 

@@ -585,6 +585,28 @@ START_TEST(tagger_generic_minister_is_the_one_named)
 }
 END_TEST
 
+START_TEST(tagger_untold_country_goes_to_the_main_person)
+{
+	kz_tagger *t = real_tagger();
+	json_t *rec = record_of("Nicolás Maduro a gagné. Gabriel Boric doute."
+	    " Maduro a fêté. Le chef de l'État a parlé.", "2024-07-29");
+	kz_error err;
+
+	ck_assert_int_eq(kz_tagger_tag(t, rec, NULL, &err), 0);
+	ck_assert_str_eq(field_of(rec, "mentions", 0, "canonical"),
+	    "Nicolás Maduro");
+	json_decref(rec);
+	/* named as often as another president: nobody */
+	rec = record_of("Nicolás Maduro a gagné. Gabriel Boric doute. Le chef"
+	    " de l'État a parlé.", "2024-07-29");
+	ck_assert_int_eq(kz_tagger_tag(t, rec, NULL, &err), 0);
+	ck_assert_str_eq(field_of(rec, "mentions", 0, "text"), "Le chef de l'État");
+	ck_assert_ptr_null(field_of(rec, "mentions", 0, "canonical"));
+	json_decref(rec);
+	kz_tagger_free(t);
+}
+END_TEST
+
 START_TEST(tagger_needs_text)
 {
 	kz_tagger *t = real_tagger();
@@ -881,6 +903,7 @@ suite_stages(void)
 	tcase_add_test(tc, tagger_hyphenated_given_names);
 	tcase_add_test(tc, tagger_elect_is_the_next_holder);
 	tcase_add_test(tc, tagger_generic_minister_is_the_one_named);
+	tcase_add_test(tc, tagger_untold_country_goes_to_the_main_person);
 	tcase_add_test(tc, quotes_communique_is_no_verb);
 	tcase_add_test(tc, quotes_colon_gives_the_sentence_subject);
 	tcase_add_test(tc, quotes_ce_dernier_is_the_last_named);

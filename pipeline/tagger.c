@@ -693,6 +693,55 @@ organisations_pass(work *w)
 	}
 }
 
+/* Capitalised words from token j (up to 3, hyphens inside): the end
+ * token of a name no rule or gazetteer took, or 0. */
+static size_t
+free_name_end(const work *w, size_t j)
+{
+	size_t e;
+
+	if (j >= w->tok.n || !name_word(w, j) || !free_span(w, j, j + 1) ||
+	    (w->tok.tok[j].flags & KZ_TOK_ALLCAPS))
+		return 0;
+	e = j + 1;
+	while (e < w->tok.n && e - j < 3 && joins(w, e - 1) && name_word(w, e) &&
+	    free_span(w, e, e + 1) && !(w->tok.tok[e].flags & KZ_TOK_ALLCAPS))
+		e++;
+	return e;
+}
+
+/* Places no gazetteer knows, by where they stand: after a place noun of
+ * `place_kind_cues` and "de" ("la province du Sud-Kivu", "la ville de
+ * Kamituga"), or after "à" ("à Petare"), when the words are no known
+ * first name. The place is the name alone. */
+static void
+unknown_places_pass(work *w)
+{
+	for (size_t i = 0; i + 1 < w->tok.n; i++) {
+		const kz_token *k = &w->tok.tok[i];
+		size_t j = i + 1, e;
+
+		if (w->skip[i] || !joins(w, i))
+			continue;
+		if (tok_key_in(w, w->tg->names.place_cues, i)) {
+			if (!(kz_token_is(&w->tok, j, "de") ||
+			    kz_token_is(&w->tok, j, "du") ||
+			    kz_token_is(&w->tok, j, "d")) || !joins(w, j))
+				continue;
+			j++;
+		} else if (!(k->send - k->sstart == 2 &&
+		    (unsigned char)w->text[k->sstart] == 0xC3 &&
+		    (unsigned char)w->text[k->sstart + 1] == 0xA0))
+			continue;   /* not "à" */
+		e = free_name_end(w, j);
+		if (e == 0 || tok_key_in(w, w->tg->names.firstnames, j) ||
+		    (e < w->tok.n && joins(w, e - 1) && is_upper(w, e)))
+			continue;
+		add_rule(w, j, e, "LOC", VIA_RULE);
+		i = e - 1;
+	}
+}
+
 /* The found name that starts at token i, or NULL. */
 static found *
 found_at(work *w, size_t i)
@@ -1138,6 +1187,7 @@ kz_tagger_tag(const kz_tagger *tg, json_t *rec, const char *fallback_date,
 	capitalised_organisations_pass(&w);
 	place_features_pass(&w);
 	hyphenated_names_pass(&w);
+	unknown_places_pass(&w);
 	recurrence_pass(&w);
 	ms = find_mentions(&w, date, &nm);
 	role_appositions(&w, ms, nm);

@@ -607,6 +607,17 @@ START_TEST(tagger_untold_country_goes_to_the_main_person)
 }
 END_TEST
 
+START_TEST(tagger_unknown_places_by_position)
+{
+	char *got = entity_texts("Le virus circule à Kamituga, dans la province"
+	    " du Sud-Kivu, et l'Europe à Vingt-Sept s'inquiète, a dit Amina à"
+	    " Marc.");
+
+	ck_assert_str_eq(got, "LOC:Kamituga|LOC:Sud-Kivu|LOC:Europe");
+	free(got);
+}
+END_TEST
+
 START_TEST(tagger_needs_text)
 {
 	kz_tagger *t = real_tagger();
@@ -904,6 +915,7 @@ suite_stages(void)
 	tcase_add_test(tc, tagger_elect_is_the_next_holder);
 	tcase_add_test(tc, tagger_generic_minister_is_the_one_named);
 	tcase_add_test(tc, tagger_untold_country_goes_to_the_main_person);
+	tcase_add_test(tc, tagger_unknown_places_by_position);
 	tcase_add_test(tc, quotes_communique_is_no_verb);
 	tcase_add_test(tc, quotes_colon_gives_the_sentence_subject);
 	tcase_add_test(tc, quotes_ce_dernier_is_the_last_named);

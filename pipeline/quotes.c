@@ -1288,10 +1288,13 @@ subject_before(const work *w, size_t v, size_t sent_start_tok, json_t **source)
 			if (comma_after(w, c - 1)) {
 				long r = w->ref_at[c];
 
-				if (r >= 0 && strcmp(w->refs[r].type, "PER") == 0 &&
+				if (r >= 0 && (strcmp(w->refs[r].type, "PER") == 0 ||
+				    strcmp(w->refs[r].type, "ORG") == 0) &&
 				    w->refs[r].te == j)
 					return speaker_from_referent(w, &w->refs[r],
-					    w->refs[r].is_mention ? "role" : "name");
+					    w->refs[r].is_mention ? "role" :
+					    strcmp(w->refs[r].type, "PER") == 0 ? "name" :
+					    "organisation");
 				v = c;
 				break;
 			}

@@ -742,6 +742,36 @@ unknown_places_pass(work *w)
 	}
 }
 
+/* "Le parti au pouvoir, Morena, a salué": capitalised words between
+ * commas after a lower-case organisation head (`org_heads`) and its
+ * complement name that organisation. */
+static void
+apposed_organisations_pass(work *w)
+{
+	for (size_t i = 1; i + 3 < w->tok.n; i++) {
+		size_t c, e;
+
+		if (is_upper(w, i) || !tok_key_in(w, w->tg->names.org_heads, i) ||
+		    !kz_roles_is_determiner(w->tg->roles, w->tok.folded.text +
+		    w->tok.tok[i - 1].fstart, w->tok.tok[i - 1].fend -
+		    w->tok.tok[i - 1].fstart))
+			continue;
+		/* the comma closing the head's phrase, a few words on */
+		for (c = i; c < i + 5 && c + 1 < w->tok.n && !comma_between(w, c);
+		    c++)
+			if (!joins(w, c))
+				break;
+		if (c >= i + 5 || c + 1 >= w->tok.n || !comma_between(w, c))
+			continue;
+		e = free_name_end(w, c + 1);
+		if (e == 0 || e >= w->tok.n || !comma_between(w, e - 1) ||
+		    tok_key_in(w, w->tg->names.firstnames, c + 1))
+			continue;
+		add_rule(w, c + 1, e, "ORG", VIA_RULE);
+		i = e - 1;
+	}
+}
+
 /* The found name that starts at token i, or NULL. */
 static found *
 found_at(work *w, size_t i)
@@ -1188,6 +1218,7 @@ kz_tagger_tag(const kz_tagger *tg, json_t *rec, const char *fallback_date,
 	place_features_pass(&w);
 	hyphenated_names_pass(&w);
 	unknown_places_pass(&w);
+	apposed_organisations_pass(&w);
 	recurrence_pass(&w);
 	ms = find_mentions(&w, date, &nm);
 	role_appositions(&w, ms, nm);

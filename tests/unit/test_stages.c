@@ -830,6 +830,25 @@ START_TEST(quotes_colon_gives_the_sentence_subject)
 }
 END_TEST
 
+START_TEST(quotes_apposed_organisation_speaks)
+{
+	json_t *rec = quoted("Le parti au pouvoir, Tierra Nueva, a salué dans"
+	    " un communiqué « la fermeté » du gouvernement.");
+
+	ck_assert_str_eq(speaker_name(rec, 0), "Tierra Nueva");
+	json_decref(rec);
+	json_decref(rec);
+	{
+		/* a person's first name between the commas is no party */
+		char *got = entity_texts("Le parti, Marc Dupont en tête, a salué"
+		    " la décision.");
+
+		ck_assert_ptr_null(strstr(got, "ORG:"));
+		free(got);
+	}
+}
+END_TEST
+
 START_TEST(quotes_anonymous_source)
 {
 	json_t *rec = quoted("« Rien n'est réglé », a confié un diplomate sous"
@@ -918,6 +937,7 @@ suite_stages(void)
 	tcase_add_test(tc, tagger_unknown_places_by_position);
 	tcase_add_test(tc, quotes_communique_is_no_verb);
 	tcase_add_test(tc, quotes_colon_gives_the_sentence_subject);
+	tcase_add_test(tc, quotes_apposed_organisation_speaks);
 	tcase_add_test(tc, quotes_ce_dernier_is_the_last_named);
 	tcase_add_test(tc, quotes_pronoun_after_a_quote_is_its_speaker);
 	tcase_add_test(tc, tagger_place_features);

@@ -38,7 +38,8 @@ static const char usage[] =
 "                   DATA/rules/normalize.yaml)\n"
 "  --data DIR       kz data directory (default: $KZ_DATA, or found\n"
 "                   beside the program)\n"
-"  --max-line SIZE  longest JSON line accepted (default 64M)\n"
+"  --max-line SIZE  longest JSON line, or raw article, accepted (default\n"
+"                   64M); a larger one gets a record saying so (exit 65)\n"
 "  -q, --quiet      no per-article warnings on standard error\n"
 "  -h, --help       this text\n"
 "\n"
@@ -71,6 +72,12 @@ typedef struct ctx {
 	int status;
 	kz_buf members;         /* blocks and sentences of the record at hand */
 } ctx;
+
+static size_t
+max_line(const ctx *c)
+{
+	return c->o->stage.max_line ? c->o->stage.max_line : KZ_MAX_LINE_DEFAULT;
+}
 
 static void
 set_status(ctx *c, int status)
@@ -177,15 +184,40 @@ run_jsonl(ctx *c, FILE *in, const char *name)
 	return rc;
 }
 
+/* Read f into b, up to limit bytes: 0, 1 when there was more (b then
+ * holds limit + 1 bytes), -1 on a read error. */
 static int
-read_all(FILE *f, kz_buf *b)
+read_all(FILE *f, kz_buf *b, size_t limit)
 {
 	char chunk[1 << 16];
 	size_t n;
 
-	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
+	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) {
 		kz_buf_add(b, chunk, n);
+		if (b->len > limit)
+			return 1;
+	}
 	return ferror(f) ? -1 : 0;
+}
+
+/* An article over --max-line: a record that says so, nothing read more. */
+static void
+too_large(ctx *c, const char *id, const char *name)
+{
+	json_t *rec = json_object();
+	char msg[200];
+
+	snprintf(msg, sizeof msg, "article larger than the maximum of %zu bytes"
+	    " (--max-line)", max_line(c));
+	if (!c->o->quiet)
+		fprintf(stderr, "kz-normalize: %s: %s\n", name, msg);
+	json_object_set_new(rec, "kz", json_integer(1));
+	json_object_set_new(rec, "id", json_string(id));
+	json_object_set_new(rec, "text", json_string(""));
+	kz_record_add_error(rec, "kz-normalize", msg);
+	write_record(c, rec);
+	json_decref(rec);
+	set_status(c, KZ_EXIT_DATAERR);
 }
 
 static void
@@ -202,8 +234,38 @@ run_raw(ctx *c, const char *id, const char *name, const char *raw, size_t len)
 
 /* Does this look like JSON Lines? The first non-blank byte is '{' and the
  * first line parses as an object. */
+/* Read from f until b holds a whole first non-blank line (or f ends): 0,
+ * 1 when the first line passes limit, -1 on a read error. b may hold more than
+ * the first line: whatever the last read brought. */
 static int
-looks_like_jsonl(const char *s, size_t len)
+read_first_line(FILE *f, kz_buf *b, size_t limit)
+{
+	char chunk[1 << 16];
+	size_t n, i = 0, from = 0;
+
+	for (;;) {
+		/* blank lines before it do not count; each byte looked at once */
+		while (i < b->len && (b->data[i] == ' ' || b->data[i] == '\t' ||
+		    b->data[i] == '\n' || b->data[i] == '\r'))
+			i++;
+		if (from < i)
+			from = i;
+		if (from < b->len && memchr(b->data + from, '\n', b->len - from))
+			return 0;
+		from = b->len;
+		if (b->len > limit)
+			return 1;
+		n = fread(chunk, 1, sizeof chunk, f);
+		if (n == 0)
+			return ferror(f) ? -1 : 0;
+		kz_buf_add(b, chunk, n);
+	}
+}
+
+/* JSON Lines: the first non-blank byte is '{' and the first line parses
+ * as an object (or is too long to tell: the reader then says so). */
+static int
+looks_like_jsonl(const char *s, size_t len, int first_line_too_long)
 {
 	size_t i = 0, e;
 	json_t *v;
@@ -214,6 +276,8 @@ looks_like_jsonl(const char *s, size_t len)
 		i++;
 	if (i >= len || s[i] != '{')
 		return 0;
+	if (first_line_too_long)
+		return 1;
 	for (e = i; e < len && s[e] != '\n'; e++)
 		;
 	v = json_loadb(s + i, e - i, 0, NULL);
@@ -249,6 +313,7 @@ run_file(ctx *c, const char *path)
 	FILE *f = fopen(path, "rb");
 	char *id = id_of_path(path);
 	kz_buf b;
+	int rc;
 
 	if (f == NULL) {
 		json_t *rec = json_object();
@@ -273,13 +338,17 @@ run_file(ctx *c, const char *path)
 		return;
 	}
 	kz_buf_init(&b);
-	if (read_all(f, &b) != 0) {
+	rc = read_all(f, &b, max_line(c));
+	if (rc < 0) {
 		fprintf(stderr, "kz-normalize: %s: read error: %s\n", path,
 		    strerror(errno));
 		set_status(c, KZ_EXIT_NOINPUT);
 	}
 	fclose(f);
-	run_raw(c, id, path, b.data, b.len);
+	if (rc > 0)
+		too_large(c, id, path);
+	else
+		run_raw(c, id, path, b.data, b.len);
 	kz_buf_release(&b);
 	free(id);
 }
@@ -354,23 +423,28 @@ main(int argc, char **argv)
 			run_jsonl(&c, stdin, "stdin");
 		} else {
 			kz_buf b;
+			int rc;
 
+			/* look at the first line only: JSON Lines stream on from
+			 * there, a raw article is read whole (up to --max-line) */
 			kz_buf_init(&b);
-			if (read_all(stdin, &b) != 0) {
-				fprintf(stderr, "kz-normalize: stdin: read error\n");
-				set_status(&c, KZ_EXIT_IOERR);
-			}
-			if (!o.raw && looks_like_jsonl(b.data, b.len)) {
-				FILE *mem = fmemopen(b.data, b.len ? b.len : 1, "r");
-
-				if (b.len == 0 || mem == NULL) {
-					run_raw(&c, o.id, "stdin", b.data, b.len);
-				} else {
-					run_jsonl(&c, mem, "stdin");
-					fclose(mem);
-				}
+			rc = read_first_line(stdin, &b, max_line(&c));
+			if (!o.raw && rc >= 0 && looks_like_jsonl(b.data, b.len,
+			    rc > 0)) {
+				o.stage.prefix = b.data;
+				o.stage.prefix_len = b.len;
+				run_jsonl(&c, stdin, "stdin");
 			} else {
-				run_raw(&c, o.id, "stdin", b.data, b.len);
+				if (rc == 0)
+					rc = read_all(stdin, &b, max_line(&c));
+				if (rc < 0) {
+					fprintf(stderr, "kz-normalize: stdin: read error\n");
+					set_status(&c, KZ_EXIT_IOERR);
+				}
+				if (rc > 0)
+					too_large(&c, o.id, "stdin");
+				else
+					run_raw(&c, o.id, "stdin", b.data, b.len);
 			}
 			kz_buf_release(&b);
 		}

@@ -79,6 +79,18 @@ refill(kz_reader *r)
 	return (size_t)n;
 }
 
+void
+kz_reader_preload(kz_reader *r, const char *data, size_t len)
+{
+	if (len > READ_AHEAD) {
+		free(r->in_buf);
+		r->in_buf = kz_malloc(len);
+	}
+	memcpy(r->in_buf, data, len);
+	r->in_pos = 0;
+	r->in_len = len;
+}
+
 int
 kz_reader_failed(const kz_reader *r)
 {

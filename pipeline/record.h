@@ -37,6 +37,10 @@ int kz_reader_next(kz_reader *r, const char *stage, json_t **rec,
 const char *kz_reader_line_data(const kz_reader *r, size_t *len);
 long kz_reader_line_number(const kz_reader *r);
 
+/* Hand out data[0..len) (copied) before what `in` holds: bytes a caller
+ * read from `in` to look at them first. Call before kz_reader_next. */
+void kz_reader_preload(kz_reader *r, const char *data, size_t len);
+
 /* 1 when reading the input failed (not at its end): the records read so
  * far were handed out, the rest are lost, and the caller must say so. The
  * reader reads ahead of the line it hands out, straight from the file

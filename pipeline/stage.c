@@ -27,6 +27,8 @@ kz_stage_run(FILE *in, const char *in_name, FILE *out,
 
 	if (opts->reads != NULL || opts->writes != NULL)
 		kz_reader_set_fields(r, opts->reads, opts->writes);
+	if (opts->prefix_len > 0)
+		kz_reader_preload(r, opts->prefix, opts->prefix_len);
 	json_t *rec;
 	kz_error err;
 	char msg[1024];

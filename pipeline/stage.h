@@ -43,6 +43,9 @@ typedef struct kz_stage_opts {
 	 * without being built. Both NULL: every member is built. */
 	const char *const *reads;
 	const char *const *writes;
+	/* Bytes already read from `in` (to look at them), read first. */
+	const char *prefix;
+	size_t prefix_len;
 } kz_stage_opts;
 
 int kz_stage_run(FILE *in, const char *in_name, FILE *out,

@@ -53,6 +53,31 @@ print(json.dumps({"id": "c", "text": "Titre\n\nMoscou parle."}))' > "$TMP/long.j
 }
 t_hostile_long_line() { hostile hb_hostile_long_line; }
 
+# A raw article over --max-line: a record that says so, the next file
+# read; JSON Lines on standard input are told by their first line and
+# stream (the long line after them is the reader's business).
+hb_hostile_large_article() {
+	python3 -c 'print("Titre\n\n" + "Le Kremlin parle. " * 100000)' > "$TMP/huge.txt"
+	printf 'Titre\n\nMoscou parle.\n' > "$TMP/small.txt"
+	hostile_run "$BIN/kz-normalize" --max-line 1M "$TMP/huge.txt" "$TMP/small.txt"
+	expect_eq exit "$(cat "$TMP/h.rc")" 65
+	expect_eq message "$(cat "$TMP/h.err")" \
+	    "kz-normalize: $TMP/huge.txt: article larger than the maximum of 1048576 bytes (--max-line)"
+	$EXPECT 'len(docs) == 2 and docs[0]["id"] == "huge" and docs[0]["errors"][0]["message"].startswith("article larger") and docs[1]["id"] == "small" and docs[1]["blocks"]' "$TMP/h.out"
+	hostile_run "$BIN/kz-normalize" --max-line 1M < "$TMP/huge.txt"
+	expect_eq "stdin exit" "$(cat "$TMP/h.rc")" 65
+	$EXPECT 'len(docs) == 1 and docs[0]["id"] == "stdin" and "errors" in docs[0]' "$TMP/h.out"
+	python3 -c '
+import json
+print()
+print(json.dumps({"id": "a", "text": "Titre\n\nLe Kremlin parle."}))
+print(json.dumps({"id": "b", "text": "Titre\n\n" + "Moscou parle. " * 100000}))' > "$TMP/stream.jsonl"
+	hostile_run "$BIN/kz-normalize" --max-line 1M < "$TMP/stream.jsonl"
+	expect_eq "stream exit" "$(cat "$TMP/h.rc")" 65
+	$EXPECT 'len(docs) == 2 and docs[0]["id"] == "a" and docs[0]["blocks"] and docs[1]["id"] == "stdin:3"' "$TMP/h.out"
+}
+t_hostile_large_article() { hostile hb_hostile_large_article; }
+
 hb_hostile_max_line_values() {
 	for bad in 0 -5 12Q 1.5M 17179869185G 99999999999999999999; do
 		hostile_run "$BIN/kz-tag" --max-line "$bad" < /dev/null

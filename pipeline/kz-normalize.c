@@ -200,24 +200,33 @@ read_all(FILE *f, kz_buf *b, size_t limit)
 	return ferror(f) ? -1 : 0;
 }
 
-/* An article over --max-line: a record that says so, nothing read more. */
+/* An article that could not be read: a record with no text that says
+ * why, so the batch still sees it. */
 static void
-too_large(ctx *c, const char *id, const char *name)
+error_record(ctx *c, const char *id, const char *msg, int status)
 {
 	json_t *rec = json_object();
-	char msg[200];
 
-	snprintf(msg, sizeof msg, "article larger than the maximum of %zu bytes"
-	    " (--max-line)", max_line(c));
-	if (!c->o->quiet)
-		fprintf(stderr, "kz-normalize: %s: %s\n", name, msg);
 	json_object_set_new(rec, "kz", json_integer(1));
 	json_object_set_new(rec, "id", json_string(id));
 	json_object_set_new(rec, "text", json_string(""));
 	kz_record_add_error(rec, "kz-normalize", msg);
 	write_record(c, rec);
 	json_decref(rec);
-	set_status(c, KZ_EXIT_DATAERR);
+	set_status(c, status);
+}
+
+/* An article over --max-line: a record that says so, nothing read more. */
+static void
+too_large(ctx *c, const char *id, const char *name)
+{
+	char msg[200];
+
+	snprintf(msg, sizeof msg, "article larger than the maximum of %zu bytes"
+	    " (--max-line)", max_line(c));
+	if (!c->o->quiet)
+		fprintf(stderr, "kz-normalize: %s: %s\n", name, msg);
+	error_record(c, id, msg, KZ_EXIT_DATAERR);
 }
 
 static void
@@ -316,19 +325,12 @@ run_file(ctx *c, const char *path)
 	int rc;
 
 	if (f == NULL) {
-		json_t *rec = json_object();
 		char msg[PATH_MAX + 100];
 
 		snprintf(msg, sizeof msg, "cannot open %s: %s", path, strerror(errno));
 		fprintf(stderr, "kz-normalize: %s\n", msg);
-		json_object_set_new(rec, "kz", json_integer(1));
-		json_object_set_new(rec, "id", json_string(id));
-		json_object_set_new(rec, "text", json_string(""));
-		kz_record_add_error(rec, "kz-normalize", msg);
-		write_record(c, rec);
-		json_decref(rec);
+		error_record(c, id, msg, KZ_EXIT_NOINPUT);
 		free(id);
-		set_status(c, KZ_EXIT_NOINPUT);
 		return;
 	}
 	if (!c->o->raw && (c->o->jsonl || ends_with(path, ".jsonl"))) {

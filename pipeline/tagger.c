@@ -382,6 +382,22 @@ add_rule(work *w, size_t ts, size_t te, const char *type, enum via via)
 	add_found(w, &x);
 }
 
+/* Capitalised words from token j, up to three, none taken yet: the end
+ * token, or 0 when token j is none. */
+static size_t
+name_words_end(const work *w, size_t j)
+{
+	size_t e;
+
+	if (j >= w->tok.n || !name_word(w, j) || !free_span(w, j, j + 1))
+		return 0;
+	e = j + 1;
+	while (e < w->tok.n && e - j < 3 && joins(w, e - 1) &&
+	    name_word(w, e) && free_span(w, e, e + 1))
+		e++;
+	return e;
+}
+
 /* Capitalised words after a title: "le général Andreï Serdioukov",
  * "M. Dupont", "Mme Zakharova". */
 static void
@@ -402,12 +418,8 @@ titles_pass(work *w)
 		} else if (!joins(w, i)) {
 			continue;
 		}
-		if (!name_word(w, j) || !free_span(w, j, j + 1))
+		if ((e = name_words_end(w, j)) == 0)
 			continue;
-		e = j + 1;
-		while (e < w->tok.n && e - j < 3 && joins(w, e - 1) &&
-		    name_word(w, e) && free_span(w, e, e + 1))
-			e++;
 		add_rule(w, j, e, "PER", VIA_RULE);
 		i = e - 1;
 	}
@@ -811,14 +823,8 @@ place_features_pass(work *w)
 				continue;
 			e = x->te;
 			x->dropped = 1;     /* the feature's name, now inside it */
-		} else {
-			if (!name_word(w, j) || !free_span(w, j, j + 1))
-				continue;
-			e = j + 1;
-			while (e < w->tok.n && e - j < 3 && joins(w, e - 1) &&
-			    name_word(w, e) && free_span(w, e, e + 1))
-				e++;
-		}
+		} else if ((e = name_words_end(w, j)) == 0)
+			continue;
 		add_rule(w, i, e, "LOC", VIA_RULE);
 		i = e - 1;
 	}

@@ -837,7 +837,6 @@ START_TEST(quotes_apposed_organisation_speaks)
 
 	ck_assert_str_eq(speaker_name(rec, 0), "Tierra Nueva");
 	json_decref(rec);
-	json_decref(rec);
 	{
 		/* a person's first name between the commas is no party */
 		char *got = entity_texts("Le parti, Marc Dupont en tête, a salué"

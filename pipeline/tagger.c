@@ -382,18 +382,27 @@ add_rule(work *w, size_t ts, size_t te, const char *type, enum via via)
 	add_found(w, &x);
 }
 
+/* Is token i a capitalised word no name has taken yet (and, with
+ * no_allcaps, not in capitals: an acronym)? */
+static int
+free_name_word(const work *w, size_t i, int no_allcaps)
+{
+	return name_word(w, i) && free_span(w, i, i + 1) &&
+	    !(no_allcaps && (w->tok.tok[i].flags & KZ_TOK_ALLCAPS));
+}
+
 /* Capitalised words from token j, up to three, none taken yet: the end
  * token, or 0 when token j is none. */
 static size_t
-name_words_end(const work *w, size_t j)
+name_words_end(const work *w, size_t j, int no_allcaps)
 {
 	size_t e;
 
-	if (j >= w->tok.n || !name_word(w, j) || !free_span(w, j, j + 1))
+	if (j >= w->tok.n || !free_name_word(w, j, no_allcaps))
 		return 0;
 	e = j + 1;
 	while (e < w->tok.n && e - j < 3 && joins(w, e - 1) &&
-	    name_word(w, e) && free_span(w, e, e + 1))
+	    free_name_word(w, e, no_allcaps))
 		e++;
 	return e;
 }
@@ -418,7 +427,7 @@ titles_pass(work *w)
 		} else if (!joins(w, i)) {
 			continue;
 		}
-		if ((e = name_words_end(w, j)) == 0)
+		if ((e = name_words_end(w, j, 0)) == 0)
 			continue;
 		add_rule(w, j, e, "PER", VIA_RULE);
 		i = e - 1;
@@ -705,23 +714,6 @@ organisations_pass(work *w)
 	}
 }
 
-/* Capitalised words from token j (up to 3, hyphens inside): the end
- * token of a name no rule or gazetteer took, or 0. */
-static size_t
-free_name_end(const work *w, size_t j)
-{
-	size_t e;
-
-	if (j >= w->tok.n || !name_word(w, j) || !free_span(w, j, j + 1) ||
-	    (w->tok.tok[j].flags & KZ_TOK_ALLCAPS))
-		return 0;
-	e = j + 1;
-	while (e < w->tok.n && e - j < 3 && joins(w, e - 1) && name_word(w, e) &&
-	    free_span(w, e, e + 1) && !(w->tok.tok[e].flags & KZ_TOK_ALLCAPS))
-		e++;
-	return e;
-}
-
 /* Places no gazetteer knows, by where they stand: after a place noun of
  * `place_kind_cues` and "de" ("la province du Sud-Kivu", "la ville de
  * Kamituga"), or after "à" ("à Petare"), when the words are no known
@@ -745,7 +737,7 @@ unknown_places_pass(work *w)
 		    (unsigned char)w->text[k->sstart] == 0xC3 &&
 		    (unsigned char)w->text[k->sstart + 1] == 0xA0))
 			continue;   /* not "à" */
-		e = free_name_end(w, j);
+		e = name_words_end(w, j, 1);
 		if (e == 0 || tok_key_in(w, w->tg->names.firstnames, j) ||
 		    (e < w->tok.n && joins(w, e - 1) && is_upper(w, e)))
 			continue;
@@ -775,7 +767,7 @@ apposed_organisations_pass(work *w)
 				break;
 		if (c >= i + 5 || c + 1 >= w->tok.n || !comma_between(w, c))
 			continue;
-		e = free_name_end(w, c + 1);
+		e = name_words_end(w, c + 1, 1);
 		if (e == 0 || e >= w->tok.n || !comma_between(w, e - 1) ||
 		    tok_key_in(w, w->tg->names.firstnames, c + 1))
 			continue;
@@ -823,7 +815,7 @@ place_features_pass(work *w)
 				continue;
 			e = x->te;
 			x->dropped = 1;     /* the feature's name, now inside it */
-		} else if ((e = name_words_end(w, j)) == 0)
+		} else if ((e = name_words_end(w, j, 0)) == 0)
 			continue;
 		add_rule(w, i, e, "LOC", VIA_RULE);
 		i = e - 1;

@@ -2,6 +2,7 @@
  * kz-tag - add entities and role mentions to kz/1 records.
  * See `kz-tag --help` and docs/kz-tag.md.
  */
+#include "buf.h"
 #include "record.h"
 #include "stage.h"
 #include "tagger.h"
@@ -61,6 +62,7 @@ static const char usage[] =
 typedef struct ctx {
 	kz_tagger *tagger;
 	char date[11];
+	kz_buf members;         /* the record's new members, as JSON text */
 } ctx;
 
 static int
@@ -68,7 +70,7 @@ tag_one(json_t *rec, void *arg, kz_error *err)
 {
 	ctx *c = arg;
 
-	return kz_tagger_tag(c->tagger, rec, c->date, err);
+	return kz_tagger_tag_members(c->tagger, rec, c->date, &c->members, err);
 }
 
 /* --compile: the gazetteers into the cache, and nothing else. */
@@ -135,6 +137,8 @@ main(int argc, char **argv)
 	int ch, rc, compile = 0;
 
 	kz_today(c.date);
+	kz_buf_init(&c.members);
+	so.extra = &c.members;
 	while ((ch = getopt_long(argc, argv, "qh", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'D':
@@ -175,5 +179,6 @@ main(int argc, char **argv)
 	}
 	rc = kz_stage_run(stdin, "stdin", stdout, &so, tag_one, &c);
 	kz_tagger_free(c.tagger);
+	kz_buf_release(&c.members);
 	return rc;
 }

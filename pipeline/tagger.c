@@ -1,6 +1,7 @@
 #include "tagger.h"
 
 #include "buf.h"
+#include "jsonline.h"
 #include "names.h"
 #include "record.h"
 #include "text.h"
@@ -967,36 +968,72 @@ by_start(const void *a, const void *b)
 	return (x->ts > y->ts) - (x->ts < y->ts);
 }
 
-static json_t *
-entity_json(const work *w, const found *x, const kz_offsets *o)
+/* `,"key":` then s as a JSON string, or null when s is NULL. */
+static void
+add_member(kz_buf *b, const char *key, const char *s, size_t len)
+{
+	kz_buf_addc(b, ',');
+	kz_json_add_string(b, key, strlen(key));
+	kz_buf_addc(b, ':');
+	if (s == NULL)
+		kz_buf_add(b, "null", 4);
+	else
+		kz_json_add_string(b, s, len);
+}
+
+static void
+add_member_str(kz_buf *b, const char *key, const char *s)
+{
+	add_member(b, key, s, s ? strlen(s) : 0);
+}
+
+/* `"start":S,"end":E,"text":"…"` for text[bs..be), offsets in code
+ * points, as kz_span_new makes them. */
+static void
+add_span(kz_buf *b, const work *w, const kz_offsets *o, size_t bs, size_t be)
+{
+	kz_buf_adds(b, "\"start\":");
+	kz_json_add_integer(b, (long long)kz_offsets_cp(o, bs));
+	kz_buf_adds(b, ",\"end\":");
+	kz_json_add_integer(b, (long long)kz_offsets_cp(o, be));
+	kz_buf_adds(b, ",\"text\":");
+	kz_json_add_string(b, w->text + bs, be - bs);
+}
+
+/* The entity as a JSON object. */
+static void
+entity_text(kz_buf *b, const work *w, const found *x, const kz_offsets *o)
 {
 	size_t bs = w->tok.tok[x->ts].sstart, be = w->tok.tok[x->te - 1].send;
-	json_t *e = kz_span_new(o, w->text, bs, be);
 
-	json_object_set_new(e, "type", json_string(x->type));
+	kz_buf_addc(b, '{');
+	add_span(b, w, o, bs, be);
+	add_member_str(b, "type", x->type);
 	if (x->entry >= 0) {
 		const kz_entry *en = kz_gazetteer_entry(w->tg->g, (size_t)x->entry);
 
-		json_object_set_new(e, "canonical", json_string(en->name));
-		json_object_set_new(e, "ref", json_string(en->id));
-		json_object_set_new(e, "via", json_string(via_names[x->via]));
-		json_object_set_new(e, "variant",
-		    json_string(en->surfaces[x->surface].text));
+		add_member_str(b, "canonical", en->name);
+		add_member_str(b, "ref", en->id);
+		add_member_str(b, "via", via_names[x->via]);
+		add_member_str(b, "variant", en->surfaces[x->surface].text);
 		if (x->ambiguous) {
-			json_t *c = json_array();
+			kz_buf_adds(b, ",\"ambiguous\":true,\"candidates\":[");
+			for (size_t k = 0; k < x->ncands; k++) {
+				const char *id = kz_gazetteer_entry(w->tg->g,
+				    x->cands[k].entry)->id;
 
-			for (size_t k = 0; k < x->ncands; k++)
-				json_array_append_new(c, json_string(
-				    kz_gazetteer_entry(w->tg->g, x->cands[k].entry)->id));
-			json_object_set_new(e, "ambiguous", json_true());
-			json_object_set_new(e, "candidates", c);
+				if (k)
+					kz_buf_addc(b, ',');
+				kz_json_add_string(b, id, strlen(id));
+			}
+			kz_buf_addc(b, ']');
 		}
 	} else {
-		json_object_set_new(e, "canonical", json_stringn(w->text + bs, be - bs));
-		json_object_set_new(e, "ref", json_null());
-		json_object_set_new(e, "via", json_string(via_names[x->via]));
+		add_member(b, "canonical", w->text + bs, be - bs);
+		add_member_str(b, "ref", NULL);
+		add_member_str(b, "via", via_names[x->via]);
 	}
-	return e;
+	kz_buf_addc(b, '}');
 }
 
 /* The country the article is most about, when one stands out. */
@@ -1111,51 +1148,66 @@ role_appositions(work *w, const kz_mention *ms, size_t nm)
 	}
 }
 
-static json_t *
-mentions_json(work *w, const kz_offsets *o, kz_mention *ms, size_t nm)
+static void
+mentions_text(kz_buf *b, work *w, const kz_offsets *o, kz_mention *ms,
+    size_t nm)
 {
-	json_t *out = json_array();
+	int first = 1;
 
+	kz_buf_adds(b, "\"mentions\":[");
 	for (size_t i = 0; i < nm; i++) {
 		kz_mention *m = &ms[i];
 		size_t bs = w->tok.tok[m->tok_start].sstart;
 		size_t be = w->tok.tok[m->tok_end - 1].send;
 		const found *appos = apposed(w, m);
-		json_t *j;
 
 		if (w->skip[m->tok_start])
 			continue;
 		if (appos && m->by_context)
 			m->of[0] = '\0';
-		j = kz_span_new(o, w->text, bs, be);
-		json_object_set_new(j, "kind", json_string("role"));
-		json_object_set_new(j, "role", json_string(m->role));
-		json_object_set_new(j, "of", m->of[0] ? json_string(m->of) : json_null());
+		if (!first)
+			kz_buf_addc(b, ',');
+		first = 0;
+		kz_buf_addc(b, '{');
+		add_span(b, w, o, bs, be);
+		add_member_str(b, "kind", "role");
+		add_member_str(b, "role", m->role);
+		add_member_str(b, "of", m->of[0] ? m->of : NULL);
 		if (m->former)
-			json_object_set_new(j, "former", json_true());
+			kz_buf_adds(b, ",\"former\":true");
 		if (appos) {
-			json_t *e = entity_json(w, appos, o);
+			size_t as = w->tok.tok[appos->ts].sstart;
+			size_t ae = w->tok.tok[appos->te - 1].send;
 
-			json_object_set(j, "canonical", json_object_get(e, "canonical"));
-			json_object_set(j, "ref", json_object_get(e, "ref"));
-			json_object_set_new(j, "via", json_string("apposition"));
-			json_object_set_new(j, "apposition", e);
+			if (appos->entry >= 0) {
+				const kz_entry *en = kz_gazetteer_entry(w->tg->g,
+				    (size_t)appos->entry);
+
+				add_member_str(b, "canonical", en->name);
+				add_member_str(b, "ref", en->id);
+			} else {
+				add_member(b, "canonical", w->text + as, ae - as);
+				add_member_str(b, "ref", NULL);
+			}
+			add_member_str(b, "via", "apposition");
+			kz_buf_adds(b, ",\"apposition\":");
+			entity_text(b, w, appos, o);
 		} else if (m->entry >= 0) {
 			const kz_entry *en = kz_gazetteer_entry(w->tg->g, (size_t)m->entry);
 
-			json_object_set_new(j, "canonical", json_string(en->name));
-			json_object_set_new(j, "ref", json_string(en->id));
-			json_object_set_new(j, "via", json_string("role"));
+			add_member_str(b, "canonical", en->name);
+			add_member_str(b, "ref", en->id);
+			add_member_str(b, "via", "role");
 		} else {
-			json_object_set_new(j, "canonical", json_null());
-			json_object_set_new(j, "ref", json_null());
-			json_object_set_new(j, "via", json_string("role"));
+			add_member_str(b, "canonical", NULL);
+			add_member_str(b, "ref", NULL);
+			add_member_str(b, "via", "role");
 		}
 		if (m->by_context && !appos)
-			json_object_set_new(j, "of_from_context", json_true());
-		json_array_append_new(out, j);
+			kz_buf_adds(b, ",\"of_from_context\":true");
+		kz_buf_addc(b, '}');
 	}
-	return out;
+	kz_buf_addc(b, ']');
 }
 
 static kz_mention *
@@ -1179,15 +1231,15 @@ const char *const kz_tagger_reads[] = {
 const char *const kz_tagger_writes[] = { "entities", "mentions", NULL };
 
 int
-kz_tagger_tag(const kz_tagger *tg, json_t *rec, const char *fallback_date,
-    kz_error *err)
+kz_tagger_tag_members(const kz_tagger *tg, json_t *rec,
+    const char *fallback_date, kz_buf *members, kz_error *err)
 {
 	work w;
 	kz_offsets o;
-	json_t *entities;
 	int32_t date;
 	kz_mention *ms;
 	size_t nm;
+	int first = 1;
 
 	memset(&w, 0, sizeof w);
 	w.tg = tg;
@@ -1223,12 +1275,21 @@ kz_tagger_tag(const kz_tagger *tg, json_t *rec, const char *fallback_date,
 	if (w.nf > 1)
 		qsort(w.f, w.nf, sizeof *w.f, by_start);
 
-	entities = json_array();
+	/* written as text, not built: the members replace any earlier ones */
+	json_object_del(rec, "entities");
+	json_object_del(rec, "mentions");
+	if (members->len > 0 && members->data[members->len - 1] != '{')
+		kz_buf_addc(members, ',');
+	kz_buf_adds(members, "\"entities\":[");
 	for (size_t a = 0; a < w.nf; a++)
-		if (!w.f[a].dropped)
-			json_array_append_new(entities, entity_json(&w, &w.f[a], &o));
-	json_object_set_new(rec, "entities", entities);
-	json_object_set_new(rec, "mentions", mentions_json(&w, &o, ms, nm));
+		if (!w.f[a].dropped) {
+			if (!first)
+				kz_buf_addc(members, ',');
+			first = 0;
+			entity_text(members, &w, &w.f[a], &o);
+		}
+	kz_buf_add(members, "],", 2);
+	mentions_text(members, &w, &o, ms, nm);
 	free(ms);
 
 	free(w.f);
@@ -1238,4 +1299,31 @@ kz_tagger_tag(const kz_tagger *tg, json_t *rec, const char *fallback_date,
 	kz_tokens_release(&w.tok);
 	kz_offsets_release(&o);
 	return 0;
+}
+
+int
+kz_tagger_tag(const kz_tagger *tg, json_t *rec, const char *fallback_date,
+    kz_error *err)
+{
+	kz_buf members;
+	json_t *parsed;
+	int rc;
+
+	kz_buf_init(&members);
+	kz_buf_addc(&members, '{');
+	rc = kz_tagger_tag_members(tg, rec, fallback_date, &members, err);
+	kz_buf_addc(&members, '}');
+	/* read back, so callers (and the unit tests) see exactly what
+	 * kz-tag writes */
+	if (rc == 0) {
+		parsed = kz_json_parse_line(members.data, members.len);
+		if (parsed == NULL)
+			rc = kz_error_set(err, NULL, 0, 0,
+			    "internal error: entities are not valid JSON");
+		else
+			json_object_update(rec, parsed);
+		json_decref(parsed);
+	}
+	kz_buf_release(&members);
+	return rc;
 }

@@ -45,4 +45,12 @@ extern const char *const kz_tagger_writes[];
 int kz_tagger_tag(const kz_tagger *t, json_t *rec, const char *fallback_date,
     kz_error *err);
 
+/* The same, but the two members are appended to `members` as JSON text,
+ * `"entities":[...],"mentions":[...]` (after a comma unless members is
+ * empty or ends with '{'), and removed from rec: what kz-tag writes
+ * without building them (see kz_stage_opts.extra). */
+struct kz_buf;
+int kz_tagger_tag_members(const kz_tagger *t, json_t *rec,
+    const char *fallback_date, struct kz_buf *members, kz_error *err);
+
 #endif

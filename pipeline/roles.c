@@ -42,6 +42,9 @@ struct kz_roles {
 	size_t nhonorifics;
 	kz_strmap *determiners;
 	size_t max_linker_tokens;
+	/* the words a description can start with: a determiner, a prefix
+	 * or a form's first word */
+	kz_hashfilter starts;
 };
 
 static size_t
@@ -294,6 +297,10 @@ kz_roles_load(const char *path, const kz_gazetteer *g, const kz_folder *f,
 		    (intptr_t)r->nhonorifics++);
 		put_key(r, r->titles, kz_yaml_key(hon, i)->scalar, 1);
 	}
+	kz_strmap_fill_filter(r->determiners, &r->starts);
+	kz_strmap_fill_filter(r->prefixes, &r->starts);
+	kz_strmap_fill_filter(r->form_index, &r->starts);
+	kz_strmap_fill_filter(r->form_prefixes, &r->starts);
 	kz_yaml_doc_release(&doc);
 	return r;
 fail:
@@ -767,6 +774,8 @@ kz_roles_find(const kz_roles *r, const kz_tokens *t, const size_t *people,
 		int det = 0;
 		intptr_t mod;
 
+		if (!kz_hashfilter_maybe(&r->starts, t->tok[i].hash))
+			continue;
 		memset(&m, 0, sizeof m);
 		m.entry = -1;
 		if (tok_in(r->determiners, t, j, NULL) &&

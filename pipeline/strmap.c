@@ -118,6 +118,14 @@ kz_strmap_get_hashed(const kz_strmap *m, const char *key, size_t len,
 	return 1;
 }
 
+void
+kz_strmap_fill_filter(const kz_strmap *m, kz_hashfilter *f)
+{
+	for (size_t i = 0; i < m->cap; i++)
+		if (m->slots[i].key != NULL)
+			kz_hashfilter_add(f, m->slots[i].hash);
+}
+
 size_t
 kz_strmap_size(const kz_strmap *m)
 {

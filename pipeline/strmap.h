@@ -24,6 +24,29 @@ int kz_strmap_get_hashed(const kz_strmap *m, const char *key, size_t len,
     uint64_t hash, intptr_t *value);
 size_t kz_strmap_size(const kz_strmap *m);
 
+/* A 4096-bit summary of the hashes of some keys: "no" is certain, "maybe"
+ * must be asked of the map. Lets a scan that looks up every word of a
+ * text in several maps skip most words with one bit test. */
+typedef struct kz_hashfilter {
+	uint64_t bits[64];
+} kz_hashfilter;
+
+/* Add every key of m to f (which starts zeroed). */
+void kz_strmap_fill_filter(const kz_strmap *m, kz_hashfilter *f);
+
+static inline void
+kz_hashfilter_add(kz_hashfilter *f, uint64_t hash)
+{
+	/* FNV-1a mixes upwards: the high bits are the best spread */
+	f->bits[hash >> 58] |= 1ULL << ((hash >> 52) & 63);
+}
+
+static inline int
+kz_hashfilter_maybe(const kz_hashfilter *f, uint64_t hash)
+{
+	return (f->bits[hash >> 58] >> ((hash >> 52) & 63)) & 1;
+}
+
 /* FNV-1a: byte by byte, so the hash of every prefix of a string comes out
  * of one pass (KZ_HASH_START, then kz_hash_step per byte). */
 #define KZ_HASH_START 1469598103934665603ULL

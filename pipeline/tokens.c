@@ -19,12 +19,15 @@ static const unsigned char ascii_word[128] = {
 	['y'] = 1, ['z'] = 1
 };
 
-/* Folded non-ASCII bytes are letters, except the few symbols folding
- * leaves (U+FFFD, ©, °, ...): treat any non-letter code point as a break. */
+/* The length of the word starting at s[i] (0: none), and its hash
+ * (kz_hash_bytes) made on the way. Folded non-ASCII bytes are letters,
+ * except the few symbols folding leaves (U+FFFD, ©, °, ...): any
+ * non-letter code point is a break. */
 static size_t
-word_len(const char *s, size_t len, size_t i)
+word_len_hash(const char *s, size_t len, size_t i, uint64_t *hash)
 {
 	size_t j = i;
+	uint64_t h = KZ_HASH_START;
 
 	while (j < len) {
 		unsigned char c = (unsigned char)s[j];
@@ -32,6 +35,7 @@ word_len(const char *s, size_t len, size_t i)
 		if (c < 0x80) {
 			if (!ascii_word[c])
 				break;
+			h = kz_hash_step(h, c);
 			j++;
 		} else {
 			int32_t cp;
@@ -40,10 +44,21 @@ word_len(const char *s, size_t len, size_t i)
 
 			if (n == 0 || !(kz_cp_is_letter(cp) || kz_cp_is_digit(cp)))
 				break;
+			for (size_t k = 0; k < n; k++)
+				h = kz_hash_step(h, s[j + k]);
 			j += n;
 		}
 	}
+	*hash = h;
 	return j - i;
+}
+
+static size_t
+word_len(const char *s, size_t len, size_t i)
+{
+	uint64_t unused;
+
+	return word_len_hash(s, len, i, &unused);
 }
 
 void
@@ -61,7 +76,8 @@ kz_tokens_init(kz_tokens *t, const kz_folder *f, const char *src, size_t len)
 	flen = t->folded.len;
 	t->tok = kz_malloc(cap * sizeof *t->tok);
 	while (i < flen) {
-		size_t n = word_len(ft, flen, i);
+		uint64_t hash;
+		size_t n = word_len_hash(ft, flen, i, &hash);
 		kz_token *k;
 
 		if (n == 0) {
@@ -75,7 +91,7 @@ kz_tokens_init(kz_tokens *t, const kz_folder *f, const char *src, size_t len)
 		k = &t->tok[t->n++];
 		k->fstart = (uint32_t)i;
 		k->fend = (uint32_t)(i + n);
-		k->hash = kz_hash_bytes(ft + i, n);
+		k->hash = hash;
 		k->sstart = t->folded.map[i];
 		k->send = (uint32_t)kz_folded_src_end(&t->folded, src, len, i + n);
 		k->flags = 0;

@@ -12,11 +12,39 @@ typedef struct slot {
 	intptr_t value;
 } slot;
 
+/* filter has 8 bits per slot, one set for each key's hash: a lookup of
+ * a word that is not there (most lookups, when every word of a text is
+ * looked up) usually ends on one bit of this small array without
+ * touching the 32-byte slots. */
 struct kz_strmap {
 	slot *slots;
+	uint64_t *filter;
 	size_t cap;     /* power of two */
 	size_t count;
 };
+
+static size_t
+filter_bit(const kz_strmap *m, uint64_t h)
+{
+	/* FNV-1a's high bits are the best mixed; slots use the low ones */
+	return (size_t)(h >> 32) & (m->cap * 8 - 1);
+}
+
+static void
+filter_add(kz_strmap *m, uint64_t h)
+{
+	size_t b = filter_bit(m, h);
+
+	m->filter[b >> 6] |= 1ULL << (b & 63);
+}
+
+static int
+filter_maybe(const kz_strmap *m, uint64_t h)
+{
+	size_t b = filter_bit(m, h);
+
+	return (m->filter[b >> 6] >> (b & 63)) & 1;
+}
 
 uint64_t
 kz_hash_bytes(const char *s, size_t len)
@@ -35,6 +63,7 @@ kz_strmap_new(void)
 
 	m->cap = 64;
 	m->slots = kz_calloc(m->cap, sizeof *m->slots);
+	m->filter = kz_calloc(m->cap / 8, sizeof *m->filter);
 	return m;
 }
 
@@ -46,6 +75,7 @@ kz_strmap_free(kz_strmap *m)
 	for (size_t i = 0; i < m->cap; i++)
 		free(m->slots[i].key);
 	free(m->slots);
+	free(m->filter);
 	free(m);
 }
 
@@ -73,10 +103,13 @@ grow(kz_strmap *m)
 
 	m->cap *= 2;
 	m->slots = kz_calloc(m->cap, sizeof *m->slots);
+	free(m->filter);
+	m->filter = kz_calloc(m->cap / 8, sizeof *m->filter);
 	for (size_t i = 0; i < oldcap; i++)
 		if (old[i].key) {
 			slot *s = find(m, old[i].key, old[i].len, old[i].hash);
 			*s = old[i];
+			filter_add(m, old[i].hash);
 		}
 	free(old);
 }
@@ -94,6 +127,7 @@ kz_strmap_put(kz_strmap *m, const char *key, size_t len, intptr_t value)
 		s->key = kz_strndup(key, len);
 		s->len = len;
 		s->hash = h;
+		filter_add(m, h);
 		m->count++;
 	}
 	s->value = value;
@@ -109,8 +143,11 @@ int
 kz_strmap_get_hashed(const kz_strmap *m, const char *key, size_t len,
     uint64_t hash, intptr_t *value)
 {
-	slot *s = find(m, key, len, hash);
+	slot *s;
 
+	if (!filter_maybe(m, hash))
+		return 0;
+	s = find(m, key, len, hash);
 	if (s->key == NULL)
 		return 0;
 	if (value)

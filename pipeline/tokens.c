@@ -53,12 +53,17 @@ word_len_hash(const char *s, size_t len, size_t i, uint64_t *hash)
 	return j - i;
 }
 
-static size_t
-word_len(const char *s, size_t len, size_t i)
+/* Whether a word starts at s[i]. */
+static int
+word_starts(const char *s, size_t len, size_t i)
 {
-	uint64_t unused;
+	unsigned char c = (unsigned char)s[i];
+	int32_t cp;
 
-	return word_len_hash(s, len, i, &unused);
+	if (c < 0x80)
+		return ascii_word[c];
+	return kz_utf8_decode((const unsigned char *)s + i, len - i, &cp) > 0 &&
+	    (kz_cp_is_letter(cp) || kz_cp_is_digit(cp));
 }
 
 void
@@ -134,7 +139,7 @@ kz_tokens_init(kz_tokens *t, const kz_folder *f, const char *src, size_t len)
 		{
 			size_t j = i, spaces = 0, other = 0, apos = 0;
 
-			while (j < flen && word_len(ft, flen, j) == 0) {
+			while (j < flen && !word_starts(ft, flen, j)) {
 				char c = ft[j];
 
 				if (c == ' ' && src[t->folded.map[j]] != '\n')
@@ -152,6 +157,7 @@ kz_tokens_init(kz_tokens *t, const kz_folder *f, const char *src, size_t len)
 			if (j < flen && other <= 1 && apos <= 1 && spaces <= 3 &&
 			    other + apos + spaces > 0)
 				k->flags |= KZ_TOK_JOINS;
+			i = j;          /* the next word, or the end */
 		}
 	}
 }

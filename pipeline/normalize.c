@@ -975,31 +975,15 @@ span_push(span_list *l, enum kind k, size_t start, size_t end, long same_as)
 	l->items[l->n++] = (span){ k, start, end, same_as };
 }
 
-/* Byte offsets to code point offsets for offsets that mostly grow: each
- * step counts only the bytes between the last offset and this one. */
-typedef struct cp_cursor {
-	const char *text;
-	size_t byte, cp;
-} cp_cursor;
-
-static size_t
-cp_at(cp_cursor *c, size_t byte)
-{
-	if (byte >= c->byte)
-		c->cp += kz_utf8_count(c->text + c->byte, byte - c->byte);
-	else
-		c->cp -= kz_utf8_count(c->text + byte, c->byte - byte);
-	c->byte = byte;
-	return c->cp;
-}
-
 static json_t *
-span_json(cp_cursor *c, size_t s, size_t e)
+span_json(kz_cp_cursor *c, size_t s, size_t e)
 {
 	json_t *o = json_object();
 
-	json_object_set_new(o, "start", json_integer((json_int_t)cp_at(c, s)));
-	json_object_set_new(o, "end", json_integer((json_int_t)cp_at(c, e)));
+	json_object_set_new(o, "start",
+	    json_integer((json_int_t)kz_cp_cursor_at(c, s)));
+	json_object_set_new(o, "end",
+	    json_integer((json_int_t)kz_cp_cursor_at(c, e)));
 	json_object_set_new(o, "text", json_stringn_nocheck(c->text + s, e - s));
 	return o;
 }
@@ -1009,7 +993,7 @@ static void
 write_spans(kz_buf *out, const char *key, const char *text,
     const span_list *l, int with_kind)
 {
-	cp_cursor c = { text, 0, 0 };
+	kz_cp_cursor c = { text, 0, 0 };
 
 	kz_json_add_string(out, key, strlen(key));
 	kz_buf_add(out, ":[", 2);
@@ -1023,9 +1007,9 @@ write_spans(kz_buf *out, const char *key, const char *text,
 			kz_buf_add(out, "\",", 2);
 		}
 		kz_buf_adds(out, "\"start\":");
-		kz_json_add_integer(out, (long long)cp_at(&c, sp->start));
+		kz_json_add_integer(out, (long long)kz_cp_cursor_at(&c, sp->start));
 		kz_buf_adds(out, ",\"end\":");
-		kz_json_add_integer(out, (long long)cp_at(&c, sp->end));
+		kz_json_add_integer(out, (long long)kz_cp_cursor_at(&c, sp->end));
 		kz_buf_adds(out, ",\"text\":");
 		kz_json_add_string(out, text + sp->start, sp->end - sp->start);
 		if (sp->same_as >= 0) {
@@ -1041,7 +1025,7 @@ write_spans(kz_buf *out, const char *key, const char *text,
 
 static void
 byline_part(const doc *d, size_t s, size_t e, json_t *authors,
-    json_t *agencies, cp_cursor *o)
+    json_t *agencies, kz_cp_cursor *o)
 {
 	kz_folded f;
 
@@ -1060,7 +1044,7 @@ byline_part(const doc *d, size_t s, size_t e, json_t *authors,
  * words and commas. */
 static void
 parse_byline(const doc *d, const line *l, json_t *authors, json_t *agencies,
-    cp_cursor *o)
+    kz_cp_cursor *o)
 {
 	const char *t = d->text;
 	size_t m, i = l->start, part;
@@ -1279,7 +1263,7 @@ kz_normalize_article_members(const kz_normalizer *n, const char *raw,
 	kz_buf text;
 	int needs_nfc = 0;
 	doc d;
-	cp_cursor byline_cursor;
+	kz_cp_cursor byline_cursor;
 	span_list blocks = { 0 }, sentences = { 0 };
 	json_t *authors, *agencies, *byline;
 	long *block_of_line;
@@ -1298,7 +1282,7 @@ kz_normalize_article_members(const kz_normalizer *n, const char *raw,
 	d.len = text.len;
 	split_lines(&d);
 	classify(&d);
-	byline_cursor = (cp_cursor){ d.text, 0, 0 };
+	byline_cursor = (kz_cp_cursor){ d.text, 0, 0 };
 
 	authors = json_array();
 	agencies = json_array();

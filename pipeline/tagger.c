@@ -990,19 +990,19 @@ add_member_str(kz_buf *b, const char *key, const char *s)
 /* `"start":S,"end":E,"text":"…"` for text[bs..be), offsets in code
  * points, as kz_span_new makes them. */
 static void
-add_span(kz_buf *b, const work *w, const kz_offsets *o, size_t bs, size_t be)
+add_span(kz_buf *b, const work *w, kz_cp_cursor *o, size_t bs, size_t be)
 {
 	kz_buf_adds(b, "\"start\":");
-	kz_json_add_integer(b, (long long)kz_offsets_cp(o, bs));
+	kz_json_add_integer(b, (long long)kz_cp_cursor_at(o, bs));
 	kz_buf_adds(b, ",\"end\":");
-	kz_json_add_integer(b, (long long)kz_offsets_cp(o, be));
+	kz_json_add_integer(b, (long long)kz_cp_cursor_at(o, be));
 	kz_buf_adds(b, ",\"text\":");
 	kz_json_add_string(b, w->text + bs, be - bs);
 }
 
 /* The entity as a JSON object. */
 static void
-entity_text(kz_buf *b, const work *w, const found *x, const kz_offsets *o)
+entity_text(kz_buf *b, const work *w, const found *x, kz_cp_cursor *o)
 {
 	size_t bs = w->tok.tok[x->ts].sstart, be = w->tok.tok[x->te - 1].send;
 
@@ -1149,7 +1149,7 @@ role_appositions(work *w, const kz_mention *ms, size_t nm)
 }
 
 static void
-mentions_text(kz_buf *b, work *w, const kz_offsets *o, kz_mention *ms,
+mentions_text(kz_buf *b, work *w, kz_cp_cursor *o, kz_mention *ms,
     size_t nm)
 {
 	int first = 1;
@@ -1240,6 +1240,7 @@ kz_tagger_tag_members(const kz_tagger *tg, json_t *rec,
 	kz_mention *ms;
 	size_t nm;
 	int first = 1;
+	kz_cp_cursor cur;
 
 	memset(&w, 0, sizeof w);
 	w.tg = tg;
@@ -1280,16 +1281,17 @@ kz_tagger_tag_members(const kz_tagger *tg, json_t *rec,
 	json_object_del(rec, "mentions");
 	if (members->len > 0 && members->data[members->len - 1] != '{')
 		kz_buf_addc(members, ',');
+	cur = (kz_cp_cursor){ w.text, 0, 0 };
 	kz_buf_adds(members, "\"entities\":[");
 	for (size_t a = 0; a < w.nf; a++)
 		if (!w.f[a].dropped) {
 			if (!first)
 				kz_buf_addc(members, ',');
 			first = 0;
-			entity_text(members, &w, &w.f[a], &o);
+			entity_text(members, &w, &w.f[a], &cur);
 		}
 	kz_buf_add(members, "],", 2);
-	mentions_text(members, &w, &o, ms, nm);
+	mentions_text(members, &w, &cur, ms, nm);
 	free(ms);
 
 	free(w.f);

@@ -166,6 +166,17 @@ kz_offsets_cp(const kz_offsets *o, size_t byte)
 }
 
 size_t
+kz_cp_cursor_at(kz_cp_cursor *c, size_t byte)
+{
+	if (byte >= c->byte)
+		c->cp += kz_utf8_count(c->text + c->byte, byte - c->byte);
+	else
+		c->cp -= kz_utf8_count(c->text + byte, c->byte - byte);
+	c->byte = byte;
+	return c->cp;
+}
+
+size_t
 kz_offsets_byte(const kz_offsets *o, size_t cp)
 {
 	if (cp >= o->ncp)

@@ -48,6 +48,17 @@ size_t kz_offsets_cp(const kz_offsets *o, size_t byte);
 /* Code point offset -> byte offset; values past the end give nbytes. */
 size_t kz_offsets_byte(const kz_offsets *o, size_t cp);
 
+/* Byte offsets (on code point boundaries) to code point offsets, for
+ * offsets that mostly grow, as a writer meets them: each step counts only
+ * the bytes between the last offset and this one, where kz_offsets_cp
+ * searches the whole table. Start with { text, 0, 0 }. */
+typedef struct kz_cp_cursor {
+	const char *text;
+	size_t byte, cp;
+} kz_cp_cursor;
+
+size_t kz_cp_cursor_at(kz_cp_cursor *c, size_t byte);
+
 
 
 struct kz_buf;

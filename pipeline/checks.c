@@ -1124,6 +1124,8 @@ const char *const kz_checker_reads[] = {
 	"date_estimated", NULL
 };
 const char *const kz_checker_writes[] = { "flags", NULL };
+/* sentences are read for their offsets */
+const char *const kz_checker_skips[] = { "sentences.text", NULL };
 
 int
 kz_checker_run(const kz_checker *c, const kz_tagger *tg, json_t *rec,

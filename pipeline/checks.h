@@ -39,6 +39,9 @@ typedef struct kz_check_opts {
  * (NULL-terminated). */
 extern const char *const kz_checker_reads[];
 extern const char *const kz_checker_writes[];
+/* What it never looks at inside the members it only reads
+ * (kz_reader_set_fields). */
+extern const char *const kz_checker_skips[];
 
 /* Add flags to rec (replacing those of earlier kz-check runs). Returns 0,
  * or -1 with err when rec has no text. */

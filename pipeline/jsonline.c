@@ -257,8 +257,8 @@ on_map_key(void *ctx, const unsigned char *s, size_t len)
 		if (m == NULL)
 			return 0;
 		m->start = value_start(b);
-		m->parsed = b->want == NULL || b->want((const char *)s, len,
-		    b->want_ctx);
+		m->parsed = b->want == NULL || b->want(NULL, 0, (const char *)s,
+		    len, b->want_ctx);
 		b->member = m;
 		if (!m->parsed) {
 			/* an earlier value of this key must not survive */
@@ -266,6 +266,14 @@ on_map_key(void *ctx, const unsigned char *s, size_t len)
 			b->skip_depth = 1;
 			return 1;
 		}
+	} else if (b->member != NULL && b->want != NULL &&
+	    !b->want(b->member->key, b->member->key_len, (const char *)s, len,
+	    b->want_ctx)) {
+		/* only the value's depth matters, and the top-level member's
+		 * end is noted at depth 1, never here */
+		json_object_deln(b->stack[b->depth - 1], (const char *)s, len);
+		b->skip_depth = 1;
+		return 1;
 	}
 	/* yajl's buffer may not outlive this call when the key had escapes */
 	if (len < sizeof b->key) {

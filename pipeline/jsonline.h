@@ -40,8 +40,12 @@ typedef struct kz_json_members {
 
 void kz_json_members_release(kz_json_members *m);
 
-/* Say whether the member `key` is to be built (1) or only located (0). */
-typedef int (*kz_json_want_fn)(const char *key, size_t len, void *ctx);
+/* Say whether the member `key` is to be built (1) or not (0). For a
+ * top-level member `top` is NULL, and 0 means only located. For a member
+ * of an object anywhere inside the built top-level member `top`, 0 leaves
+ * it out of the built value (it is still checked like the rest). */
+typedef int (*kz_json_want_fn)(const char *top, size_t top_len,
+    const char *key, size_t len, void *ctx);
 
 /* Like kz_json_parse_line for a line holding an object, but builds only
  * the top-level members `want` asks for (all when want is NULL); members

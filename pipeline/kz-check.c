@@ -85,7 +85,7 @@ main(int argc, char **argv)
 		{ NULL, 0, NULL, 0 }
 	};
 	kz_stage_opts so = { .stage = "kz-check", .reads = kz_checker_reads,
-	    .writes = kz_checker_writes };
+	    .writes = kz_checker_writes, .skips = kz_checker_skips };
 	const char *data = NULL, *rules = NULL, *explain = NULL;
 	char datadir[PATH_MAX], path[PATH_MAX + 32], msg[1024];
 	kz_error err;

@@ -73,7 +73,7 @@ main(int argc, char **argv)
 		{ NULL, 0, NULL, 0 }
 	};
 	kz_stage_opts so = { .stage = "kz-quotes", .reads = kz_quoter_reads,
-	    .writes = kz_quoter_writes };
+	    .writes = kz_quoter_writes, .skips = kz_quoter_skips };
 	const char *data = NULL;
 	char datadir[PATH_MAX], msg[1024];
 	kz_error err;

@@ -129,7 +129,7 @@ main(int argc, char **argv)
 		{ NULL, 0, NULL, 0 }
 	};
 	kz_stage_opts so = { .stage = "kz-tag", .reads = kz_tagger_reads,
-	    .writes = kz_tagger_writes };
+	    .writes = kz_tagger_writes, .skips = kz_tagger_skips };
 	const char *data = NULL, *gaz = NULL;
 	char datadir[PATH_MAX], msg[1024];
 	kz_error err;

@@ -1848,6 +1848,9 @@ const char *const kz_quoter_reads[] = {
 	"byline", "date", "date_estimated", NULL
 };
 const char *const kz_quoter_writes[] = { "quotes", "quotes_note", NULL };
+/* blocks and sentences are read for their kinds and offsets */
+const char *const kz_quoter_skips[] = { "blocks.text", "sentences.text",
+	NULL };
 
 int
 kz_quoter_run(const kz_quoter *qr, const kz_tagger *tg, json_t *rec,

@@ -32,6 +32,9 @@ void kz_quoter_free(kz_quoter *q);
  * it tags on the side), and those it writes (NULL-terminated). */
 extern const char *const kz_quoter_reads[];
 extern const char *const kz_quoter_writes[];
+/* What it never looks at inside the members it only reads
+ * (kz_reader_set_fields). */
+extern const char *const kz_quoter_skips[];
 
 /* Add `quotes` (and `unbalanced-quote` flags) to rec. The record's
  * entities and mentions are used for speakers; a record without them is

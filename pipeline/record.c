@@ -19,8 +19,9 @@ struct kz_reader {
 	char *in_buf;           /* bytes read ahead from `in` */
 	size_t in_pos, in_len;
 	int read_failed;
-	/* what the stage reads and writes (NULL: everything is built) */
-	const char *const *reads, *const *writes;
+	/* what the stage reads and writes (NULL: everything is built), and
+	 * what it never looks at inside the members it only reads */
+	const char *const *reads, *const *writes, *const *skips;
 	/* the last record's members as they stood in its line; valid while
 	 * members_valid, i.e. until the next line is read */
 	kz_json_members members;
@@ -194,12 +195,38 @@ listed(const char *const *list, const char *key, size_t len)
 }
 
 static int
-wanted(const char *key, size_t len, void *ctx)
+read_only(const kz_reader *r, const char *key, size_t len)
+{
+	return listed(r->reads, key, len) && !listed(r->writes, key, len) &&
+	    !listed(always_built, key, len);
+}
+
+/* "top.key" is in the list */
+static int
+listed_inside(const char *const *list, const char *top, size_t top_len,
+    const char *key, size_t len)
+{
+	for (; list != NULL && *list != NULL; list++)
+		if (strlen(*list) == top_len + 1 + len &&
+		    memcmp(*list, top, top_len) == 0 && (*list)[top_len] == '.' &&
+		    memcmp(*list + top_len + 1, key, len) == 0)
+			return 1;
+	return 0;
+}
+
+static int
+wanted(const char *top, size_t top_len, const char *key, size_t len,
+    void *ctx)
 {
 	const kz_reader *r = ctx;
 
-	return listed(r->reads, key, len) || listed(r->writes, key, len) ||
-	    listed(always_built, key, len);
+	if (top == NULL)
+		return listed(r->reads, key, len) ||
+		    listed(r->writes, key, len) || listed(always_built, key, len);
+	/* a read-only member is written back from the line, so what the
+	 * stage does not look at inside it need not be built */
+	return !(read_only(r, top, top_len) &&
+	    listed_inside(r->skips, top, top_len, key, len));
 }
 
 /* Remember the value built for each read-only member: the writer copies
@@ -216,9 +243,7 @@ note_read_only(kz_reader *r, const json_t *rec)
 		const kz_json_member *m = &r->members.items[i];
 
 		r->as_read[i] = NULL;
-		if (m->parsed && listed(r->reads, m->key, m->key_len) &&
-		    !listed(r->writes, m->key, m->key_len) &&
-		    !listed(always_built, m->key, m->key_len))
+		if (m->parsed && read_only(r, m->key, m->key_len))
 			r->as_read[i] = json_object_getn(rec, m->key, m->key_len);
 	}
 	r->members_valid = 1;
@@ -226,10 +251,11 @@ note_read_only(kz_reader *r, const json_t *rec)
 
 void
 kz_reader_set_fields(kz_reader *r, const char *const *reads,
-    const char *const *writes)
+    const char *const *writes, const char *const *skips)
 {
 	r->reads = reads;
 	r->writes = writes;
+	r->skips = skips;
 }
 
 int

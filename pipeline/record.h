@@ -52,10 +52,13 @@ int kz_reader_failed(const kz_reader *r);
  * built). Other members are not built at all, and the writer copies them
  * from the input line as they came; so are the members the stage only
  * reads, as long as the record still holds the value read (a stage must
- * not change a member it only reads in place). Without this call every
- * member is built and written from the record. */
+ * not change a member it only reads in place). `skips` (may be NULL)
+ * names what the stage never looks at inside the members it only reads,
+ * as "top.key": "blocks.text" leaves `text` out of every object in
+ * `blocks` as built (the line's text is still what is written). Without
+ * this call every member is built and written from the record. */
 void kz_reader_set_fields(kz_reader *r, const char *const *reads,
-    const char *const *writes);
+    const char *const *writes, const char *const *skips);
 
 /* Write rec, the record kz_reader_next handed out last, as one line:
  * members it did not build are copied from the input line (see

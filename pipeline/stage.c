@@ -26,7 +26,7 @@ kz_stage_run(FILE *in, const char *in_name, FILE *out,
 	int status = KZ_EXIT_OK;
 
 	if (opts->reads != NULL || opts->writes != NULL)
-		kz_reader_set_fields(r, opts->reads, opts->writes);
+		kz_reader_set_fields(r, opts->reads, opts->writes, opts->skips);
 	if (opts->prefix_len > 0)
 		kz_reader_preload(r, opts->prefix, opts->prefix_len);
 	json_t *rec;

@@ -43,6 +43,9 @@ typedef struct kz_stage_opts {
 	 * without being built. Both NULL: every member is built. */
 	const char *const *reads;
 	const char *const *writes;
+	/* What the stage never looks at inside members it only reads, as
+	 * "top.key" (see kz_reader_set_fields); may be NULL. */
+	const char *const *skips;
 	/* Bytes already read from `in` (to look at them), read first. */
 	const char *prefix;
 	size_t prefix_len;

@@ -1229,6 +1229,7 @@ const char *const kz_tagger_reads[] = {
 	"text", "blocks", "byline", "date", "date_estimated", NULL
 };
 const char *const kz_tagger_writes[] = { "entities", "mentions", NULL };
+const char *const kz_tagger_skips[] = { "blocks.text", NULL };
 
 int
 kz_tagger_tag_members(const kz_tagger *tg, json_t *rec,

@@ -39,6 +39,9 @@ int32_t kz_record_date(const json_t *rec, const char *fallback, int estimate);
  * (NULL-terminated, for kz_reader_set_fields). */
 extern const char *const kz_tagger_reads[];
 extern const char *const kz_tagger_writes[];
+/* What it never looks at inside the members it only reads: the text of
+ * each block (only its kind and offsets matter). */
+extern const char *const kz_tagger_skips[];
 
 /* Tag rec in place: replaces `entities` and `mentions`. Returns 0, or -1
  * with err when the record has no text. */

@@ -352,10 +352,12 @@ END_TEST
 /* The yajl path must build what jansson builds, and refuse what jansson
  * refuses, so that a record means the same whichever parser read it. */
 static int
-want_id(const char *key, size_t len, void *ctx)
+want_id(const char *top, size_t top_len, const char *key, size_t len,
+    void *ctx)
 {
 	(void)ctx;
-	return len == 2 && memcmp(key, "id", 2) == 0;
+	(void)top_len;
+	return top != NULL || (len == 2 && memcmp(key, "id", 2) == 0);
 }
 
 START_TEST(json_line_agrees_with_jansson)
@@ -518,34 +520,43 @@ END_TEST
  * what it set, and drops what it removed. */
 START_TEST(reader_writes_members_through)
 {
-	const char input[] = "{\"id\":\"a\", \"text\":\"x\",\"blocks\": [ 1,2 ],"
-	    "\"keep\":{\"k\": 1.50},\"entities\":[\"old\"],\"errors\":[]}\n"
+	const char input[] = "{\"id\":\"a\", \"text\":\"x\",\"blocks\": [ 1,"
+	    "{\"kind\":\"p\", \"text\":\"x\"} ],\"keep\":{\"k\": 1.50},"
+	    "\"entities\":[{\"text\":\"old\"}],\"errors\":[]}\n"
 	    "{\"id\":\"long\",\"text\":\"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
 	    "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
 	    "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
 	    "\"}\n";
 	static const char *const reads[] = { "text", "blocks", NULL };
 	static const char *const writes[] = { "entities", "gone", NULL };
+	static const char *const skips[] = { "blocks.text", "entities.text",
+		NULL };
 	FILE *f = fmemopen((void *)input, sizeof input - 1, "r");
 	kz_reader *r = kz_reader_new(f, "in.jsonl", 150);
 	char *out = NULL;
 	size_t outlen = 0;
 	FILE *o = open_memstream(&out, &outlen);
-	json_t *rec;
+	json_t *rec, *block;
 	kz_error err;
 
-	kz_reader_set_fields(r, reads, writes);
+	kz_reader_set_fields(r, reads, writes, skips);
 	ck_assert_int_eq(kz_reader_next(r, "t", &rec, &err), 1);
 	ck_assert_ptr_null(json_object_get(rec, "keep"));       /* not built */
 	ck_assert_ptr_nonnull(json_object_get(rec, "blocks"));  /* read */
+	/* skipped inside a member only read, not inside one written */
+	block = json_array_get(json_object_get(rec, "blocks"), 1);
+	ck_assert_str_eq(json_string_value(json_object_get(block, "kind")), "p");
+	ck_assert_ptr_null(json_object_get(block, "text"));
+	ck_assert_str_eq(json_string_value(json_object_get(json_array_get(
+	    json_object_get(rec, "entities"), 0), "text")), "old");
 	json_object_set_new(rec, "entities", json_string("new"));
 	json_object_del(rec, "errors");
 	json_object_set_new(rec, "mentions", json_integer(7));
 	ck_assert_int_eq(kz_reader_write(r, o, rec, "\"x\":true", 8), 0);
 	fclose(o);
-	ck_assert_str_eq(out, "{\"id\":\"a\",\"text\":\"x\",\"blocks\":[ 1,2 ],"
-	    "\"keep\":{\"k\": 1.50},\"entities\":\"new\",\"mentions\":7,"
-	    "\"x\":true}\n");
+	ck_assert_str_eq(out, "{\"id\":\"a\",\"text\":\"x\",\"blocks\":[ 1,"
+	    "{\"kind\":\"p\", \"text\":\"x\"} ],\"keep\":{\"k\": 1.50},"
+	    "\"entities\":\"new\",\"mentions\":7,\"x\":true}\n");
 	free(out);
 	json_decref(rec);
 	/* a stand-in after it (a line past --max-line) owes nothing to the

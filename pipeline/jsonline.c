@@ -373,6 +373,9 @@ parse(const char *data, size_t len, kz_json_want_fn want, void *want_ctx,
 	b.handle = yajl_alloc(&callbacks, NULL, &b);
 	if (b.handle == NULL)
 		return NULL;
+	/* every string and key is checked by acceptable(), more strictly
+	 * than yajl would (overlong forms, surrogates): once is enough */
+	yajl_config(b.handle, yajl_dont_validate_strings, 1);
 	ok = yajl_parse(b.handle, (const unsigned char *)data, len) ==
 	    yajl_status_ok && yajl_complete_parse(b.handle) == yajl_status_ok &&
 	    b.root != NULL && b.depth == 0 && only_space_after(data, len,

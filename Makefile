@@ -24,11 +24,11 @@ DEB_yajl        = libyajl-dev
 DEB_check       = check
 
 DATADIR = $(PREFIX)/share/kz
-KZ_CFLAGS = -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE \
+KZ_CFLAGS = -std=c11 -pthread -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE \
 	-Wall -Wextra -Werror -Wshadow -Wno-unused-parameter \
 	-DKZ_DATADIR='"$(DATADIR)"' -Ipipeline \
 	$(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-KZ_LIBS = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lm
+KZ_LIBS = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lm -pthread
 CHECK_CFLAGS = $(shell pkg-config --cflags check 2>/dev/null)
 CHECK_LIBS = $(shell pkg-config --libs check 2>/dev/null)
 ifneq ($(SAN),)

@@ -8,6 +8,7 @@
 #include "tagger.h"
 
 #include <getopt.h>
+#include <stdlib.h>
 #include <limits.h>
 #include <stdio.h>
 #include <string.h>
@@ -40,6 +41,9 @@ static const char usage[] =
 "                     and exit; tags nothing\n"
 "  --data DIR         kz data directory (default: $KZ_DATA, or found beside\n"
 "                     the program)\n"
+"  -j, --jobs N       threads that tag records (default: one per\n"
+"                     processor; input of one batch, 64 records, uses\n"
+"                     one); the output keeps the input's order\n"
 "  --max-line SIZE    longest input line accepted (default 64M)\n"
 "  -q, --quiet        no per-record messages on standard error\n"
 "  -h, --help         this text\n"
@@ -63,7 +67,42 @@ typedef struct ctx {
 	kz_tagger *tagger;
 	char date[11];
 	kz_buf members;         /* the record's new members, as JSON text */
+	const char *datadir, *gazetteers;       /* for other threads' taggers */
 } ctx;
+
+/* Another thread's context: its own tagger (a gazetteer maps its cache
+ * file once per load and fills views of it as it goes, so threads do not
+ * share one), loaded from the cache the first load filled. */
+static void *
+worker_new(void *arg, kz_buf **extra, kz_error *err)
+{
+	const ctx *main_ctx = arg;
+	ctx *c = kz_calloc(1, sizeof *c);
+
+	/* only what does not change: the first thread is already tagging
+	 * into main_ctx->members */
+	memcpy(c->date, main_ctx->date, sizeof c->date);
+	c->datadir = main_ctx->datadir;
+	c->gazetteers = main_ctx->gazetteers;
+	c->tagger = kz_tagger_load(c->datadir, c->gazetteers, err);
+	if (c->tagger == NULL) {
+		free(c);
+		return NULL;
+	}
+	kz_buf_init(&c->members);
+	*extra = &c->members;
+	return c;
+}
+
+static void
+worker_free(void *arg)
+{
+	ctx *c = arg;
+
+	kz_tagger_free(c->tagger);
+	kz_buf_release(&c->members);
+	free(c);
+}
 
 static int
 tag_one(json_t *rec, void *arg, kz_error *err)
@@ -125,21 +164,25 @@ main(int argc, char **argv)
 		{ "cache", required_argument, NULL, 'C' },
 		{ "no-cache", no_argument, NULL, 'N' },
 		{ "compile", no_argument, NULL, 'K' },
+		{ "jobs", required_argument, NULL, 'j' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
 	kz_stage_opts so = { .stage = "kz-tag", .reads = kz_tagger_reads,
-	    .writes = kz_tagger_writes, .skips = kz_tagger_skips };
+	    .writes = kz_tagger_writes, .skips = kz_tagger_skips,
+	    .jobs = kz_stage_default_jobs(), .worker_new = worker_new,
+	    .worker_free = worker_free };
 	const char *data = NULL, *gaz = NULL;
 	char datadir[PATH_MAX], msg[1024];
 	kz_error err;
 	ctx c;
-	int ch, rc, compile = 0;
+	int ch, rc, compile = 0, jobs_given = 0;
 
+	memset(&c, 0, sizeof c);
 	kz_today(c.date);
 	kz_buf_init(&c.members);
 	so.extra = &c.members;
-	while ((ch = getopt_long(argc, argv, "qh", longopts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "j:qh", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'D':
 			if (kz_opt_date("kz-tag", optarg) != 0)
@@ -152,6 +195,11 @@ main(int argc, char **argv)
 		case 'C': kz_gazetteer_cache(1, optarg); break;
 		case 'N': kz_gazetteer_cache(0, NULL); break;
 		case 'K': compile = 1; break;
+		case 'j':
+			if (kz_opt_jobs("kz-tag", optarg, &so.jobs) != 0)
+				return KZ_EXIT_USAGE;
+			jobs_given = 1;
+			break;
 		case 'm':
 			if (kz_opt_size("kz-tag", "max-line", optarg, &so.max_line) != 0)
 				return KZ_EXIT_USAGE;
@@ -177,6 +225,13 @@ main(int argc, char **argv)
 		fprintf(stderr, "kz-tag: %s\n", msg);
 		return KZ_EXIT_CONFIG;
 	}
+	c.datadir = datadir;
+	c.gazetteers = gaz;
+	/* without a cache file each thread would compile the gazetteers
+	 * again, in its own memory */
+	if (!jobs_given && kz_gazetteer_cache_file(kz_tagger_gazetteer(
+	    c.tagger)) == NULL)
+		so.jobs = 1;
 	rc = kz_stage_run(stdin, "stdin", stdout, &so, tag_one, &c);
 	kz_tagger_free(c.tagger);
 	kz_buf_release(&c.members);

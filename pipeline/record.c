@@ -93,9 +93,15 @@ kz_reader_preload(kz_reader *r, const char *data, size_t len)
 }
 
 int
+kz_reader_has_buffered(const kz_reader *r)
+{
+	return r->in_pos < r->in_len;
+}
+
+int
 kz_reader_failed(const kz_reader *r)
 {
-	return r->read_failed || ferror(r->in);
+	return r->read_failed || (r->in != NULL && ferror(r->in));
 }
 
 /* Read one line into r->buf without its newline; stop storing past
@@ -258,16 +264,10 @@ kz_reader_set_fields(kz_reader *r, const char *const *reads,
 	r->skips = skips;
 }
 
-int
-kz_reader_next(kz_reader *r, const char *stage, json_t **rec, kz_error *err)
+/* The next line that is not blank into r->buf; 0 at the end. */
+static int
+next_record_line(kz_reader *r)
 {
-	json_error_t jerr;
-	json_t *v;
-	char msg[400];
-
-	/* no copying for a stand-in: its members are not the line's */
-	r->members_valid = 0;
-	*rec = NULL;
 	for (;;) {
 		size_t i;
 
@@ -278,8 +278,56 @@ kz_reader_next(kz_reader *r, const char *stage, json_t **rec, kz_error *err)
 			    r->buf.data[i] != '\r')
 				break;
 		if (i < r->buf.len || r->too_long)
-			break;
+			return 1;
 	}
+}
+
+int
+kz_reader_next(kz_reader *r, const char *stage, json_t **rec, kz_error *err)
+{
+	/* no copying for a stand-in: its members are not the line's */
+	r->members_valid = 0;
+	*rec = NULL;
+	if (!next_record_line(r))
+		return 0;
+	return kz_reader_parse(r, stage, rec, err);
+}
+
+int
+kz_reader_next_line(kz_reader *r, const char **data, size_t *len,
+    long *line, int *too_long)
+{
+	r->members_valid = 0;
+	if (!next_record_line(r))
+		return 0;
+	*data = r->buf.data;
+	*len = r->buf.len;
+	*line = r->line;
+	*too_long = r->too_long;
+	return 1;
+}
+
+void
+kz_reader_set_line(kz_reader *r, const char *data, size_t len, long line,
+    int too_long)
+{
+	kz_buf_reset(&r->buf);
+	kz_buf_add(&r->buf, data, len);
+	r->line = line;
+	r->too_long = too_long;
+	r->members_valid = 0;
+}
+
+int
+kz_reader_parse(kz_reader *r, const char *stage, json_t **rec,
+    kz_error *err)
+{
+	json_error_t jerr;
+	json_t *v;
+	char msg[400];
+
+	r->members_valid = 0;
+	*rec = NULL;
 	if (r->too_long) {
 		snprintf(msg, sizeof msg, "line longer than the maximum of %zu bytes"
 		    " (--max-line)", r->max_line);
@@ -484,45 +532,53 @@ kz_record_write(FILE *out, const json_t *rec)
 	return kz_record_write_extra(out, rec, NULL, 0);
 }
 
+/* Append rec (and members) as one line to b. */
+static int
+format_extra(kz_buf *b, const json_t *rec, const char *members, size_t len)
+{
+	if (add_json(b, rec, 0) != 0)
+		return -1;
+	if (len > 0 && json_is_object(rec)) {
+		b->len--;        /* the closing brace */
+		if (json_object_size(rec) > 0)
+			kz_buf_addc(b, ',');
+		kz_buf_add(b, members, len);
+		kz_buf_addc(b, '}');
+	}
+	kz_buf_addc(b, '\n');
+	return 0;
+}
+
+static int
+write_buf(FILE *out, kz_buf *b, int rc)
+{
+	if (rc == 0 && fwrite(b->data, 1, b->len, out) != b->len)
+		rc = -1;
+	kz_buf_release(b);
+	return rc;
+}
+
 int
 kz_record_write_extra(FILE *out, const json_t *rec, const char *members,
     size_t len)
 {
 	kz_buf b;
-	int rc = 0;
 
 	kz_buf_init(&b);
-	if (add_json(&b, rec, 0) != 0) {
-		kz_buf_release(&b);
-		return -1;
-	}
-	if (len > 0 && json_is_object(rec)) {
-		b.len--;        /* the closing brace */
-		if (json_object_size(rec) > 0)
-			kz_buf_addc(&b, ',');
-		kz_buf_add(&b, members, len);
-		kz_buf_addc(&b, '}');
-	}
-	kz_buf_addc(&b, '\n');
-	if (fwrite(b.data, 1, b.len, out) != b.len)
-		rc = -1;
-	kz_buf_release(&b);
-	return rc;
+	return write_buf(out, &b, format_extra(&b, rec, members, len));
 }
 
 int
-kz_reader_write(const kz_reader *r, FILE *out, const json_t *rec,
+kz_reader_format(const kz_reader *r, kz_buf *b, const json_t *rec,
     const char *extra, size_t extra_len)
 {
 	const char *key;
 	json_t *v;
-	kz_buf b;
 	int first = 1, rc = 0;
 
 	if (!r->members_valid || !json_is_object(rec))
-		return kz_record_write_extra(out, rec, extra, extra_len);
-	kz_buf_init(&b);
-	kz_buf_addc(&b, '{');
+		return format_extra(b, rec, extra, extra_len);
+	kz_buf_addc(b, '{');
 	for (size_t i = 0; i < r->members.n; i++) {
 		const kz_json_member *m = &r->members.items[i];
 		int copy;
@@ -533,13 +589,13 @@ kz_reader_write(const kz_reader *r, FILE *out, const json_t *rec,
 		if (!copy && v == NULL)
 			continue;       /* built, then removed by the stage */
 		if (!first)
-			kz_buf_addc(&b, ',');
+			kz_buf_addc(b, ',');
 		first = 0;
-		kz_json_add_string(&b, m->key, m->key_len);
-		kz_buf_addc(&b, ':');
+		kz_json_add_string(b, m->key, m->key_len);
+		kz_buf_addc(b, ':');
 		if (copy)
-			kz_buf_add(&b, r->buf.data + m->start, m->end - m->start);
-		else if (add_json(&b, v, 1) != 0)
+			kz_buf_add(b, r->buf.data + m->start, m->end - m->start);
+		else if (add_json(b, v, 1) != 0)
 			rc = -1;
 	}
 	json_object_foreach((json_t *)rec, key, v) {
@@ -552,23 +608,31 @@ kz_reader_write(const kz_reader *r, FILE *out, const json_t *rec,
 		if (i < r->members.n)
 			continue;
 		if (!first)
-			kz_buf_addc(&b, ',');
+			kz_buf_addc(b, ',');
 		first = 0;
-		kz_json_add_string(&b, key, len);
-		kz_buf_addc(&b, ':');
-		if (add_json(&b, v, 1) != 0)
+		kz_json_add_string(b, key, len);
+		kz_buf_addc(b, ':');
+		if (add_json(b, v, 1) != 0)
 			rc = -1;
 	}
 	if (extra_len > 0) {
 		if (!first)
-			kz_buf_addc(&b, ',');
-		kz_buf_add(&b, extra, extra_len);
+			kz_buf_addc(b, ',');
+		kz_buf_add(b, extra, extra_len);
 	}
-	kz_buf_add(&b, "}\n", 2);
-	if (rc == 0 && fwrite(b.data, 1, b.len, out) != b.len)
-		rc = -1;
-	kz_buf_release(&b);
+	kz_buf_add(b, "}\n", 2);
 	return rc;
+}
+
+int
+kz_reader_write(const kz_reader *r, FILE *out, const json_t *rec,
+    const char *extra, size_t extra_len)
+{
+	kz_buf b;
+
+	kz_buf_init(&b);
+	return write_buf(out, &b, kz_reader_format(r, &b, rec, extra,
+	    extra_len));
 }
 
 const char *

@@ -22,8 +22,11 @@
 #define KZ_MAX_LINE_DEFAULT ((size_t)64 << 20)
 
 typedef struct kz_reader kz_reader;
+struct kz_buf;
 
-/* in is borrowed; name names the input in messages ("stdin", a path). */
+/* in is borrowed (NULL: a reader that only parses lines given by
+ * kz_reader_set_line); name names the input in messages ("stdin", a
+ * path). */
 kz_reader *kz_reader_new(FILE *in, const char *name, size_t max_line);
 void kz_reader_free(kz_reader *r);
 
@@ -47,6 +50,10 @@ void kz_reader_preload(kz_reader *r, const char *data, size_t len);
  * descriptor when `in` has one: do not read `in` yourself meanwhile. */
 int kz_reader_failed(const kz_reader *r);
 
+/* 1 when input already read ahead awaits: the next line can at least
+ * start without waiting on `in`. */
+int kz_reader_has_buffered(const kz_reader *r);
+
 /* Say which top-level members the stage reads and which it writes
  * (NULL-terminated lists, borrowed; `id`, `errors` and `flags` are always
  * built). Other members are not built at all, and the writer copies them
@@ -60,12 +67,30 @@ int kz_reader_failed(const kz_reader *r);
 void kz_reader_set_fields(kz_reader *r, const char *const *reads,
     const char *const *writes, const char *const *skips);
 
+/* The same in two steps, for records processed apart from where they
+ * are read (threads). kz_reader_next_line hands out the next line that is
+ * not blank (data valid until the next call), with its line number and
+ * whether it was cut at max_line; 0 at the end. kz_reader_set_line gives
+ * such a line to another reader (one made with a NULL `in`), and
+ * kz_reader_parse makes its record as kz_reader_next would. */
+int kz_reader_next_line(kz_reader *r, const char **data, size_t *len,
+    long *line, int *too_long);
+void kz_reader_set_line(kz_reader *r, const char *data, size_t len,
+    long line, int too_long);
+int kz_reader_parse(kz_reader *r, const char *stage, json_t **rec,
+    kz_error *err);
+
 /* Write rec, the record kz_reader_next handed out last, as one line:
  * members it did not build are copied from the input line (see
  * kz_reader_set_fields), the others written from rec, in the input's
  * order, then rec's new members, then extra (as kz_record_write_extra).
  * Must be called before the next kz_reader_next. */
 int kz_reader_write(const kz_reader *r, FILE *out, const json_t *rec,
+    const char *extra, size_t extra_len);
+
+/* The same, appended to b. On -1 (a value JSON cannot hold) b may hold
+ * part of the line. */
+int kz_reader_format(const kz_reader *r, struct kz_buf *b, const json_t *rec,
     const char *extra, size_t extra_len);
 
 /* Write rec as one compact line. Returns 0, or -1 on a write error. */

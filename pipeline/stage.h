@@ -49,10 +49,27 @@ typedef struct kz_stage_opts {
 	/* Bytes already read from `in` (to look at them), read first. */
 	const char *prefix;
 	size_t prefix_len;
+	/* Above 1: that many threads process the records, a batch at a time,
+	 * while this one reads and writes them in the input's order (only
+	 * when the input holds more than one batch). The first thread uses
+	 * ctx and extra; each other one makes its own context with
+	 * worker_new, in that thread, and frees it with worker_free. process
+	 * must share nothing mutable between contexts. */
+	size_t jobs;
+	void *(*worker_new)(void *ctx, struct kz_buf **extra, kz_error *err);
+	void (*worker_free)(void *worker_ctx);
 } kz_stage_opts;
 
 int kz_stage_run(FILE *in, const char *in_name, FILE *out,
     const kz_stage_opts *opts, kz_stage_fn process, void *ctx);
+
+/* The number of processors online (at least 1): the default of the
+ * stages' --jobs. */
+size_t kz_stage_default_jobs(void);
+
+/* --jobs N: a whole number from 1 to 64. On a bad value prints
+ * "PROG: --jobs: ..." to standard error and returns -1. */
+int kz_opt_jobs(const char *prog, const char *arg, size_t *out);
 
 /* Find the directory holding gazetteers/ and rules/: `override` if given,
  * else $KZ_DATA, else <exe>/../share/kz, else <exe>/.. (a build tree),

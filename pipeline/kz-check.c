@@ -2,6 +2,7 @@
  * kz-check - flag what an editor must see before publishing.
  * See `kz-check --help` and docs/kz-check.md.
  */
+#include "buf.h"
 #include "checks.h"
 #include "record.h"
 #include "stage.h"
@@ -10,6 +11,7 @@
 #include <getopt.h>
 #include <limits.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static const char usage[] =
@@ -43,6 +45,9 @@ static const char usage[] =
 "  --rules FILE     check configuration (default DATA/rules/checks.yaml)\n"
 "  --data DIR       kz data directory (default: $KZ_DATA, or found beside\n"
 "                   the program)\n"
+"  -j, --jobs N     threads (default: one per processor; input of one\n"
+"                   batch, 64 records, uses one); the output keeps the\n"
+"                   input's order\n"
 "  --max-line SIZE  longest input line accepted (default 64M)\n"
 "  -q, --quiet      no per-record messages on standard error\n"
 "  -h, --help       this text\n"
@@ -59,7 +64,39 @@ typedef struct ctx {
 	kz_tagger *tagger;
 	kz_checker *checker;
 	kz_check_opts opts;
+	const char *datadir, *rules;    /* for other threads' */
 } ctx;
+
+/* Another thread's context: its own tagger and rules (a gazetteer fills
+ * views of its mapped file lazily, so threads do not share one). */
+static void *
+worker_new(void *arg, kz_buf **extra, kz_error *err)
+{
+	const ctx *main_ctx = arg;
+	ctx *c = kz_calloc(1, sizeof *c);
+
+	c->opts = main_ctx->opts;
+	c->datadir = main_ctx->datadir;
+	c->rules = main_ctx->rules;
+	*extra = NULL;
+	if ((c->checker = kz_checker_load(c->rules, err)) == NULL ||
+	    (c->tagger = kz_tagger_load(c->datadir, NULL, err)) == NULL) {
+		kz_checker_free(c->checker);
+		free(c);
+		return NULL;
+	}
+	return c;
+}
+
+static void
+worker_free(void *arg)
+{
+	ctx *c = arg;
+
+	kz_checker_free(c->checker);
+	kz_tagger_free(c->tagger);
+	free(c);
+}
 
 static int
 check_one(json_t *rec, void *arg, kz_error *err)
@@ -81,18 +118,21 @@ main(int argc, char **argv)
 		{ "data", required_argument, NULL, 'd' },
 		{ "max-line", required_argument, NULL, 'm' },
 		{ "quiet", no_argument, NULL, 'q' },
+		{ "jobs", required_argument, NULL, 'j' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
 	kz_stage_opts so = { .stage = "kz-check", .reads = kz_checker_reads,
-	    .writes = kz_checker_writes, .skips = kz_checker_skips };
+	    .writes = kz_checker_writes, .skips = kz_checker_skips,
+	    .jobs = kz_stage_default_jobs(), .worker_new = worker_new,
+	    .worker_free = worker_free };
 	const char *data = NULL, *rules = NULL, *explain = NULL;
 	char datadir[PATH_MAX], path[PATH_MAX + 32], msg[1024];
 	kz_error err;
 	ctx c = { .opts = { .lang = "fr" } };
 	int ch, rc, list = 0;
 
-	while ((ch = getopt_long(argc, argv, "qh", longopts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "j:qh", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'x': explain = optarg; break;
 		case 'l': list = 1; break;
@@ -112,6 +152,10 @@ main(int argc, char **argv)
 		case 'R': rules = optarg; break;
 		case 'd': data = optarg; break;
 		case 'q': so.quiet = 1; break;
+		case 'j':
+			if (kz_opt_jobs("kz-check", optarg, &so.jobs) != 0)
+				return KZ_EXIT_USAGE;
+			break;
 		case 'm':
 			if (kz_opt_size("kz-check", "max-line", optarg, &so.max_line) != 0)
 				return KZ_EXIT_USAGE;
@@ -153,6 +197,8 @@ main(int argc, char **argv)
 	}
 	if ((c.tagger = kz_tagger_load(datadir, NULL, &err)) == NULL)
 		goto config_error;
+	c.datadir = datadir;
+	c.rules = rules;
 	rc = kz_stage_run(stdin, "stdin", stdout, &so, check_one, &c);
 	kz_checker_free(c.checker);
 	kz_tagger_free(c.tagger);

@@ -2,6 +2,7 @@
  * kz-quotes - add quotations and their speakers to kz/1 records.
  * See `kz-quotes --help` and docs/kz-quotes.md.
  */
+#include "buf.h"
 #include "quotes.h"
 #include "record.h"
 #include "stage.h"
@@ -10,6 +11,7 @@
 #include <getopt.h>
 #include <limits.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static const char usage[] =
@@ -37,6 +39,9 @@ static const char usage[] =
 "  --data DIR         kz data directory (default: $KZ_DATA, or found beside\n"
 "                     the program); word lists in DIR/rules/quotes.yaml and\n"
 "                     DIR/rules/speech-verbs.yaml\n"
+"  -j, --jobs N       threads (default: one per processor; input of one\n"
+"                     batch, 64 records, uses one); the output keeps the\n"
+"                     input's order\n"
 "  --max-line SIZE    longest input line accepted (default 64M)\n"
 "  -q, --quiet        no per-record messages on standard error\n"
 "  -h, --help         this text\n"
@@ -51,7 +56,39 @@ typedef struct ctx {
 	kz_tagger *tagger;
 	kz_quoter *quoter;
 	char date[11];
+	const char *datadir;    /* for other threads' rules */
 } ctx;
+
+/* Another thread's context: its own tagger and rules (a gazetteer fills
+ * views of its mapped file lazily, so threads do not share one). */
+static void *
+worker_new(void *arg, kz_buf **extra, kz_error *err)
+{
+	const ctx *main_ctx = arg;
+	ctx *c = kz_calloc(1, sizeof *c);
+
+	memcpy(c->date, main_ctx->date, sizeof c->date);
+	c->datadir = main_ctx->datadir;
+	*extra = NULL;
+	if ((c->tagger = kz_tagger_load(c->datadir, NULL, err)) == NULL ||
+	    (c->quoter = kz_quoter_load(c->datadir, kz_tagger_folder(c->tagger),
+	    err)) == NULL) {
+		kz_tagger_free(c->tagger);
+		free(c);
+		return NULL;
+	}
+	return c;
+}
+
+static void
+worker_free(void *arg)
+{
+	ctx *c = arg;
+
+	kz_quoter_free(c->quoter);
+	kz_tagger_free(c->tagger);
+	free(c);
+}
 
 static int
 quote_one(json_t *rec, void *arg, kz_error *err)
@@ -69,11 +106,14 @@ main(int argc, char **argv)
 		{ "data", required_argument, NULL, 'd' },
 		{ "max-line", required_argument, NULL, 'm' },
 		{ "quiet", no_argument, NULL, 'q' },
+		{ "jobs", required_argument, NULL, 'j' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
 	kz_stage_opts so = { .stage = "kz-quotes", .reads = kz_quoter_reads,
-	    .writes = kz_quoter_writes, .skips = kz_quoter_skips };
+	    .writes = kz_quoter_writes, .skips = kz_quoter_skips,
+	    .jobs = kz_stage_default_jobs(), .worker_new = worker_new,
+	    .worker_free = worker_free };
 	const char *data = NULL;
 	char datadir[PATH_MAX], msg[1024];
 	kz_error err;
@@ -81,7 +121,7 @@ main(int argc, char **argv)
 	int ch, rc;
 
 	kz_today(c.date);
-	while ((ch = getopt_long(argc, argv, "qh", longopts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "j:qh", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'D':
 			if (kz_opt_date("kz-quotes", optarg) != 0)
@@ -90,6 +130,10 @@ main(int argc, char **argv)
 			break;
 		case 'd': data = optarg; break;
 		case 'q': so.quiet = 1; break;
+		case 'j':
+			if (kz_opt_jobs("kz-quotes", optarg, &so.jobs) != 0)
+				return KZ_EXIT_USAGE;
+			break;
 		case 'm':
 			if (kz_opt_size("kz-quotes", "max-line", optarg, &so.max_line) != 0)
 				return KZ_EXIT_USAGE;
@@ -116,6 +160,7 @@ main(int argc, char **argv)
 		kz_tagger_free(c.tagger);
 		return KZ_EXIT_CONFIG;
 	}
+	c.datadir = datadir;
 	rc = kz_stage_run(stdin, "stdin", stdout, &so, quote_one, &c);
 	kz_quoter_free(c.quoter);
 	kz_tagger_free(c.tagger);

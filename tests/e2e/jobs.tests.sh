@@ -1,5 +1,5 @@
-# Threads (--jobs): the same records, messages and exit status as one
-# thread, in the same order. Sourced by tests/e2e/run.sh.
+# Threads (--jobs of kz-tag, kz-quotes, kz-check): the same records,
+# messages and exit status as one thread, in the same order. Sourced by tests/e2e/run.sh.
 
 # jobs_input N: N short articles through kz-normalize, with a broken line
 # and a record without text among them, to $TMP/jobs.jsonl
@@ -20,7 +20,7 @@ for i in range(n):
 	     { print }' "$TMP/jobs.ok" > "$TMP/jobs.jsonl"
 }
 
-t_tag_jobs_same_as_one() {
+t_jobs_same_as_one() {
 	jobs_input 400
 	set +e
 	"$BIN/kz-tag" --jobs 1 < "$TMP/jobs.jsonl" > "$TMP/one.out" 2> "$TMP/one.err"
@@ -35,6 +35,20 @@ t_tag_jobs_same_as_one() {
 	# every record is there, in order, tagged
 	$EXPECT 'len(docs) == 402 and docs[69]["id"] == "stdin:70" and docs[150]["id"] == "notext" and docs[0]["entities"] and all(d["id"] == "a%d" % i for i, d in enumerate(x for x in docs if x["id"].startswith("a")))' "$TMP/three.out"
 	grep -q '^kz-tag: stdin:70:' "$TMP/three.err"
+	# and the next stages, on what kz-tag wrote
+	for p in kz-quotes kz-check; do
+		set +e
+		"$BIN/$p" --jobs 1 < "$TMP/one.out" > "$TMP/$p.one" 2> "$TMP/one.err"
+		rc1=$?
+		"$BIN/$p" --jobs 3 < "$TMP/one.out" > "$TMP/$p.three" 2> "$TMP/three.err"
+		rc3=$?
+		set -e
+		expect_eq "$p exit" "$rc3" "$rc1"
+		cmp "$TMP/$p.one" "$TMP/$p.three"
+		cmp "$TMP/one.err" "$TMP/three.err"
+		cp "$TMP/$p.one" "$TMP/one.out"
+	done
+	$EXPECT 'len(docs) == 402 and sum(len(d.get("quotes", [])) for d in docs) >= 390' "$TMP/one.out"
 }
 
 # Records that arrive slowly are not held back, by one thread (stdio's
@@ -69,13 +83,15 @@ t_tag_streams() {
 	stream_through --jobs 2
 }
 
-t_tag_jobs_bad_value() {
-	for v in 0 65 two ""; do
-		set +e
-		"$BIN/kz-tag" --jobs "$v" < /dev/null 2> "$TMP/err"
-		rc=$?
-		set -e
-		expect_eq "--jobs '$v' exit" "$rc" 64
-		grep -q "^kz-tag: --jobs: not a number of threads from 1 to 64: $v\$" "$TMP/err"
+t_jobs_bad_value() {
+	for p in kz-tag kz-quotes kz-check; do
+		for v in 0 65 two ""; do
+			set +e
+			"$BIN/$p" --jobs "$v" < /dev/null 2> "$TMP/err"
+			rc=$?
+			set -e
+			expect_eq "$p --jobs '$v' exit" "$rc" 64
+			grep -q "^$p: --jobs: not a number of threads from 1 to 64: $v\$" "$TMP/err"
+		done
 	done
 }

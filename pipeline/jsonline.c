@@ -18,6 +18,7 @@ typedef struct builder {
 	void *want_ctx;
 	kz_json_members *members;
 	kz_json_member *member; /* the member being read, or NULL */
+	int ask_inside;         /* want said 2 for it */
 	size_t skip_depth;      /* > 0: inside a member not built */
 	size_t root_end;        /* where the top-level value ends */
 	json_t *root;		/* owned until handed to the caller */
@@ -31,8 +32,7 @@ typedef struct builder {
 static int
 acceptable(const unsigned char *s, size_t len)
 {
-	return memchr(s, '\0', len) == NULL && kz_utf8_valid((const char *)s,
-	    len);
+	return kz_utf8_valid((const char *)s, len);
 }
 
 /* Attach v (stolen) to the innermost container, or make it the root. */
@@ -257,8 +257,11 @@ on_map_key(void *ctx, const unsigned char *s, size_t len)
 		if (m == NULL)
 			return 0;
 		m->start = value_start(b);
-		m->parsed = b->want == NULL || b->want(NULL, 0, (const char *)s,
+		int w = b->want == NULL ? 1 : b->want(NULL, 0, (const char *)s,
 		    len, b->want_ctx);
+
+		m->parsed = w != 0;
+		b->ask_inside = w == 2;
 		b->member = m;
 		if (!m->parsed) {
 			/* an earlier value of this key must not survive */
@@ -266,7 +269,7 @@ on_map_key(void *ctx, const unsigned char *s, size_t len)
 			b->skip_depth = 1;
 			return 1;
 		}
-	} else if (b->member != NULL && b->want != NULL &&
+	} else if (b->member != NULL && b->ask_inside &&
 	    !b->want(b->member->key, b->member->key_len, (const char *)s, len,
 	    b->want_ctx)) {
 		/* only the value's depth matters, and the top-level member's

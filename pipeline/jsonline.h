@@ -40,10 +40,11 @@ typedef struct kz_json_members {
 
 void kz_json_members_release(kz_json_members *m);
 
-/* Say whether the member `key` is to be built (1) or not (0). For a
- * top-level member `top` is NULL, and 0 means only located. For a member
- * of an object anywhere inside the built top-level member `top`, 0 leaves
- * it out of the built value (it is still checked like the rest). */
+/* Say whether the member `key` is to be built. For a top-level member
+ * `top` is NULL, and the answer is 0 (only located), 1 (built) or 2
+ * (built, asking again about each member of an object inside it). Asked
+ * again, with `top` that member's key, 0 leaves the member out of the
+ * built value (it is still checked like the rest). */
 typedef int (*kz_json_want_fn)(const char *top, size_t top_len,
     const char *key, size_t len, void *ctx);
 

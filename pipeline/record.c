@@ -207,6 +207,16 @@ read_only(const kz_reader *r, const char *key, size_t len)
 	    !listed(always_built, key, len);
 }
 
+/* some "top.KEY" is in the list */
+static int
+has_skips(const char *const *list, const char *top, size_t top_len)
+{
+	for (; list != NULL && *list != NULL; list++)
+		if (strncmp(*list, top, top_len) == 0 && (*list)[top_len] == '.')
+			return 1;
+	return 0;
+}
+
 /* "top.key" is in the list */
 static int
 listed_inside(const char *const *list, const char *top, size_t top_len,
@@ -226,13 +236,14 @@ wanted(const char *top, size_t top_len, const char *key, size_t len,
 {
 	const kz_reader *r = ctx;
 
-	if (top == NULL)
-		return listed(r->reads, key, len) ||
-		    listed(r->writes, key, len) || listed(always_built, key, len);
+	if (top != NULL)
+		return !listed_inside(r->skips, top, top_len, key, len);
+	if (!listed(r->reads, key, len) && !listed(r->writes, key, len) &&
+	    !listed(always_built, key, len))
+		return 0;
 	/* a read-only member is written back from the line, so what the
 	 * stage does not look at inside it need not be built */
-	return !(read_only(r, top, top_len) &&
-	    listed_inside(r->skips, top, top_len, key, len));
+	return read_only(r, key, len) && has_skips(r->skips, key, len) ? 2 : 1;
 }
 
 /* Remember the value built for each read-only member: the writer copies

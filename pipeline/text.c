@@ -77,16 +77,31 @@ kz_utf8_valid(const char *s, size_t len)
 		size_t n;
 
 		if (u[i] < 0x80) {
+			const uint64_t ones = UINT64_C(0x0101010101010101);
+			const uint64_t high = UINT64_C(0x8080808080808080);
 			uint64_t word;
 
+			/* stop at a byte with its high bit set, or a zero byte
+			 * (the classic test: w - 1 borrows into bit 7 only from a
+			 * zero byte, once bytes >= 0x80 are ruled out) */
 			while (i + 8 <= len) {
 				memcpy(&word, u + i, 8);
-				if (word & UINT64_C(0x8080808080808080))
+				if ((word & high) || ((word - ones) & ~word & high))
 					break;
 				i += 8;
 			}
-			while (i < len && u[i] < 0x80)
+			while (i < len && u[i] < 0x80) {
+				if (u[i] == 0)
+					return 0;
 				i++;
+			}
+			continue;
+		}
+		/* two-byte forms (é, à, ç: most of French) inline */
+		if (u[i] >= 0xC2 && u[i] <= 0xDF) {
+			if (i + 1 >= len || (u[i + 1] & 0xC0) != 0x80)
+				return 0;
+			i += 2;
 			continue;
 		}
 		n = kz_utf8_decode(u + i, len - i, &cp);

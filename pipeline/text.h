@@ -25,8 +25,9 @@ size_t kz_utf8_next(const char *s, size_t len, size_t i);
 size_t kz_utf8_prev(const char *s, size_t i);
 
 /* 1 when s[0..len) is valid UTF-8 (no overlong forms, surrogates or code
- * points past U+10FFFF), else 0. Runs of ASCII are checked 8 bytes at a
- * time. */
+ * points past U+10FFFF) with no NUL byte (jansson refuses one in a string,
+ * and no kz text holds one), else 0. Runs of ASCII are checked 8 bytes at
+ * a time. */
 int kz_utf8_valid(const char *s, size_t len);
 
 /* Number of code points in valid UTF-8 s[0..len). */

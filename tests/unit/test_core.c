@@ -448,6 +448,8 @@ START_TEST(utf8_valid_checks_every_form)
 	ck_assert_int_eq(kz_utf8_valid("\xED\xA0\x80", 3), 0);       /* surrogate */
 	ck_assert_int_eq(kz_utf8_valid("\xF4\x90\x80\x80", 4), 0);   /* > 10FFFF */
 	ck_assert_int_eq(kz_utf8_valid("12345678\x80", 9), 0);       /* stray */
+	ck_assert_int_eq(kz_utf8_valid("abc\0defghijkl", 13), 0);    /* NUL, */
+	ck_assert_int_eq(kz_utf8_valid("abcdefghijk\0", 12), 0);     /* anywhere */
 }
 END_TEST
 

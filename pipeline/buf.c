@@ -107,23 +107,6 @@ kz_buf_grow(kz_buf *b, size_t extra)
 }
 
 void
-kz_buf_add(kz_buf *b, const void *data, size_t len)
-{
-	kz_buf_grow(b, len);
-	memcpy(b->data + b->len, data, len);
-	b->len += len;
-	b->data[b->len] = '\0';
-}
-
-void
-kz_buf_addc(kz_buf *b, char c)
-{
-	kz_buf_grow(b, 1);
-	b->data[b->len++] = c;
-	b->data[b->len] = '\0';
-}
-
-void
 kz_buf_adds(kz_buf *b, const char *s)
 {
 	kz_buf_add(b, s, strlen(s));

@@ -10,6 +10,7 @@
 #define KZ_BUF_H
 
 #include <stddef.h>
+#include <string.h>
 
 typedef struct kz_buf {
 	char *data;
@@ -22,13 +23,32 @@ void kz_buf_release(kz_buf *b);
 char *kz_buf_detach(kz_buf *b, size_t *len);
 void kz_buf_reset(kz_buf *b);
 void kz_buf_grow(kz_buf *b, size_t extra);
-void kz_buf_add(kz_buf *b, const void *data, size_t len);
-void kz_buf_addc(kz_buf *b, char c);
 void kz_buf_adds(kz_buf *b, const char *s);
 void kz_buf_addf(kz_buf *b, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 /* Append the UTF-8 encoding of code point cp. */
 void kz_buf_add_utf8(kz_buf *b, int cp);
+
+/* The two appends every writer calls per byte or per piece: inline, with
+ * kz_buf_grow called only when the room runs out. */
+static inline void
+kz_buf_add(kz_buf *b, const void *data, size_t len)
+{
+	if (b->len + len >= b->cap)
+		kz_buf_grow(b, len);
+	memcpy(b->data + b->len, data, len);
+	b->len += len;
+	b->data[b->len] = '\0';
+}
+
+static inline void
+kz_buf_addc(kz_buf *b, char c)
+{
+	if (b->len + 1 >= b->cap)
+		kz_buf_grow(b, 1);
+	b->data[b->len++] = c;
+	b->data[b->len] = '\0';
+}
 
 /* Checked allocation helpers: abort with a message on failure. */
 void *kz_malloc(size_t n);

@@ -146,12 +146,35 @@ on_boolean(void *ctx, int value)
 	return attach(ctx, json_boolean(value));
 }
 
+/* A plain integer of up to 18 digits (every offset in a record): read
+ * here, where strtoll would need a copy; 1 with *v, else 0. */
+static int
+small_integer(const char *s, size_t len, long long *v)
+{
+	size_t i = s[0] == '-';
+	long long n = 0;
+
+	if (len - i == 0 || len - i > 18)
+		return 0;
+	for (; i < len; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return 0;
+		n = n * 10 + (s[i] - '0');
+	}
+	*v = s[0] == '-' ? -n : n;
+	return 1;
+}
+
 static int
 on_number(void *ctx, const char *s, size_t len)
 {
 	char tmp[128];
 	char *end;
+	long long small;
 
+	/* yajl hands only well-formed numbers */
+	if (small_integer(s, len, &small))
+		return skipped(ctx, 0, 0) > 0 || attach(ctx, json_integer(small));
 	if (len >= sizeof tmp)
 		return 0;
 	memcpy(tmp, s, len);

@@ -968,13 +968,14 @@ by_start(const void *a, const void *b)
 	return (x->ts > y->ts) - (x->ts < y->ts);
 }
 
-/* `,"key":` then s as a JSON string, or null when s is NULL. */
+/* `,"key":` then s as a JSON string, or null when s is NULL. The key is
+ * a string literal, written as it stands (KEY adds the quotes). */
+#define KEY(k) ",\"" k "\":"
+
 static void
 add_member(kz_buf *b, const char *key, const char *s, size_t len)
 {
-	kz_buf_addc(b, ',');
-	kz_json_add_string(b, key, strlen(key));
-	kz_buf_addc(b, ':');
+	kz_buf_adds(b, key);
 	if (s == NULL)
 		kz_buf_add(b, "null", 4);
 	else
@@ -1008,14 +1009,14 @@ entity_text(kz_buf *b, const work *w, const found *x, kz_cp_cursor *o)
 
 	kz_buf_addc(b, '{');
 	add_span(b, w, o, bs, be);
-	add_member_str(b, "type", x->type);
+	add_member_str(b, KEY("type"), x->type);
 	if (x->entry >= 0) {
 		const kz_entry *en = kz_gazetteer_entry(w->tg->g, (size_t)x->entry);
 
-		add_member_str(b, "canonical", en->name);
-		add_member_str(b, "ref", en->id);
-		add_member_str(b, "via", via_names[x->via]);
-		add_member_str(b, "variant", en->surfaces[x->surface].text);
+		add_member_str(b, KEY("canonical"), en->name);
+		add_member_str(b, KEY("ref"), en->id);
+		add_member_str(b, KEY("via"), via_names[x->via]);
+		add_member_str(b, KEY("variant"), en->surfaces[x->surface].text);
 		if (x->ambiguous) {
 			kz_buf_adds(b, ",\"ambiguous\":true,\"candidates\":[");
 			for (size_t k = 0; k < x->ncands; k++) {
@@ -1029,9 +1030,9 @@ entity_text(kz_buf *b, const work *w, const found *x, kz_cp_cursor *o)
 			kz_buf_addc(b, ']');
 		}
 	} else {
-		add_member(b, "canonical", w->text + bs, be - bs);
-		add_member_str(b, "ref", NULL);
-		add_member_str(b, "via", via_names[x->via]);
+		add_member(b, KEY("canonical"), w->text + bs, be - bs);
+		add_member_str(b, KEY("ref"), NULL);
+		add_member_str(b, KEY("via"), via_names[x->via]);
 	}
 	kz_buf_addc(b, '}');
 }
@@ -1170,9 +1171,9 @@ mentions_text(kz_buf *b, work *w, kz_cp_cursor *o, kz_mention *ms,
 		first = 0;
 		kz_buf_addc(b, '{');
 		add_span(b, w, o, bs, be);
-		add_member_str(b, "kind", "role");
-		add_member_str(b, "role", m->role);
-		add_member_str(b, "of", m->of[0] ? m->of : NULL);
+		add_member_str(b, KEY("kind"), "role");
+		add_member_str(b, KEY("role"), m->role);
+		add_member_str(b, KEY("of"), m->of[0] ? m->of : NULL);
 		if (m->former)
 			kz_buf_adds(b, ",\"former\":true");
 		if (appos) {
@@ -1183,25 +1184,25 @@ mentions_text(kz_buf *b, work *w, kz_cp_cursor *o, kz_mention *ms,
 				const kz_entry *en = kz_gazetteer_entry(w->tg->g,
 				    (size_t)appos->entry);
 
-				add_member_str(b, "canonical", en->name);
-				add_member_str(b, "ref", en->id);
+				add_member_str(b, KEY("canonical"), en->name);
+				add_member_str(b, KEY("ref"), en->id);
 			} else {
-				add_member(b, "canonical", w->text + as, ae - as);
-				add_member_str(b, "ref", NULL);
+				add_member(b, KEY("canonical"), w->text + as, ae - as);
+				add_member_str(b, KEY("ref"), NULL);
 			}
-			add_member_str(b, "via", "apposition");
+			add_member_str(b, KEY("via"), "apposition");
 			kz_buf_adds(b, ",\"apposition\":");
 			entity_text(b, w, appos, o);
 		} else if (m->entry >= 0) {
 			const kz_entry *en = kz_gazetteer_entry(w->tg->g, (size_t)m->entry);
 
-			add_member_str(b, "canonical", en->name);
-			add_member_str(b, "ref", en->id);
-			add_member_str(b, "via", "role");
+			add_member_str(b, KEY("canonical"), en->name);
+			add_member_str(b, KEY("ref"), en->id);
+			add_member_str(b, KEY("via"), "role");
 		} else {
-			add_member_str(b, "canonical", NULL);
-			add_member_str(b, "ref", NULL);
-			add_member_str(b, "via", "role");
+			add_member_str(b, KEY("canonical"), NULL);
+			add_member_str(b, KEY("ref"), NULL);
+			add_member_str(b, KEY("via"), "role");
 		}
 		if (m->by_context && !appos)
 			kz_buf_adds(b, ",\"of_from_context\":true");

@@ -503,6 +503,18 @@ kz_gazimage_match_at(kz_gazimage *im, const kz_tokens *t, size_t i,
 			if (!(t->tok[j - 1].flags & KZ_TOK_JOINS))
 				break;
 			h = fnv(h, " ", 1);
+			h = fnv(h, t->folded.text + k->fstart, tl);
+		} else {
+			/* the token's own hash is this FNV-1a: a first word no
+			 * key starts with, in its case, ends it here, before any
+			 * copying */
+			h = k->hash;
+			found = filter_has(im, (k->flags & KZ_TOK_UPPER) ?
+			    KZ_SEC_FLTANY : KZ_SEC_FLTLOW, mix(h));
+			if (found <= 0) {
+				rc = found;
+				break;
+			}
 		}
 		if (len + tl + 1 > cap) {
 			char *nb = kz_malloc(2 * (len + tl + 1));
@@ -517,16 +529,6 @@ kz_gazimage_match_at(kz_gazimage *im, const kz_tokens *t, size_t i,
 			kb[len++] = ' ';
 		memcpy(kb + len, t->folded.text + k->fstart, tl);
 		len += tl;
-		h = fnv(h, t->folded.text + k->fstart, tl);
-		/* a first word no key starts with, in its case, ends it here */
-		if (j == i) {
-			found = filter_has(im, (k->flags & KZ_TOK_UPPER) ?
-			    KZ_SEC_FLTANY : KZ_SEC_FLTLOW, mix(h));
-			if (found <= 0) {
-				rc = found;
-				break;
-			}
-		}
 		found = find_key(im, kb, len, mix(h), &r);
 		if (found < 0) {
 			rc = -1;

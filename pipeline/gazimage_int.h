@@ -7,6 +7,7 @@
 #define KZ_GAZIMAGE_INT_H
 
 #include "gazimage.h"
+#include "strmap.h"
 
 #include <stddef.h>
 #include <stdint.h>
@@ -51,8 +52,11 @@ wr64(unsigned char *p, uint64_t v)
 }
 
 /* Table hashes: FNV-1a, so a key's hash grows token by token while
- * matching, finished by a 64-bit mixer so every bit is usable. */
+ * matching, finished by a 64-bit mixer so every bit is usable. It is the
+ * hash strmap.h gives each token (kz_token.hash), which matching starts
+ * from. */
 #define FNV_OFF 1469598103934665603ULL
+_Static_assert(FNV_OFF == KZ_HASH_START, "token hashes are FNV-1a");
 
 static inline uint64_t
 fnv(uint64_t h, const char *s, size_t n)

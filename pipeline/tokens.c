@@ -109,6 +109,9 @@ kz_tokens_init(kz_tokens *t, const kz_folder *f, const char *src, size_t len)
 				k->flags |= KZ_TOK_UPPER;
 			if (kz_cp_is_digit(cp))
 				k->flags |= KZ_TOK_DIGIT;
+			/* a word that starts in lower case is not in capitals */
+			else if (!(k->flags & KZ_TOK_UPPER) && kz_cp_is_letter(cp))
+				s = k->send;
 			while (s < k->send) {
 				unsigned char c = (unsigned char)src[s];
 				size_t m;

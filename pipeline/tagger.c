@@ -937,20 +937,34 @@ same_tokens(const work *w, size_t a, size_t b, size_t n)
 static void
 recurrence_pass(work *w)
 {
-	size_t nrules = w->nf;
+	size_t nrules = w->nf, nup = 0, *upper;
 
+	/* a recurrence starts with a capital: only those tokens are tried,
+	 * and only where the first or the last word's hash matches */
+	upper = kz_malloc((w->tok.n + 1) * sizeof *upper);
+	for (size_t i = 0; i < w->tok.n; i++)
+		if (w->tok.tok[i].flags & KZ_TOK_UPPER)
+			upper[nup++] = i;
 	for (size_t a = 0; a < nrules; a++) {
 		found x = w->f[a];
-		size_t n = x.te - x.ts;
+		size_t n = x.te - x.ts, next = 0;
+		uint64_t first, last;
 
 		if (x.entry >= 0 || strcmp(x.type, "PER") != 0)
 			continue;
-		for (size_t i = 0; i + n <= w->tok.n; i++) {
-			if (!free_span(w, i, i + n) || !is_upper(w, i))
+		first = w->tok.tok[x.ts].hash;
+		last = w->tok.tok[x.te - 1].hash;
+		for (size_t u = 0; u < nup; u++) {
+			size_t i = upper[u];
+			uint64_t h = w->tok.tok[i].hash;
+
+			if (i < next || (h != first && h != last))
+				continue;
+			if (i + n > w->tok.n || !free_span(w, i, i + n))
 				continue;
 			if (same_tokens(w, x.ts, i, n)) {
 				add_rule(w, i, i + n, "PER", VIA_RULE);
-				i += n - 1;
+				next = i + n;
 			} else if (n >= 2 && same_tokens(w, x.te - 1, i, 1) &&
 			    (w->tok.tok[x.te - 1].flags & KZ_TOK_UPPER) &&
 			    w->tok.tok[i].send - w->tok.tok[i].sstart >= 3) {
@@ -958,6 +972,7 @@ recurrence_pass(work *w)
 			}
 		}
 	}
+	free(upper);
 }
 
 static int

@@ -43,8 +43,8 @@ struct kz_roles {
 	kz_strmap *determiners;
 	size_t max_linker_tokens;
 	/* the words a description can start with: a determiner, a prefix
-	 * or a form's first word */
-	kz_hashfilter starts;
+	 * or a form's first word; and the first words of forms alone */
+	kz_hashfilter starts, form_starts;
 };
 
 static size_t
@@ -301,6 +301,8 @@ kz_roles_load(const char *path, const kz_gazetteer *g, const kz_folder *f,
 	kz_strmap_fill_filter(r->prefixes, &r->starts);
 	kz_strmap_fill_filter(r->form_index, &r->starts);
 	kz_strmap_fill_filter(r->form_prefixes, &r->starts);
+	kz_strmap_fill_filter(r->form_index, &r->form_starts);
+	kz_strmap_fill_filter(r->form_prefixes, &r->form_starts);
 	kz_yaml_doc_release(&doc);
 	return r;
 fail:
@@ -392,6 +394,12 @@ tok_in(const kz_strmap *m, const kz_tokens *t, size_t i, intptr_t *v)
 	return kz_strmap_get_hashed(m, s, len, t->tok[i].hash, v);
 }
 
+int
+kz_roles_title_at(const kz_roles *r, const kz_tokens *t, size_t i)
+{
+	return tok_in(r->titles, t, i, NULL);
+}
+
 static const kz_entry *
 demonym_at(const kz_roles *r, const kz_tokens *t, size_t i)
 {
@@ -417,7 +425,8 @@ match_form(const kz_roles *r, const kz_tokens *t, size_t i, size_t *fi,
 	const kz_entry *skipped = NULL, *best_dem = NULL;
 
 	/* most words start no role: say so before building any key */
-	if (i >= t->n || (!tok_in(r->form_index, t, i, NULL) &&
+	if (i >= t->n || !kz_hashfilter_maybe(&r->form_starts, t->tok[i].hash) ||
+	    (!tok_in(r->form_index, t, i, NULL) &&
 	    !tok_in(r->form_prefixes, t, i, NULL)))
 		return 0;
 	kz_buf_init(&key);

@@ -311,9 +311,7 @@ resolve_ambiguous(work *w, int32_t date)
 		if (pick < 0 && x->ts > 0) {
 			/* "M. Jordan" is a person; "à Paris" a place */
 			size_t p = x->ts - 1;
-			int person = kz_roles_is_title(w->tg->roles,
-			    w->tok.folded.text + w->tok.tok[p].fstart,
-			    w->tok.tok[p].fend - w->tok.tok[p].fstart);
+			int person = kz_roles_title_at(w->tg->roles, &w->tok, p);
 			int place = kz_token_is(&w->tok, p, "a") ||
 			    kz_token_is(&w->tok, p, "en") || kz_token_is(&w->tok, p, "au");
 
@@ -417,8 +415,7 @@ titles_pass(work *w)
 		const kz_token *k = &w->tok.tok[i];
 		size_t j, e;
 
-		if (w->skip[i] || !kz_roles_is_title(w->tg->roles,
-		    w->tok.folded.text + k->fstart, k->fend - k->fstart))
+		if (w->skip[i] || !kz_roles_title_at(w->tg->roles, &w->tok, i))
 			continue;
 		/* "M." needs its full stop; "général" its space */
 		j = i + 1;

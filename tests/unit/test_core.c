@@ -6,10 +6,12 @@
 #include "fold.h"
 #include "jsonline.h"
 #include "record.h"
+#include "strmap.h"
 #include "text.h"
 #include "wordlist.h"
 #include "yamltree.h"
 
+#include <stdio.h>
 #include <string.h>
 
 START_TEST(offsets_round_trip)
@@ -481,6 +483,48 @@ START_TEST(wordlist_prefix_and_find)
 }
 END_TEST
 
+/* The map's miss filter must never hide a key, before and after the map
+ * grows; a hash filter says "maybe" for every key added. */
+START_TEST(strmap_finds_every_key_through_growth)
+{
+	kz_strmap *m = kz_strmap_new();
+	kz_hashfilter f;
+	char key[32];
+	intptr_t v;
+	size_t misses = 0;
+
+	memset(&f, 0, sizeof f);
+	for (int i = 0; i < 5000; i++) {
+		snprintf(key, sizeof key, "mot%d", i);
+		kz_strmap_put(m, key, strlen(key), i);
+		/* every key so far is still found after each growth */
+		if ((i & (i - 1)) == 0)
+			for (int k = 0; k <= i; k++) {
+				snprintf(key, sizeof key, "mot%d", k);
+				ck_assert(kz_strmap_get(m, key, strlen(key), &v));
+				ck_assert_int_eq(v, k);
+			}
+	}
+	ck_assert_uint_eq(kz_strmap_size(m), 5000);
+	for (int i = 0; i < 5000; i++) {
+		snprintf(key, sizeof key, "autre%d", i);
+		misses += !kz_strmap_get(m, key, strlen(key), NULL);
+	}
+	ck_assert_uint_eq(misses, 5000);
+	kz_strmap_put(m, "mot7", 4, 70);            /* replaced, not added */
+	ck_assert(kz_strmap_get_hashed(m, "mot7", 4, kz_hash_bytes("mot7", 4),
+	    &v));
+	ck_assert_int_eq(v, 70);
+	ck_assert_uint_eq(kz_strmap_size(m), 5000);
+	kz_strmap_fill_filter(m, &f);
+	for (int i = 0; i < 5000; i++) {
+		snprintf(key, sizeof key, "mot%d", i);
+		ck_assert(kz_hashfilter_maybe(&f, kz_hash_bytes(key, strlen(key))));
+	}
+	kz_strmap_free(m);
+}
+END_TEST
+
 /* Members a stage neither reads nor writes are located, not built, and
  * their text is exactly the line's. */
 START_TEST(json_members_locate_and_build)
@@ -598,6 +642,7 @@ suite_core(void)
 	tcase_add_test(tc, json_line_depth_limit);
 	tcase_add_test(tc, utf8_valid_checks_every_form);
 	tcase_add_test(tc, wordlist_prefix_and_find);
+	tcase_add_test(tc, strmap_finds_every_key_through_growth);
 	tcase_add_test(tc, json_members_locate_and_build);
 	tcase_add_test(tc, reader_writes_members_through);
 	suite_add_tcase(s, tc);

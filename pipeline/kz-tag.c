@@ -180,8 +180,6 @@ main(int argc, char **argv)
 
 	memset(&c, 0, sizeof c);
 	kz_today(c.date);
-	kz_buf_init(&c.members);
-	so.extra = &c.members;
 	while ((ch = getopt_long(argc, argv, "j:qh", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'D':
@@ -232,6 +230,8 @@ main(int argc, char **argv)
 	if (!jobs_given && kz_gazetteer_cache_file(kz_tagger_gazetteer(
 	    c.tagger)) == NULL)
 		so.jobs = 1;
+	kz_buf_init(&c.members);
+	so.extra = &c.members;
 	rc = kz_stage_run(stdin, "stdin", stdout, &so, tag_one, &c);
 	kz_tagger_free(c.tagger);
 	kz_buf_release(&c.members);

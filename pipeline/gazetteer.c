@@ -595,6 +595,32 @@ kz_gazetteer_free(kz_gazetteer *g)
 	free(g);
 }
 
+kz_gazetteer *
+kz_gazetteer_share(const kz_gazetteer *g, const kz_folder *f)
+{
+	kz_gazetteer *s = kz_calloc(1, sizeof *s);
+
+	s->folder = f;
+	s->paths = kz_calloc(g->npaths ? g->npaths : 1, sizeof *s->paths);
+	for (size_t i = 0; i < g->npaths; i++)
+		s->paths[i] = kz_strdup(g->paths[i]);
+	s->npaths = g->npaths;
+	/* the same bytes, not owned: releasing s neither unmaps nor frees
+	 * them */
+	s->im = g->im;
+	s->im.owned = NULL;
+	s->im.mapped = 0;
+	if (g->im.bstate != NULL)
+		s->im.bstate = kz_calloc(g->im.nblocks ? g->im.nblocks : 1, 1);
+	if (g->cache.image_path != NULL)
+		s->cache.image_path = kz_strdup(g->cache.image_path);
+	s->env_key = g->env_key;
+	snprintf(s->origin, sizeof s->origin, "%s", g->origin);
+	s->nchunks = g->nchunks;
+	s->views = kz_calloc(s->nchunks ? s->nchunks : 1, sizeof *s->views);
+	return s;
+}
+
 void
 kz_gazetteer_cache(int on, const char *dir)
 {

@@ -83,6 +83,13 @@ kz_gazetteer *kz_gazetteer_load_files(const char *const *paths, size_t n,
     const kz_folder *f, kz_error *err);
 void kz_gazetteer_free(kz_gazetteer *g);
 
+/* A gazetteer for another thread: it reads g's image where g holds it
+ * (mapped once for all, so memory is not counted twice), with its own
+ * entry views and block checks, which g fills lazily and so cannot share.
+ * g must outlive it. A damaged block found through it is recompiled in
+ * memory for it alone (g's cache file is rewritten only through g). */
+kz_gazetteer *kz_gazetteer_share(const kz_gazetteer *g, const kz_folder *f);
+
 /* The compiled cache, for every later load in this process: on = 0 turns
  * it off; dir, or NULL for the default ($KZ_CACHE, $XDG_CACHE_HOME/kz,
  * ~/.cache/kz). */

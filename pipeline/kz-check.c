@@ -80,7 +80,8 @@ worker_new(void *arg, kz_buf **extra, kz_error *err)
 	c->rules = main_ctx->rules;
 	*extra = NULL;
 	if ((c->checker = kz_checker_load(c->rules, err)) == NULL ||
-	    (c->tagger = kz_tagger_load(c->datadir, NULL, err)) == NULL) {
+	    (c->tagger = kz_tagger_load_shared(c->datadir, main_ctx->tagger,
+	    err)) == NULL) {
 		kz_checker_free(c->checker);
 		free(c);
 		return NULL;

@@ -70,7 +70,8 @@ worker_new(void *arg, kz_buf **extra, kz_error *err)
 	memcpy(c->date, main_ctx->date, sizeof c->date);
 	c->datadir = main_ctx->datadir;
 	*extra = NULL;
-	if ((c->tagger = kz_tagger_load(c->datadir, NULL, err)) == NULL ||
+	if ((c->tagger = kz_tagger_load_shared(c->datadir, main_ctx->tagger,
+	    err)) == NULL ||
 	    (c->quoter = kz_quoter_load(c->datadir, kz_tagger_folder(c->tagger),
 	    err)) == NULL) {
 		kz_tagger_free(c->tagger);

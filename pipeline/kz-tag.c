@@ -67,12 +67,12 @@ typedef struct ctx {
 	kz_tagger *tagger;
 	char date[11];
 	kz_buf members;         /* the record's new members, as JSON text */
-	const char *datadir, *gazetteers;       /* for other threads' taggers */
+	const char *datadir;    /* for other threads' taggers */
 } ctx;
 
-/* Another thread's context: its own tagger (a gazetteer maps its cache
- * file once per load and fills views of it as it goes, so threads do not
- * share one), loaded from the cache the first load filled. */
+/* Another thread's context: its own tagger (a gazetteer fills views of
+ * its image as it goes, so threads do not share one), reading the image
+ * the first load mapped. */
 static void *
 worker_new(void *arg, kz_buf **extra, kz_error *err)
 {
@@ -83,8 +83,7 @@ worker_new(void *arg, kz_buf **extra, kz_error *err)
 	 * into main_ctx->members */
 	memcpy(c->date, main_ctx->date, sizeof c->date);
 	c->datadir = main_ctx->datadir;
-	c->gazetteers = main_ctx->gazetteers;
-	c->tagger = kz_tagger_load(c->datadir, c->gazetteers, err);
+	c->tagger = kz_tagger_load_shared(c->datadir, main_ctx->tagger, err);
 	if (c->tagger == NULL) {
 		free(c);
 		return NULL;
@@ -176,7 +175,7 @@ main(int argc, char **argv)
 	char datadir[PATH_MAX], msg[1024];
 	kz_error err;
 	ctx c;
-	int ch, rc, compile = 0, jobs_given = 0;
+	int ch, rc, compile = 0;
 
 	memset(&c, 0, sizeof c);
 	kz_today(c.date);
@@ -196,7 +195,6 @@ main(int argc, char **argv)
 		case 'j':
 			if (kz_opt_jobs("kz-tag", optarg, &so.jobs) != 0)
 				return KZ_EXIT_USAGE;
-			jobs_given = 1;
 			break;
 		case 'm':
 			if (kz_opt_size("kz-tag", "max-line", optarg, &so.max_line) != 0)
@@ -224,12 +222,6 @@ main(int argc, char **argv)
 		return KZ_EXIT_CONFIG;
 	}
 	c.datadir = datadir;
-	c.gazetteers = gaz;
-	/* without a cache file each thread would compile the gazetteers
-	 * again, in its own memory */
-	if (!jobs_given && kz_gazetteer_cache_file(kz_tagger_gazetteer(
-	    c.tagger)) == NULL)
-		so.jobs = 1;
 	kz_buf_init(&c.members);
 	so.extra = &c.members;
 	rc = kz_stage_run(stdin, "stdin", stdout, &so, tag_one, &c);

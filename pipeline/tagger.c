@@ -19,8 +19,9 @@ struct kz_tagger {
 	kz_names names;
 };
 
-kz_tagger *
-kz_tagger_load(const char *datadir, const char *gazetteer_dir, kz_error *err)
+static kz_tagger *
+load(const char *datadir, const char *gazetteer_dir, const kz_tagger *first,
+    kz_error *err)
 {
 	kz_tagger *t = kz_calloc(1, sizeof *t);
 	char path[PATH_MAX], path2[PATH_MAX];
@@ -30,7 +31,8 @@ kz_tagger_load(const char *datadir, const char *gazetteer_dir, kz_error *err)
 		snprintf(path, sizeof path, "%s/gazetteers", datadir);
 		gazetteer_dir = path;
 	}
-	t->g = kz_gazetteer_load_dir(gazetteer_dir, t->folder, err);
+	t->g = first ? kz_gazetteer_share(first->g, t->folder) :
+	    kz_gazetteer_load_dir(gazetteer_dir, t->folder, err);
 	if (t->g == NULL)
 		goto fail;
 	snprintf(path, sizeof path, "%s/rules/roles.yaml", datadir);
@@ -45,6 +47,19 @@ kz_tagger_load(const char *datadir, const char *gazetteer_dir, kz_error *err)
 fail:
 	kz_tagger_free(t);
 	return NULL;
+}
+
+kz_tagger *
+kz_tagger_load(const char *datadir, const char *gazetteer_dir, kz_error *err)
+{
+	return load(datadir, gazetteer_dir, NULL, err);
+}
+
+kz_tagger *
+kz_tagger_load_shared(const char *datadir, const kz_tagger *first,
+    kz_error *err)
+{
+	return load(datadir, NULL, first, err);
 }
 
 void

@@ -25,6 +25,11 @@ typedef struct kz_tagger kz_tagger;
 kz_tagger *kz_tagger_load(const char *datadir, const char *gazetteer_dir,
     kz_error *err);
 void kz_tagger_free(kz_tagger *t);
+/* Another tagger of the same data for another thread: its own rules, and
+ * a gazetteer that reads first's image (kz_gazetteer_share). first must
+ * outlive it. */
+kz_tagger *kz_tagger_load_shared(const char *datadir, const kz_tagger *first,
+    kz_error *err);
 
 const kz_gazetteer *kz_tagger_gazetteer(const kz_tagger *t);
 const kz_roles *kz_tagger_roles(const kz_tagger *t);

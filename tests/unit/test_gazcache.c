@@ -889,6 +889,58 @@ START_TEST(gazcache_damage_is_rebuilt)
 }
 END_TEST
 
+/* A gazetteer shared with another thread answers the same, checks its
+ * blocks itself, and leaves the cache file to its owner: damage it finds
+ * is mended in memory for it alone. */
+START_TEST(gazcache_shared_reads_the_same_image)
+{
+	fixture x;
+	unsigned char *good, *bad, *after;
+	size_t len, now;
+	char *image;
+	kz_gazetteer *g, *s;
+
+	fixture_init(&x);
+	load_check(&x, "compiled into the cache", 0);
+	image = file_ending(x.cache, ".kzg");
+	ck_assert_ptr_nonnull(image);
+	good = slurp(image, &len);
+	g = load_dir(x.gaz, x.f);
+	s = kz_gazetteer_share(g, x.f);
+	small_answers(s, x.f);
+	/* the same entries, decoded apart (views are never shared) */
+	ck_assert_str_eq(kz_gazetteer_entry(s, 0)->id,
+	    kz_gazetteer_entry(g, 0)->id);
+	ck_assert_ptr_ne(kz_gazetteer_entry(s, 0), kz_gazetteer_entry(g, 0));
+	kz_gazetteer_free(s);
+	small_answers(g, x.f);          /* the owner's image is untouched */
+	kz_gazetteer_free(g);
+
+	bad = kz_malloc(len);
+	memcpy(bad, good, len);
+	for (size_t o = KZ_GAZIMAGE_HEADER + 100; o < len - 64; o += 4000)
+		bad[o] ^= 0x5a;
+	write_file(image, bad, len);
+	g = load_dir(x.gaz, x.f);       /* the header is sound: mapped */
+	s = kz_gazetteer_share(g, x.f);
+	small_answers(s, x.f);
+	after = slurp(image, &now);
+	ck_assert_msg(now == len && memcmp(after, bad, len) == 0,
+	    "the shared gazetteer rewrote its owner's cache file");
+	free(after);
+	kz_gazetteer_free(s);
+	small_answers(g, x.f);          /* the owner mends the file */
+	kz_gazetteer_free(g);
+	after = slurp(image, &now);
+	ck_assert(now == len && memcmp(after, good, len) == 0);
+	free(after);
+	free(bad);
+	free(image);
+	free(good);
+	fixture_release(&x);
+}
+END_TEST
+
 /* Editing a source rebuilds; touching one does not; broken YAML is
  * reported as ever, file, line and column. */
 START_TEST(gazcache_follows_the_sources)
@@ -1091,6 +1143,7 @@ suite_gazcache(void)
 	tcase_add_test(tc, gazcache_same_as_yaml);
 	tcase_add_test(tc, gazcache_matches_reference);
 	tcase_add_test(tc, gazcache_damage_is_rebuilt);
+	tcase_add_test(tc, gazcache_shared_reads_the_same_image);
 	tcase_add_test(tc, gazcache_follows_the_sources);
 	tcase_add_test(tc, gazcache_stamp_vouches);
 	tcase_add_test(tc, gazcache_unusable_folder);

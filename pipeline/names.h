@@ -18,6 +18,7 @@ typedef struct kz_names {
 	kz_strmap *not_names;
 	kz_strmap *place_heads;    /* "détroit", "baie": heads of place names */
 	kz_strmap *person_nouns;   /* "politologue", "vendeuse": who a person is */
+	kz_strmap *particles;      /* "ben", "van", "al": inside a surname */
 	char **adj_endings;        /* folded endings of org adjectives */
 	size_t nadj_endings;
 	kz_strmap *place_cues;     /* cue word -> index into cue_kinds */

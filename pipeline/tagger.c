@@ -569,6 +569,41 @@ hyphenated_names_pass(work *w)
 }
 
 /* A known first name and capitalised words: "Julien Pavy". */
+/* Only a hyphen between tokens a and a + 1: "Marchand-Roy". */
+static int
+hyphen_after(const work *w, size_t a)
+{
+	const kz_token *x = &w->tok.tok[a];
+
+	return a + 1 < w->tok.n && w->tok.tok[a + 1].fstart == x->fend + 1 &&
+	    w->tok.folded.text[x->fend] == '-';
+}
+
+/* How many tokens from e go on the surname before them (0: it ends at
+ * e): a particle and the word after it, even a first name ("Ben
+ * Youssef", "al-Fayçal", "von der Leyen"), a word after a hyphen, even a
+ * first name ("Marchand-Roy"), or another capitalised word that is no
+ * first name ("Macías Villamar"). */
+static size_t
+surname_continues(const work *w, size_t e)
+{
+	size_t p = e;
+
+	if (e == 0 || !joins(w, e - 1))
+		return 0;
+	while (p < w->tok.n && p - e < 2 && joins(w, p) &&
+	    tok_key_in(w, w->tg->names.particles, p))
+		p++;
+	if (p > e)
+		return name_word(w, p) && free_span(w, e, p + 1) ? p + 1 - e : 0;
+	if (!name_word(w, e) || !free_span(w, e, e + 1) ||
+	    (w->tok.tok[e].flags & KZ_TOK_ALLCAPS))
+		return 0;
+	return hyphen_after(w, e - 1) ||
+	    tok_key_in(w, w->tg->names.particles, e - 1) ||
+	    !tok_key_in(w, w->tg->names.firstnames, e) ? 1 : 0;
+}
+
 static void
 firstnames_pass(work *w)
 {
@@ -580,14 +615,28 @@ firstnames_pass(work *w)
 			continue;
 		}
 		if (!name_word(w, i) || !joins(w, i) || !free_span(w, i, i + 2) ||
-		    !tok_key_in(w, w->tg->names.firstnames, i) ||
-		    !name_word(w, i + 1) || (w->tok.tok[i + 1].flags & KZ_TOK_ALLCAPS))
+		    !tok_key_in(w, w->tg->names.firstnames, i))
 			continue;
-		e = i + 2;
-		if (joins(w, e - 1) && name_word(w, e) && free_span(w, e, e + 1) &&
-		    !(w->tok.tok[e].flags & KZ_TOK_ALLCAPS) &&
-		    !tok_key_in(w, w->tg->names.firstnames, e))
-			e++;
+		/* the word after the first name may be one too ("José
+		 * Adolfo"), or a particle with its word ("Karim ben Salah") */
+		if (name_word(w, i + 1) &&
+		    !(w->tok.tok[i + 1].flags & KZ_TOK_ALLCAPS))
+			e = i + 2;
+		else if ((e = i + 1 + surname_continues(w, i + 1)) == i + 1)
+			continue;
+		while (e - i < 4) {
+			size_t more = surname_continues(w, e);
+
+			if (more == 0 || e + more - i > 5)
+				break;
+			e += more;
+		}
+		/* a capitalised particle before the first name belongs to the
+		 * name: "Abou Mohammed al-Jolani" */
+		if (i > 0 && is_upper(w, i - 1) && joins(w, i - 1) &&
+		    tok_key_in(w, w->tg->names.particles, i - 1) &&
+		    free_span(w, i - 1, i))
+			i--;
 		add_rule(w, i, e, "PER", VIA_RULE);
 		i = e - 1;
 	}
@@ -959,29 +1008,39 @@ recurrence_pass(work *w)
 			upper[nup++] = i;
 	for (size_t a = 0; a < nrules; a++) {
 		found x = w->f[a];
-		size_t n = x.te - x.ts, next = 0;
-		uint64_t first, last;
+		size_t n = x.te - x.ts, next = 0, alone[4], nalone = 0;
+		uint64_t first;
 
 		if (x.entry >= 0 || strcmp(x.type, "PER") != 0)
 			continue;
 		first = w->tok.tok[x.ts].hash;
-		last = w->tok.tok[x.te - 1].hash;
+		/* the words that may recur alone: the last, and in a longer
+		 * name the surname words before it ("José Adolfo Macías
+		 * Villamar": Macías), never a first name or a particle */
+		for (size_t k = x.te - 1; n >= 2 && k > x.ts && nalone < 4; k--)
+			if ((w->tok.tok[k].flags & KZ_TOK_UPPER) && (k == x.te - 1 ||
+			    (!tok_key_in(w, w->tg->names.firstnames, k) &&
+			    !tok_key_in(w, w->tg->names.particles, k))))
+				alone[nalone++] = k;
 		for (size_t u = 0; u < nup; u++) {
-			size_t i = upper[u];
+			size_t i = upper[u], k;
 			uint64_t h = w->tok.tok[i].hash;
 
-			if (i < next || (h != first && h != last))
+			if (i < next)
 				continue;
-			if (i + n > w->tok.n || !free_span(w, i, i + n))
-				continue;
-			if (same_tokens(w, x.ts, i, n)) {
+			if (h == first && i + n <= w->tok.n &&
+			    free_span(w, i, i + n) && same_tokens(w, x.ts, i, n)) {
 				add_rule(w, i, i + n, "PER", VIA_RULE);
 				next = i + n;
-			} else if (n >= 2 && same_tokens(w, x.te - 1, i, 1) &&
-			    (w->tok.tok[x.te - 1].flags & KZ_TOK_UPPER) &&
-			    w->tok.tok[i].send - w->tok.tok[i].sstart >= 3) {
-				add_rule(w, i, i + 1, "PER", VIA_RULE);
+				continue;
 			}
+			for (k = 0; k < nalone; k++)
+				if (w->tok.tok[alone[k]].hash == h)
+					break;
+			if (k < nalone && free_span(w, i, i + 1) &&
+			    same_tokens(w, alone[k], i, 1) &&
+			    w->tok.tok[i].send - w->tok.tok[i].sstart >= 3)
+				add_rule(w, i, i + 1, "PER", VIA_RULE);
 		}
 	}
 	free(upper);

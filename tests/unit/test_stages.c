@@ -553,6 +553,30 @@ START_TEST(tagger_hyphenated_given_names)
 }
 END_TEST
 
+/* A surname goes on after a hyphen or a particle, even over a first
+ * name, up to four words; a capitalised particle before the first name
+ * belongs to it; a surname word of a long name recurs alone. Counter-
+ * cases: a first name after the surname starts another name, a weekday
+ * is no surname. */
+START_TEST(tagger_surnames_with_particles_and_hyphens)
+{
+	char *got = entity_texts("Sami Ben Youssef et Karim ben Salah ont"
+	    " parlé. Selon Isabelle Marchand-Roy, rien. José Adolfo Macías"
+	    " Villamar est en fuite ; Macías a été vu. Sous son nom de guerre,"
+	    " Abou Mohammed al-Jolani, il a régné.");
+
+	ck_assert_str_eq(got, "PER:Sami Ben Youssef|PER:Karim ben Salah|"
+	    "PER:Isabelle Marchand-Roy|PER:José Adolfo Macías Villamar|"
+	    "PER:Macías|PER:Abou Mohammed al-Jolani");
+	free(got);
+	got = entity_texts("Selon Marie Dupont Lundi, et Paul Durand Jean"
+	    " Martin ensuite.");
+	ck_assert_str_eq(got, "PER:Marie Dupont|PER:Paul Durand|"
+	    "PER:Jean Martin");
+	free(got);
+}
+END_TEST
+
 START_TEST(tagger_elect_is_the_next_holder)
 {
 	kz_tagger *t = real_tagger();
@@ -930,6 +954,7 @@ suite_stages(void)
 	tcase_add_test(tc, quotes_anonymous_source);
 	tcase_add_test(tc, tagger_people_met_in_the_street);
 	tcase_add_test(tc, tagger_hyphenated_given_names);
+	tcase_add_test(tc, tagger_surnames_with_particles_and_hyphens);
 	tcase_add_test(tc, tagger_elect_is_the_next_holder);
 	tcase_add_test(tc, tagger_generic_minister_is_the_one_named);
 	tcase_add_test(tc, tagger_untold_country_goes_to_the_main_person);

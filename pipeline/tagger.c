@@ -933,6 +933,76 @@ sentence_initial(const work *w, size_t i)
 	return 1;
 }
 
+/* The place found at tokens [c, ...) by the gazetteer, or -1. */
+static long
+place_found_at(const work *w, size_t c)
+{
+	for (size_t a = 0; a < w->nf; a++)
+		if (w->f[a].ts == c && !w->f[a].dropped &&
+		    strcmp(w->f[a].type, "LOC") == 0)
+			return (long)a;
+	return -1;
+}
+
+/* One complement of an organisation's name from token p: "de"/"du"/
+ * "des"/"d'"/"de la"/"de l'", a noun (a lower-case word of four letters
+ * or more, or a place: "du Kenya"), then adjectives. The end token, or 0;
+ * *place is the place it ends with (to be taken into the name), or -1. */
+static size_t
+org_complement_end(const work *w, size_t p, long *place)
+{
+	size_t c = p + 1;
+
+	*place = -1;
+	if (p == 0 || c >= w->tok.n || !joins(w, p - 1) || !joins(w, p) ||
+	    comma_between(w, p - 1))
+		return 0;
+	if (kz_token_is(&w->tok, p, "de") && (kz_token_is(&w->tok, c, "l") ||
+	    kz_token_is(&w->tok, c, "la")) && joins(w, c))
+		c++;
+	else if (!kz_token_is(&w->tok, p, "de") &&
+	    !kz_token_is(&w->tok, p, "des") && !kz_token_is(&w->tok, p, "du") &&
+	    !kz_token_is(&w->tok, p, "d"))
+		return 0;
+	if (c >= w->tok.n)
+		return 0;
+	if (is_upper(w, c)) {
+		long a = place_found_at(w, c);
+
+		if (a < 0)
+			return 0;
+		*place = a;
+		return w->f[a].te;      /* a place ends the name */
+	}
+	if (w->tok.tok[c].fend - w->tok.tok[c].fstart < 4 ||
+	    !free_span(w, p, c + 1) || (w->tok.tok[c].flags & KZ_TOK_DIGIT))
+		return 0;
+	c++;
+	for (;;) {
+		/* adjectives, two coordinated ones included: "des sciences
+		 * spatiales et astronautiques" */
+		size_t a = c;
+
+		if (a + 1 < w->tok.n && c > p + 2 && kz_token_is(&w->tok, a, "et") &&
+		    joins(w, a - 1) && joins(w, a))
+			a++;
+		if (a >= w->tok.n || !joins(w, a - 1) || !(org_adjective(w, a) ||
+		    lower_demonym(w, a)) || !free_span(w, c, a + 1))
+			break;
+		c = a + 1;
+	}
+	return c;
+}
+
+/* Has a name ended before token e: end of text or sentence, a comma, or
+ * a word of org_followers ("a", "qui")? */
+static int
+name_ends_before(const work *w, size_t e)
+{
+	return e >= w->tok.n || !joins(w, e - 1) || comma_between(w, e - 1) ||
+	    tok_key_in(w, w->tg->names.org_followers, e);
+}
+
 /* "la Commission électorale centrale", "le Mouvement national uni": a
  * capitalised head inside a sentence, then adjectives. */
 static void
@@ -949,23 +1019,31 @@ capitalised_organisations_pass(work *w)
 		    (org_adjective(w, e) || lower_demonym(w, e)) &&
 		    free_span(w, e, e + 1))
 			e++;
-		/* "… de libération", "… des socialistes", "… de l'agriculture":
-		 * one complement */
+		/* complements, three at most: "… des droits de l'homme du
+		 * Kenya", "… d'exploration aérospatiale", "… du Canada". The
+		 * name is the longest run of them after which it has surely
+		 * ended (name_ends_before); a place at the end is taken in. */
 		{
-			size_t c = e + 1;   /* the complement's noun */
+			size_t p = e, q;
+			long place, best_place = -1;
 
-			if (c < w->tok.n && kz_token_is(&w->tok, e, "de") &&
-			    (kz_token_is(&w->tok, c, "l") ||
-			    kz_token_is(&w->tok, c, "la")) && joins(w, c))
-				c++;
-			if (c < w->tok.n && joins(w, e - 1) && joins(w, e) &&
-			    joins(w, c - 1) && (kz_token_is(&w->tok, e, "de") ||
-			    kz_token_is(&w->tok, e, "des") ||
-			    kz_token_is(&w->tok, e, "du")) && !is_upper(w, c) &&
-			    w->tok.tok[c].fend - w->tok.tok[c].fstart >= 5 &&
-			    free_span(w, e, c + 1) && (c + 1 >= w->tok.n ||
-			    !joins(w, c) || comma_between(w, c)))
-				e = c + 1;
+			for (int n = 0; n < 3 && (q = org_complement_end(w, p,
+			    &place)) > 0; n++) {
+				p = q;
+				if (name_ends_before(w, p)) {
+					e = p;
+					best_place = place;
+				}
+				if (place >= 0)
+					break;
+			}
+			if (best_place >= 0) {
+				found *x = &w->f[best_place];
+
+				x->dropped = 1;
+				for (size_t k = x->ts; k < x->te; k++)
+					w->covered[k] = 0;
+			}
 		}
 		/* a head alone is too often a common noun ("le Conseil a
 		 * décidé"); with a complement it names something: "le Parti des

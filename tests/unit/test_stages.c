@@ -577,6 +577,30 @@ START_TEST(tagger_surnames_with_particles_and_hyphens)
 }
 END_TEST
 
+/* An organisation's name takes complements and their adjectives up to
+ * where it has surely ended, and a place at its end; a run that does not
+ * end cleanly is cut back. */
+START_TEST(tagger_organisation_complements)
+{
+	char *got = entity_texts("Lundi, la Commission nationale des droits"
+	    " de l'homme du Kenya a exigé une enquête. L'Agence japonaise"
+	    " d'exploration aérospatiale et la Banque du Canada ont parlé, comme"
+	    " l'Institut des sciences spatiales et astronautiques.");
+
+	ck_assert_str_eq(got, "ORG:Commission nationale des droits de l'homme"
+	    " du Kenya|ORG:Agence japonaise d'exploration aérospatiale|"
+	    "ORG:Banque du Canada|ORG:Institut des sciences spatiales et"
+	    " astronautiques");
+	free(got);
+	/* "des lois" is not known to end the name: the head alone is no
+	 * name; the place stays a place when the head takes none */
+	got = entity_texts("Lundi, la Commission des lois examine le texte à"
+	    " Nairobi.");
+	ck_assert_str_eq(got, "LOC:Nairobi");
+	free(got);
+}
+END_TEST
+
 START_TEST(tagger_elect_is_the_next_holder)
 {
 	kz_tagger *t = real_tagger();
@@ -955,6 +979,7 @@ suite_stages(void)
 	tcase_add_test(tc, tagger_people_met_in_the_street);
 	tcase_add_test(tc, tagger_hyphenated_given_names);
 	tcase_add_test(tc, tagger_surnames_with_particles_and_hyphens);
+	tcase_add_test(tc, tagger_organisation_complements);
 	tcase_add_test(tc, tagger_elect_is_the_next_holder);
 	tcase_add_test(tc, tagger_generic_minister_is_the_one_named);
 	tcase_add_test(tc, tagger_untold_country_goes_to_the_main_person);

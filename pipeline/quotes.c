@@ -813,6 +813,34 @@ after_preposition(const work *w, size_t i)
 	    kz_token_is(&w->tok, i - 1, "les")) && is_preposition_token(w, i - 2);
 }
 
+/* "la commission", "l'agence": a definite article (token det) and a noun
+ * (token head) standing for the organisation named last before them
+ * whose name starts with that noun; else NULL. */
+static const referent *
+named_by_head(const work *w, size_t det, size_t head)
+{
+	const kz_token *h = &w->tok.tok[head];
+	const referent *best = NULL;
+
+	if (!kz_token_is(&w->tok, det, "le") && !kz_token_is(&w->tok, det, "la") &&
+	    !kz_token_is(&w->tok, det, "l"))
+		return NULL;
+	for (size_t k = 0; k < w->nrefs; k++) {
+		const referent *r = &w->refs[k];
+		const kz_token *t = &w->tok.tok[r->ts];
+
+		if (r->is_mention || r->te > det || r->name == NULL ||
+		    strcmp(r->type, "ORG") != 0 || r->te - r->ts < 2 ||
+		    t->hash != h->hash || t->fend - t->fstart != h->fend - h->fstart ||
+		    memcmp(w->tok.folded.text + t->fstart, w->tok.folded.text +
+		    h->fstart, h->fend - h->fstart) != 0)
+			continue;
+		if (best == NULL || r->ts > best->ts)
+			best = r;
+	}
+	return best;
+}
+
 static json_t *
 speaker_from_referent(const work *w, const referent *r, const char *via)
 {
@@ -1012,8 +1040,21 @@ speaker_at(const work *w, size_t i, json_t **source)
 		    strcmp(r->type, "PER") == 0 ? "name" : "organisation");
 	}
 	if (match_phrase(w, &w->q->collective, i, &n, NULL)) {
-		json_t *s = tokens_span(w, i, i + n);
+		json_t *s;
 		size_t e = i + n;
+		const referent *named = n == 2 ? named_by_head(w, i, i + 1) : NULL;
+
+		/* "la commission", after "la Commission nationale des droits
+		 * de l'homme" was named: that organisation */
+		if (named != NULL) {
+			s = tokens_span(w, i, i + n);
+			json_object_set_new(s, "name", json_string(named->name));
+			json_object_set_new(s, "ref", named->ref ?
+			    json_string(named->ref) : json_null());
+			json_object_set_new(s, "via", json_string("anaphora"));
+			return s;
+		}
+		s = tokens_span(w, i, i + n);
 
 		/* "les agences russes": take a demonym that follows */
 		if (e < w->tok.n && (w->tok.tok[e - 1].flags & KZ_TOK_JOINS) &&

@@ -896,6 +896,24 @@ START_TEST(quotes_apposed_organisation_speaks)
 }
 END_TEST
 
+/* "la commission" stands for the organisation named before whose name
+ * starts with "Commission"; with none named, it stays a collective. */
+START_TEST(quotes_definite_noun_is_the_organisation_named)
+{
+	json_t *rec = quoted("Lundi, la Commission nationale des droits de"
+	    " l'homme du Kenya a publié un bilan. « Nous exigeons une enquête »,"
+	    " a réclamé la commission.");
+
+	ck_assert_str_eq(speaker_name(rec, 0),
+	    "Commission nationale des droits de l'homme du Kenya");
+	json_decref(rec);
+	rec = quoted("Lundi, l'Agence européenne pour l'environnement a parlé."
+	    " « Nous exigeons une enquête », a réclamé la commission.");
+	ck_assert_str_eq(speaker_name(rec, 0), "la commission");
+	json_decref(rec);
+}
+END_TEST
+
 START_TEST(quotes_anonymous_source)
 {
 	json_t *rec = quoted("« Rien n'est réglé », a confié un diplomate sous"
@@ -987,6 +1005,7 @@ suite_stages(void)
 	tcase_add_test(tc, quotes_communique_is_no_verb);
 	tcase_add_test(tc, quotes_colon_gives_the_sentence_subject);
 	tcase_add_test(tc, quotes_apposed_organisation_speaks);
+	tcase_add_test(tc, quotes_definite_noun_is_the_organisation_named);
 	tcase_add_test(tc, quotes_ce_dernier_is_the_last_named);
 	tcase_add_test(tc, quotes_pronoun_after_a_quote_is_its_speaker);
 	tcase_add_test(tc, tagger_place_features);

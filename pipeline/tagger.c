@@ -568,7 +568,6 @@ hyphenated_names_pass(work *w)
 	}
 }
 
-/* A known first name and capitalised words: "Julien Pavy". */
 /* Only a hyphen between tokens a and a + 1: "Marchand-Roy". */
 static int
 hyphen_after(const work *w, size_t a)
@@ -604,6 +603,50 @@ surname_continues(const work *w, size_t e)
 	    !tok_key_in(w, w->tg->names.firstnames, e) ? 1 : 0;
 }
 
+/* A place the gazetteer found that is also a first name is a person
+ * when a surname follows it ("Son avocat, Salvador Panelo") or when it is
+ * given as news gives the people it meets ("Rosario, 58 ans"); not after
+ * a place noun ("le stade Santiago-Bernabéu") or across a hyphen. */
+static void
+places_as_first_names(work *w)
+{
+	size_t n0 = w->nf;
+
+	for (size_t a = 0; a < n0; a++) {
+		found *x = &w->f[a];
+		size_t i = x->ts, e;
+
+		if (x->dropped || x->entry < 0 || x->te != i + 1 ||
+		    strcmp(x->type, "LOC") != 0 ||
+		    !tok_key_in(w, w->tg->names.firstnames, i) ||
+		    (i > 0 && (tok_key_in(w, w->tg->names.place_cues, i - 1) ||
+		    tok_key_in(w, w->tg->names.place_heads, i - 1))))
+			continue;
+		w->covered[i] = 0;      /* as first_name_alone needs it */
+		if (first_name_alone(w, i)) {
+			e = i + 1;
+		} else if (joins(w, i) && !hyphen_after(w, i) &&
+		    name_word(w, i + 1) && free_span(w, i + 1, i + 2) &&
+		    !(w->tok.tok[i + 1].flags & KZ_TOK_ALLCAPS) &&
+		    !tok_key_in(w, w->tg->names.firstnames, i + 1)) {
+			e = i + 2;
+			while (e - i < 4) {
+				size_t more = surname_continues(w, e);
+
+				if (more == 0)
+					break;
+				e += more;
+			}
+		} else {
+			w->covered[i] = 1;
+			continue;
+		}
+		x->dropped = 1;
+		add_rule(w, i, e, "PER", VIA_RULE);
+	}
+}
+
+/* A known first name and capitalised words: "Julien Pavy". */
 static void
 firstnames_pass(work *w)
 {
@@ -1428,6 +1471,7 @@ kz_tagger_tag_members(const kz_tagger *tg, json_t *rec,
 	byline_pass(&w, rec, &o);
 	credit_pass(&w);
 	titles_pass(&w);
+	places_as_first_names(&w);
 	firstnames_pass(&w);
 	described_names_pass(&w);
 	organisations_pass(&w);

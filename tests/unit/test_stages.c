@@ -601,6 +601,22 @@ START_TEST(tagger_organisation_complements)
 }
 END_TEST
 
+/* A place that is also a first name is a person before a surname or
+ * as a witness with an age; not in a place's own name, nor alone. */
+START_TEST(tagger_places_that_are_first_names)
+{
+	char *got = entity_texts("Son avocat, Salvador Panelo, a parlé."
+	    " « J'ai attendu », confie Rosario, 58 ans.");
+
+	ck_assert_str_eq(got, "PER:Salvador Panelo|PER:Rosario");
+	free(got);
+	got = entity_texts("La finale aura lieu au stade Santiago-Bernabéu,"
+	    " puis à Rosario, près de Santiago.");
+	ck_assert_ptr_null(strstr(got, "PER:"));
+	free(got);
+}
+END_TEST
+
 START_TEST(tagger_elect_is_the_next_holder)
 {
 	kz_tagger *t = real_tagger();
@@ -998,6 +1014,7 @@ suite_stages(void)
 	tcase_add_test(tc, tagger_hyphenated_given_names);
 	tcase_add_test(tc, tagger_surnames_with_particles_and_hyphens);
 	tcase_add_test(tc, tagger_organisation_complements);
+	tcase_add_test(tc, tagger_places_that_are_first_names);
 	tcase_add_test(tc, tagger_elect_is_the_next_holder);
 	tcase_add_test(tc, tagger_generic_minister_is_the_one_named);
 	tcase_add_test(tc, tagger_untold_country_goes_to_the_main_person);

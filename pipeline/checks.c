@@ -8,6 +8,7 @@
 #include "yamltree.h"
 
 #include <stdlib.h>
+#include <stdint.h>
 #include <string.h>
 
 enum rule {
@@ -982,10 +983,44 @@ same_toll(double a, double b)
 }
 
 typedef struct count {
-	size_t noun;
+	size_t noun;            /* index into the nouns, or SIZE_MAX */
+	char *word;             /* the folded noun after the number */
 	double value;
 	size_t s, e;
+	int definite;           /* "les 230 mécaniciens", "ces 23 militaires" */
 } count;
+
+/* Is the number at byte i introduced by "les " or "ces " (a count of
+ * something already spoken of), and not "sur les" / "des" (a total a part
+ * is taken from: "190 des 300 députés", "sur les 20 stades")? */
+static int
+definite_count(const work *w, size_t i)
+{
+	const char *t = w->text;
+
+	if (i < 4 || (strncmp(t + i - 4, "les ", 4) != 0 &&
+	    strncmp(t + i - 4, "Les ", 4) != 0 && strncmp(t + i - 4, "ces ", 4) != 0 &&
+	    strncmp(t + i - 4, "Ces ", 4) != 0))
+		return 0;
+	if (i >= 5 && t[i - 5] != ' ' && t[i - 5] != '\n' && t[i - 5] != '(')
+		return 0;       /* "des 300": "les" is the end of another word */
+	return !(i >= 8 && (strncmp(t + i - 8, "sur ", 4) == 0 ||
+	    strncmp(t + i - 8, "Sur ", 4) == 0)) &&
+	    !(i >= 10 && strncmp(t + i - 10, "parmi ", 6) == 0);
+}
+
+/* A count "les N X" taken for the one given before as "M X": flag when
+ * M != N and they are within a factor of two (farther apart, they are
+ * rather a part and its whole). */
+static int
+same_group(const count *later, const count *earlier)
+{
+	double hi = later->value > earlier->value ? later->value : earlier->value;
+	double lo = later->value > earlier->value ? earlier->value : later->value;
+
+	return later->definite && strcmp(later->word, earlier->word) == 0 &&
+	    strlen(later->word) >= 5 && lo > 0 && hi != lo && hi <= 2 * lo;
+}
 
 static void
 check_numbers(work *w)
@@ -1034,33 +1069,37 @@ check_numbers(work *w)
 			memcpy(word, w->text + p, wl);
 			word[wl] = '\0';
 			folded = kz_fold_string(f, word);
+			if (n == cap) {
+				cap = cap ? cap * 2 : 16;
+				cs = kz_realloc(cs, cap * sizeof *cs);
+			}
+			cs[n].noun = SIZE_MAX;
 			for (size_t k = 0; k < w->c->nnouns; k++)
-				if (strcmp(folded, nouns[k]) == 0) {
-					if (n == cap) {
-						cap = cap ? cap * 2 : 16;
-						cs = kz_realloc(cs, cap * sizeof *cs);
-					}
+				if (strcmp(folded, nouns[k]) == 0)
 					cs[n].noun = k;
-					cs[n].value = v * mult;
-					cs[n].s = i;
-					cs[n].e = q;
-					n++;
-					break;
-				}
-			free(folded);
+			cs[n].word = folded;
+			cs[n].value = v * mult;
+			cs[n].s = i;
+			cs[n].e = q;
+			cs[n].definite = definite_count(w, i);
+			n++;
 		}
 		i = p > i ? p - 1 : i;
 	}
 	for (size_t a = 0; a < n; a++)
 		for (size_t b = 0; b < a; b++) {
-			if (cs[a].noun != cs[b].noun || !same_toll(cs[a].value,
-			    cs[b].value) || other_event(w, cs[a].s) ||
-			    other_event(w, cs[b].s))
+			int listed = cs[a].noun != SIZE_MAX &&
+			    cs[a].noun == cs[b].noun && same_toll(cs[a].value,
+			    cs[b].value);
+
+			if ((!listed && !same_group(&cs[a], &cs[b])) ||
+			    other_event(w, cs[a].s) || other_event(w, cs[b].s))
 				continue;
 			{
 				kz_buf vals;
 				json_t *ev = json_array();
-				var vars[] = { { "noun", w->c->nouns[cs[a].noun] },
+				var vars[] = { { "noun", listed ?
+				    w->c->nouns[cs[a].noun] : cs[a].word },
 				    { "values", NULL }, { NULL, NULL } };
 
 				kz_buf_init(&vals);
@@ -1075,6 +1114,8 @@ check_numbers(work *w)
 			}
 			b = a;  /* one flag per later value */
 		}
+	for (size_t a = 0; a < n; a++)
+		free(cs[a].word);
 	free(cs);
 	for (size_t k = 0; k < w->c->nnouns; k++)
 		free(nouns[k]);

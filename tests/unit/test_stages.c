@@ -973,6 +973,57 @@ START_TEST(checks_numbers_in_french_formats)
 }
 END_TEST
 
+/* The number-inconsistency flags of text (date 2022-01-10), as the
+ * flagged texts joined by "|". */
+static char *
+number_flags(const char *text)
+{
+	kz_tagger *t = real_tagger();
+	char *path = data_path("rules/checks.yaml");
+	kz_error err;
+	kz_checker *c = kz_checker_load(path, &err);
+	kz_check_opts opts = { .lang = "en", .date = NULL };
+	json_t *rec = record_of(text, "2022-01-10");
+	const json_t *f;
+	size_t i;
+	kz_buf b;
+
+	ck_assert_msg(c != NULL, "%s", err.message);
+	ck_assert_int_eq(kz_checker_run(c, t, rec, &opts, &err), 0);
+	kz_buf_init(&b);
+	json_array_foreach(json_object_get(rec, "flags"), i, f)
+		if (strcmp(json_string_value(json_object_get(f, "rule")),
+		    "number-inconsistency") == 0) {
+			if (b.len)
+				kz_buf_addc(&b, '|');
+			kz_buf_adds(&b, json_string_value(json_object_get(f, "text")));
+		}
+	json_decref(rec);
+	kz_checker_free(c);
+	kz_tagger_free(t);
+	free(path);
+	return kz_buf_detach(&b, NULL);
+}
+
+/* "les 230 mécaniciens" (or "ces") speaks of the count given before, of
+ * any noun; a part of a total ("190 des 300 députés", "sur les 20
+ * stades") or a far count is no inconsistency. */
+START_TEST(checks_definite_count_differs)
+{
+	char *got = number_flags("Lundi, quelque 130 mécaniciens ont cessé le"
+	    " travail. Mardi, les 230 mécaniciens en grève ont défilé.");
+
+	ck_assert_str_eq(got, "230 mécaniciens");
+	free(got);
+	got = number_flags("Au total, 190 députés ont voté pour. Sur les 300"
+	    " députés, 190 ont voté pour ; des 300 députés, 110 ont voté"
+	    " contre. Il y a 12 stades, et les 40 stades du pays sont pleins."
+	    " Les 130 mécaniciens de lundi étaient bien 130 mécaniciens.");
+	ck_assert_str_eq(got, "");
+	free(got);
+}
+END_TEST
+
 START_TEST(checks_config_errors)
 {
 	char *path = temp_file("checks:\n  no-such-check:\n    enabled: true\n");
@@ -1033,6 +1084,7 @@ suite_stages(void)
 	tcase_add_test(tc, quotes_coordinated_verb_keeps_its_subject);
 	tcase_add_test(tc, quotes_participle_takes_the_sentence_subject);
 	tcase_add_test(tc, checks_numbers_in_french_formats);
+	tcase_add_test(tc, checks_definite_count_differs);
 	tcase_add_test(tc, checks_config_errors);
 	suite_add_tcase(s, tc);
 	return s;

@@ -311,6 +311,8 @@ typedef struct work {
 	unsigned char *in_quote;/* per token */
 	quote *quotes;
 	size_t nquotes, capquotes;
+	size_t *stray;          /* closing guillemets never opened (bytes) */
+	size_t nstray;
 } work;
 
 static int
@@ -689,6 +691,14 @@ find_quotes(work *w)
 					i += n;
 					continue;
 				}
+			}
+			/* a closing guillemet with none open: a quote whose
+			 * opening mark was lost (» is never anything else) */
+			if (c == M_GUILLEMET && (depth == 0 ||
+			    stack[depth - 1].m != M_GUILLEMET)) {
+				w->stray = kz_realloc(w->stray, (w->nstray + 1) *
+				    sizeof *w->stray);
+				w->stray[w->nstray++] = i;
 			}
 			if (o != M_NONE && !(o == M_STRAIGHT && c == M_STRAIGHT &&
 			    depth > 0 && stack[depth - 1].m == M_STRAIGHT) &&
@@ -1879,6 +1889,11 @@ emit(work *w, json_t *rec)
 			    &(int32_t){0}), msg, NULL);
 		}
 	}
+	for (size_t k = 0; k < w->nstray; k++)
+		kz_record_add_flag(rec, &w->o, w->text, "unbalanced-quote",
+		    "warning", w->stray[k], w->stray[k] + (size_t)cp_at(w,
+		    w->stray[k], &(int32_t){0}), "this closing quotation mark was"
+		    " never opened", NULL);
 	json_object_set_new(rec, "quotes", out);
 	free(sorted);
 	free(index_of);
@@ -1959,6 +1974,7 @@ kz_quoter_run(const kz_quoter *qr, const kz_tagger *tg, json_t *rec,
 	free(w.cover);
 	free(w.in_quote);
 	free(w.quotes);
+	free(w.stray);
 	kz_tokens_release(&w.tok);
 	kz_offsets_release(&w.o);
 	json_decref(tagged);

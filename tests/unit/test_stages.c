@@ -930,6 +930,26 @@ START_TEST(quotes_definite_noun_is_the_organisation_named)
 }
 END_TEST
 
+/* A closing guillemet never opened is flagged where it stands; one that
+ * closes a quote continued from the paragraph before is not. */
+START_TEST(quotes_closing_mark_never_opened)
+{
+	json_t *rec = quoted("Le président a pris acte. Nous déciderons"
+	    " demain », a-t-il déclaré.");
+	const json_t *f = json_array_get(json_object_get(rec, "flags"), 0);
+
+	ck_assert_uint_eq(json_array_size(json_object_get(rec, "flags")), 1);
+	ck_assert_str_eq(json_string_value(json_object_get(f, "rule")),
+	    "unbalanced-quote");
+	ck_assert_str_eq(json_string_value(json_object_get(f, "text")), "»");
+	json_decref(rec);
+	rec = quoted("« Nous partirons,\n\n« et nous reviendrons », a-t-il dit."
+	    " Il a parlé d'« honneur ».");
+	ck_assert_uint_eq(json_array_size(json_object_get(rec, "flags")), 0);
+	json_decref(rec);
+}
+END_TEST
+
 START_TEST(quotes_anonymous_source)
 {
 	json_t *rec = quoted("« Rien n'est réglé », a confié un diplomate sous"
@@ -1074,6 +1094,7 @@ suite_stages(void)
 	tcase_add_test(tc, quotes_colon_gives_the_sentence_subject);
 	tcase_add_test(tc, quotes_apposed_organisation_speaks);
 	tcase_add_test(tc, quotes_definite_noun_is_the_organisation_named);
+	tcase_add_test(tc, quotes_closing_mark_never_opened);
 	tcase_add_test(tc, quotes_ce_dernier_is_the_last_named);
 	tcase_add_test(tc, quotes_pronoun_after_a_quote_is_its_speaker);
 	tcase_add_test(tc, tagger_place_features);

@@ -735,10 +735,10 @@ spelling_variants(const char *a, const char *b)
 	return d > 0 && d * 3 <= longest && d <= 3;
 }
 
-/* The last word of a spelling, folded: "Tokaïev" and "Tokaiev" are one
- * spelling, "Tokayev" another. */
+/* The first (last = 0) or last word of a spelling, folded: "Tokaïev" and
+ * "Tokaiev" are one spelling, "Tokayev" another; *nwords its words. */
 static char *
-last_word(const work *w, const char *s)
+word_of(const work *w, const char *s, int last, size_t *nwords)
 {
 	kz_tokens t;
 	char *key = NULL;
@@ -746,9 +746,38 @@ last_word(const work *w, const char *s)
 
 	kz_tokens_init(&t, kz_tagger_folder(w->tg), s, strlen(s));
 	if (t.n)
-		kz_tokens_key(&t, t.n - 1, t.n, &key, &len);
+		kz_tokens_key(&t, last ? t.n - 1 : 0, last ? t.n : 1, &key, &len);
+	if (nwords)
+		*nwords = t.n;
 	kz_tokens_release(&t);
 	return key ? key : kz_strdup("");
+}
+
+static char *
+last_word(const work *w, const char *s)
+{
+	return word_of(w, s, 1, NULL);
+}
+
+/* A person no gazetteer knows with the first name of a known one and a
+ * surname spelled close to theirs: the same person misspelled ("Kaïs
+ * Saïd" beside "Kaïs Saïed"). Two words at least on each side. */
+static int
+misspelled_twin(const work *w, const json_t *known, const json_t *other)
+{
+	size_t nk, no;
+	char *fk, *fo;
+	int same;
+
+	if (str(other, "ref") || !str(other, "type") ||
+	    strcmp(str(other, "type"), "PER") != 0)
+		return 0;
+	fk = word_of(w, str(known, "text"), 0, &nk);
+	fo = word_of(w, str(other, "text"), 0, &no);
+	same = nk >= 2 && no >= 2 && strcmp(fk, fo) == 0;
+	free(fk);
+	free(fo);
+	return same;
 }
 
 static void
@@ -775,8 +804,9 @@ check_variants(work *w, const json_t *ents)
 			char *other;
 			size_t fs, fe;
 
-			if (j <= i || !str(f, "ref") || !str(f, "text") ||
-			    strcmp(str(f, "ref"), en->id) || done[j])
+			if (j <= i || !str(f, "text") || done[j] ||
+			    (str(f, "ref") ? strcmp(str(f, "ref"), en->id) != 0 :
+			    !misspelled_twin(w, e, f)))
 				continue;
 			done[j] = 1;
 			other = last_word(w, str(f, "text"));

@@ -993,10 +993,10 @@ START_TEST(checks_numbers_in_french_formats)
 }
 END_TEST
 
-/* The number-inconsistency flags of text (date 2022-01-10), as the
- * flagged texts joined by "|". */
+/* The flags of `rule` on text (date 2022-01-10), as the flagged texts
+ * joined by "|". */
 static char *
-number_flags(const char *text)
+flags_of(const char *text, const char *rule)
 {
 	kz_tagger *t = real_tagger();
 	char *path = data_path("rules/checks.yaml");
@@ -1009,11 +1009,12 @@ number_flags(const char *text)
 	kz_buf b;
 
 	ck_assert_msg(c != NULL, "%s", err.message);
+	ck_assert_int_eq(kz_tagger_tag(t, rec, NULL, &err), 0);
 	ck_assert_int_eq(kz_checker_run(c, t, rec, &opts, &err), 0);
 	kz_buf_init(&b);
 	json_array_foreach(json_object_get(rec, "flags"), i, f)
 		if (strcmp(json_string_value(json_object_get(f, "rule")),
-		    "number-inconsistency") == 0) {
+		    rule) == 0) {
 			if (b.len)
 				kz_buf_addc(&b, '|');
 			kz_buf_adds(&b, json_string_value(json_object_get(f, "text")));
@@ -1030,15 +1031,34 @@ number_flags(const char *text)
  * stades") or a far count is no inconsistency. */
 START_TEST(checks_definite_count_differs)
 {
-	char *got = number_flags("Lundi, quelque 130 mécaniciens ont cessé le"
-	    " travail. Mardi, les 230 mécaniciens en grève ont défilé.");
+	char *got = flags_of("Lundi, quelque 130 mécaniciens ont cessé le"
+	    " travail. Mardi, les 230 mécaniciens en grève ont défilé.",
+	    "number-inconsistency");
 
 	ck_assert_str_eq(got, "230 mécaniciens");
 	free(got);
-	got = number_flags("Au total, 190 députés ont voté pour. Sur les 300"
+	got = flags_of("Au total, 190 députés ont voté pour. Sur les 300"
 	    " députés, 190 ont voté pour ; des 300 députés, 110 ont voté"
 	    " contre. Il y a 12 stades, et les 40 stades du pays sont pleins."
-	    " Les 130 mécaniciens de lundi étaient bien 130 mécaniciens.");
+	    " Les 130 mécaniciens de lundi étaient bien 130 mécaniciens.",
+	    "number-inconsistency");
+	ck_assert_str_eq(got, "");
+	free(got);
+}
+END_TEST
+
+/* A person no gazetteer knows, with a known person's first name and a
+ * surname spelled close to theirs, is that person misspelled; another
+ * first name makes another person (Vucic and Vucevic). */
+START_TEST(checks_misspelled_twin_of_a_known_person)
+{
+	char *got = flags_of("Le président Kaïs Saïed a signé. Plus tard, Kaïs"
+	    " Saïd a parlé.", "name-variant");
+
+	ck_assert_str_eq(got, "Kaïs Saïd");
+	free(got);
+	got = flags_of("Le président Aleksandar Vucic a parlé. Le Premier"
+	    " ministre Milos Vucevic a démissionné.", "name-variant");
 	ck_assert_str_eq(got, "");
 	free(got);
 }
@@ -1106,6 +1126,7 @@ suite_stages(void)
 	tcase_add_test(tc, quotes_participle_takes_the_sentence_subject);
 	tcase_add_test(tc, checks_numbers_in_french_formats);
 	tcase_add_test(tc, checks_definite_count_differs);
+	tcase_add_test(tc, checks_misspelled_twin_of_a_known_person);
 	tcase_add_test(tc, checks_config_errors);
 	suite_add_tcase(s, tc);
 	return s;

@@ -627,6 +627,45 @@ quote_words(const work *w, const json_t *q)
 	return key;
 }
 
+/* A speaker named (not a role, a group or a noun standing for one). */
+static int
+named_speaker(const json_t *s)
+{
+	const char *via = str(s, "via");
+
+	return str(s, "name") && via && (strcmp(via, "name") == 0 ||
+	    strcmp(via, "pronoun") == 0 || strcmp(via, "signature") == 0 ||
+	    strcmp(via, "apposition") == 0);
+}
+
+/* Two speakers who are surely two people: two refs that differ, or, when
+ * either has none, two names without a word in common ("Anthony
+ * Albanese", "Linda Burney"; but "Albanese" and "Anthony Albanese" may
+ * be one). */
+static int
+other_speaker(const work *w, const json_t *a, const json_t *b)
+{
+	kz_tokens ta, tb;
+	int common = 0;
+
+	if (str(a, "ref") && str(b, "ref"))
+		return strcmp(str(a, "ref"), str(b, "ref")) != 0;
+	if (!named_speaker(a) || !named_speaker(b))
+		return 0;
+	kz_tokens_init(&ta, kz_tagger_folder(w->tg), str(a, "name"),
+	    strlen(str(a, "name")));
+	kz_tokens_init(&tb, kz_tagger_folder(w->tg), str(b, "name"),
+	    strlen(str(b, "name")));
+	for (size_t i = 0; i < ta.n && !common; i++)
+		for (size_t j = 0; j < tb.n && !common; j++)
+			common = ta.tok[i].fend - ta.tok[i].fstart >= 3 &&
+			    ta.tok[i].hash == tb.tok[j].hash;
+	common |= ta.n == 0 || tb.n == 0;
+	kz_tokens_release(&ta);
+	kz_tokens_release(&tb);
+	return !common;
+}
+
 static void
 check_pull_quotes(work *w, const json_t *quotes)
 {
@@ -645,8 +684,8 @@ check_pull_quotes(work *w, const json_t *quotes)
 			continue;
 		ps = json_object_get(q, "speaker");
 		bsp = json_object_get(body, "speaker");
-		if (str(ps, "ref") && str(bsp, "ref") &&
-		    strcmp(str(ps, "ref"), str(bsp, "ref")) != 0) {
+		if (ps != NULL && bsp != NULL && !json_is_null(ps) &&
+		    !json_is_null(bsp) && other_speaker(w, ps, bsp)) {
 			const json_t *name = json_object_get(json_object_get(q,
 			    "signature"), "name");
 			var vars[] = { { "speaker", str(ps, "name") },

@@ -1064,6 +1064,61 @@ START_TEST(checks_misspelled_twin_of_a_known_person)
 }
 END_TEST
 
+/* text through the four stages, as the programs run them. */
+static json_t *
+quoted_and_checked(const char *text)
+{
+	kz_tagger *t = real_tagger();
+	kz_error err;
+	kz_quoter *q = kz_quoter_load(kz_test_datadir(), kz_tagger_folder(t), &err);
+	char *path = data_path("rules/checks.yaml");
+	kz_checker *c = kz_checker_load(path, &err);
+	kz_check_opts opts = { .lang = "en", .date = NULL };
+	json_t *rec = normalize(text);
+
+	ck_assert_ptr_nonnull(q);
+	ck_assert_ptr_nonnull(c);
+	json_object_set_new(rec, "date", json_string("2022-01-10"));
+	ck_assert_int_eq(kz_tagger_tag(t, rec, NULL, &err), 0);
+	ck_assert_int_eq(kz_quoter_run(q, t, rec, NULL, &err), 0);
+	ck_assert_int_eq(kz_checker_run(c, t, rec, &opts, &err), 0);
+	kz_checker_free(c);
+	kz_quoter_free(q);
+	kz_tagger_free(t);
+	free(path);
+	return rec;
+}
+
+/* A pull quote signed by a known person, whose words the body gives to
+ * someone no gazetteer knows, is a speaker mismatch; a name that shares
+ * a word with the signature may be the same person. */
+START_TEST(checks_pull_quote_signed_by_another)
+{
+	json_t *rec = quoted_and_checked("Le titre\n\nLa ministre, Nadia"
+	    " Kerrouche, a parlé. « Nous ne partirons pas avant la fin du mois »,"
+	    " a-t-elle dit.\n\nNous ne partirons pas avant la fin du mois.\n"
+	    "Anthony Albanese\nPremier ministre australien\n\nUn dernier"
+	    " paragraphe qui conclut.\n");
+	const json_t *f;
+	size_t i, n = 0;
+
+	json_array_foreach(json_object_get(rec, "flags"), i, f)
+		n += strcmp(json_string_value(json_object_get(f, "rule")),
+		    "speaker-mismatch") == 0;
+	ck_assert_uint_eq(n, 1);
+	json_decref(rec);
+	rec = quoted_and_checked("Le titre\n\nLe ministre Albanese a parlé."
+	    " « Nous ne partirons pas avant la fin du mois », a-t-il dit.\n\n"
+	    "Nous ne partirons pas avant la fin du mois.\nAnthony Albanese\n"
+	    "Premier ministre australien\n\nUn dernier paragraphe qui"
+	    " conclut.\n");
+	json_array_foreach(json_object_get(rec, "flags"), i, f)
+		ck_assert_str_ne(json_string_value(json_object_get(f, "rule")),
+		    "speaker-mismatch");
+	json_decref(rec);
+}
+END_TEST
+
 START_TEST(checks_config_errors)
 {
 	char *path = temp_file("checks:\n  no-such-check:\n    enabled: true\n");
@@ -1127,6 +1182,7 @@ suite_stages(void)
 	tcase_add_test(tc, checks_numbers_in_french_formats);
 	tcase_add_test(tc, checks_definite_count_differs);
 	tcase_add_test(tc, checks_misspelled_twin_of_a_known_person);
+	tcase_add_test(tc, checks_pull_quote_signed_by_another);
 	tcase_add_test(tc, checks_config_errors);
 	suite_add_tcase(s, tc);
 	return s;

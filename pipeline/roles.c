@@ -769,6 +769,26 @@ next_holder(const kz_roles *r, const char *role, const char *of,
 	return best;
 }
 
+/* After a whole description, "de la conférence", "du comité", "des
+ * négociations": a complement in lower case says what the title is of. */
+static int
+complement_follows(const kz_tokens *t, size_t e)
+{
+	size_t c = e + 1;
+
+	if (e == 0 || c >= t->n || !(t->tok[e - 1].flags & KZ_TOK_JOINS) ||
+	    !(t->tok[e].flags & KZ_TOK_JOINS))
+		return 0;
+	if (kz_token_is(t, e, "de") && (kz_token_is(t, c, "la") ||
+	    kz_token_is(t, c, "l")) && c + 1 < t->n &&
+	    (t->tok[c].flags & KZ_TOK_JOINS))
+		c++;
+	else if (!kz_token_is(t, e, "du") && !kz_token_is(t, e, "des"))
+		return 0;
+	return !(t->tok[c].flags & (KZ_TOK_UPPER | KZ_TOK_DIGIT)) &&
+	    t->tok[c].fend - t->tok[c].fstart >= 4;
+}
+
 kz_mention *
 kz_roles_find(const kz_roles *r, const kz_tokens *t, const size_t *people,
     size_t npeople, const char *context_country, int32_t date, size_t *n)
@@ -780,7 +800,7 @@ kz_roles_find(const kz_roles *r, const kz_tokens *t, const size_t *people,
 	for (size_t i = 0; i < t->n; i++) {
 		kz_mention m;
 		size_t j = i, used;
-		int det = 0;
+		int det = 0, of_complement;
 		intptr_t mod;
 
 		if (!kz_hashfilter_maybe(&r->starts, t->tok[i].hash))
@@ -809,8 +829,14 @@ kz_roles_find(const kz_roles *r, const kz_tokens *t, const size_t *people,
 		m.determiner = det;
 		m.tok_start = i;
 		m.tok_end = j + used;
-		if (!m.of[0] && context_country && !(t->tok[m.tok_end - 1].flags &
-		    KZ_TOK_UPPER)) {
+		/* "le président émirati de la conférence": a title of what the
+		 * complement names, not of the country; nobody the gazetteers
+		 * know, though a name apposed to it still says who */
+		of_complement = complement_follows(t, m.tok_end);
+		if (of_complement) {
+			m.of[0] = '\0';
+		} else if (!m.of[0] && context_country &&
+		    !(t->tok[m.tok_end - 1].flags & KZ_TOK_UPPER)) {
 			/* "le chef de l'État" in an article about one country */
 			long e = kz_roles_resolve(r, m.role, NULL, m.former, date,
 			    people, npeople);
@@ -822,8 +848,8 @@ kz_roles_find(const kz_roles *r, const kz_tokens *t, const size_t *people,
 		}
 		/* "un conseiller", "une source diplomatique": nobody in
 		 * particular */
-		if (kz_token_is(t, i, "un") || kz_token_is(t, i, "une") ||
-		    kz_token_is(t, i, "des"))
+		if (of_complement || kz_token_is(t, i, "un") ||
+		    kz_token_is(t, i, "une") || kz_token_is(t, i, "des"))
 			m.entry = -1;
 		else if (m.future)
 			m.entry = next_holder(r, m.role, m.of[0] ? m.of : NULL, date,

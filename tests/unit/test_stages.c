@@ -1119,6 +1119,25 @@ START_TEST(checks_pull_quote_signed_by_another)
 }
 END_TEST
 
+/* "le président émirati de la conférence": a title of the conference,
+ * not of the country; the name apposed still says who. Without the
+ * complement, the title is the country's, and wrong. */
+START_TEST(checks_title_of_what_the_complement_names)
+{
+	json_t *rec = quoted_and_checked("Le titre\n\nLundi, le président"
+	    " émirati de la conférence, Sultan Al Jaber, a parlé.\n");
+
+	ck_assert_uint_eq(json_array_size(json_object_get(rec, "flags")), 0);
+	json_decref(rec);
+	rec = quoted_and_checked("Le titre\n\nLundi, le président émirati,"
+	    " Sultan Al Jaber, a parlé.\n");
+	ck_assert_uint_eq(json_array_size(json_object_get(rec, "flags")), 1);
+	ck_assert_str_eq(json_string_value(json_object_get(json_array_get(
+	    json_object_get(rec, "flags"), 0), "rule")), "role-mismatch");
+	json_decref(rec);
+}
+END_TEST
+
 START_TEST(checks_config_errors)
 {
 	char *path = temp_file("checks:\n  no-such-check:\n    enabled: true\n");
@@ -1183,6 +1202,7 @@ suite_stages(void)
 	tcase_add_test(tc, checks_definite_count_differs);
 	tcase_add_test(tc, checks_misspelled_twin_of_a_known_person);
 	tcase_add_test(tc, checks_pull_quote_signed_by_another);
+	tcase_add_test(tc, checks_title_of_what_the_complement_names);
 	tcase_add_test(tc, checks_config_errors);
 	suite_add_tcase(s, tc);
 	return s;

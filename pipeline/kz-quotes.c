@@ -59,8 +59,8 @@ typedef struct ctx {
 	const char *datadir;    /* for other threads' rules */
 } ctx;
 
-/* Another thread's context: its own tagger and rules (a gazetteer fills
- * views of its mapped file lazily, so threads do not share one). */
+/* Another thread's context: its own rules, and a tagger that reads the
+ * first one's gazetteer image (kz_tagger_load_shared). */
 static void *
 worker_new(void *arg, kz_buf **extra, kz_error *err)
 {

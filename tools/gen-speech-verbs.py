@@ -129,6 +129,7 @@ REGULAR = [
     ("signaler", "report", []),
     ("mentionner", "report", []),
     ("évoquer", "report", []),
+    ("parler", "report", []),       # "il a parlé d'une « victoire »"
     ("citer", "report", ["cité", "cités", "citée", "citées"]),
     ("détailler", "report", ["détaillé", "détaillée", "détaillés", "détaillées"]),
     ("spécifier", "report", []),

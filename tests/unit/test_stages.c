@@ -950,6 +950,19 @@ START_TEST(quotes_closing_mark_never_opened)
 }
 END_TEST
 
+/* "a parlé d'une « … »" gives the words to the sentence's subject; a
+ * term in quotes with no speech verb is a scare quote. */
+START_TEST(quotes_parler_de)
+{
+	json_t *rec = quoted("Le Premier ministre, Kristen Michal, a parlé d'une"
+	    " « indépendance enfin complète ». Le mot « histoire » revient.");
+
+	ck_assert_str_eq(speaker_name(rec, 0), "Kristen Michal");
+	ck_assert_ptr_null(speaker_name(rec, 1));
+	json_decref(rec);
+}
+END_TEST
+
 START_TEST(quotes_anonymous_source)
 {
 	json_t *rec = quoted("« Rien n'est réglé », a confié un diplomate sous"
@@ -1189,6 +1202,7 @@ suite_stages(void)
 	tcase_add_test(tc, quotes_apposed_organisation_speaks);
 	tcase_add_test(tc, quotes_definite_noun_is_the_organisation_named);
 	tcase_add_test(tc, quotes_closing_mark_never_opened);
+	tcase_add_test(tc, quotes_parler_de);
 	tcase_add_test(tc, quotes_ce_dernier_is_the_last_named);
 	tcase_add_test(tc, quotes_pronoun_after_a_quote_is_its_speaker);
 	tcase_add_test(tc, tagger_place_features);

@@ -46,7 +46,7 @@ static const char usage[] =
 "  --data DIR       kz data directory (default: $KZ_DATA, or found beside\n"
 "                   the program)\n"
 "  -j, --jobs N     threads (default: one per processor; input of one\n"
-"                   batch, 64 records, uses one); the output keeps the\n"
+"                   batch, 16 records, uses one); the output keeps the\n"
 "                   input's order\n"
 "  --max-line SIZE  longest input line accepted (default 64M)\n"
 "  -q, --quiet      no per-record messages on standard error\n"

@@ -40,7 +40,7 @@ static const char usage[] =
 "                     the program); word lists in DIR/rules/quotes.yaml and\n"
 "                     DIR/rules/speech-verbs.yaml\n"
 "  -j, --jobs N       threads (default: one per processor; input of one\n"
-"                     batch, 64 records, uses one); the output keeps the\n"
+"                     batch, 16 records, uses one); the output keeps the\n"
 "                     input's order\n"
 "  --max-line SIZE    longest input line accepted (default 64M)\n"
 "  -q, --quiet        no per-record messages on standard error\n"

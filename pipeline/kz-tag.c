@@ -42,7 +42,7 @@ static const char usage[] =
 "  --data DIR         kz data directory (default: $KZ_DATA, or found beside\n"
 "                     the program)\n"
 "  -j, --jobs N       threads that tag records (default: one per\n"
-"                     processor; input of one batch, 64 records, uses\n"
+"                     processor; input of one batch, 16 records, uses\n"
 "                     one); the output keeps the input's order\n"
 "  --max-line SIZE    longest input line accepted (default 64M)\n"
 "  -q, --quiet        no per-record messages on standard error\n"

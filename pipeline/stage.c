@@ -102,7 +102,7 @@ unwritable(const kz_stage_opts *opts)
  * workers turn each batch into output, and a writer writes the batches
  * in the order they were read. A batch goes FREE -> READY -> BUSY ->
  * DONE -> FREE; every change is made under the pool's lock. */
-enum { BATCH_RECORDS = 64, BATCH_BYTES = 1 << 20 };
+enum { BATCH_RECORDS = 16, BATCH_BYTES = 256 << 10 };
 enum { B_FREE, B_READY, B_BUSY, B_DONE };
 
 typedef struct line_ref {

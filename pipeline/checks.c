@@ -627,7 +627,8 @@ quote_words(const work *w, const json_t *q)
 	return key;
 }
 
-/* A speaker named (not a role, a group or a noun standing for one). */
+/* A speaker who is a person named, or a role resolved to one (not a
+ * group, nor a noun standing for one). */
 static int
 named_speaker(const json_t *s)
 {
@@ -635,7 +636,8 @@ named_speaker(const json_t *s)
 
 	return str(s, "name") && via && (strcmp(via, "name") == 0 ||
 	    strcmp(via, "pronoun") == 0 || strcmp(via, "signature") == 0 ||
-	    strcmp(via, "apposition") == 0);
+	    strcmp(via, "apposition") == 0 ||
+	    (strcmp(via, "role") == 0 && str(s, "ref")));
 }
 
 /* Two speakers who are surely two people: two refs that differ, or, when

@@ -1120,6 +1120,17 @@ START_TEST(checks_pull_quote_signed_by_another)
 		    "speaker-mismatch") == 0;
 	ck_assert_uint_eq(n, 1);
 	json_decref(rec);
+	/* a body speaker found through a role, resolved to a person */
+	rec = quoted_and_checked("Le titre\n\nLe Premier ministre australien a"
+	    " parlé. « Nous ne partirons pas avant la fin du mois », a-t-il"
+	    " dit.\n\nNous ne partirons pas avant la fin du mois.\nNadia"
+	    " Kerrouche\nMinistre\n\nUn dernier paragraphe qui conclut.\n");
+	n = 0;
+	json_array_foreach(json_object_get(rec, "flags"), i, f)
+		n += strcmp(json_string_value(json_object_get(f, "rule")),
+		    "speaker-mismatch") == 0;
+	ck_assert_uint_eq(n, 1);
+	json_decref(rec);
 	rec = quoted_and_checked("Le titre\n\nLe ministre Albanese a parlé."
 	    " « Nous ne partirons pas avant la fin du mois », a-t-il dit.\n\n"
 	    "Nous ne partirons pas avant la fin du mois.\nAnthony Albanese\n"

@@ -1313,20 +1313,38 @@ past_complement(const work *w, size_t e)
 	return e;
 }
 
+/* The person found starting at token e, or NULL. */
+static const found *
+person_at(const work *w, size_t e)
+{
+	for (size_t a = 0; a < w->nf; a++)
+		if (!w->f[a].dropped && w->f[a].ts == e &&
+		    strcmp(w->f[a].type, "PER") == 0)
+			return &w->f[a];
+	return NULL;
+}
+
 static const found *
 apposed(const work *w, const kz_mention *m)
 {
 	size_t e = m->tok_end;
+	const found *x;
 
 	if (e >= w->tok.n)
 		return NULL;
 	if (!(w->tok.tok[e - 1].flags & KZ_TOK_JOINS) && !comma_between(w, e - 1))
 		return NULL;
 	e = past_complement(w, e);
-	for (size_t a = 0; a < w->nf; a++)
-		if (!w->f[a].dropped && w->f[a].ts == e &&
-		    strcmp(w->f[a].type, "PER") == 0)
-			return &w->f[a];
+	if ((x = person_at(w, e)) != NULL)
+		return x;
+	/* a title before the name: "…, l'amiral Jaime Vela", "…, le colonel
+	 * X", "…, M. Dupont" */
+	if (e + 1 < w->tok.n && (kz_token_is(&w->tok, e, "l") ||
+	    kz_token_is(&w->tok, e, "le") || kz_token_is(&w->tok, e, "la")) &&
+	    joins(w, e) && kz_roles_title_at(w->tg->roles, &w->tok, e + 1))
+		return person_at(w, e + 2);
+	if (e < w->tok.n && kz_roles_title_at(w->tg->roles, &w->tok, e))
+		return person_at(w, e + 1);
 	return NULL;
 }
 

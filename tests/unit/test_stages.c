@@ -617,6 +617,28 @@ START_TEST(tagger_places_that_are_first_names)
 }
 END_TEST
 
+/* The name apposed to a role description may come after a title ("…,
+ * l'amiral Jaime Vela"); a name that starts with a title word is still
+ * taken whole ("…, Sultan Al Jaber"). */
+START_TEST(tagger_apposition_after_a_title)
+{
+	kz_tagger *t = real_tagger();
+	json_t *rec = record_of("Le chef du commandement conjoint des forces"
+	    " armées, l'amiral Jaime Vela, a prévenu. Le président émirati de la"
+	    " conférence, Sultan Al Jaber, a parlé.", "2023-12-10");
+	kz_error err;
+
+	ck_assert_int_eq(kz_tagger_tag(t, rec, NULL, &err), 0);
+	ck_assert_str_eq(field_of(rec, "mentions", 0, "canonical"), "Jaime Vela");
+	ck_assert_str_eq(field_of(rec, "mentions", 0, "via"), "apposition");
+	ck_assert_str_eq(field_of(rec, "mentions", 1, "via"), "apposition");
+	ck_assert_ptr_nonnull(strstr(field_of(rec, "mentions", 1, "canonical"),
+	    "Jaber"));
+	json_decref(rec);
+	kz_tagger_free(t);
+}
+END_TEST
+
 START_TEST(tagger_elect_is_the_next_holder)
 {
 	kz_tagger *t = real_tagger();
@@ -1204,6 +1226,7 @@ suite_stages(void)
 	tcase_add_test(tc, tagger_surnames_with_particles_and_hyphens);
 	tcase_add_test(tc, tagger_organisation_complements);
 	tcase_add_test(tc, tagger_places_that_are_first_names);
+	tcase_add_test(tc, tagger_apposition_after_a_title);
 	tcase_add_test(tc, tagger_elect_is_the_next_holder);
 	tcase_add_test(tc, tagger_generic_minister_is_the_one_named);
 	tcase_add_test(tc, tagger_untold_country_goes_to_the_main_person);

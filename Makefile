@@ -146,8 +146,8 @@ SCORE_MIN_OWN = --min-entity-f1 0.97 --min-quote-f1 0.98 --min-attribution 0.9 \
 	--min-flag-recall 0.9 --max-false-flags 1
 # tests/articles2 was written without looking at the code, to measure how
 # kz does on articles nobody tuned for; its floors sit at what is reached
-SCORE_MIN_OWN2 = --min-entity-f1 0.93 --min-quote-f1 0.97 --min-attribution 0.87 \
-	--min-flag-recall 0.7 --max-false-flags 1
+SCORE_MIN_OWN2 = --min-entity-f1 0.93 --min-quote-f1 0.97 --min-attribution 0.88 \
+	--min-flag-recall 0.8 --max-false-flags 1
 # tests/articles3, written blind too (its README), kz first scored 0.80 /
 # 0.58 on it; the floors keep what the general rules since have reached
 SCORE_MIN_OWN3 = --min-entity-f1 0.89 --min-quote-f1 0.97 --min-attribution 0.84 \
@@ -155,7 +155,7 @@ SCORE_MIN_OWN3 = --min-entity-f1 0.89 --min-quote-f1 0.97 --min-attribution 0.84
 # tests/articles4, written blind (its README): kz first scored entities F1
 # 0.83, attribution 0.80 / 0.84, flags 1/7 on it; the floors keep what the
 # general rules and gazetteer entries since have reached
-SCORE_MIN_OWN4 = --min-entity-f1 0.85 --min-quote-f1 0.97 --min-attribution 0.79 \
+SCORE_MIN_OWN4 = --min-entity-f1 0.85 --min-quote-f1 0.97 --min-attribution 0.82 \
 	--min-flag-recall 0.7 --max-false-flags 1
 score: all
 	@if [ -f $(SCORER) ]; then \

@@ -1149,6 +1149,37 @@ speaker_after(const work *w, size_t i, size_t limit, json_t **source)
 	return NULL;
 }
 
+/* "« … », estime Maricel Dizon, coordinatrice": right after the verb of
+ * an incise, two or three capitalised words no name rule knew, ending the
+ * clause, are the speaker's name (ref null). */
+static json_t *
+unknown_name_after(const work *w, size_t i)
+{
+	size_t e = i;
+
+	while (e < w->tok.n && e - i < 3) {
+		const kz_token *t = &w->tok.tok[e];
+
+		if (!(t->flags & KZ_TOK_UPPER) || (t->flags & (KZ_TOK_ALLCAPS |
+		    KZ_TOK_DIGIT)) || w->cover[e] >= 0 || t->fend - t->fstart < 2)
+			break;
+		e++;
+		if (!(t->flags & KZ_TOK_JOINS) || comma_after(w, e - 1))
+			break;
+	}
+	if (e - i < 2 || !(e >= w->tok.n || comma_after(w, e - 1) ||
+	    clause_ends_after(w, e - 1)))
+		return NULL;
+	{
+		json_t *s = tokens_span(w, i, e);
+
+		json_object_set(s, "name", json_object_get(s, "text"));
+		json_object_set_new(s, "ref", json_null());
+		json_object_set_new(s, "via", json_string("name"));
+		return s;
+	}
+}
+
 /* "à" folds to "a", which is also the auxiliary: look at the source. */
 static int
 accented_a(const work *w, size_t i)
@@ -1270,6 +1301,8 @@ speaker_after_quote(const work *w, quote *q)
 		return 1;
 	}
 	s = speaker_after(w, i + n, kz_tokens_at(&w->tok, sent.e) + 1, &source);
+	if (s == NULL && source == NULL)
+		s = unknown_name_after(w, i + n);
 	if (s || source) {
 		set_speaker(q, s, tokens_span(w, i, i + n), source);
 		return 1;

@@ -985,6 +985,22 @@ START_TEST(quotes_parler_de)
 }
 END_TEST
 
+/* After the verb of an incise, two or three capitalised words nobody
+ * knew that end the clause are the speaker; one word, or words that go
+ * on into the sentence, are not. */
+START_TEST(quotes_unknown_name_after_the_verb)
+{
+	json_t *rec = quoted("« Personne n'est au-dessus de la loi », estime"
+	    " Maricel Dizon, coordinatrice de l'association.");
+
+	ck_assert_str_eq(speaker_name(rec, 0), "Maricel Dizon");
+	json_decref(rec);
+	rec = quoted("« Personne n'est au-dessus de la loi », estime Dizon.");
+	ck_assert_ptr_null(speaker_name(rec, 0));
+	json_decref(rec);
+}
+END_TEST
+
 START_TEST(quotes_anonymous_source)
 {
 	json_t *rec = quoted("« Rien n'est réglé », a confié un diplomate sous"
@@ -1237,6 +1253,7 @@ suite_stages(void)
 	tcase_add_test(tc, quotes_definite_noun_is_the_organisation_named);
 	tcase_add_test(tc, quotes_closing_mark_never_opened);
 	tcase_add_test(tc, quotes_parler_de);
+	tcase_add_test(tc, quotes_unknown_name_after_the_verb);
 	tcase_add_test(tc, quotes_ce_dernier_is_the_last_named);
 	tcase_add_test(tc, quotes_pronoun_after_a_quote_is_its_speaker);
 	tcase_add_test(tc, tagger_place_features);

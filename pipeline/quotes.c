@@ -943,6 +943,25 @@ antecedent(const work *w, size_t p, int gender)
  * if the gender fits and nobody else is named since: "« … », a déclaré
  * X. « … », a-t-il ajouté" — the speaker just quoted is who the pronoun
  * most likely stands for. */
+/* The gender bits of the pronoun a speaker was found through ("elle",
+ * "a-t-il"), or 0. */
+static int
+pronoun_gender(const work *w, const json_t *speaker)
+{
+	const char *via = json_string_value(json_object_get(speaker, "via"));
+	size_t bs, be, t, n;
+	intptr_t v;
+
+	if (via == NULL || strcmp(via, "pronoun") != 0 ||
+	    kz_span_bytes(speaker, &w->o, &bs, &be) != 0)
+		return 0;
+	t = kz_tokens_at(&w->tok, bs);
+	if (match_phrase(w, &w->q->pronouns, t, &n, &v) ||
+	    match_phrase(w, &w->q->inversions, t, &n, &v))
+		return (int)v;
+	return 0;
+}
+
 static const referent *
 previous_quote_speaker(const work *w, size_t pos, int gender)
 {
@@ -963,6 +982,11 @@ previous_quote_speaker(const work *w, size_t pos, int gender)
 		break;
 	}
 	if (prev == NULL || prev->speaker == NULL)
+		return NULL;
+	/* "Elle a salué « … », tandis qu'il a accusé": a person the text
+	 * itself called "elle" is not "il", whatever the gazetteers know */
+	if (pronoun_gender(w, prev->speaker) & (G_M | G_F) &&
+	    !(pronoun_gender(w, prev->speaker) & gender & (G_M | G_F)))
 		return NULL;
 	name = json_string_value(json_object_get(prev->speaker, "name"));
 	/* another person named between that quote and the pronoun */

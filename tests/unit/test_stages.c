@@ -1001,6 +1001,20 @@ START_TEST(quotes_unknown_name_after_the_verb)
 }
 END_TEST
 
+/* A person the text itself called "elle" is not the "il" of the next
+ * quote, even when no gazetteer knows her gender. */
+START_TEST(quotes_pronoun_gender_from_the_text)
+{
+	json_t *rec = quoted("Nadia Kerrouche, tête de liste, et Jordan Bardella"
+	    " se sont opposés. Elle a salué « une position de courage », tandis"
+	    " qu'il a accusé le gouvernement de « jouer les va-t-en-guerre ».");
+
+	ck_assert_str_eq(speaker_name(rec, 0), "Nadia Kerrouche");
+	ck_assert_str_eq(speaker_name(rec, 1), "Jordan Bardella");
+	json_decref(rec);
+}
+END_TEST
+
 START_TEST(quotes_anonymous_source)
 {
 	json_t *rec = quoted("« Rien n'est réglé », a confié un diplomate sous"
@@ -1254,6 +1268,7 @@ suite_stages(void)
 	tcase_add_test(tc, quotes_closing_mark_never_opened);
 	tcase_add_test(tc, quotes_parler_de);
 	tcase_add_test(tc, quotes_unknown_name_after_the_verb);
+	tcase_add_test(tc, quotes_pronoun_gender_from_the_text);
 	tcase_add_test(tc, quotes_ce_dernier_is_the_last_named);
 	tcase_add_test(tc, quotes_pronoun_after_a_quote_is_its_speaker);
 	tcase_add_test(tc, tagger_place_features);

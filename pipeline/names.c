@@ -34,6 +34,28 @@ load_keys(const kz_yaml_doc *doc, const char *name, kz_strmap *into,
 	return 0;
 }
 
+/* The optional list `name` of first names of one gender: first names
+ * like the others, and their gender. */
+static int
+load_gendered(const kz_yaml_doc *doc, const char *name, char gender,
+    kz_names *n, const kz_folder *f, kz_error *err)
+{
+	const kz_yaml_node *list = kz_yaml_get(doc->root, name);
+
+	if (list == NULL)
+		return 0;
+	if (load_keys(doc, name, n->firstnames, f, NULL, err) != 0)
+		return -1;
+	for (size_t i = 0; i < list->n; i++) {
+		char *key = kz_key_of(f, kz_yaml_str(list->items[i]), NULL);
+
+		if (*key)
+			kz_strmap_put(n->first_gender, key, strlen(key), gender);
+		free(key);
+	}
+	return 0;
+}
+
 int
 kz_names_load(kz_names *n, const char *names_path, const char *firstnames_path,
     const kz_folder *f, kz_error *err)
@@ -42,12 +64,14 @@ kz_names_load(kz_names *n, const char *names_path, const char *firstnames_path,
 	    "not_names", "place_kind_cues", "org_adjective_endings",
 	    "place_feature_heads", "person_nouns", "name_particles",
 	    "org_followers", NULL };
-	static const char *const known_first[] = { "firstnames", NULL };
+	static const char *const known_first[] = { "firstnames", "masculine",
+	    "feminine", NULL };
 	kz_yaml_doc doc;
 	int rc = -1;
 
 	memset(n, 0, sizeof *n);
 	n->firstnames = kz_strmap_new();
+	n->first_gender = kz_strmap_new();
 	n->org_heads = kz_strmap_new();
 	n->org_linkers = kz_strmap_new();
 	n->not_names = kz_strmap_new();
@@ -118,7 +142,9 @@ kz_names_load(kz_names *n, const char *names_path, const char *firstnames_path,
 	if (kz_yaml_load_rules(firstnames_path, known_first, &doc, err) != 0)
 		return -1;
 	rc = -1;
-	if (load_keys(&doc, "firstnames", n->firstnames, f, NULL, err) == 0)
+	if (load_keys(&doc, "firstnames", n->firstnames, f, NULL, err) == 0 &&
+	    load_gendered(&doc, "masculine", 'm', n, f, err) == 0 &&
+	    load_gendered(&doc, "feminine", 'f', n, f, err) == 0)
 		rc = 0;
 	kz_yaml_doc_release(&doc);
 	return rc;
@@ -128,6 +154,7 @@ void
 kz_names_release(kz_names *n)
 {
 	kz_strmap_free(n->firstnames);
+	kz_strmap_free(n->first_gender);
 	kz_strmap_free(n->org_heads);
 	kz_strmap_free(n->org_linkers);
 	kz_strmap_free(n->not_names);

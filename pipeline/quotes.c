@@ -493,6 +493,12 @@ add_referent(work *w, const json_t *item, int is_mention)
 		r->type = "MISC";
 	if (e && e->gender)
 		r->gender = e->gender == 'm' ? G_M : G_F;
+	else if (!is_mention && strcmp(r->type, "PER") == 0) {
+		/* a person no gazetteer knows: the first name may say */
+		int g = kz_tagger_first_name_gender(w->tg, &w->tok, ts);
+
+		r->gender = g == 'm' ? G_M : g == 'f' ? G_F : 0;
+	}
 	if (w->ref_at[ts] < 0 || (long)te > (long)w->refs[w->ref_at[ts]].te)
 		w->ref_at[ts] = (long)w->nrefs;
 	for (size_t k = ts; k < te; k++) {

@@ -75,6 +75,20 @@ kz_tagger_free(kz_tagger *t)
 	free(t);
 }
 
+int
+kz_tagger_first_name_gender(const kz_tagger *t, const kz_tokens *tok,
+    size_t i)
+{
+	const kz_token *k;
+	intptr_t g;
+
+	if (i >= tok->n)
+		return 0;
+	k = &tok->tok[i];
+	return kz_strmap_get_hashed(t->names.first_gender, tok->folded.text +
+	    k->fstart, k->fend - k->fstart, k->hash, &g) ? (int)g : 0;
+}
+
 const kz_gazetteer *
 kz_tagger_gazetteer(const kz_tagger *t)
 {

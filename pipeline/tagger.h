@@ -34,6 +34,10 @@ kz_tagger *kz_tagger_load_shared(const char *datadir, const kz_tagger *first,
 const kz_gazetteer *kz_tagger_gazetteer(const kz_tagger *t);
 const kz_roles *kz_tagger_roles(const kz_tagger *t);
 const kz_folder *kz_tagger_folder(const kz_tagger *t);
+/* 'm' or 'f' when token i of tok is a first name of known gender
+ * (rules/firstnames.yaml `masculine`, `feminine`), else 0. */
+int kz_tagger_first_name_gender(const kz_tagger *t, const kz_tokens *tok,
+    size_t i);
 
 /* The article's date as YYYYMMDD: the record's `date`, else (with
  * estimate) its `date_estimated` (the latest date the text mentions), else

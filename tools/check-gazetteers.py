@@ -12,7 +12,8 @@ Errors (exit status 1):
   - a `capital` that is no LOC entry's id; a role `of` that is neither a
     country code nor an ORG entry's id
   - rules/firstnames.yaml (if present) not a {firstnames: [...]} list of
-    unique capitalised strings
+    unique capitalised strings (with optional masculine: and feminine:
+    lists; a name is in one list only)
 
 Warnings (printed, exit status unchanged; --strict makes them errors):
   - a variant that is a single lower-case word (would fire on common words)
@@ -353,12 +354,16 @@ def main():
     if os.path.exists(fn_path):
         data = load(fn_path, ck)
         rel = os.path.relpath(fn_path, args.root)
-        if not (isinstance(data, dict) and set(data) == {"firstnames"}
-                and isinstance(data["firstnames"], list)):
-            ck.err(rel, "must be a mapping {firstnames: [...]}")
+        keys = {"firstnames", "masculine", "feminine"}
+        if not (isinstance(data, dict) and "firstnames" in data
+                and set(data) <= keys
+                and all(isinstance(data[k], list) for k in data)):
+            ck.err(rel, "must be a mapping {firstnames: [...]} with optional"
+                   " masculine: [...] and feminine: [...]")
         else:
             seen = {}
-            for n in data["firstnames"]:
+            for n in [n for k in ("masculine", "feminine", "firstnames")
+                      for n in data.get(k, [])]:
                 if not is_str(n):
                     ck.err(rel, "first name must be a string, got %r" % (n,))
                     continue

@@ -1012,6 +1012,15 @@ START_TEST(quotes_pronoun_gender_from_the_text)
 	ck_assert_str_eq(speaker_name(rec, 0), "Nadia Kerrouche");
 	ck_assert_str_eq(speaker_name(rec, 1), "Jordan Bardella");
 	json_decref(rec);
+	/* two people no gazetteer knows: their first names say who is who,
+	 * whichever was named last */
+	rec = quoted("Claire Martin, tête de liste, et Paul Lemaire, qui conduit"
+	    " l'autre, se sont opposés. Elle a salué « une position de courage"
+	    " », tandis qu'il a accusé le gouvernement de « jouer les"
+	    " va-t-en-guerre ».");
+	ck_assert_str_eq(speaker_name(rec, 0), "Claire Martin");
+	ck_assert_str_eq(speaker_name(rec, 1), "Paul Lemaire");
+	json_decref(rec);
 }
 END_TEST
 

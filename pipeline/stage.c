@@ -306,6 +306,53 @@ fill_batch(kz_reader *r, batch *b, int *ended)
 	}
 }
 
+static void
+stop_workers(pool *p, worker *w, size_t started)
+{
+	pthread_mutex_lock(&p->lock);
+	p->quit = 1;
+	pthread_cond_broadcast(&p->ready);
+	pthread_mutex_unlock(&p->lock);
+	for (size_t i = 0; i < started; i++)
+		pthread_join(w[i].thread, NULL);
+	if (p->setup_msgs.len > 0)
+		fputs(p->setup_msgs.data, stderr);
+	kz_buf_reset(&p->setup_msgs);
+}
+
+/* Batch b (filled) and the rest of the input through the calling thread:
+ * when no thread could be started. Returns the exit status. */
+static int
+run_here(pool *p, kz_reader *r, batch *b, int ended)
+{
+	kz_reader *pr = parse_reader(p);
+	int status = KZ_EXIT_OK;
+
+	fprintf(stderr, "%s: cannot start threads; going on in one\n",
+	    p->opts->stage);
+	for (;;) {
+		process_batch(p, b, pr, p->ctx, p->opts->extra);
+		if (b->status == -1) {
+			status = unwritable(p->opts);
+			break;
+		}
+		if (flush_out(p->opts, p->out, &b->out, &b->msgs) != 0 ||
+		    flush_file(p->opts, p->out) != 0) {
+			status = KZ_EXIT_IOERR;
+			break;
+		}
+		if (b->status == KZ_EXIT_DATAERR)
+			status = KZ_EXIT_DATAERR;
+		if (ended)
+			break;
+		fill_batch(r, b, &ended);
+		if (b->n == 0)
+			break;
+	}
+	kz_reader_free(pr);
+	return status;
+}
+
 static int
 run_threads(kz_reader *r, const char *in_name, FILE *out,
     const kz_stage_opts *opts, kz_stage_fn process, void *ctx)
@@ -340,13 +387,6 @@ run_threads(kz_reader *r, const char *in_name, FILE *out,
 	fill_batch(r, &p.b[0], &ended);
 	if (p.b[0].n == 0)
 		goto out;
-	p.b[0].state = B_READY;
-	p.nread = 1;
-	if (pthread_create(&writer, NULL, write_batches, &p) != 0) {
-		fprintf(stderr, "%s: cannot start a thread\n", opts->stage);
-		status = KZ_EXIT_SOFTWARE;
-		goto out;
-	}
 	for (size_t i = 0; i < opts->jobs; i++) {
 		w[i].p = &p;
 		w[i].index = i;
@@ -354,6 +394,19 @@ run_threads(kz_reader *r, const char *in_name, FILE *out,
 			break;
 		started++;
 	}
+	if (started == 0 || pthread_create(&writer, NULL, write_batches,
+	    &p) != 0) {
+		/* no thread to hand records to: they go through this one, as
+		 * they came, so none is lost */
+		stop_workers(&p, w, started);
+		status = run_here(&p, r, &p.b[0], ended);
+		goto out;
+	}
+	pthread_mutex_lock(&p.lock);
+	p.b[0].state = B_READY;
+	p.nread = 1;
+	pthread_cond_signal(&p.ready);
+	pthread_mutex_unlock(&p.lock);
 	while (!ended) {
 		batch *b = &p.b[p.nread % p.nb];
 
@@ -379,18 +432,8 @@ run_threads(kz_reader *r, const char *in_name, FILE *out,
 	pthread_cond_broadcast(&p.done);
 	pthread_mutex_unlock(&p.lock);
 	pthread_join(writer, NULL);
-	pthread_mutex_lock(&p.lock);
-	p.quit = 1;
-	pthread_cond_broadcast(&p.ready);
-	pthread_mutex_unlock(&p.lock);
-	for (size_t i = 0; i < started; i++)
-		pthread_join(w[i].thread, NULL);
-	if (p.setup_msgs.len > 0)
-		fputs(p.setup_msgs.data, stderr);
-	status = started == 0 ? KZ_EXIT_SOFTWARE : p.write_failed ?
-	    KZ_EXIT_IOERR : p.status;
-	if (started == 0)
-		fprintf(stderr, "%s: cannot start a thread\n", opts->stage);
+	stop_workers(&p, w, started);
+	status = p.write_failed ? KZ_EXIT_IOERR : p.status;
 out:
 	for (size_t i = 0; i < p.nb; i++) {
 		kz_buf_release(&p.b[i].lines);

@@ -7,9 +7,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* Put the folded key of every string of list `name` into `into`, with
+ * `value`. */
 static int
-load_keys(const kz_yaml_doc *doc, const char *name, kz_strmap *into,
-    const kz_folder *f, size_t *max_tokens, kz_error *err)
+load_valued(const kz_yaml_doc *doc, const char *name, kz_strmap *into,
+    intptr_t value, const kz_folder *f, size_t *max_tokens, kz_error *err)
 {
 	const kz_yaml_node *list = kz_yaml_require(doc, doc->root, name,
 	    KZ_YAML_SEQ, err);
@@ -26,7 +28,7 @@ load_keys(const kz_yaml_doc *doc, const char *name, kz_strmap *into,
 			    "'%s' entries must be non-empty strings", name);
 		key = kz_key_of(f, s, &nt);
 		if (*key)
-			kz_strmap_put(into, key, strlen(key), 1);
+			kz_strmap_put(into, key, strlen(key), value);
 		if (max_tokens && nt > *max_tokens)
 			*max_tokens = nt;
 		free(key);
@@ -34,26 +36,22 @@ load_keys(const kz_yaml_doc *doc, const char *name, kz_strmap *into,
 	return 0;
 }
 
+static int
+load_keys(const kz_yaml_doc *doc, const char *name, kz_strmap *into,
+    const kz_folder *f, size_t *max_tokens, kz_error *err)
+{
+	return load_valued(doc, name, into, 1, f, max_tokens, err);
+}
+
 /* The optional list `name` of first names of one gender: first names
- * like the others, and their gender. */
+ * like the others, their value the gender. */
 static int
 load_gendered(const kz_yaml_doc *doc, const char *name, char gender,
     kz_names *n, const kz_folder *f, kz_error *err)
 {
-	const kz_yaml_node *list = kz_yaml_get(doc->root, name);
-
-	if (list == NULL)
+	if (kz_yaml_get(doc->root, name) == NULL)
 		return 0;
-	if (load_keys(doc, name, n->firstnames, f, NULL, err) != 0)
-		return -1;
-	for (size_t i = 0; i < list->n; i++) {
-		char *key = kz_key_of(f, kz_yaml_str(list->items[i]), NULL);
-
-		if (*key)
-			kz_strmap_put(n->first_gender, key, strlen(key), gender);
-		free(key);
-	}
-	return 0;
+	return load_valued(doc, name, n->firstnames, gender, f, NULL, err);
 }
 
 int
@@ -71,7 +69,6 @@ kz_names_load(kz_names *n, const char *names_path, const char *firstnames_path,
 
 	memset(n, 0, sizeof *n);
 	n->firstnames = kz_strmap_new();
-	n->first_gender = kz_strmap_new();
 	n->org_heads = kz_strmap_new();
 	n->org_linkers = kz_strmap_new();
 	n->not_names = kz_strmap_new();
@@ -154,7 +151,6 @@ void
 kz_names_release(kz_names *n)
 {
 	kz_strmap_free(n->firstnames);
-	kz_strmap_free(n->first_gender);
 	kz_strmap_free(n->org_heads);
 	kz_strmap_free(n->org_linkers);
 	kz_strmap_free(n->not_names);

@@ -12,8 +12,7 @@
 #include "strmap.h"
 
 typedef struct kz_names {
-	kz_strmap *firstnames;     /* token keys */
-	kz_strmap *first_gender;   /* token key -> 'm' or 'f', when known */
+	kz_strmap *firstnames;     /* token key -> 'm', 'f', or 1 (either) */
 	kz_strmap *org_heads;      /* token keys (may be several tokens) */
 	kz_strmap *org_linkers;
 	kz_strmap *not_names;

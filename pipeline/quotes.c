@@ -1124,11 +1124,9 @@ speaker_after(const work *w, size_t i, size_t limit, json_t **source)
 
 	while (i < w->tok.n && i < limit && looked < 8) {
 		json_t *s;
-		const kz_token *tk = &w->tok.tok[i];
-
 		/* "M. Lyssak", "le général X": a title is not the end of a clause */
-		if (w->ref_at[i] < 0 && kz_roles_is_title(kz_tagger_roles(w->tg),
-		    w->tok.folded.text + tk->fstart, tk->fend - tk->fstart)) {
+		if (w->ref_at[i] < 0 &&
+		    kz_roles_title_at(kz_tagger_roles(w->tg), &w->tok, i)) {
 			i++;
 			looked++;
 			continue;

@@ -340,12 +340,6 @@ kz_roles_free(kz_roles *r)
 }
 
 int
-kz_roles_is_title(const kz_roles *r, const char *key, size_t len)
-{
-	return kz_strmap_get(r->titles, key, len, NULL);
-}
-
-int
 kz_roles_is_form(const kz_roles *r, const char *key, size_t len)
 {
 	return kz_strmap_get(r->form_index, key, len, NULL);

@@ -32,10 +32,8 @@ typedef struct kz_mention {
 	int by_context;             /* `of` came from the document, not the text */
 } kz_mention;
 
-/* Is the token key (folded) a military rank, civil title or honorific that
- * may stand before a name ("général", "m", "mme")? */
-int kz_roles_is_title(const kz_roles *r, const char *key, size_t len);
-/* The same for token i of t (with the hash it carries). */
+/* Is token i of t a military rank, civil title or honorific that may
+ * stand before a name ("général", "m", "mme")? */
 int kz_roles_title_at(const kz_roles *r, const kz_tokens *t, size_t i);
 /* Is the token key a determiner ("le", "la", "ces") or the first word of
  * an of-linker ("du", "de")? */

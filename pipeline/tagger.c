@@ -85,8 +85,10 @@ kz_tagger_first_name_gender(const kz_tagger *t, const kz_tokens *tok,
 	if (i >= tok->n)
 		return 0;
 	k = &tok->tok[i];
-	return kz_strmap_get_hashed(t->names.first_gender, tok->folded.text +
-	    k->fstart, k->fend - k->fstart, k->hash, &g) ? (int)g : 0;
+	if (!kz_strmap_get_hashed(t->names.firstnames, tok->folded.text +
+	    k->fstart, k->fend - k->fstart, k->hash, &g))
+		return 0;
+	return g == 'm' || g == 'f' ? (int)g : 0;
 }
 
 const kz_gazetteer *

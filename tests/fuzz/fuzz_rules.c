@@ -147,8 +147,7 @@ run_roles(const char *path)
 	for (size_t i = 0; i + 2 <= tokens.n && i < 200; i++) {
 		const kz_token *tk = &tokens.tok[i];
 
-		kz_roles_is_title(r, tokens.folded.text + tk->fstart,
-		    tk->fend - tk->fstart);
+		kz_roles_title_at(r, &tokens, i);
 		kz_roles_honorific(r, tokens.folded.text + tk->fstart,
 		    tk->fend - tk->fstart);
 		memset(&m, 0, sizeof m);

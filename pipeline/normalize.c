@@ -988,7 +988,8 @@ span_json(kz_cp_cursor *c, size_t s, size_t e)
 	return o;
 }
 
-/* Write `"key":[{"kind":..,"start":..,"end":..,"text":..},...]`. */
+/* Write `"key":[{"kind":..,"start":..,"end":..},...]`: structure spans
+ * carry offsets only (kz/1), their text is text[start:end]. */
 static void
 write_spans(kz_buf *out, const char *key, const char *text,
     const span_list *l, int with_kind)
@@ -1010,8 +1011,6 @@ write_spans(kz_buf *out, const char *key, const char *text,
 		kz_json_add_integer(out, (long long)kz_cp_cursor_at(&c, sp->start));
 		kz_buf_adds(out, ",\"end\":");
 		kz_json_add_integer(out, (long long)kz_cp_cursor_at(&c, sp->end));
-		kz_buf_adds(out, ",\"text\":");
-		kz_json_add_string(out, text + sp->start, sp->end - sp->start);
 		if (sp->same_as >= 0) {
 			kz_buf_adds(out, ",\"same_as\":");
 			kz_json_add_integer(out, sp->same_as);

@@ -1,6 +1,7 @@
 #include "gazetteer.h"
 
 #include "buf.h"
+#include "esc.h"
 #include "gazbuild.h"
 #include "gazcache.h"
 #include "gazimage.h"
@@ -447,7 +448,7 @@ die(const kz_gazetteer *g, const char *what, const char *detail)
 {
 	/* (KZ_EXIT_CONFIG) the program cannot go on without its gazetteer and
 	 * cannot return an error from the middle of a match */
-	fprintf(stderr, "kz: the compiled gazetteer %s %s%s%s\n",
+	kz_msg(stderr, "kz: the compiled gazetteer %s %s%s%s\n",
 	    g->cache.image_path ? g->cache.image_path : "(in memory)", what,
 	    detail ? ": " : "", detail ? detail : "");
 	exit(78);

@@ -4,6 +4,7 @@
  */
 #include "buf.h"
 #include "checks.h"
+#include "esc.h"
 #include "record.h"
 #include "stage.h"
 #include "tagger.h"
@@ -139,7 +140,7 @@ main(int argc, char **argv)
 		case 'l': list = 1; break;
 		case 'L':
 			if (strcmp(optarg, "fr") && strcmp(optarg, "en")) {
-				fprintf(stderr, "kz-check: --lang: fr or en, not '%s'\n",
+				kz_msg(stderr, "kz-check: --lang: fr or en, not '%s'\n",
 				    optarg);
 				return KZ_EXIT_USAGE;
 			}
@@ -170,7 +171,7 @@ main(int argc, char **argv)
 		}
 	}
 	if (optind < argc) {
-		fprintf(stderr, "kz-check: reads standard input; unexpected argument"
+		kz_msg(stderr, "kz-check: reads standard input; unexpected argument"
 		    " '%s'\nTry 'kz-check --help'.\n", argv[optind]);
 		return KZ_EXIT_USAGE;
 	}
@@ -190,7 +191,7 @@ main(int argc, char **argv)
 	if (explain) {
 		rc = kz_checker_explain(c.checker, explain, stdout);
 		if (rc != 0) {
-			fprintf(stderr, "kz-check: no rule '%s'; known rules:\n", explain);
+			kz_msg(stderr, "kz-check: no rule '%s'; known rules:\n", explain);
 			kz_checker_list(c.checker, stderr);
 		}
 		kz_checker_free(c.checker);
@@ -206,7 +207,7 @@ main(int argc, char **argv)
 	return rc;
 config_error:
 	kz_error_format(&err, msg, sizeof msg);
-	fprintf(stderr, "kz-check: %s\n", msg);
+	kz_msg(stderr, "kz-check: %s\n", msg);
 	kz_checker_free(c.checker);
 	return KZ_EXIT_CONFIG;
 }

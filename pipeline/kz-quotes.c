@@ -3,6 +3,7 @@
  * See `kz-quotes --help` and docs/kz-quotes.md.
  */
 #include "buf.h"
+#include "esc.h"
 #include "quotes.h"
 #include "record.h"
 #include "stage.h"
@@ -148,7 +149,7 @@ main(int argc, char **argv)
 		}
 	}
 	if (optind < argc) {
-		fprintf(stderr, "kz-quotes: reads standard input; unexpected argument"
+		kz_msg(stderr, "kz-quotes: reads standard input; unexpected argument"
 		    " '%s'\nTry 'kz-quotes --help'.\n", argv[optind]);
 		return KZ_EXIT_USAGE;
 	}
@@ -157,7 +158,7 @@ main(int argc, char **argv)
 	    (c.quoter = kz_quoter_load(datadir, kz_tagger_folder(c.tagger),
 	    &err)) == NULL) {
 		kz_error_format(&err, msg, sizeof msg);
-		fprintf(stderr, "kz-quotes: %s\n", msg);
+		kz_msg(stderr, "kz-quotes: %s\n", msg);
 		kz_tagger_free(c.tagger);
 		return KZ_EXIT_CONFIG;
 	}

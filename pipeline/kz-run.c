@@ -2,6 +2,7 @@
  * kz-run - run the stages of pipeline.yaml on one article, or on a folder
  * of articles for cron. See `kz-run --help` and docs/kz-run.md.
  */
+#include "esc.h"
 #include "runner.h"
 #include "stage.h"
 
@@ -93,7 +94,7 @@ on_failure(void *ctx, const char *file, const char *reason)
 	view *v = ctx;
 
 	clear_bar(v);
-	fprintf(stderr, "kz-run: %s: %s\n", file, reason);
+	kz_msg(stderr, "kz-run: %s: %s\n", file, reason);
 }
 
 static void
@@ -117,9 +118,9 @@ on_progress(void *ctx, const kz_batch_stats *st)
 	fputs("\rkz-run [", stderr);
 	for (size_t i = 0; i < cells; i++)
 		fputs(i < fill ? "█" : "░", stderr);
-	fprintf(stderr, "] %zu/%zu  %.1f/s  left %s", finished, st->todo, rate, eta);
+	kz_msg(stderr, "] %zu/%zu  %.1f/s  left %s", finished, st->todo, rate, eta);
 	if (st->failed)
-		fprintf(stderr, "  %zu failed", st->failed);
+		kz_msg(stderr, "  %zu failed", st->failed);
 	fputs("\033[K", stderr);
 	fflush(stderr);
 	v->drawn = 1;
@@ -196,14 +197,14 @@ main(int argc, char **argv)
 		case 'j':
 			bo.jobs = atoi(optarg);
 			if (bo.jobs < 1 || bo.jobs > 1024) {
-				fprintf(stderr, "kz-run: --jobs: a number from 1 to 1024,"
+				kz_msg(stderr, "kz-run: --jobs: a number from 1 to 1024,"
 				    " not '%s'\n", optarg);
 				return KZ_EXIT_USAGE;
 			}
 			break;
 		case 't':
 			if (parse_seconds(optarg, &bo.timeout) != 0) {
-				fprintf(stderr, "kz-run: --timeout: a number of seconds,"
+				kz_msg(stderr, "kz-run: --timeout: a number of seconds,"
 				    " not '%s'\n", optarg);
 				return KZ_EXIT_USAGE;
 			}
@@ -221,17 +222,17 @@ main(int argc, char **argv)
 		}
 	}
 	if (optind < argc) {
-		fprintf(stderr, "kz-run: unexpected argument '%s': one article comes"
+		kz_msg(stderr, "kz-run: unexpected argument '%s': one article comes"
 		    " on standard input, many with --in DIR --out DIR\n"
 		    "Try 'kz-run --help'.\n", argv[optind]);
 		return KZ_EXIT_USAGE;
 	}
 	if ((bo.in_dir == NULL) != (bo.out_dir == NULL)) {
-		fprintf(stderr, "kz-run: --in and --out go together\n");
+		kz_msg(stderr, "kz-run: --in and --out go together\n");
 		return KZ_EXIT_USAGE;
 	}
 	if (find_config(config, path, sizeof path) != 0) {
-		fprintf(stderr, "kz-run: no pipeline.yaml here or in the kz data"
+		kz_msg(stderr, "kz-run: no pipeline.yaml here or in the kz data"
 		    " folder; give --config FILE\n");
 		return KZ_EXIT_CONFIG;
 	}
@@ -239,19 +240,19 @@ main(int argc, char **argv)
 	if (kz_pipeline_load(path, kz_exe_dir(exe, sizeof exe) == 0 ? exe : NULL,
 	    &pl, &err) != 0) {
 		kz_error_format(&err, msg, sizeof msg);
-		fprintf(stderr, "kz-run: %s\n", msg);
+		kz_msg(stderr, "kz-run: %s\n", msg);
 		return KZ_EXIT_CONFIG;
 	}
 	if (format) {
 		if (kz_output_parse(format, &pl.output) != 0) {
-			fprintf(stderr, "kz-run: --format: jsonl, text, html or tsv, not"
+			kz_msg(stderr, "kz-run: --format: jsonl, text, html or tsv, not"
 			    " '%s'\n", format);
 			kz_pipeline_release(&pl);
 			return KZ_EXIT_USAGE;
 		}
 		if (pl.output != KZ_OUT_JSONL && pl.show_path == NULL &&
 		    (pl.show_path = kz_find_program("kz-show", exe, NULL)) == NULL) {
-			fprintf(stderr, "kz-run: --format %s needs kz-show, not found"
+			kz_msg(stderr, "kz-run: --format %s needs kz-show, not found"
 			    " beside kz-run or in PATH\n", format);
 			kz_pipeline_release(&pl);
 			return KZ_EXIT_CONFIG;
@@ -273,7 +274,7 @@ main(int argc, char **argv)
 		if (rc != KZ_EXIT_OK && err.message[0] &&
 		    strstr(err.message, "exited with status 6") == NULL &&
 		    strstr(err.message, "exited with status 7") == NULL)
-			fprintf(stderr, "kz-run: %s\n", err.message);
+			kz_msg(stderr, "kz-run: %s\n", err.message);
 		kz_pipeline_release(&pl);
 		return rc;
 	}
@@ -290,16 +291,16 @@ main(int argc, char **argv)
 		clear_bar(&v);
 		if (err.message[0]) {
 			kz_error_format(&err, msg, sizeof msg);
-			fprintf(stderr, "kz-run: %s\n", msg);
+			kz_msg(stderr, "kz-run: %s\n", msg);
 		}
 		if (rc == KZ_EXIT_OK || rc == KZ_EXIT_DATAERR ||
 		    (rc == KZ_EXIT_TEMPFAIL && st.seen > 0)) {
-			fprintf(stderr, "kz-run: %zu article%s: %zu done, %zu skipped,"
+			kz_msg(stderr, "kz-run: %zu article%s: %zu done, %zu skipped,"
 			    " %zu failed", st.seen, st.seen == 1 ? "" : "s", st.done,
 			    st.skipped, st.failed);
 			if (st.failed)
-				fprintf(stderr, " (%s/failures.tsv)", bo.out_dir);
-			fprintf(stderr, "; flags: %zu error%s, %zu warning%s, %zu info;"
+				kz_msg(stderr, " (%s/failures.tsv)", bo.out_dir);
+			kz_msg(stderr, "; flags: %zu error%s, %zu warning%s, %zu info;"
 			    " %.1f s\n", st.flags[0], st.flags[0] == 1 ? "" : "s",
 			    st.flags[1], st.flags[1] == 1 ? "" : "s", st.flags[2],
 			    st.elapsed);

@@ -3,6 +3,7 @@
  * See `kz-tag --help` and docs/kz-tag.md.
  */
 #include "buf.h"
+#include "esc.h"
 #include "record.h"
 #include "stage.h"
 #include "tagger.h"
@@ -124,7 +125,7 @@ compile_only(const char *data, const char *gaz, int quiet)
 	if (gaz == NULL) {
 		if (kz_datadir_find(data, datadir, sizeof datadir, &err) != 0) {
 			kz_error_format(&err, msg, sizeof msg);
-			fprintf(stderr, "kz-tag: %s\n", msg);
+			kz_msg(stderr, "kz-tag: %s\n", msg);
 			return KZ_EXIT_CONFIG;
 		}
 		snprintf(dir, sizeof dir, "%s/gazetteers", datadir);
@@ -134,16 +135,16 @@ compile_only(const char *data, const char *gaz, int quiet)
 	g = kz_gazetteer_load_dir(gaz, f, &err);
 	if (g == NULL) {
 		kz_error_format(&err, msg, sizeof msg);
-		fprintf(stderr, "kz-tag: %s\n", msg);
+		kz_msg(stderr, "kz-tag: %s\n", msg);
 		kz_folder_free(f);
 		return KZ_EXIT_CONFIG;
 	}
 	kz_gazetteer_verify(g);
 	if (kz_gazetteer_cache_file(g) == NULL) {
-		fprintf(stderr, "kz-tag: %s: %s\n", gaz, kz_gazetteer_origin(g));
+		kz_msg(stderr, "kz-tag: %s: %s\n", gaz, kz_gazetteer_origin(g));
 		rc = KZ_EXIT_IOERR;
 	} else if (!quiet) {
-		fprintf(stderr, "kz-tag: %s: %zu entries %s\n", gaz,
+		kz_msg(stderr, "kz-tag: %s: %zu entries %s\n", gaz,
 		    kz_gazetteer_size(g), kz_gazetteer_origin(g));
 	}
 	kz_gazetteer_free(g);
@@ -209,7 +210,7 @@ main(int argc, char **argv)
 		}
 	}
 	if (optind < argc) {
-		fprintf(stderr, "kz-tag: reads standard input; unexpected argument"
+		kz_msg(stderr, "kz-tag: reads standard input; unexpected argument"
 		    " '%s'\nTry 'kz-tag --help'.\n", argv[optind]);
 		return KZ_EXIT_USAGE;
 	}
@@ -218,7 +219,7 @@ main(int argc, char **argv)
 	if (kz_datadir_find(data, datadir, sizeof datadir, &err) != 0 ||
 	    (c.tagger = kz_tagger_load(datadir, gaz, &err)) == NULL) {
 		kz_error_format(&err, msg, sizeof msg);
-		fprintf(stderr, "kz-tag: %s\n", msg);
+		kz_msg(stderr, "kz-tag: %s\n", msg);
 		return KZ_EXIT_CONFIG;
 	}
 	c.datadir = datadir;

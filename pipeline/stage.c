@@ -2,6 +2,7 @@
 
 #include "buf.h"
 #include "date.h"
+#include "esc.h"
 #include "record.h"
 
 #include <errno.h>
@@ -34,14 +35,14 @@ finish_record(const kz_stage_opts *opts, const char *in_name, kz_reader *r,
 
 	if (rc < 0) {
 		kz_error_format(err, msg, sizeof msg);
-		kz_buf_addf(msgs, "%s: %s\n", opts->stage, msg);
+		kz_esc_addf(msgs, "%s: %s\n", opts->stage, msg);
 		status = KZ_EXIT_DATAERR;
 	} else if (process(rec, ctx, err) != 0) {
 		const json_t *id = json_object_get(rec, "id");
 
 		kz_record_add_error(rec, opts->stage, err->message);
 		if (!opts->quiet)
-			kz_buf_addf(msgs, "%s: %s:%ld: record %s: %s\n",
+			kz_esc_addf(msgs, "%s: %s:%ld: record %s: %s\n",
 			    opts->stage, in_name, kz_reader_line_number(r),
 			    json_is_string(id) ? json_string_value(id) : "(no id)",
 			    err->message);
@@ -68,7 +69,7 @@ flush_out(const kz_stage_opts *opts, FILE *out, kz_buf *lines, kz_buf *msgs)
 	kz_buf_reset(msgs);
 	if (lines->len > 0 && fwrite(lines->data, 1, lines->len, out) !=
 	    lines->len) {
-		fprintf(stderr, "%s: cannot write output: %s\n", opts->stage,
+		kz_msg(stderr, "%s: cannot write output: %s\n", opts->stage,
 		    strerror(errno));
 		kz_buf_reset(lines);
 		return -1;
@@ -83,7 +84,7 @@ static int
 flush_file(const kz_stage_opts *opts, FILE *out)
 {
 	if (fflush(out) != 0) {
-		fprintf(stderr, "%s: cannot write output: %s\n", opts->stage,
+		kz_msg(stderr, "%s: cannot write output: %s\n", opts->stage,
 		    strerror(errno));
 		return -1;
 	}
@@ -93,7 +94,7 @@ flush_file(const kz_stage_opts *opts, FILE *out)
 static int
 unwritable(const kz_stage_opts *opts)
 {
-	fprintf(stderr, "%s: cannot write output: a record holds a value JSON"
+	kz_msg(stderr, "%s: cannot write output: a record holds a value JSON"
 	    " cannot hold\n", opts->stage);
 	return KZ_EXIT_IOERR;
 }
@@ -209,7 +210,7 @@ work(void *arg)
 
 			kz_error_format(&err, msg, sizeof msg);
 			pthread_mutex_lock(&p->lock);
-			kz_buf_addf(&p->setup_msgs, "%s: thread %zu not started: "
+			kz_esc_addf(&p->setup_msgs, "%s: thread %zu not started: "
 			    "%s\n", p->opts->stage, w->index + 1, msg);
 			pthread_mutex_unlock(&p->lock);
 			return NULL;
@@ -328,7 +329,7 @@ run_here(pool *p, kz_reader *r, batch *b, int ended)
 	kz_reader *pr = parse_reader(p);
 	int status = KZ_EXIT_OK;
 
-	fprintf(stderr, "%s: cannot start threads; going on in one\n",
+	kz_msg(stderr, "%s: cannot start threads; going on in one\n",
 	    p->opts->stage);
 	for (;;) {
 		process_batch(p, b, pr, p->ctx, p->opts->extra);
@@ -495,12 +496,12 @@ kz_stage_run(FILE *in, const char *in_name, FILE *out,
 	kz_buf_release(&lines);
 	kz_buf_release(&msgs);
 	if (status != KZ_EXIT_IOERR && kz_reader_failed(r)) {
-		fprintf(stderr, "%s: %s: read error\n", opts->stage, in_name);
+		kz_msg(stderr, "%s: %s: read error\n", opts->stage, in_name);
 		status = KZ_EXIT_IOERR;
 	}
 	kz_reader_free(r);
 	if (fflush(out) != 0) {
-		fprintf(stderr, "%s: cannot write output: %s\n", opts->stage,
+		kz_msg(stderr, "%s: cannot write output: %s\n", opts->stage,
 		    strerror(errno));
 		return KZ_EXIT_IOERR;
 	}
@@ -524,7 +525,7 @@ kz_opt_jobs(const char *prog, const char *arg, size_t *out)
 	errno = 0;
 	v = strtol(arg, &end, 10);
 	if (errno != 0 || end == arg || *end != '\0' || v < 1 || v > 64) {
-		fprintf(stderr, "%s: --jobs: not a number of threads from 1 to 64:"
+		kz_msg(stderr, "%s: --jobs: not a number of threads from 1 to 64:"
 		    " %s\n", prog, arg);
 		return -1;
 	}
@@ -621,7 +622,7 @@ kz_opt_size(const char *prog, const char *opt, const char *arg, size_t *out)
 {
 	if (kz_parse_size(arg, out) == 0)
 		return 0;
-	fprintf(stderr, "%s: --%s: not a size: %s\n", prog, opt, arg);
+	kz_msg(stderr, "%s: --%s: not a size: %s\n", prog, opt, arg);
 	return -1;
 }
 
@@ -633,9 +634,9 @@ kz_opt_date(const char *prog, const char *arg)
 	if (v > 0)
 		return 0;
 	if (v == KZ_DATE_NO_DAY)
-		fprintf(stderr, "%s: --date: not a real day: %s\n", prog, arg);
+		kz_msg(stderr, "%s: --date: not a real day: %s\n", prog, arg);
 	else
-		fprintf(stderr, "%s: --date: not a YYYY-MM-DD date: %s\n", prog,
+		kz_msg(stderr, "%s: --date: not a YYYY-MM-DD date: %s\n", prog,
 		    arg);
 	return -1;
 }

@@ -171,29 +171,32 @@ on_number(void *ctx, const char *s, size_t len)
 	char tmp[128];
 	char *end;
 	long long small;
+	int k = skipped(ctx, 0, 0);
 
-	/* yajl hands only well-formed numbers */
+	/* yajl hands only well-formed numbers. One in a member that is not
+	 * built is copied as its bytes, whatever its size (1e400, a 30-digit
+	 * integer): the stages that do not read it never need its value */
+	if (k)
+		return SKIPPED(k);
 	if (small_integer(s, len, &small))
-		return skipped(ctx, 0, 0) > 0 || attach(ctx, json_integer(small));
+		return attach(ctx, json_integer(small));
 	if (len >= sizeof tmp)
 		return 0;
 	memcpy(tmp, s, len);
 	tmp[len] = '\0';
 	errno = 0;
-	/* checked even when skipped: a copied value must be one jansson
-	 * takes, or the next stage would refuse the record */
 	if (strpbrk(tmp, ".eE") == NULL) {
 		long long v = strtoll(tmp, &end, 10);
 
 		if (errno == ERANGE || *end != '\0')
 			return 0;
-		return skipped(ctx, 0, 0) > 0 || attach(ctx, json_integer(v));
+		return attach(ctx, json_integer(v));
 	} else {
 		double v = strtod(tmp, &end);
 
 		if (errno == ERANGE || *end != '\0')
 			return 0;
-		return skipped(ctx, 0, 0) > 0 || attach(ctx, json_real(v));
+		return attach(ctx, json_real(v));
 	}
 }
 

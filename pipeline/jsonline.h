@@ -7,7 +7,9 @@
  * parses with yajl and builds jansson values, refusing exactly what
  * jansson's json_loadb refuses by default: invalid UTF-8 (overlong forms,
  * surrogates and code points past U+10FFFF included), NUL in a string or a
- * key, integers out of range, nesting deeper than jansson allows, and any
+ * key, integers out of range (in a member that is built: kz_json_parse_members
+ * copies any well-formed number of a member it does not build as its bytes),
+ * nesting deeper than jansson allows, and any
  * top-level value that is not an array or an object.
  *
  * It gives no message: when it refuses a line, ask json_loadb for one, so

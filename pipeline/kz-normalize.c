@@ -4,9 +4,12 @@
  */
 #include "buf.h"
 #include "date.h"
+#include "esc.h"
+#include "jsonline.h"
 #include "normalize.h"
 #include "record.h"
 #include "stage.h"
+#include "text.h"
 
 #include <errno.h>
 #include <getopt.h>
@@ -14,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 static const char usage[] =
 "Usage: kz-normalize [OPTIONS] [FILE...]\n"
@@ -71,6 +75,8 @@ typedef struct ctx {
 	const opts *o;
 	int status;
 	kz_buf members;         /* blocks and sentences of the record at hand */
+	const char *in_name;    /* the JSON Lines input at hand */
+	long records;           /* records read from it so far */
 } ctx;
 
 static size_t
@@ -97,7 +103,7 @@ normalize_one(ctx *c, const char *name, const char *raw, size_t len, json_t *rec
 	if (kz_date_drop_impossible(rec, "date", msg, sizeof msg)) {
 		kz_record_add_error(rec, "kz-normalize", msg);
 		if (!c->o->quiet)
-			fprintf(stderr, "kz-normalize: %s: %s\n", name, msg);
+			kz_msg(stderr, "kz-normalize: %s: %s\n", name, msg);
 		set_status(c, KZ_EXIT_DATAERR);
 	}
 	kz_buf_reset(&c->members);
@@ -108,27 +114,27 @@ normalize_one(ctx *c, const char *name, const char *raw, size_t len, json_t *rec
 	if (rep.empty) {
 		kz_record_add_error(rec, "kz-normalize", "empty article: no text");
 		if (!c->o->quiet)
-			fprintf(stderr, "kz-normalize: %s: empty article: no text\n",
+			kz_msg(stderr, "kz-normalize: %s: empty article: no text\n",
 			    name);
 		set_status(c, KZ_EXIT_DATAERR);
 	} else if (rep.only_residue) {
 		kz_record_add_error(rec, "kz-normalize",
 		    "no article text: every line is web residue");
 		if (!c->o->quiet)
-			fprintf(stderr, "kz-normalize: %s: no article text: every"
+			kz_msg(stderr, "kz-normalize: %s: no article text: every"
 			    " line is web residue\n", name);
 		set_status(c, KZ_EXIT_DATAERR);
 	}
 	if (rep.bad_bytes) {
 		if (!c->o->quiet)
-			fprintf(stderr, "kz-normalize: %s: %zu invalid UTF-8 sequence%s"
+			kz_msg(stderr, "kz-normalize: %s: %zu invalid UTF-8 sequence%s"
 			    " replaced by U+FFFD, the first at byte %zu\n", name,
 			    rep.bad_bytes, rep.bad_bytes > 1 ? "s" : "", rep.first_bad);
 		set_status(c, KZ_EXIT_DATAERR);
 	}
 	if (rep.controls) {
 		if (!c->o->quiet)
-			fprintf(stderr, "kz-normalize: %s: %zu control character%s"
+			kz_msg(stderr, "kz-normalize: %s: %zu control character%s"
 			    " replaced by U+FFFD, the first at byte %zu\n", name,
 			    rep.controls, rep.controls > 1 ? "s" : "",
 			    rep.first_control);
@@ -144,12 +150,40 @@ write_record(ctx *c, json_t *rec)
 
 	kz_buf_reset(&c->members);
 	if (rc != 0) {
-		fprintf(stderr, "kz-normalize: cannot write output: %s\n",
+		kz_msg(stderr, "kz-normalize: cannot write output: %s\n",
 		    strerror(errno));
 		set_status(c, KZ_EXIT_IOERR);
 		return -1;
 	}
 	return 0;
+}
+
+/* The record's id as the caller gave it: a string stays, a number
+ * becomes its text (the contract's `id` is a string, and "42" still joins
+ * with the caller's 42). Anything else, or none, gets a name of its own,
+ * unique in the batch, and the user is told. */
+static void
+settle_id(ctx *c, json_t *rec)
+{
+	const json_t *id = json_object_get(rec, "id");
+	char made[300];
+
+	if (json_is_string(id))
+		return;
+	if (json_is_number(id)) {
+		char *text = json_dumps(id, JSON_ENCODE_ANY | JSON_COMPACT);
+
+		json_object_set_new(rec, "id", json_string(text));
+		free(text);
+		return;
+	}
+	snprintf(made, sizeof made, "%s#%ld", c->in_name, c->records);
+	if (!c->o->quiet)
+		kz_msg(stderr, "kz-normalize: %s: record %ld has %s \"id\":"
+		    " named \"%s\"\n", c->in_name, c->records, id == NULL ? "no" :
+		    json_is_null(id) ? "a null" : "neither a string nor a number"
+		    " as its", made);
+	json_object_set_new(rec, "id", json_string(made));
 }
 
 /* The JSON Lines path: each record's text is normalized, the rest kept. */
@@ -158,14 +192,13 @@ process_record(json_t *rec, void *arg, kz_error *err)
 {
 	ctx *c = arg;
 	const json_t *text = json_object_get(rec, "text");
-	const json_t *id = json_object_get(rec, "id");
 	char *copy;
 	size_t len;
 
+	c->records++;
+	settle_id(c, rec);
 	if (!json_is_string(text))
 		return kz_error_set(err, NULL, 0, 0, "record has no \"text\" string");
-	if (!json_is_string(id))
-		json_object_set_new(rec, "id", json_string("stdin"));
 	len = json_string_length(text);
 	copy = kz_strndup(json_string_value(text), len);
 	normalize_one(c, json_string_value(json_object_get(rec, "id")), copy, len,
@@ -177,27 +210,46 @@ process_record(json_t *rec, void *arg, kz_error *err)
 static int
 run_jsonl(ctx *c, FILE *in, const char *name)
 {
-	int rc = kz_stage_run(in, name, stdout, &c->o->stage, process_record, c);
+	int rc;
+
+	c->in_name = name;
+	c->records = 0;
+	rc = kz_stage_run(in, name, stdout, &c->o->stage, process_record, c);
 
 	if (rc != KZ_EXIT_OK)
 		set_status(c, rc);
 	return rc;
 }
 
-/* Read f into b, up to limit bytes: 0, 1 when there was more (b then
- * holds limit + 1 bytes), -1 on a read error. */
+/* read(2) on fd, again when a signal cut it short. Every read of an
+ * input goes through its descriptor: the stage reader reads it that way
+ * after the first line, and bytes that stdio had buffered would be lost
+ * (a writer that pauses after a few bytes made exactly that happen). */
+static ssize_t
+read_some(int fd, char *buf, size_t n)
+{
+	ssize_t got;
+
+	do
+		got = read(fd, buf, n);
+	while (got < 0 && errno == EINTR);
+	return got;
+}
+
+/* Read fd into b, up to limit bytes: 0, 1 when there was more (b then
+ * holds more than limit bytes), -1 on a read error. */
 static int
-read_all(FILE *f, kz_buf *b, size_t limit)
+read_all(int fd, kz_buf *b, size_t limit)
 {
 	char chunk[1 << 16];
-	size_t n;
+	ssize_t n;
 
-	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) {
-		kz_buf_add(b, chunk, n);
+	while ((n = read_some(fd, chunk, sizeof chunk)) > 0) {
+		kz_buf_add(b, chunk, (size_t)n);
 		if (b->len > limit)
 			return 1;
 	}
-	return ferror(f) ? -1 : 0;
+	return n < 0 ? -1 : 0;
 }
 
 /* An article that could not be read: a record with no text that says
@@ -225,7 +277,7 @@ too_large(ctx *c, const char *id, const char *name)
 	snprintf(msg, sizeof msg, "article larger than the maximum of %zu bytes"
 	    " (--max-line)", max_line(c));
 	if (!c->o->quiet)
-		fprintf(stderr, "kz-normalize: %s: %s\n", name, msg);
+		kz_msg(stderr, "kz-normalize: %s: %s\n", name, msg);
 	error_record(c, id, msg, KZ_EXIT_DATAERR);
 }
 
@@ -241,16 +293,15 @@ run_raw(ctx *c, const char *id, const char *name, const char *raw, size_t len)
 	json_decref(rec);
 }
 
-/* Does this look like JSON Lines? The first non-blank byte is '{' and the
- * first line parses as an object. */
-/* Read from f until b holds a whole first non-blank line (or f ends): 0,
+/* Read from fd until b holds a whole first non-blank line (or fd ends): 0,
  * 1 when the first line passes limit, -1 on a read error. b may hold more than
  * the first line: whatever the last read brought. */
 static int
-read_first_line(FILE *f, kz_buf *b, size_t limit)
+read_first_line(int fd, kz_buf *b, size_t limit)
 {
 	char chunk[1 << 16];
-	size_t n, i = 0, from = 0;
+	size_t i = 0, from = 0;
+	ssize_t n;
 
 	for (;;) {
 		/* blank lines before it do not count; each byte looked at once */
@@ -264,22 +315,37 @@ read_first_line(FILE *f, kz_buf *b, size_t limit)
 		from = b->len;
 		if (b->len > limit)
 			return 1;
-		n = fread(chunk, 1, sizeof chunk, f);
-		if (n == 0)
-			return ferror(f) ? -1 : 0;
-		kz_buf_add(b, chunk, n);
+		n = read_some(fd, chunk, sizeof chunk);
+		if (n <= 0)
+			return n < 0 ? -1 : 0;
+		kz_buf_add(b, chunk, (size_t)n);
 	}
 }
 
-/* JSON Lines: the first non-blank byte is '{' and the first line parses
- * as an object (or is too long to tell: the reader then says so). */
 static int
-looks_like_jsonl(const char *s, size_t len, int first_line_too_long)
+build_nothing(const char *top, size_t top_len, const char *key, size_t len,
+    void *unused)
+{
+	return 0;
+}
+
+/* How standard input reads: JSON Lines when its first non-blank byte
+ * (after a byte order mark) is '{' and its first line parses as an object,
+ * or is too long to tell (the reader then says so). When it starts with
+ * '{' but is no object, it is read as one raw article and *unsure says so:
+ * the caller tells the user, and every byte is kept either way. */
+static int
+looks_like_jsonl(const char *s, size_t len, int first_line_too_long,
+    int *unsure)
 {
 	size_t i = 0, e;
+	kz_json_members m;
 	json_t *v;
 	int yes;
 
+	*unsure = 0;
+	if (len >= 3 && memcmp(s, "\xEF\xBB\xBF", 3) == 0)
+		i = 3;
 	while (i < len && (s[i] == ' ' || s[i] == '\t' || s[i] == '\n' ||
 	    s[i] == '\r'))
 		i++;
@@ -289,23 +355,40 @@ looks_like_jsonl(const char *s, size_t len, int first_line_too_long)
 		return 1;
 	for (e = i; e < len && s[e] != '\n'; e++)
 		;
-	v = json_loadb(s + i, e - i, 0, NULL);
-	yes = json_is_object(v);
+	/* parsed as the stage reader will, building nothing: a number too
+	 * large to build is no reason to take JSON Lines for raw text */
+	memset(&m, 0, sizeof m);
+	v = kz_json_parse_members(s + i, e - i, build_nothing, NULL, &m);
+	kz_json_members_release(&m);
+	yes = v != NULL;
 	json_decref(v);
+	*unsure = !yes;
 	return yes;
 }
 
+/* The id of a file's article: its name without directory and extension.
+ * A name that is no UTF-8 gets U+FFFD for its bad bytes, with a warning:
+ * a kz/1 id is a JSON string, and a record without one would be lost to
+ * every join. */
 static char *
-id_of_path(const char *path)
+id_of_path(const ctx *c, const char *path)
 {
 	const char *base = strrchr(path, '/');
-	char *id, *dot;
+	char *dot;
+	kz_buf id;
+	size_t bad;
 
-	id = kz_strdup(base ? base + 1 : path);
-	dot = strrchr(id, '.');
-	if (dot && dot != id)
+	base = base ? base + 1 : path;
+	kz_buf_init(&id);
+	bad = kz_utf8_repair(base, strlen(base), &id, NULL);
+	dot = strrchr(id.data, '.');
+	if (dot && dot != id.data)
 		*dot = '\0';
-	return id;
+	if (bad > 0 && !c->o->quiet)
+		kz_msg(stderr, "kz-normalize: %s: the file name is no UTF-8:"
+		    " its id is \"%s\" (U+FFFD for the bad bytes)\n", path,
+		    id.data);
+	return kz_buf_detach(&id, NULL);
 }
 
 static int
@@ -320,7 +403,7 @@ static void
 run_file(ctx *c, const char *path)
 {
 	FILE *f = fopen(path, "rb");
-	char *id = id_of_path(path);
+	char *id = id_of_path(c, path);
 	kz_buf b;
 	int rc;
 
@@ -328,7 +411,7 @@ run_file(ctx *c, const char *path)
 		char msg[PATH_MAX + 100];
 
 		snprintf(msg, sizeof msg, "cannot open %s: %s", path, strerror(errno));
-		fprintf(stderr, "kz-normalize: %s\n", msg);
+		kz_msg(stderr, "kz-normalize: %s\n", msg);
 		error_record(c, id, msg, KZ_EXIT_NOINPUT);
 		free(id);
 		return;
@@ -340,9 +423,9 @@ run_file(ctx *c, const char *path)
 		return;
 	}
 	kz_buf_init(&b);
-	rc = read_all(f, &b, max_line(c));
+	rc = read_all(fileno(f), &b, max_line(c));
 	if (rc < 0) {
-		fprintf(stderr, "kz-normalize: %s: read error: %s\n", path,
+		kz_msg(stderr, "kz-normalize: %s: read error: %s\n", path,
 		    strerror(errno));
 		set_status(c, KZ_EXIT_NOINPUT);
 	}
@@ -403,7 +486,7 @@ main(int argc, char **argv)
 	if (rules == NULL) {
 		if (kz_datadir_find(data, datadir, sizeof datadir, &err) != 0) {
 			kz_error_format(&err, msg, sizeof msg);
-			fprintf(stderr, "kz-normalize: %s\n", msg);
+			kz_msg(stderr, "kz-normalize: %s\n", msg);
 			return KZ_EXIT_CONFIG;
 		}
 		snprintf(path, sizeof path, "%s/rules/normalize.yaml", datadir);
@@ -416,7 +499,7 @@ main(int argc, char **argv)
 	o.stage.writes = kz_normalize_writes;
 	if (c.norm == NULL) {
 		kz_error_format(&err, msg, sizeof msg);
-		fprintf(stderr, "kz-normalize: %s\n", msg);
+		kz_msg(stderr, "kz-normalize: %s\n", msg);
 		kz_buf_release(&c.members);
 		return KZ_EXIT_CONFIG;
 	}
@@ -425,22 +508,27 @@ main(int argc, char **argv)
 			run_jsonl(&c, stdin, "stdin");
 		} else {
 			kz_buf b;
-			int rc;
+			int rc, unsure = 0;
 
 			/* look at the first line only: JSON Lines stream on from
 			 * there, a raw article is read whole (up to --max-line) */
 			kz_buf_init(&b);
-			rc = read_first_line(stdin, &b, max_line(&c));
+			rc = read_first_line(STDIN_FILENO, &b, max_line(&c));
 			if (!o.raw && rc >= 0 && looks_like_jsonl(b.data, b.len,
-			    rc > 0)) {
+			    rc > 0, &unsure)) {
 				o.stage.prefix = b.data;
 				o.stage.prefix_len = b.len;
 				run_jsonl(&c, stdin, "stdin");
 			} else {
+				if (unsure && !o.quiet)
+					kz_msg(stderr, "kz-normalize: stdin: starts"
+					    " with '{' but its first line is no JSON"
+					    " object: read as one raw article (--jsonl"
+					    " reads it as JSON Lines)\n");
 				if (rc == 0)
-					rc = read_all(stdin, &b, max_line(&c));
+					rc = read_all(STDIN_FILENO, &b, max_line(&c));
 				if (rc < 0) {
-					fprintf(stderr, "kz-normalize: stdin: read error\n");
+					kz_msg(stderr, "kz-normalize: stdin: read error\n");
 					set_status(&c, KZ_EXIT_IOERR);
 				}
 				if (rc > 0)
@@ -457,7 +545,7 @@ main(int argc, char **argv)
 	kz_normalizer_free(c.norm);
 	kz_buf_release(&c.members);
 	if (fflush(stdout) != 0) {
-		fprintf(stderr, "kz-normalize: cannot write output: %s\n",
+		kz_msg(stderr, "kz-normalize: cannot write output: %s\n",
 		    strerror(errno));
 		return KZ_EXIT_IOERR;
 	}

@@ -2,6 +2,7 @@
  * kz-show - kz/1 records for people: an editor's report, an HTML page for
  * a batch, or TSV rows of quotes. See `kz-show --help` and docs/kz-show.md.
  */
+#include "esc.h"
 #include "record.h"
 #include "show.h"
 #include "stage.h"
@@ -98,6 +99,9 @@ show_input(kz_show *s, FILE *in, const char *name, size_t max_line, int quiet)
 	kz_error err;
 	char msg[1024];
 
+	/* members it never shows are not built (nor refused for a number
+	 * too large to build) */
+	kz_reader_set_fields(r, kz_show_reads, NULL, kz_show_skips);
 	for (;;) {
 		kz_error_clear(&err);
 		rc = kz_reader_next(r, "kz-show", &rec, &err);
@@ -106,7 +110,7 @@ show_input(kz_show *s, FILE *in, const char *name, size_t max_line, int quiet)
 		if (rc < 0) {
 			if (!quiet) {
 				kz_error_format(&err, msg, sizeof msg);
-				fprintf(stderr, "kz-show: %s\n", msg);
+				kz_msg(stderr, "kz-show: %s\n", msg);
 			}
 			status = KZ_EXIT_DATAERR;
 		} else if (kz_show_has_errors(rec)) {
@@ -120,7 +124,7 @@ show_input(kz_show *s, FILE *in, const char *name, size_t max_line, int quiet)
 		json_decref(rec);
 	}
 	if (kz_reader_failed(r)) {
-		fprintf(stderr, "kz-show: %s: read error\n", name);
+		kz_msg(stderr, "kz-show: %s: read error\n", name);
 		status = KZ_EXIT_NOINPUT;
 	}
 	kz_reader_free(r);
@@ -156,7 +160,7 @@ main(int argc, char **argv)
 		case 'X': o.format = KZ_SHOW_TEXT; break;
 		case 'f':
 			if (kz_show_format_parse(optarg, &o.format) != 0) {
-				fprintf(stderr, "kz-show: --format: text, html or tsv, not"
+				kz_msg(stderr, "kz-show: --format: text, html or tsv, not"
 				    " '%s'\n", optarg);
 				return KZ_EXIT_USAGE;
 			}
@@ -165,7 +169,7 @@ main(int argc, char **argv)
 			when = optarg ? optarg : "always";
 			if (strcmp(when, "auto") && strcmp(when, "always") &&
 			    strcmp(when, "never")) {
-				fprintf(stderr, "kz-show: --color: auto, always or never,"
+				kz_msg(stderr, "kz-show: --color: auto, always or never,"
 				    " not '%s'\n", when);
 				return KZ_EXIT_USAGE;
 			}
@@ -173,7 +177,7 @@ main(int argc, char **argv)
 		case 'w':
 			o.width = atoi(optarg);
 			if (o.width < 40 || o.width > 1000) {
-				fprintf(stderr, "kz-show: --width: a number of columns from"
+				kz_msg(stderr, "kz-show: --width: a number of columns from"
 				    " 40 to 1000, not '%s'\n", optarg);
 				return KZ_EXIT_USAGE;
 			}
@@ -204,7 +208,7 @@ main(int argc, char **argv)
 			FILE *f = strcmp(argv[i], "-") == 0 ? stdin : fopen(argv[i], "r");
 
 			if (f == NULL) {
-				fprintf(stderr, "kz-show: cannot open %s: %s\n", argv[i],
+				kz_msg(stderr, "kz-show: cannot open %s: %s\n", argv[i],
 				    strerror(errno));
 				if (status == KZ_EXIT_OK)
 					status = KZ_EXIT_NOINPUT;
@@ -220,7 +224,7 @@ main(int argc, char **argv)
 	if (status != KZ_EXIT_IOERR && kz_show_finish(s) != 0)
 		status = KZ_EXIT_IOERR;
 	if (status == KZ_EXIT_IOERR)
-		fprintf(stderr, "kz-show: cannot write output: %s\n", strerror(errno));
+		kz_msg(stderr, "kz-show: cannot write output: %s\n", strerror(errno));
 	kz_show_free(s);
 	return status;
 }

@@ -187,9 +187,10 @@ stand_in(kz_reader *r, const char *stage, const char *message)
 	return rec;
 }
 
-/* Members every stage builds: `id` for its messages, `errors` and
- * `flags` because any stage may add to them. */
-static const char *const always_built[] = { "id", "errors", "flags", NULL };
+/* Members every stage builds: `kz` to check the version, `id` for its
+ * messages, `errors` and `flags` because any stage may add to them. */
+static const char *const always_built[] = { "kz", "id", "errors", "flags",
+	NULL };
 
 static int
 listed(const char *const *list, const char *key, size_t len)
@@ -284,6 +285,13 @@ next_record_line(kz_reader *r)
 
 		if (!read_line(r))
 			return 0;
+		/* a byte order mark before the first line is no part of it
+		 * (editors and Windows tools write one) */
+		if (r->line == 1 && r->buf.len >= 3 &&
+		    memcmp(r->buf.data, "\xEF\xBB\xBF", 3) == 0) {
+			memmove(r->buf.data, r->buf.data + 3, r->buf.len - 3);
+			r->buf.len -= 3;
+		}
 		for (i = 0; i < r->buf.len; i++)
 			if (r->buf.data[i] != ' ' && r->buf.data[i] != '\t' &&
 			    r->buf.data[i] != '\r')
@@ -329,6 +337,29 @@ kz_reader_set_line(kz_reader *r, const char *data, size_t len, long line,
 	r->members_valid = 0;
 }
 
+/* 1 with msg when the record is in another version of the format than
+ * kz/1: read as kz/1 it would be misread without a word. A record
+ * without `kz` (the input of kz-normalize) is fine. */
+static int
+version_error(const json_t *rec, char *msg, size_t n)
+{
+	const json_t *kz = json_object_get(rec, "kz");
+	char *text;
+
+	if (kz == NULL || (json_is_integer(kz) && json_integer_value(kz) == 1))
+		return 0;
+	text = json_dumps(kz, JSON_ENCODE_ANY | JSON_COMPACT);
+	if (json_is_integer(kz) && json_integer_value(kz) > 1)
+		snprintf(msg, n, "record is kz/%s, newer than the kz/1 this"
+		    " kz reads: passed on unread (a newer kz wrote it?)",
+		    text ? text : "?");
+	else
+		snprintf(msg, n, "\"kz\": %.40s is no format version this kz"
+		    " reads (kz/1): passed on unread", text ? text : "?");
+	free(text);
+	return 1;
+}
+
 int
 kz_reader_parse(kz_reader *r, const char *stage, json_t **rec,
     kz_error *err)
@@ -368,6 +399,13 @@ kz_reader_parse(kz_reader *r, const char *stage, json_t **rec,
 	if (!json_is_object(v)) {
 		json_decref(v);
 		snprintf(msg, sizeof msg, "a kz/1 record must be a JSON object");
+		kz_error_set(err, r->name, r->line, 0, "%s", msg);
+		*rec = stand_in(r, stage, msg);
+		return -1;
+	}
+	if (version_error(v, msg, sizeof msg)) {
+		json_decref(v);
+		r->members_valid = 0;
 		kz_error_set(err, r->name, r->line, 0, "%s", msg);
 		*rec = stand_in(r, stage, msg);
 		return -1;

@@ -458,6 +458,10 @@ html_s(kz_buf *out, const char *s)
 		kz_show_html_escape(out, s, strlen(s));
 }
 
+const char *const kz_show_reads[] = { "id", "text", "date", "byline",
+	"blocks", "entities", "quotes", "flags", "errors", "raw", NULL };
+const char *const kz_show_skips[] = { "blocks.text", NULL };
+
 int
 kz_show_format_parse(const char *name, kz_show_format *out)
 {

@@ -43,6 +43,12 @@ typedef struct kz_show_opts {
 
 typedef struct kz_show kz_show;
 
+/* The record members kz_show_record looks at (NULL-terminated), and what
+ * it never looks at inside them (kz_reader_set_fields): the reader need
+ * build nothing else. */
+extern const char *const kz_show_reads[];
+extern const char *const kz_show_skips[];
+
 /* ---------------------------------------------------------------- life */
 kz_show *kz_show_new(FILE *out, const kz_show_opts *opts);
 /* Render one record (text and tsv: written at once; html: the article's

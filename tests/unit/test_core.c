@@ -552,9 +552,18 @@ START_TEST(json_members_locate_and_build)
 		    strlen(texts[i])) == 0);
 	}
 	json_decref(v);
-	/* a skipped member is still checked as jansson would */
-	ck_assert_ptr_null(kz_json_parse_members("{\"id\":\"a\",\"n\":1e999}", 20,
-	    want_id, NULL, &m));
+	/* a number too large to build, in a member that is not built, is
+	 * located as its bytes (issue 13: such records were refused whole);
+	 * in a built member it is refused as jansson would */
+	v = kz_json_parse_members("{\"id\":\"a\",\"n\":1e999,\"m\":"
+	    "123456789012345678901234567890}", 55, want_id, NULL, &m);
+	ck_assert_ptr_nonnull(v);
+	ck_assert_uint_eq(m.n, 3);
+	ck_assert_uint_eq(m.items[1].end - m.items[1].start, 5);
+	ck_assert_uint_eq(m.items[2].end - m.items[2].start, 30);
+	json_decref(v);
+	ck_assert_ptr_null(kz_json_parse_members("{\"n\":1e999,\"id\":\"a\"}", 20,
+	    NULL, NULL, &m));
 	ck_assert_ptr_null(kz_json_parse_members("{\"id\":\"a\",\"t\":\"\xC0\xAF\"}",
 	    20, want_id, NULL, &m));
 	ck_assert_uint_eq(m.n, 0);

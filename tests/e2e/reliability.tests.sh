@@ -1,0 +1,114 @@
+# Issue 13: no silent data loss, no trust in what a record or a name says.
+# Sourced by tests/e2e/run.sh; docs/hostile-input.md has every case.
+
+# slow_writer FILE: writes FILE to stdout 100 bytes first, then in pieces
+# with pauses, as a scraper or `parallel --pipe` feeds a pipe
+slow_writer() {
+	python3 -c '
+import sys, time
+data = open(sys.argv[1], "rb").read()
+out = sys.stdout.buffer
+out.write(data[:100]); out.flush(); time.sleep(0.3)
+for i in range(100, len(data), 700):
+    out.write(data[i:i + 700]); out.flush(); time.sleep(0.02)' "$1"
+}
+
+# A record's text survives a writer that pauses after its first bytes:
+# kz-normalize looked at the first line through stdio, then read on with
+# read(2), and lost what stdio had buffered.
+t_reliab_slow_writer() {
+	python3 -c '
+import json
+for i in range(300):
+    print(json.dumps({"id": "r%d" % i, "text": "Titre %d\n\nLe maire a parlé. " % i * 30}))' > "$TMP/slow.jsonl"
+	slow_writer "$TMP/slow.jsonl" | "$BIN/kz-normalize" > "$TMP/out"
+	python3 - "$TMP/slow.jsonl" "$TMP/out" <<'PY'
+import json, sys
+want = [json.loads(l) for l in open(sys.argv[1])]
+got = [json.loads(l) for l in open(sys.argv[2])]
+assert [d["id"] for d in got] == [d["id"] for d in want], "records lost"
+assert all(g["text"] == w["text"] for g, w in zip(got, want)), "text changed"
+PY
+	# and a raw article fed the same way is read whole
+	python3 -c 'print("Titre\n\n" + "Le maire a parlé longuement. " * 400)' > "$TMP/slow.txt"
+	slow_writer "$TMP/slow.txt" | "$BIN/kz-normalize" > "$TMP/out"
+	$EXPECT 'doc["text"] == open("'"$TMP/slow.txt"'", encoding="utf-8").read()' "$TMP/out"
+}
+
+# JSON Lines that start with a byte order mark are JSON Lines, with or
+# without --jsonl, and every stage reads them.
+t_reliab_bom_jsonl() {
+	printf '\xEF\xBB\xBF{"id":"a","text":"Titre\\n\\nBonjour."}\n{"id":"b","text":"Au revoir."}\n' > "$TMP/bom.jsonl"
+	for opt in "" --jsonl; do
+		"$BIN/kz-normalize" $opt < "$TMP/bom.jsonl" > "$TMP/out"
+		$EXPECT '[d["id"] for d in docs] == ["a", "b"] and docs[0]["text"] == "Titre\n\nBonjour." and not any("errors" in d for d in docs)' "$TMP/out"
+	done
+	"$BIN/kz-tag" < "$TMP/bom.jsonl" > "$TMP/out"
+	$EXPECT '[d["id"] for d in docs] == ["a", "b"] and not any("errors" in d for d in docs)' "$TMP/out"
+}
+
+# Standard input that starts with '{' but is no JSON object is read as one
+# raw article, every byte kept, and the user is told so.
+t_reliab_unsure_detection() {
+	printf '{pas du JSON}\nLe maire a parlé.\n' | "$BIN/kz-normalize" > "$TMP/out" 2> "$TMP/err"
+	$EXPECT 'len(docs) == 1 and doc["text"] == "{pas du JSON}\nLe maire a parlé.\n"' "$TMP/out"
+	grep -q "^kz-normalize: stdin: starts with '{' but its first line is no JSON object: read as one raw article" "$TMP/err"
+}
+
+# Ids are kept as the caller gave them; missing ones get a name of their
+# own, unique in the input, and the user is told.
+t_reliab_ids() {
+	printf '{"id":42,"text":"a"}\n{"text":"b"}\n{"id":null,"text":"c"}\n{"id":"x","text":"d"}\n{"id":true,"text":"e"}\n' |
+	    "$BIN/kz-normalize" > "$TMP/out" 2> "$TMP/err"
+	$EXPECT '[d["id"] for d in docs] == ["42", "stdin#2", "stdin#3", "x", "stdin#5"]' "$TMP/out"
+	expect_eq messages "$(wc -l < "$TMP/err")" 3
+	grep -q '^kz-normalize: stdin: record 2 has no "id": named "stdin#2"$' "$TMP/err"
+	# a file name that is no UTF-8 still gives a string id
+	printf 'Titre\n\nTexte.\n' > "$TMP/$(printf 'caf\xe9')".txt
+	"$BIN/kz-normalize" "$TMP/$(printf 'caf\xe9')".txt > "$TMP/out" 2> "$TMP/err"
+	$EXPECT 'doc["id"] == "caf\ufffd"' "$TMP/out"
+	grep -q 'the file name is no UTF-8' "$TMP/err"
+}
+
+# A record of a newer format is never misread as kz/1: every stage says
+# so and passes it on, its line kept.
+t_reliab_version() {
+	echo '{"kz":2,"id":"a","text":"Titre\n\nBonjour."}' > "$TMP/v2.jsonl"
+	hostile_stages | while read -r p opt; do
+		set +e
+		"$BIN/$p" $opt < "$TMP/v2.jsonl" > "$TMP/out" 2> "$TMP/err"
+		rc=$?
+		set -e
+		expect_eq "$p exit" "$rc" 65
+		grep -q "^$p: stdin:1: record is kz/2, newer than the kz/1 this kz reads" "$TMP/err"
+		[ "$p" = kz-show ] && continue
+		$EXPECT 'len(docs) == 1 and docs[0]["raw"] == open("'"$TMP/v2.jsonl"'").read().strip() and docs[0]["errors"]' "$TMP/out"
+	done
+}
+
+# One huge number in a member no stage reads (as Python's json writes
+# 1e400 or a 30-digit integer) costs nothing: the record is tagged and the
+# number passes through as its bytes.
+t_reliab_huge_numbers() {
+	printf '{"id":"a","text":"Titre\\n\\nEmmanuel Macron a parlé.","score":1e400,"n":123456789012345678901234567890}\n' > "$TMP/big.jsonl"
+	"$BIN/kz-normalize" < "$TMP/big.jsonl" | "$BIN/kz-tag" | "$BIN/kz-quotes" | "$BIN/kz-check" > "$TMP/out"
+	grep -q '"score":1e400,"n":123456789012345678901234567890' "$TMP/out"
+	grep -q '"canonical":"Emmanuel Macron"' "$TMP/out"
+	! grep -q '"errors"' "$TMP/out"
+	"$BIN/kz-show" < "$TMP/out" > "$TMP/shown"
+	grep -q 'Emmanuel Macron' "$TMP/shown"
+}
+
+# Control characters in ids, file names and reasons reach the terminal as
+# visible escapes, never as commands.
+t_reliab_messages_escaped() {
+	printf '{"id":"x\\u001b[2J\\u0007y\\u009b"}\n' | "$BIN/kz-tag" > /dev/null 2> "$TMP/err" || true
+	! grep -q "$(printf '\033')" "$TMP/err"
+	! grep -q "$(printf '\a')" "$TMP/err"
+	grep -qF 'record x\e[2J\ay\x9b: record has no "text" string' "$TMP/err"
+	set +e
+	"$BIN/kz-normalize" "$TMP/$(printf 'a\033]52;c;SGVsbG8=\a')" > /dev/null 2> "$TMP/err"
+	set -e
+	! grep -q "$(printf '\033')" "$TMP/err"
+	grep -qF 'a\e]52;c;SGVsbG8=\a' "$TMP/err"
+}

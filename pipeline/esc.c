@@ -13,6 +13,22 @@ kz_is_bidi_control(int cp)
 	    (cp >= 0x202A && cp <= 0x202E) || (cp >= 0x2066 && cp <= 0x2069);
 }
 
+size_t
+kz_bidi_control_at(const char *s, size_t len, int *cp)
+{
+	int32_t c;
+	size_t used;
+
+	/* every bidi control starts with 0xD8 (U+061C) or 0xE2 */
+	if (len < 2 || ((unsigned char)s[0] != 0xD8 && (unsigned char)s[0] != 0xE2))
+		return 0;
+	used = kz_utf8_decode((const unsigned char *)s, len, &c);
+	if (used == 0 || !kz_is_bidi_control(c))
+		return 0;
+	*cp = c;
+	return used;
+}
+
 static void
 add_hex(kz_buf *out, const char *prefix, unsigned v, int digits)
 {

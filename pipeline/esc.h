@@ -47,4 +47,8 @@ int kz_vmsg(FILE *f, const char *fmt, va_list ap);
  * U+2066-U+2069): shown, never obeyed. */
 int kz_is_bidi_control(int cp);
 
+/* The length in bytes of the bidi control s starts with, 0 when none;
+ * *cp gets its code point. For writers that show it their own way. */
+size_t kz_bidi_control_at(const char *s, size_t len, int *cp);
+
 #endif

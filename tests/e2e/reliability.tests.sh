@@ -142,3 +142,39 @@ t_reliab_bidi_visible() {
 	grep -qF '[U+202E]cba[U+202C] bonjour' "$TMP/out.html"
 	grep -qF '\u202ecba\u202c bonjour' "$TMP/out.tsv"
 }
+
+# Data that would make a stage run on nothing is a configuration error:
+# a gazetteer folder without a .yaml file (empty, or .yml only), a name
+# that is only white space, a severity that is a list.
+t_reliab_data_refused() {
+	mkdir -p "$TMP/empty" "$TMP/yml"
+	cp "$KZ_DATA/gazetteers/"*.yaml "$TMP/yml/"
+	for f in "$TMP/yml/"*.yaml; do mv "$f" "${f%.yaml}.yml"; done
+	for dir in empty yml; do
+		set +e
+		echo '{"id":"a","text":"x"}' | "$BIN/kz-tag" --no-cache \
+		    --gazetteers "$TMP/$dir" > /dev/null 2> "$TMP/err"
+		rc=$?
+		set -e
+		expect_eq exit "$rc" 78
+		grep -qF "kz-tag: $TMP/$dir: no gazetteer in this folder" "$TMP/err"
+	done
+	mkdir -p "$TMP/blank"
+	printf -- "- id: t1\n  type: PER\n  name: \"  \"\n" > "$TMP/blank/t.yaml"
+	set +e
+	echo '{"id":"a","text":"x"}' | "$BIN/kz-tag" --no-cache \
+	    --gazetteers "$TMP/blank" > /dev/null 2> "$TMP/err"
+	rc=$?
+	set -e
+	expect_eq exit "$rc" 78
+	grep -qF "'name' must be a non-empty string" "$TMP/err"
+	mkdir -p "$TMP/data"
+	cp -r "$KZ_DATA/gazetteers" "$KZ_DATA/rules" "$TMP/data/"
+	sed -i '0,/severity: error/s//severity: [error]/' "$TMP/data/rules/checks.yaml"
+	set +e
+	echo '{"id":"a","text":"x"}' | "$BIN/kz-check" --data "$TMP/data" > /dev/null 2> "$TMP/err"
+	rc=$?
+	set -e
+	expect_eq exit "$rc" 78
+	grep -qF "'severity' must be error, warning or info, not a list" "$TMP/err"
+}

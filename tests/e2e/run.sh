@@ -318,7 +318,7 @@ t_check_bad_severity() {
 	rc=$?
 	set -e
 	expect_eq exit "$rc" 78
-	grep -q "^kz-check: $TMP/data/rules/checks.yaml:[0-9]*:[0-9]*: severity must be error, warning or info, not 'fatal'" "$TMP/err"
+	grep -q "^kz-check: $TMP/data/rules/checks.yaml:[0-9]*:[0-9]*: 'severity' must be error, warning or info, not 'fatal'" "$TMP/err"
 }
 
 t_check_missing_input() {

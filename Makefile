@@ -93,6 +93,7 @@ deps:
 	command -v python3 >/dev/null 2>&1 || missing="$$missing python3"; \
 	command -v man >/dev/null 2>&1 || missing="$$missing man-db"; \
 	command -v mandoc >/dev/null 2>&1 || missing="$$missing mandoc"; \
+	command -v valgrind >/dev/null 2>&1 || missing="$$missing valgrind"; \
 	for p in $(PKGS) check; do \
 	    if ! pkg-config --exists $$p 2>/dev/null; then \
 	        case $$p in \

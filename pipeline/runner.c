@@ -1,5 +1,7 @@
 #include "runner.h"
 
+#include "esc.h"
+
 #include "buf.h"
 #include "record.h"
 #include "stage.h"
@@ -940,23 +942,15 @@ write_atomic(batch *b, const char *name, const char *data, size_t len)
 	return 0;
 }
 
-/* Journal lines: 16 hex digits, a tab, the file name (TSV-escaped). */
+/* Journal lines: 16 hex digits, a tab, the file name (escaped as
+ * kz_esc_add escapes it, so that every name reads back byte for byte). */
 static char *
 tsv_unescape(const char *s, size_t len)
 {
 	kz_buf b;
 
 	kz_buf_init(&b);
-	for (size_t i = 0; i < len; i++) {
-		if (s[i] == '\\' && i + 1 < len) {
-			char c = s[++i];
-
-			kz_buf_addc(&b, c == 't' ? '\t' : c == 'n' ? '\n' :
-			    c == 'r' ? '\r' : c);
-		} else {
-			kz_buf_addc(&b, s[i]);
-		}
-	}
+	kz_esc_unescape(&b, s, len);
 	return kz_buf_detach(&b, NULL);
 }
 

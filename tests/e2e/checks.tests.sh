@@ -126,3 +126,20 @@ t_check_english_messages() {
 		"$BIN/kz-check" --lang en > "$TMP/out"
 	$EXPECT '[f["message"] for f in doc["flags"] if f["rule"] == "role-mismatch"][0].startswith("Alexandre Loukachenko is given the title")' "$TMP/out"
 }
+
+# One name with and without an accent: matching folds accents, so both
+# are one person, but the rarer spelling is a misspelling. Case alone is
+# no variant; nor is a compound surname cut at its hyphen.
+t_check_accent_variant() {
+	checked 'La course
+
+Martine Lefèvre-Dubé a gagné samedi. Martine Lefèvre-Dubé a salué ses coéquipières. Plus tard, Martine Lefevre-Dubé a parlé de sa mère. Martine Lefèvre-Dubé a pleuré.
+' 2025-08-03
+	expect_eq flags "$(serious)" "name-variant"
+	$EXPECT '[doc["text"][f["start"]:f["end"]] for f in doc["flags"] if f["rule"] == "name-variant"] == ["Martine Lefevre-Dubé"]' "$TMP/out"
+	checked 'La course
+
+Martine Lefèvre-Dubé a gagné samedi. MARTINE LEFÈVRE-DUBÉ a salué ses coéquipières. Martine Lefèvre-Dubé a pleuré.
+' 2025-08-03
+	expect_eq flags "$(serious)" ""
+}

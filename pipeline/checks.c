@@ -37,6 +37,8 @@ struct kz_checker {
 	rule_conf rules[R_COUNT];
 	char **nouns;
 	size_t nnouns;
+	char **counsel;         /* role-mismatch: counsel's titles */
+	size_t ncounsel;
 	char **historical;      /* folded token keys */
 	size_t nhistorical;
 	char **other_event;     /* folded, padded with spaces */
@@ -96,7 +98,7 @@ load_rule(kz_checker *c, const kz_yaml_doc *doc, const kz_yaml_node *name,
 	static const char *const known[] = { "enabled", "severity",
 	    "description", "example", "message_fr", "message_en",
 	    "house_style_severity", "house_message_fr", "house_message_en",
-	    "nouns", "historical_markers",
+	    "nouns", "historical_markers", "counsel_titles",
 	    "other_event_markers", NULL };
 	size_t r;
 	rule_conf *rc;
@@ -156,6 +158,9 @@ load_rule(kz_checker *c, const kz_yaml_doc *doc, const kz_yaml_node *name,
 	    &c->nnouns, err) != 0 || load_strings(doc, conf, "other_event_markers",
 	    &c->other_event, &c->nother_event, err) != 0))
 		return -1;
+	if (r == R_ROLE && load_strings(doc, conf, "counsel_titles",
+	    &c->counsel, &c->ncounsel, err) != 0)
+		return -1;
 	if (r == R_ANACHRONISM && load_strings(doc, conf, "historical_markers",
 	    &c->historical, &c->nhistorical, err) != 0)
 		return -1;
@@ -211,6 +216,9 @@ kz_checker_free(kz_checker *c)
 	for (size_t i = 0; i < c->nnouns; i++)
 		free(c->nouns[i]);
 	free(c->nouns);
+	for (size_t i = 0; i < c->ncounsel; i++)
+		free(c->counsel[i]);
+	free(c->counsel);
 	for (size_t i = 0; i < c->nhistorical; i++)
 		free(c->historical[i]);
 	free(c->historical);
@@ -1068,6 +1076,74 @@ check_accent_variants(work *w, const json_t *ents)
 	kz_strmap_free(seen);
 }
 
+/* "Amélie K., avocates des plaignantes": the press writes a party to a
+ * case (plaintiff, victim, witness) as a first name and an initial, and
+ * counsel by their full name ("Me Carine Dupré"). A first name and an
+ * initial given a counsel's title (rules/checks.yaml counsel_titles) is
+ * a party presented as counsel. One pass over the text. */
+static void
+check_counsel_of_initial(work *w)
+{
+	const char *t = w->text;
+	const kz_folder *fo = kz_tagger_folder(w->tg);
+
+	if (w->c->ncounsel == 0)
+		return;
+	for (size_t p = 3; p + 3 < w->len; p++) {
+		size_t ns, ws, we;
+		int32_t cp;
+		char *word, *folded;
+		int hit = 0;
+
+		/* " K., " */
+		if (t[p] != '.' || t[p + 1] != ',' || t[p - 2] != ' ' ||
+		    !(t[p - 1] >= 'A' && t[p - 1] <= 'Z'))
+			continue;
+		/* the first name before it, capitalised */
+		ns = p - 2;
+		while (ns > 0 && t[ns - 1] != ' ' && t[ns - 1] != '\n' &&
+		    t[ns - 1] != '(')
+			ns--;
+		if (ns + 1 >= p - 2)
+			continue;
+		kz_utf8_decode((const unsigned char *)t + ns, p - 2 - ns, &cp);
+		if (!kz_cp_is_upper(cp))
+			continue;
+		/* the title after the comma */
+		ws = p + 2;
+		while (ws < w->len && t[ws] == ' ')
+			ws++;
+		we = ws;
+		while (we < w->len && t[we] != ' ' && t[we] != ',' && t[we] != '\n')
+			we++;
+		if (we == ws)
+			continue;
+		word = kz_strndup(t + ws, we - ws);
+		folded = kz_fold_string(fo, word);
+		for (size_t k = 0; k < w->c->ncounsel && !hit; k++) {
+			char *c = kz_fold_string(fo, w->c->counsel[k]);
+
+			hit = strcmp(c, folded) == 0;
+			free(c);
+		}
+		if (hit) {
+			char *name = kz_strndup(t + ns, p + 1 - ns);
+			var vars[] = { { "name", name }, { "title", word },
+			    { "holder", english(w) ?
+			    "a first name and an initial name a party to the case,"
+			    " not counsel, who is named in full" :
+			    "un prénom suivi d'une initiale désigne une partie au"
+			    " procès, non un avocat, que la presse nomme en entier" },
+			    { "evidence", "" }, { NULL, NULL } };
+
+			flag(w, R_ROLE, NULL, ns, we, vars, NULL);
+			free(name);
+		}
+		free(word);
+		free(folded);
+	}
+}
+
 static void
 check_anachronisms(work *w, const json_t *ents)
 {
@@ -1448,6 +1524,7 @@ kz_checker_run(const kz_checker *c, const kz_tagger *tg, json_t *rec,
 	reset_flags(&w);
 	quotes = json_object_get(rec, "quotes");
 	ents = json_object_get(rec, "entities");
+	check_counsel_of_initial(&w);
 	if (json_is_array(quotes)) {
 		check_roles(&w, quotes);
 		check_pull_quotes(&w, quotes);

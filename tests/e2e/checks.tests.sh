@@ -143,3 +143,18 @@ Martine Lefèvre-Dubé a gagné samedi. MARTINE LEFÈVRE-DUBÉ a salué ses coé
 ' 2025-08-03
 	expect_eq flags "$(serious)" ""
 }
+
+# A party written as a first name and an initial, given counsel's title.
+t_check_initial_as_counsel() {
+	checked 'Le verdict
+
+Le tribunal a condamné le gérant. Me Paul Garnier et Julie M., avocats des plaignantes, ont salué la décision.
+' 2025-05-13
+	expect_eq flags "$(serious)" "role-mismatch"
+	$EXPECT '[doc["text"][f["start"]:f["end"]] for f in doc["flags"] if f["rule"] == "role-mismatch"] == ["Julie M., avocats"]' "$TMP/out"
+	checked 'Le verdict
+
+Le tribunal a condamné le gérant. Me Paul Garnier et Me Julie Morin, avocats des plaignantes, ont salué la décision. Julie M., plaignante, a pleuré.
+' 2025-05-13
+	expect_eq flags "$(serious)" ""
+}

@@ -290,3 +290,34 @@ t_reliab_run_hostile_names() {
 	set -e
 	grep -qF '3 skipped' "$W/err"
 }
+
+# Out of file descriptors at the start of a pipeline (a busy machine, a
+# low ulimit): the article waits for a running one to finish instead of
+# being charged a failure. The smallest limit under which one article at a
+# time gets through must let four at a time through too.
+t_reliab_run_throttles_on_emfile() {
+	rel_batch emfile
+	for i in 1 2 3 4 5 6 7 8 9 10; do
+		printf 'Titre %s\n\nLe maire a parlé.\n' "$i" > "$W/in/n$i.txt"
+	done
+	low=""
+	for n in $(seq 10 40); do
+		rm -rf "$W/out"
+		if (ulimit -n "$n"; "$BIN/kz-run" --config "$W/p.yaml" --in "$W/in" \
+		    --out "$W/out" -j 1 2> /dev/null); then
+			low=$n
+			break
+		fi
+	done
+	[ -n "$low" ] || { echo "no limit up to 40 lets one article through"; return 1; }
+	for n in "$low" $((low + 2)); do
+		rm -rf "$W/out"
+		set +e
+		(ulimit -n "$n"; "$BIN/kz-run" --config "$W/p.yaml" --in "$W/in" \
+		    --out "$W/out" -j 4 2> "$W/err")
+		rc=$?
+		set -e
+		expect_eq "exit at ulimit -n $n, -j 4" "$rc" 0
+		grep -qF "12 articles: 12 done" "$W/err"
+	done
+}

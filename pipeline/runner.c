@@ -763,6 +763,7 @@ typedef struct item {
 	char *id;               /* the article's id: the name without extension */
 	uint64_t hash;          /* at the last read */
 	char *reason;           /* failure, or NULL */
+	char *refused;          /* why it is not read at all, or NULL */
 } item;
 
 typedef struct job {
@@ -823,15 +824,25 @@ now(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
+/* Read dirfd/name into b. With follow 0 a symbolic link is refused
+ * (ELOOP) and so is anything but a regular file (a FIFO would block):
+ * the folder may have changed since it was listed. */
 static int
-read_file_at(int dirfd, const char *name, kz_buf *b)
+read_file_at(int dirfd, const char *name, int follow, kz_buf *b)
 {
 	char chunk[1 << 16];
-	int fd = openat(dirfd, name, O_RDONLY | O_CLOEXEC);
+	int fd = openat(dirfd, name, O_RDONLY | O_CLOEXEC | O_NONBLOCK |
+	    (follow ? 0 : O_NOFOLLOW));
+	struct stat st;
 	ssize_t n;
 
 	if (fd < 0)
 		return -1;
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+		close(fd);
+		errno = EINVAL;
+		return -1;
+	}
 	while ((n = read(fd, chunk, sizeof chunk)) != 0) {
 		if (n < 0) {
 			if (errno == EINTR)
@@ -843,6 +854,43 @@ read_file_at(int dirfd, const char *name, kz_buf *b)
 	}
 	close(fd);
 	return 0;
+}
+
+/* Open kz-run's own file in the output folder (.kz-lock, .kz-state):
+ * created new, or opened without following a link, and only when it is a
+ * plain file of ours with one name. A link planted there by someone who
+ * can write the folder would have kz-run write where it points. */
+static int
+open_own_file(batch *b, const char *name, int flags, int *refused)
+{
+	struct stat st;
+	int fd = openat(b->dirfd, name, flags | O_CREAT | O_EXCL | O_NOFOLLOW |
+	    O_CLOEXEC, 0600);
+
+	*refused = 0;
+	if (fd < 0 && errno == EEXIST)
+		fd = openat(b->dirfd, name, flags | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0) {
+		*refused = errno == ELOOP;
+		if (errno == ELOOP)
+			kz_error_set(b->err, b->o->out_dir, 0, 0, "%s is a symbolic"
+			    " link: refusing it (remove it; kz-run makes its own)",
+			    name);
+		else
+			kz_error_set(b->err, b->o->out_dir, 0, 0, "cannot open %s: %s",
+			    name, strerror(errno));
+		return -1;
+	}
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_nlink != 1 ||
+	    st.st_uid != geteuid()) {
+		close(fd);
+		*refused = 1;
+		kz_error_set(b->err, b->o->out_dir, 0, 0, "%s is not a plain file"
+		    " of this user's with one name: refusing it (remove it; kz-run"
+		    " makes its own)", name);
+		return -1;
+	}
+	return fd;
 }
 
 static int
@@ -953,21 +1001,26 @@ journal_line(kz_buf *out, const char *name, uint64_t h)
 
 /* Read OUT/.kz-state (lines that do not parse, such as a torn last line,
  * are ignored: those articles are simply redone), compact it when most
- * lines are stale, and open it for appending. */
+ * lines are stale, and open it for appending: 0, or an exit status. */
 static int
 state_open(batch *b)
 {
 	kz_buf data, names;
 	size_t lines = 0, i = 0;
-	int fd;
+	int fd, refused;
 
 	kz_buf_init(&data);
 	kz_buf_init(&names);
 	b->state = kz_strmap_new();
-	if (read_file_at(b->dirfd, ".kz-state", &data) != 0 && errno != ENOENT) {
+	if (read_file_at(b->dirfd, ".kz-state", 0, &data) != 0 && errno != ENOENT) {
 		kz_buf_release(&data);
+		if (errno == ELOOP || errno == EINVAL)
+			return kz_error_set(b->err, b->o->out_dir, 0, 0, ".kz-state is"
+			    " %s: refusing it (remove it; kz-run makes its own)",
+			    errno == ELOOP ? "a symbolic link" : "not a plain file"),
+			    KZ_EXIT_NOPERM;
 		return kz_error_set(b->err, b->o->out_dir, 0, 0, "cannot read"
-		    " .kz-state: %s", strerror(errno));
+		    " .kz-state: %s", strerror(errno)), KZ_EXIT_IOERR;
 	}
 	while (i < data.len) {
 		char *nl = memchr(data.data + i, '\n', data.len - i), *end;
@@ -998,17 +1051,17 @@ state_open(batch *b)
 		if (write_atomic(b, ".kz-state", names.data, names.len) != 0) {
 			kz_buf_release(&names);
 			return kz_error_set(b->err, b->o->out_dir, 0, 0, "cannot write"
-			    " .kz-state: %s", strerror(errno));
+			    " .kz-state: %s", strerror(errno)), KZ_EXIT_IOERR;
 		}
 	}
 	kz_buf_release(&names);
-	fd = openat(b->dirfd, ".kz-state", O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC,
-	    0644);
-	if (fd < 0 || (b->journal = fdopen(fd, "a")) == NULL) {
-		if (fd >= 0)
-			close(fd);
+	fd = open_own_file(b, ".kz-state", O_WRONLY | O_APPEND, &refused);
+	if (fd < 0)
+		return refused ? KZ_EXIT_NOPERM : KZ_EXIT_IOERR;
+	if ((b->journal = fdopen(fd, "a")) == NULL) {
+		close(fd);
 		return kz_error_set(b->err, b->o->out_dir, 0, 0, "cannot write"
-		    " .kz-state: %s", strerror(errno));
+		    " .kz-state: %s", strerror(errno)), KZ_EXIT_IOERR;
 	}
 	return 0;
 }
@@ -1040,7 +1093,42 @@ name_cmp(const void *x, const void *y)
 	return strcmp(a->name, c->name);
 }
 
-/* The article files of the input folder, sorted by name. */
+/* Why the link dirfd/name is not read as an article (malloc'd), or NULL
+ * when it is one: a link to a regular file of the input folder itself is
+ * that file, which is read under its own name, so it is skipped (*skip). */
+static char *
+link_refusal(int dirfd, const char *in_dir, const char *name, int *skip)
+{
+	char *real_in = realpath(in_dir, NULL), *target;
+	kz_buf p, why;
+	struct stat st;
+
+	*skip = 0;
+	kz_buf_init(&p);
+	kz_buf_addf(&p, "%s/%s", in_dir, name);
+	target = realpath(p.data, NULL);
+	kz_buf_release(&p);
+	kz_buf_init(&why);
+	if (target && real_in && fstatat(dirfd, name, &st, 0) == 0 &&
+	    S_ISREG(st.st_mode) && strncmp(target, real_in, strlen(real_in)) == 0 &&
+	    target[strlen(real_in)] == '/' &&
+	    strchr(target + strlen(real_in) + 1, '/') == NULL)
+		*skip = 1;
+	else
+		kz_buf_addf(&why, "a symbolic link out of the input folder (to %s):"
+		    " not read (--follow-symlinks reads it)", target ? target :
+		    "nothing");
+	free(real_in);
+	free(target);
+	if (*skip) {
+		kz_buf_release(&why);
+		return NULL;
+	}
+	return kz_buf_detach(&why, NULL);
+}
+
+/* The article files of the input folder, sorted by name. Links are
+ * looked at, not followed (--follow-symlinks follows them). */
 static int
 list_articles(batch *b, int in_fd, item **out, size_t *n)
 {
@@ -1058,18 +1146,31 @@ list_articles(batch *b, int in_fd, item **out, size_t *n)
 	while ((de = readdir(d)) != NULL) {
 		struct stat st;
 		size_t len = strlen(de->d_name);
-		char *dot;
+		char *dot, *refused = NULL;
 
 		if (de->d_name[0] == '.' || de->d_name[len - 1] == '~')
 			continue;
-		if (fstatat(in_fd, de->d_name, &st, 0) != 0 || !S_ISREG(st.st_mode))
+		if (fstatat(in_fd, de->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0)
 			continue;
+		if (S_ISLNK(st.st_mode) && !b->o->follow_symlinks) {
+			int skip;
+
+			refused = link_refusal(in_fd, b->o->in_dir, de->d_name, &skip);
+			if (skip)
+				continue;
+		} else if (S_ISLNK(st.st_mode) && (fstatat(in_fd, de->d_name, &st,
+		    0) != 0 || !S_ISREG(st.st_mode))) {
+			continue;
+		} else if (!S_ISLNK(st.st_mode) && !S_ISREG(st.st_mode)) {
+			continue;
+		}
 		if (k == cap) {
 			cap = cap ? cap * 2 : 64;
 			v = kz_realloc(v, cap * sizeof *v);
 		}
 		memset(&v[k], 0, sizeof v[k]);
 		v[k].name = kz_strdup(de->d_name);
+		v[k].refused = refused;
 		dot = strrchr(de->d_name, '.');
 		v[k].id = dot ? kz_strndup(de->d_name, (size_t)(dot - de->d_name)) :
 		    kz_strdup(de->d_name);
@@ -1141,7 +1242,7 @@ job_start(batch *b, job *j, int in_dirfd, item *it)
 	char msg[700];
 
 	kz_buf_init(&data);
-	if (read_file_at(in_dirfd, it->name, &data) != 0) {
+	if (read_file_at(in_dirfd, it->name, b->o->follow_symlinks, &data) != 0) {
 		snprintf(msg, sizeof msg, "cannot read the article: %s",
 		    strerror(errno));
 		kz_buf_release(&data);
@@ -1447,12 +1548,11 @@ write_failures(batch *b)
 static int
 take_lock(batch *b, int *lock_fd)
 {
-	int fd = openat(b->dirfd, ".kz-lock", O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+	int refused, fd = open_own_file(b, ".kz-lock", O_RDWR, &refused);
 	char pid[32];
 
 	if (fd < 0)
-		return kz_error_set(b->err, b->o->out_dir, 0, 0, "cannot create the"
-		    " lock file .kz-lock: %s", strerror(errno)), KZ_EXIT_IOERR;
+		return refused ? KZ_EXIT_NOPERM : KZ_EXIT_IOERR;
 	while (flock(fd, LOCK_EX | (b->o->wait_lock ? 0 : LOCK_NB)) != 0) {
 		if (errno == EINTR)
 			continue;
@@ -1659,6 +1759,17 @@ kz_batch_run(const kz_pipeline *pl, const kz_batch_opts *o,
 		return kz_error_set(err, o->out_dir, 0, 0, "cannot open the output"
 		    " folder: %s", strerror(errno)), KZ_EXIT_IOERR;
 	}
+	if (fstat(b.dirfd, &sout) == 0 && (sout.st_uid != geteuid() ||
+	    (sout.st_mode & (S_IWGRP | S_IWOTH)))) {
+		/* whoever else can write there can plant links where kz-run
+		 * writes, or outputs that editors then trust */
+		close(in_fd);
+		close(b.dirfd);
+		return kz_error_set(err, o->out_dir, 0, 0, "the output folder %s:"
+		    " refusing it (chmod go-w, or an output folder of your own)",
+		    sout.st_uid != geteuid() ? "belongs to another user" :
+		    "can be written by other users"), KZ_EXIT_NOPERM;
+	}
 	if (fstat(in_fd, &sin) == 0 && fstat(b.dirfd, &sout) == 0 &&
 	    sin.st_dev == sout.st_dev && sin.st_ino == sout.st_ino) {
 		close(in_fd);
@@ -1697,10 +1808,8 @@ kz_batch_run(const kz_pipeline *pl, const kz_batch_opts *o,
 	sigaction(SIGPIPE, &sa, &old_pipe);
 
 	remove_stale_temps(&b);
-	if (state_open(&b) != 0) {
-		rc = KZ_EXIT_IOERR;
+	if ((rc = state_open(&b)) != 0)
 		goto out;
-	}
 	if (list_articles(&b, in_fd, &items, &nitems) != 0) {
 		kz_error_set(err, o->in_dir, 0, 0, "cannot list the input folder: %s",
 		    strerror(errno));
@@ -1717,6 +1826,10 @@ kz_batch_run(const kz_pipeline *pl, const kz_batch_opts *o,
 		uint64_t h;
 		intptr_t other;
 
+		if (it->refused) {
+			fail_item(&b, it, it->refused);
+			continue;
+		}
 		if (kz_strmap_get(outs, it->out, strlen(it->out), &other)) {
 			char msg[600];
 
@@ -1732,7 +1845,7 @@ kz_batch_run(const kz_pipeline *pl, const kz_batch_opts *o,
 			kz_buf data;
 
 			kz_buf_init(&data);
-			if (read_file_at(in_fd, it->name, &data) == 0 &&
+			if (read_file_at(in_fd, it->name, o->follow_symlinks, &data) == 0 &&
 			    kz_content_hash(data.data, data.len) == h) {
 				st->skipped++;
 				kz_buf_release(&data);
@@ -1782,6 +1895,7 @@ out:
 		free(items[i].out);
 		free(items[i].id);
 		free(items[i].reason);
+		free(items[i].refused);
 	}
 	free(items);
 	free(todo);

@@ -178,3 +178,91 @@ t_reliab_data_refused() {
 	expect_eq exit "$rc" 78
 	grep -qF "'severity' must be error, warning or info, not a list" "$TMP/err"
 }
+
+# rel_batch: a folder $W with in/ (two articles) and a pipeline of the
+# binaries under test
+rel_batch() {
+	W="$TMP/$1"
+	rm -rf "$W"
+	mkdir -p "$W/in"
+	printf 'Titre un\n\nLe maire a parlé.\n' > "$W/in/a.txt"
+	printf 'Titre deux\n\nLe préfet a parlé.\n' > "$W/in/b.txt"
+	cat > "$W/p.yaml" <<EOF2
+stages:
+  - run: $BIN/kz-normalize
+    args: [--id, \$id]
+  - run: $BIN/kz-tag
+EOF2
+}
+
+# Links planted in --out where kz-run writes its lock and its journal:
+# refused, and the files they point at untouched.
+t_reliab_run_planted_links() {
+	for f in .kz-lock .kz-state; do
+		rel_batch "links$f"
+		mkdir -p "$W/out"
+		echo "precious" > "$W/victim"
+		ln -s "$W/victim" "$W/out/$f"
+		set +e
+		"$BIN/kz-run" --config "$W/p.yaml" --in "$W/in" --out "$W/out" 2> "$W/err"
+		rc=$?
+		set -e
+		expect_eq "exit with a planted $f" "$rc" 77
+		grep -qF "$f is a symbolic link: refusing it" "$W/err"
+		expect_eq "victim of $f" "$(cat "$W/victim")" precious
+		# a hard link to a file of ours is no plain file of its own either
+		rm "$W/out/$f"
+		ln "$W/victim" "$W/out/$f"
+		set +e
+		"$BIN/kz-run" --config "$W/p.yaml" --in "$W/in" --out "$W/out" 2> "$W/err"
+		rc=$?
+		set -e
+		expect_eq "exit with a hard-linked $f" "$rc" 77
+		grep -qF "$f is not a plain file of this user's with one name" "$W/err"
+		expect_eq "victim of hard-linked $f" "$(cat "$W/victim")" precious
+	done
+	# and on a clean folder the batch runs
+	rel_batch links-clean
+	"$BIN/kz-run" --config "$W/p.yaml" --in "$W/in" --out "$W/out" 2> "$W/err"
+	[ -f "$W/out/a.jsonl" ] && [ -f "$W/out/b.jsonl" ]
+}
+
+# An output folder that other users can write is refused.
+t_reliab_run_out_writable_by_others() {
+	rel_batch writable
+	mkdir -p "$W/out"
+	chmod 0777 "$W/out"
+	set +e
+	"$BIN/kz-run" --config "$W/p.yaml" --in "$W/in" --out "$W/out" 2> "$W/err"
+	rc=$?
+	set -e
+	expect_eq exit "$rc" 77
+	grep -qF "the output folder can be written by other users: refusing it" "$W/err"
+	[ ! -e "$W/out/a.jsonl" ]
+	chmod 0755 "$W/out"
+	"$BIN/kz-run" --config "$W/p.yaml" --in "$W/in" --out "$W/out" 2> "$W/err"
+	[ -f "$W/out/a.jsonl" ]
+}
+
+# A link in --in to a file outside it is not read (its text would be
+# published in the results) unless --follow-symlinks; a link to a file of
+# the folder itself is that file.
+t_reliab_run_links_in_input() {
+	rel_batch inlinks
+	echo "root:x:0:0:secret line:/root:/bin/bash" > "$W/outside.txt"
+	ln -s "$W/outside.txt" "$W/in/passwd.txt"
+	ln -s a.txt "$W/in/same-as-a.txt"
+	set +e
+	"$BIN/kz-run" --config "$W/p.yaml" --in "$W/in" --out "$W/out" 2> "$W/err"
+	rc=$?
+	set -e
+	expect_eq exit "$rc" 65
+	[ ! -e "$W/out/passwd.jsonl" ]
+	! grep -rq "secret line" "$W/out"
+	grep -qF "passwd.txt" "$W/out/failures.tsv"
+	grep -qF "a symbolic link out of the input folder" "$W/out/failures.tsv"
+	[ ! -e "$W/out/same-as-a.jsonl" ]
+	[ -f "$W/out/a.jsonl" ] && [ -f "$W/out/b.jsonl" ]
+	"$BIN/kz-run" --config "$W/p.yaml" --in "$W/in" --out "$W/out" --follow-symlinks 2> "$W/err"
+	grep -q "secret line" "$W/out/passwd.jsonl"
+}

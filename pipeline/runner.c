@@ -1,5 +1,7 @@
 #include "runner.h"
 
+#include "esc.h"
+
 #include "buf.h"
 #include "record.h"
 #include "stage.h"
@@ -594,8 +596,8 @@ static int
 spawn(const kz_pipeline *pl, const char *id, int with_show, int in_fd,
     int out_fd, int err_fd, int own_group, pid_t *pids, kz_error *err)
 {
-	size_t n = kz_pipeline_nprocs(pl, with_show);
-	int prev = in_fd, p[2];
+	size_t n = kz_pipeline_nprocs(pl, with_show), started = 0;
+	int prev = in_fd, p[2], saved;
 	pid_t parent = getpid();
 
 	for (size_t i = 0; i < n; i++) {
@@ -606,7 +608,7 @@ spawn(const kz_pipeline *pl, const char *id, int with_show, int in_fd,
 		p[0] = p[1] = -1;
 		if (i + 1 < n) {
 			if (cloexec_pipe(p) != 0)
-				goto fail;
+				break;
 			out = p[1];
 		} else {
 			out = out_fd;
@@ -616,40 +618,52 @@ spawn(const kz_pipeline *pl, const char *id, int with_show, int in_fd,
 		if (pid == 0)
 			child_exec(pl, argv, prev, out, err_fd,
 			    own_group ? (i == 0 ? 0 : pids[0]) : -1, parent);
+		saved = errno;
 		kz_argv_free(argv);
 		if (pid < 0) {
 			if (p[0] >= 0) {
 				close(p[0]);
 				close(p[1]);
 			}
-			goto fail_at;
+			errno = saved;
+			break;
 		}
 		if (own_group)
 			setpgid(pid, i == 0 ? pid : pids[0]);
 		pids[i] = pid;
+		started++;
 		if (prev != in_fd)
 			close(prev);
 		if (i + 1 < n) {
 			close(p[1]);
 			prev = p[0];
 		}
-		continue;
-fail_at:
-		n = i;
-		break;
 	}
-	if (n == kz_pipeline_nprocs(pl, with_show))
+	if (started == n)
 		return 0;
-fail:
+	saved = errno;
 	kz_error_set(err, NULL, 0, 0, "cannot start the pipeline: %s",
-	    strerror(errno));
+	    strerror(saved));
 	if (prev != in_fd)
 		close(prev);
-	for (size_t i = 0; i < n && pids[i] > 0; i++) {
+	for (size_t i = 0; i < started; i++) {
 		kill(pids[i], SIGKILL);
 		waitpid(pids[i], NULL, 0);
 	}
+	errno = saved;
 	return -1;
+}
+
+/* Out of descriptors or processes for a moment: the machine is busy, the
+ * article is not at fault. */
+/* Starts put off with no article of ours running before the article
+ * fails: about 8 s in all (50 ms doubling to 800 ms). */
+#define MAX_IDLE_TRIES 12
+
+static int
+transient_errno(int e)
+{
+	return e == EMFILE || e == ENFILE || e == EAGAIN || e == ENOMEM;
 }
 
 static const char *
@@ -796,6 +810,7 @@ typedef struct batch {
 	size_t nfailed;
 	int status;
 	double t0;
+	char throttle_reason[700];  /* the last start put off for want of fds */
 } batch;
 
 static volatile sig_atomic_t got_stop;
@@ -940,23 +955,15 @@ write_atomic(batch *b, const char *name, const char *data, size_t len)
 	return 0;
 }
 
-/* Journal lines: 16 hex digits, a tab, the file name (TSV-escaped). */
+/* Journal lines: 16 hex digits, a tab, the file name (escaped as
+ * kz_esc_add escapes it, so that every name reads back byte for byte). */
 static char *
 tsv_unescape(const char *s, size_t len)
 {
 	kz_buf b;
 
 	kz_buf_init(&b);
-	for (size_t i = 0; i < len; i++) {
-		if (s[i] == '\\' && i + 1 < len) {
-			char c = s[++i];
-
-			kz_buf_addc(&b, c == 't' ? '\t' : c == 'n' ? '\n' :
-			    c == 'r' ? '\r' : c);
-		} else {
-			kz_buf_addc(&b, s[i]);
-		}
-	}
+	kz_esc_unescape(&b, s, len);
 	return kz_buf_detach(&b, NULL);
 }
 
@@ -1231,12 +1238,15 @@ job_release(job *j)
 }
 
 /* Start an article: read it (its hash is the one recorded if it
- * succeeds), start its processes in their own group. Returns 0, or -1
- * when it failed at once (recorded). */
+ * succeeds), start its processes in their own group. Returns 0; -1 when
+ * it failed at once (recorded); 1 when descriptors or processes ran out
+ * for a moment (EMFILE, EAGAIN...): not the article's fault, so it is not
+ * recorded, unless last_try. */
 static int
-job_start(batch *b, job *j, int in_dirfd, item *it)
+job_start(batch *b, job *j, int in_dirfd, item *it, int last_try)
 {
 	int pin[2] = { -1, -1 }, pout[2] = { -1, -1 }, perr[2] = { -1, -1 };
+	int transient = 0;
 	kz_buf data;
 	kz_error e;
 	char msg[700];
@@ -1264,11 +1274,13 @@ job_start(batch *b, job *j, int in_dirfd, item *it)
 	j->deadline = b->o->timeout > 0 ? now() + b->o->timeout : 0;
 	if (cloexec_pipe(pin) != 0 || cloexec_pipe(pout) != 0 ||
 	    cloexec_pipe(perr) != 0) {
+		transient = transient_errno(errno);
 		snprintf(msg, sizeof msg, "cannot make pipes: %s", strerror(errno));
 		goto fail;
 	}
 	kz_error_clear(&e);
 	if (spawn(b->pl, it->id, 0, pin[0], pout[1], perr[1], 1, j->pids, &e) != 0) {
+		transient = transient_errno(errno);
 		snprintf(msg, sizeof msg, "%s", e.message);
 		goto fail;
 	}
@@ -1293,8 +1305,12 @@ fail:
 		if (perr[i] >= 0)
 			close(perr[i]);
 	}
-	fail_item(b, it, msg);
 	job_release(j);
+	if (transient && !last_try) {
+		snprintf(b->throttle_reason, sizeof b->throttle_reason, "%s", msg);
+		return 1;
+	}
+	fail_item(b, it, msg);
 	return -1;
 }
 
@@ -1605,6 +1621,7 @@ run_items(batch *b, int in_fd, item **todo, size_t ntodo)
 	int *pjob = kz_calloc((size_t)njobs * 3 + 1, sizeof *pjob);
 	size_t next = 0;
 	double last = 0;
+	int throttled = 0, idle_tries = 0, starved = 0;
 
 	for (int i = 0; i < njobs; i++)
 		jobs[i].in = jobs[i].out = jobs[i].errp = -1;
@@ -1612,15 +1629,38 @@ run_items(batch *b, int in_fd, item **todo, size_t ntodo)
 		int np = 0, timeout = -1;
 		double t;
 
+		throttled = 0;
 		while (!got_stop && b->status != KZ_EXIT_IOERR && next < ntodo &&
-		    running < njobs) {
+		    running < njobs && !throttled) {
 			for (int i = 0; i < njobs; i++)
 				if (jobs[i].it == NULL) {
-					if (job_start(b, &jobs[i], in_fd, todo[next]) == 0)
+					int final = running == 0 && (starved ||
+					    idle_tries >= MAX_IDLE_TRIES);
+					int rc = job_start(b, &jobs[i], in_fd, todo[next],
+					    final);
+
+					if (rc == 0)
 						running++;
+					/* a machine where no pipeline starts at all:
+					 * the rest fail at once, until one starts */
+					starved = rc == 0 ? 0 : rc < 0 && final ? 1 : starved;
+					throttled = rc > 0;
 					break;
 				}
-			next++;
+			if (!throttled) {
+				next++;
+				idle_tries = 0;
+			}
+		}
+		if (running == 0 && throttled && !got_stop) {
+			/* nothing of ours holds the descriptors: others do; wait a
+			 * little longer each time, then the article fails */
+			struct timespec pause = { 0, 50000000L << (idle_tries < 4 ?
+			    idle_tries : 4) };
+
+			idle_tries++;
+			nanosleep(&pause, NULL);
+			continue;
 		}
 		if (running == 0)
 			break;

@@ -27,7 +27,8 @@ static const char usage[] =
 "headings, paragraphs, pull quotes, web residue, related links), sentences,\n"
 "byline and date.\n"
 "\n"
-"With no FILE, standard input is one article (id \"stdin\", or --id), unless\n"
+"With no FILE, and for a FILE -, standard input is one article (id\n"
+"\"stdin\", or --id), unless\n"
 "it is JSON Lines (first line a JSON object): then each line is a record\n"
 "with at least \"id\" and \"text\", and every other field is kept. Each FILE\n"
 "is one article whose id is its name without directory and extension; a\n"
@@ -207,14 +208,19 @@ process_record(json_t *rec, void *arg, kz_error *err)
 	return 0;
 }
 
+/* JSON Lines from in; prefix holds bytes already read from it. */
 static int
-run_jsonl(ctx *c, FILE *in, const char *name)
+run_jsonl(ctx *c, FILE *in, const char *name, const char *prefix,
+    size_t prefix_len)
 {
+	kz_stage_opts so = c->o->stage;
 	int rc;
 
+	so.prefix = prefix;
+	so.prefix_len = prefix_len;
 	c->in_name = name;
 	c->records = 0;
-	rc = kz_stage_run(in, name, stdout, &c->o->stage, process_record, c);
+	rc = kz_stage_run(in, name, stdout, &so, process_record, c);
 
 	if (rc != KZ_EXIT_OK)
 		set_status(c, rc);
@@ -313,7 +319,7 @@ run_file(ctx *c, const char *path)
 		return;
 	}
 	if (!c->o->raw && (c->o->jsonl || ends_with(path, ".jsonl"))) {
-		run_jsonl(c, f, path);
+		run_jsonl(c, f, path, NULL, 0);
 		fclose(f);
 		free(id);
 		return;
@@ -332,6 +338,45 @@ run_file(ctx *c, const char *path)
 		run_raw(c, id, path, b.data, b.len);
 	kz_buf_release(&b);
 	free(id);
+}
+
+/* Standard input: JSON Lines or one raw article, as its first line says
+ * (--jsonl, --raw decide instead). */
+static void
+run_stdin(ctx *c)
+{
+	const opts *o = c->o;
+	kz_buf b;
+	int rc, unsure = 0;
+
+	if (o->jsonl) {
+		run_jsonl(c, stdin, "stdin", NULL, 0);
+		return;
+	}
+	/* look at the first line only: JSON Lines stream on from there, a
+	 * raw article is read whole (up to --max-line) */
+	kz_buf_init(&b);
+	rc = kz_read_first_line(STDIN_FILENO, &b, max_line(c));
+	if (!o->raw && rc >= 0 && kz_looks_like_jsonl(b.data, b.len, rc > 0,
+	    &unsure)) {
+		run_jsonl(c, stdin, "stdin", b.data, b.len);
+	} else {
+		if (unsure && !o->quiet)
+			kz_msg(stderr, "kz-normalize: stdin: starts with '{' but its"
+			    " first line is no JSON object: read as one raw article"
+			    " (--jsonl reads it as JSON Lines)\n");
+		if (rc == 0)
+			rc = kz_read_all(STDIN_FILENO, &b, max_line(c));
+		if (rc < 0) {
+			kz_msg(stderr, "kz-normalize: stdin: read error\n");
+			set_status(c, KZ_EXIT_IOERR);
+		}
+		if (rc > 0)
+			too_large(c, o->id, "stdin");
+		else
+			run_raw(c, o->id, "stdin", b.data, b.len);
+	}
+	kz_buf_release(&b);
 }
 
 int
@@ -399,43 +444,12 @@ main(int argc, char **argv)
 		kz_buf_release(&c.members);
 		return KZ_EXIT_CONFIG;
 	}
-	if (optind == argc) {
-		if (o.jsonl) {
-			run_jsonl(&c, stdin, "stdin");
-		} else {
-			kz_buf b;
-			int rc, unsure = 0;
-
-			/* look at the first line only: JSON Lines stream on from
-			 * there, a raw article is read whole (up to --max-line) */
-			kz_buf_init(&b);
-			rc = kz_read_first_line(STDIN_FILENO, &b, max_line(&c));
-			if (!o.raw && rc >= 0 && kz_looks_like_jsonl(b.data, b.len,
-			    rc > 0, &unsure)) {
-				o.stage.prefix = b.data;
-				o.stage.prefix_len = b.len;
-				run_jsonl(&c, stdin, "stdin");
-			} else {
-				if (unsure && !o.quiet)
-					kz_msg(stderr, "kz-normalize: stdin: starts"
-					    " with '{' but its first line is no JSON"
-					    " object: read as one raw article (--jsonl"
-					    " reads it as JSON Lines)\n");
-				if (rc == 0)
-					rc = kz_read_all(STDIN_FILENO, &b, max_line(&c));
-				if (rc < 0) {
-					kz_msg(stderr, "kz-normalize: stdin: read error\n");
-					set_status(&c, KZ_EXIT_IOERR);
-				}
-				if (rc > 0)
-					too_large(&c, o.id, "stdin");
-				else
-					run_raw(&c, o.id, "stdin", b.data, b.len);
-			}
-			kz_buf_release(&b);
-		}
-	} else {
-		for (int i = optind; i < argc; i++)
+	if (optind == argc)
+		run_stdin(&c);
+	for (int i = optind; i < argc; i++) {
+		if (strcmp(argv[i], "-") == 0)
+			run_stdin(&c);
+		else
 			run_file(&c, argv[i]);
 	}
 	kz_normalizer_free(c.norm);

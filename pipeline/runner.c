@@ -1061,14 +1061,17 @@ state_open(batch *b)
 	kz_buf_init(&names);
 	b->state = kz_strmap_new();
 	if (read_file_at(b->dirfd, ".kz-state", 0, &data) != 0 && errno != ENOENT) {
+		int e = errno;
+
 		kz_buf_release(&data);
-		if (errno == ELOOP || errno == EINVAL)
+		kz_buf_release(&names);
+		if (e == ELOOP || e == EINVAL)
 			return kz_error_set(b->err, b->o->out_dir, 0, 0, ".kz-state is"
 			    " %s: refusing it (remove it; kz-run makes its own)",
-			    errno == ELOOP ? "a symbolic link" : "not a plain file"),
+			    e == ELOOP ? "a symbolic link" : "not a plain file"),
 			    KZ_EXIT_NOPERM;
 		return kz_error_set(b->err, b->o->out_dir, 0, 0, "cannot read"
-		    " .kz-state: %s", strerror(errno)), KZ_EXIT_IOERR;
+		    " .kz-state: %s", strerror(e)), KZ_EXIT_IOERR;
 	}
 	while (i < data.len) {
 		char *nl = memchr(data.data + i, '\n', data.len - i), *end;

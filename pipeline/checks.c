@@ -67,6 +67,25 @@ valid_severity(const char *s)
 	    strcmp(s, "info") == 0);
 }
 
+/* The error for a severity that is none of the three, saying what was
+ * there: a list or a mapping is no "(missing)" value. */
+static int
+severity_error(const kz_yaml_doc *doc, const kz_yaml_node *conf,
+    const char *key, kz_error *err)
+{
+	const kz_yaml_node *v = kz_yaml_get(conf, key);
+
+	if (v == NULL)
+		return kz_yaml_error(err, doc, conf, "'%s' is missing: it must be"
+		    " error, warning or info", key);
+	if (v->kind != KZ_YAML_SCALAR)
+		return kz_yaml_error(err, doc, v, "'%s' must be error, warning or"
+		    " info, not a %s", key, v->kind == KZ_YAML_SEQ ? "list" :
+		    "mapping");
+	return kz_yaml_error(err, doc, v, "'%s' must be error, warning or info,"
+	    " not '%s'", key, v->scalar);
+}
+
 static int
 load_rule(kz_checker *c, const kz_yaml_doc *doc, const kz_yaml_node *name,
     const kz_yaml_node *conf, kz_error *err)
@@ -97,16 +116,13 @@ load_rule(kz_checker *c, const kz_yaml_doc *doc, const kz_yaml_node *name,
 	rc->enabled = strcmp(en, "true") == 0;
 	sev = kz_yaml_str(kz_yaml_get(conf, "severity"));
 	if (!valid_severity(sev))
-		return kz_yaml_error(err, doc, kz_yaml_get(conf, "severity") ?
-		    kz_yaml_get(conf, "severity") : conf,
-		    "severity must be error, warning or info, not '%s'",
-		    sev ? sev : "(missing)");
+		return severity_error(doc, conf, "severity", err);
 	snprintf(rc->severity, sizeof rc->severity, "%s", sev);
 	hs = kz_yaml_str(kz_yaml_get(conf, "house_style_severity"));
-	if (hs && !valid_severity(hs))
-		return kz_yaml_error(err, doc, kz_yaml_get(conf,
-		    "house_style_severity"), "severity must be error, warning or"
-		    " info, not '%s'", hs);
+	if (kz_yaml_get(conf, "house_style_severity") &&
+	    !kz_yaml_is_null(kz_yaml_get(conf, "house_style_severity")) &&
+	    !valid_severity(hs))
+		return severity_error(doc, conf, "house_style_severity", err);
 	snprintf(rc->house_style, sizeof rc->house_style, "%s", hs ? hs : "info");
 	{
 		const char *keys[] = { "description", "example", "message_fr",

@@ -810,6 +810,65 @@ portfolio_end(const work *w, size_t head, size_t lk, size_t j)
 	return best;
 }
 
+static long place_found_at(const work *w, size_t c);
+static int org_adjective(const work *w, size_t i);
+
+/* "le tribunal correctionnel de Paris", "le parquet de Nanterre", "la cour
+ * d'appel de Douai", "le musée du Louvre": an institution named by its
+ * seat (names.yaml `seat_heads`) is one organisation with its place, which
+ * is then no place of its own. */
+static void
+seat_organisations_pass(work *w)
+{
+	for (size_t i = 0; i + 2 < w->tok.n; i++) {
+		size_t j = i + 1, e, n = 0;
+		long place;
+
+		if (!tok_key_in(w, w->tg->names.seat_heads, i) ||
+		    !free_span(w, i, i + 1) || !joins(w, i))
+			continue;
+		/* "correctionnel", "d'appel" */
+		while (j + 1 < w->tok.n && n < 2 && joins(w, j) && free_span(w, j, j + 1)) {
+			if (org_adjective(w, j)) {
+				j++;
+			} else if (kz_token_is(&w->tok, j, "d") &&
+			    (w->tok.tok[j].flags & KZ_TOK_ELIDED) &&
+			    !(w->tok.tok[j + 1].flags & KZ_TOK_UPPER) && joins(w, j + 1)) {
+				j += 2;
+			} else {
+				break;
+			}
+			n++;
+		}
+		if (j + 1 >= w->tok.n || !joins(w, j) || !(kz_token_is(&w->tok, j, "de") ||
+		    kz_token_is(&w->tok, j, "du") || kz_token_is(&w->tok, j, "d")))
+			continue;
+		j++;
+		if ((place = place_found_at(w, j)) >= 0 &&
+		    w->f[place].te - w->f[place].ts <= 4) {
+			e = w->f[place].te;
+			w->f[place].dropped = 1;
+			for (size_t k = j; k < e; k++)
+				w->covered[k] = 0;
+		} else if (kz_token_is(&w->tok, j - 1, "d") ||
+		    !free_name_word(w, j, 1) ||
+		    tok_key_in(w, w->tg->names.firstnames, j)) {
+			/* "musée d'Art moderne": a name after "d'" may go on
+			 * in lower case; only a place is sure to end it */
+			continue;
+		} else {
+			e = j + 1;
+			while (e < w->tok.n && e - j < 3 && joins(w, e - 1) &&
+			    free_name_word(w, e, 1))
+				e++;
+		}
+		if (!free_span(w, i, e))
+			continue;
+		add_rule(w, i, e, "ORG", VIA_RULE);
+		i = e - 1;
+	}
+}
+
 static void
 organisations_pass(work *w)
 {
@@ -1783,6 +1842,7 @@ kz_tagger_tag_members(const kz_tagger *tg, json_t *rec,
 	bracketed_surname_pass(&w);
 	firstnames_pass(&w);
 	described_names_pass(&w);
+	seat_organisations_pass(&w);
 	organisations_pass(&w);
 	capitalised_organisations_pass(&w);
 	place_features_pass(&w);

@@ -215,6 +215,43 @@ START_TEST(tag_role_description_joins_the_named_person)
 }
 END_TEST
 
+/* Entities "TYPE:text|…" of a text. */
+static char *
+entity_list(const char *text)
+{
+	json_t *rec = tagged(text);
+	kz_buf b;
+	size_t i;
+	const json_t *e;
+
+	kz_buf_init(&b);
+	json_array_foreach(json_object_get(rec, "entities"), i, e)
+		kz_buf_addf(&b, "%s%s:%s", i ? "|" : "",
+		    json_string_value(json_object_get(e, "type")),
+		    json_string_value(json_object_get(e, "text")));
+	json_decref(rec);
+	return kz_buf_detach(&b, NULL);
+}
+
+START_TEST(tag_institutions_named_by_their_seat)
+{
+	char *got = entity_list("Le tribunal correctionnel de Lyon a jugé"
+	    " l'affaire que le parquet de Nanterre avait instruite ; la cour"
+	    " d'appel de Douai tranchera.");
+
+	ck_assert_str_eq(got, "ORG:tribunal correctionnel de Lyon|"
+	    "ORG:parquet de Nanterre|ORG:cour d'appel de Douai");
+	free(got);
+	got = entity_list("La statue quitte le musée du Louvre pour Lyon.");
+	ck_assert_str_eq(got, "ORG:musée du Louvre|LOC:Lyon");
+	free(got);
+	/* the centre of a town is still the town */
+	got = entity_list("Il habite dans le centre de Lyon.");
+	ck_assert_str_eq(got, "LOC:Lyon");
+	free(got);
+}
+END_TEST
+
 Suite *
 suite_chains(void)
 {
@@ -230,6 +267,7 @@ suite_chains(void)
 	tcase_add_test(tc, tag_title_surname_and_first_name_alone);
 	tcase_add_test(tc, tag_bracketed_surname);
 	tcase_add_test(tc, tag_role_description_joins_the_named_person);
+	tcase_add_test(tc, tag_institutions_named_by_their_seat);
 	suite_add_tcase(s, tc);
 	return s;
 }

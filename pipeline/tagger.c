@@ -247,6 +247,19 @@ mark_blocks(work *w, const json_t *rec, const kz_offsets *o)
 	}
 }
 
+static int hyphen_after(const work *w, size_t a);
+
+/* Are tokens [ts, te) part of a longer hyphenated name, "Ferrand" in
+ * "Ferrand-Prévot"? A person's name never begins or ends inside one: the
+ * whole compound is someone else. (A place may: "le stade
+ * Santiago-Bernabéu" is no person for being no Santiago.) */
+static int
+inside_compound(const work *w, size_t ts, size_t te)
+{
+	return (te < w->tok.n && hyphen_after(w, te - 1) && is_upper(w, te)) ||
+	    (ts > 0 && hyphen_after(w, ts - 1) && is_upper(w, ts - 1));
+}
+
 static void
 gazetteer_pass(work *w)
 {
@@ -259,7 +272,8 @@ gazetteer_pass(work *w)
 			continue;
 		}
 		n = kz_gazetteer_match_at(w->tg->g, &w->tok, i, &m);
-		if (n == 0) {
+		if (n == 0 || (inside_compound(w, i, i + n) && strcmp(kz_gazetteer_entry(
+		    w->tg->g, m.cands[0].entry)->type, "PER") == 0)) {
 			i++;
 			continue;
 		}
@@ -1238,16 +1252,22 @@ recurrence_pass(work *w)
 			upper[nup++] = i;
 	for (size_t a = 0; a < nrules; a++) {
 		found x = w->f[a];
-		size_t n = x.te - x.ts, next = 0, alone[4], nalone = 0;
+		size_t n = x.te - x.ts, next = 0, alone[4], nalone = 0, hs;
 		uint64_t first;
 
 		if (x.entry >= 0 || strcmp(x.type, "PER") != 0)
 			continue;
 		first = w->tok.tok[x.ts].hash;
+		/* a hyphenated surname recurs whole ("Ferrand-Prévot"),
+		 * never one of its halves */
+		hs = x.te - 1;
+		while (hs > x.ts + 1 && hyphen_after(w, hs - 1))
+			hs--;
 		/* the words that may recur alone: the last, and in a longer
 		 * name the surname words before it ("José Adolfo Macías
 		 * Villamar": Macías), never a first name or a particle */
-		for (size_t k = x.te - 1; n >= 2 && k > x.ts && nalone < 4; k--)
+		for (size_t k = x.te - 1;
+		    hs == x.te - 1 && n >= 2 && k > x.ts && nalone < 4; k--)
 			if ((w->tok.tok[k].flags & KZ_TOK_UPPER) && (k == x.te - 1 ||
 			    (!tok_key_in(w, w->tg->names.firstnames, k) &&
 			    !tok_key_in(w, w->tg->names.particles, k))))
@@ -1264,10 +1284,20 @@ recurrence_pass(work *w)
 				next = i + n;
 				continue;
 			}
+			if (hs < x.te - 1 && h == w->tok.tok[hs].hash &&
+			    i + (x.te - hs) <= w->tok.n &&
+			    free_span(w, i, i + (x.te - hs)) &&
+			    same_tokens(w, hs, i, x.te - hs) &&
+			    !inside_compound(w, i, i + (x.te - hs))) {
+				add_rule(w, i, i + (x.te - hs), "PER", VIA_RULE);
+				next = i + (x.te - hs);
+				continue;
+			}
 			for (k = 0; k < nalone; k++)
 				if (w->tok.tok[alone[k]].hash == h)
 					break;
 			if (k < nalone && free_span(w, i, i + 1) &&
+			    !inside_compound(w, i, i + 1) &&
 			    same_tokens(w, alone[k], i, 1) &&
 			    w->tok.tok[i].send - w->tok.tok[i].sstart >= 3)
 				add_rule(w, i, i + 1, "PER", VIA_RULE);

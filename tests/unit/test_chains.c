@@ -252,6 +252,17 @@ START_TEST(tag_institutions_named_by_their_seat)
 }
 END_TEST
 
+START_TEST(tag_hyphenated_surname_stays_whole)
+{
+	/* "Ferrand" alone is a gazetteer person: not inside another name */
+	char *got = entity_list("La navigatrice Claire Ferrand-Lebrun est"
+	    " arrivée. Ferrand-Lebrun a dormi deux heures.");
+
+	ck_assert_str_eq(got, "PER:Claire Ferrand-Lebrun|PER:Ferrand-Lebrun");
+	free(got);
+}
+END_TEST
+
 Suite *
 suite_chains(void)
 {
@@ -268,6 +279,7 @@ suite_chains(void)
 	tcase_add_test(tc, tag_bracketed_surname);
 	tcase_add_test(tc, tag_role_description_joins_the_named_person);
 	tcase_add_test(tc, tag_institutions_named_by_their_seat);
+	tcase_add_test(tc, tag_hyphenated_surname_stays_whole);
 	suite_add_tcase(s, tc);
 	return s;
 }

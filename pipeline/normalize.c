@@ -28,6 +28,8 @@ struct kz_normalizer {
 	kz_wordlist update_prefixes;
 	kz_wordlist weekdays;
 	kz_wordlist outlet_prefixes;
+	kz_wordlist counter_words;
+	kz_wordlist embed_lines;
 	kz_wordlist months;
 	int month_number[64];
 	kz_wordlist abbreviations;
@@ -41,7 +43,7 @@ list_of(kz_normalizer *n, size_t i)
 		&n->related_headers, &n->credit_markers, &n->byline_prefixes,
 		&n->byline_joiners, &n->agencies, &n->date_prefixes,
 		&n->abbreviations, &n->update_prefixes, &n->weekdays,
-		&n->outlet_prefixes,
+		&n->outlet_prefixes, &n->counter_words, &n->embed_lines,
 	};
 
 	return i < sizeof lists / sizeof lists[0] ? lists[i] : NULL;
@@ -51,7 +53,7 @@ static const char *const list_keys[] = {
 	"boilerplate_prefixes", "boilerplate_lines", "related_headers",
 	"credit_markers", "byline_prefixes", "byline_joiners", "agencies",
 	"date_prefixes", "abbreviations", "update_prefixes", "weekdays",
-	"outlet_prefixes", NULL
+	"outlet_prefixes", "counter_words", "embed_lines", NULL
 };
 
 kz_normalizer *
@@ -61,7 +63,8 @@ kz_normalizer_load(const char *path, kz_error *err)
 		"boilerplate_prefixes", "boilerplate_lines", "related_headers",
 		"credit_markers", "byline_prefixes", "byline_joiners", "agencies",
 		"date_prefixes", "abbreviations", "months", "update_prefixes",
-		"weekdays", "outlet_prefixes", NULL
+		"weekdays", "outlet_prefixes", "counter_words", "embed_lines",
+		NULL
 	};
 	kz_normalizer *n = kz_calloc(1, sizeof *n);
 	const kz_yaml_node *months;
@@ -552,6 +555,64 @@ inline_credit(const doc *d, const line *l)
 	return found;
 }
 
+/* "3 Commentaires": a number and a counter word, alone on the line. */
+static int
+is_counter(const doc *d, const line *l)
+{
+	size_t i = 0;
+
+	while (i < l->flen && l->folded[i] >= '0' && l->folded[i] <= '9')
+		i++;
+	if (i == 0 || i + 1 >= l->flen || l->folded[i] != ' ' || l->cut)
+		return 0;
+	return kz_wordlist_find(&d->n->counter_words, l->folded + i + 1,
+	    l->flen - i - 1) >= 0;
+}
+
+/* "Lire aussi : Le port rouvre lundi": a related header, a colon, and
+ * the other article's headline on the same line. */
+static int
+is_related_link(const doc *d, const line *l)
+{
+	size_t m;
+
+	if (kz_wordlist_prefix(&d->n->related_headers, l->folded, l->flen, 1,
+	    &m) < 0)
+		return 0;
+	while (m < l->flen && l->folded[m] == ' ')
+		m++;
+	return m < l->flen && (l->folded[m] == ':' || l->folded[m] == '>');
+}
+
+/* The line that closes an embedded post: "Voir sur X", or the post's
+ * account and date at the end of its text, "— Name (@handle) 3 mars
+ * 2024". */
+static int
+is_embed_credit(const doc *d, const line *l)
+{
+	const char *t = d->text;
+
+	if (!l->cut && kz_wordlist_find(&d->n->embed_lines, l->folded,
+	    l->flen) >= 0)
+		return 1;
+	for (size_t p = l->start; p + 2 < l->end; p++) {
+		const char *close;
+		char date[11];
+		size_t q;
+
+		if (t[p] != '(' || t[p + 1] != '@')
+			continue;
+		close = memchr(t + p, ')', l->end - p);
+		if (close == NULL)
+			return 0;
+		q = skip_spaces(t, (size_t)(close - t) + 1, l->end);
+		if (q < l->end && kz_normalize_parse_date(d->n, t + q, l->end - q,
+		    date) == l->end - q)
+			return 1;
+	}
+	return 0;
+}
+
 static int
 is_boilerplate(const doc *d, const line *l)
 {
@@ -829,24 +890,39 @@ static int
 signature_line(const doc *d, const line *l)
 {
 	size_t i = l->start, ps, pe, parts = 0, agencies = 0;
-	int sep;
+	int sep, last_named = 0;
 
 	if (l->end - l->start > 100 || ends_like_prose(d, l))
 		return 0;
 	while (next_part(d, &i, l->end, &ps, &pe, &sep)) {
-		size_t a = ps, b = pe;
+		size_t a = ps, b = pe, w;
+		kz_folded f;
 
 		trim(d->text, &a, &b);
 		if (a >= b)
 			continue;       /* "L'Obs - - Rubrique": an empty part */
 		parts++;
+		w = capitalised_words(d, a, b);
+		last_named = 1;
 		if (list_is(d, &d->n->agencies, a, b))
 			agencies++;
-		else if (capitalised_words(d, a, b) == 0 ||
-		    capitalised_words(d, a, b) > 5)
-			return 0;
+		else if (w == 0 || w > 5) {
+			/* a rubric between the outlet and the name: a few
+			 * words, no digits */
+			kz_fold(d->n->folder, d->text + a, b - a, &f);
+			w = 1;
+			for (size_t k = 0; k < f.len; k++)
+				w += f.text[k] == ' ';
+			for (size_t k = 0; k < f.len && w <= 4; k++)
+				if (f.text[k] >= '0' && f.text[k] <= '9')
+					w = 99;
+			kz_folded_release(&f);
+			if (w > 4 || agencies == 0)
+				return 0;
+			last_named = 0;
+		}
 	}
-	return parts >= 2 && agencies >= 1;
+	return parts >= 2 && agencies >= 1 && last_named;
 }
 
 /* "Publié le 12/10/2023 à 18h42", "Mis à jour le 3 mars 2024",
@@ -1020,7 +1096,10 @@ estimate_date(const doc *d, char out[11])
 	for (size_t i = 0; i < d->nlines; i++) {
 		const line *l = &d->lines[i];
 
-		if (l->blank || l->kind == K_BOILERPLATE || l->kind == K_RELATED)
+		/* an embedded post's date and a credit's are not the
+		 * article's */
+		if (l->blank || l->kind == K_BOILERPLATE || l->kind == K_RELATED ||
+		    l->kind == K_CREDIT)
 			continue;
 		for (size_t p = l->start; p < l->end; p++) {
 			char date[11];
@@ -1107,10 +1186,12 @@ classify(doc *d)
 		if (!L[i].cut && kz_wordlist_find(&d->n->related_headers,
 		    L[i].folded, L[i].flen) >= 0)
 			L[i].kind = K_RELATED_HEADER;
-		else if (is_boilerplate(d, &L[i]))
+		else if (is_boilerplate(d, &L[i]) || is_counter(d, &L[i]))
 			L[i].kind = K_BOILERPLATE;
-		else if (is_credit_line(d, &L[i]))
+		else if (is_credit_line(d, &L[i]) || is_embed_credit(d, &L[i]))
 			L[i].kind = K_CREDIT;
+		else if (is_related_link(d, &L[i]))
+			L[i].kind = K_RELATED;
 	}
 	/* the title: the first line that is not residue, nor a dateline
 	 * ("Publié le ...", or "Dakar (AFP) - " opening the first
@@ -1122,6 +1203,11 @@ classify(doc *d)
 			continue;
 		if (date_line(d, &L[i], &rest) && rest == 0) {
 			L[i].kind = K_DATELINE;
+			continue;
+		}
+		/* the outlet's name above the title: "RMC Sport" */
+		if (list_is(d, &d->n->agencies, L[i].start, L[i].end)) {
+			L[i].kind = K_BYLINE;
 			continue;
 		}
 		L[i].date_rank = 0;

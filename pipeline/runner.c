@@ -1,6 +1,7 @@
 #include "runner.h"
 
 #include "esc.h"
+#include "sentinel.h"
 
 #include "buf.h"
 #include "record.h"
@@ -181,6 +182,36 @@ scalar_of(const kz_yaml_doc *doc, const kz_yaml_node *n, const char *key,
 	return n->scalar;
 }
 
+/* What exec(2) would refuse (E2BIG) is said now, with the line, rather
+ * than as exit 127 of every article later: the whole argument list within
+ * a quarter of ARG_MAX (the environment and $id, $data need the rest),
+ * and no argument over Linux's 128 KiB for one string. */
+static int
+args_too_long(const kz_yaml_doc *doc, const kz_yaml_node *args,
+    kz_error *err)
+{
+	long arg_max = sysconf(_SC_ARG_MAX);
+	size_t budget = arg_max > 0 ? (size_t)arg_max / 4 : 32768, total = 0;
+
+	for (size_t i = 0; i < args->n; i++) {
+		const char *a = args->items[i]->scalar ? args->items[i]->scalar : "";
+		size_t len = strlen(a);
+
+		if (len >= 128 * 1024)
+			return kz_yaml_error(err, doc, args->items[i], "an argument of"
+			    " %zu bytes: a program takes at most 128 KiB in one", len);
+		/* $id and $data expand: count a path's worth for each '$' */
+		for (const char *d = strchr(a, '$'); d; d = strchr(d + 1, '$'))
+			total += PATH_MAX;
+		total += len + 1 + sizeof(char *);
+		if (total > budget)
+			return kz_yaml_error(err, doc, args, "'args' too long: %zu"
+			    " arguments pass the %zu bytes a program can be given"
+			    " here", args->n, budget);
+	}
+	return 0;
+}
+
 static int
 load_stage(const kz_yaml_doc *doc, const kz_yaml_node *node,
     const char *base_dir, const char *exe_dir, kz_stage_spec *st,
@@ -230,6 +261,8 @@ load_stage(const kz_yaml_doc *doc, const kz_yaml_node *node,
 				    " string");
 			st->args[st->nargs++] = kz_strdup(a->scalar ? a->scalar : "");
 		}
+		if (args_too_long(doc, args, err) != 0)
+			return -1;
 	}
 	return 0;
 }
@@ -1006,6 +1039,14 @@ journal_line(kz_buf *out, const char *name, uint64_t h)
 	kz_buf_addc(out, '\n');
 }
 
+static size_t
+file_size(int fd)
+{
+	struct stat st;
+
+	return fstat(fd, &st) == 0 && st.st_size > 0 ? (size_t)st.st_size : 0;
+}
+
 /* Read OUT/.kz-state (lines that do not parse, such as a torn last line,
  * are ignored: those articles are simply redone), compact it when most
  * lines are stale, and open it for appending: 0, or an exit status. */
@@ -1013,8 +1054,8 @@ static int
 state_open(batch *b)
 {
 	kz_buf data, names;
-	size_t lines = 0, i = 0;
-	int fd, refused;
+	size_t lines = 0, i = 0, whole;
+	int fd, refused, compacted = 0;
 
 	kz_buf_init(&data);
 	kz_buf_init(&names);
@@ -1050,8 +1091,10 @@ state_open(batch *b)
 		}
 		i += len + 1;
 	}
+	whole = i;          /* the bytes up to the torn line, if any */
 	kz_buf_release(&data);
 	if (lines > 2 * b->nhashes + 64) {
+		compacted = 1;
 		/* mostly stale lines: rewrite it, one line per article */
 		for (size_t k = 0; k < b->nhashes; k++)
 			journal_line(&names, b->names[k], b->hashes[k]);
@@ -1065,6 +1108,13 @@ state_open(batch *b)
 	fd = open_own_file(b, ".kz-state", O_WRONLY | O_APPEND, &refused);
 	if (fd < 0)
 		return refused ? KZ_EXIT_NOPERM : KZ_EXIT_IOERR;
+	/* a line torn by a kill goes: appended to, it would take the next
+	 * line with it (and that article would be redone once more) */
+	if (!compacted && whole < file_size(fd) && ftruncate(fd, (off_t)whole) != 0) {
+		close(fd);
+		return kz_error_set(b->err, b->o->out_dir, 0, 0, "cannot mend"
+		    " .kz-state: %s", strerror(errno)), KZ_EXIT_IOERR;
+	}
 	if ((b->journal = fdopen(fd, "a")) == NULL) {
 		close(fd);
 		return kz_error_set(b->err, b->o->out_dir, 0, 0, "cannot write"
@@ -1224,6 +1274,8 @@ job_close(int *fd)
 static void
 job_release(job *j)
 {
+	if (j->pids && j->pids[0] > 0)
+		kz_sentinel_forget(j->pids[0]);
 	job_close(&j->in);
 	job_close(&j->out);
 	job_close(&j->errp);
@@ -1284,6 +1336,7 @@ job_start(batch *b, job *j, int in_dirfd, item *it, int last_try)
 		snprintf(msg, sizeof msg, "%s", e.message);
 		goto fail;
 	}
+	kz_sentinel_watch(j->pids[0]);
 	close(pin[0]);
 	close(pout[1]);
 	close(perr[1]);
@@ -1847,6 +1900,8 @@ kz_batch_run(const kz_pipeline *pl, const kz_batch_opts *o,
 	sa.sa_handler = SIG_IGN;
 	sigaction(SIGPIPE, &sa, &old_pipe);
 
+	/* what a custom stage starts dies with kz-run, even by kill -9 */
+	kz_sentinel_start();
 	remove_stale_temps(&b);
 	if ((rc = state_open(&b)) != 0)
 		goto out;
@@ -1912,6 +1967,7 @@ kz_batch_run(const kz_pipeline *pl, const kz_batch_opts *o,
 		    " %s", strerror(errno));
 	}
 out:
+	kz_sentinel_stop();
 	st->elapsed = now() - b.t0;
 	sigaction(SIGINT, &old_int, NULL);
 	sigaction(SIGTERM, &old_term, NULL);

@@ -321,3 +321,72 @@ t_reliab_run_throttles_on_emfile() {
 		grep -qF "12 articles: 12 done" "$W/err"
 	done
 }
+
+# A journal line torn by a kill is cut off before the next run appends:
+# appended to, it took the next line with it, and that article was redone
+# once more for nothing.
+t_reliab_run_torn_journal() {
+	rel_batch torn
+	"$BIN/kz-run" --config "$W/p.yaml" --in "$W/in" --out "$W/out" 2> "$W/err"
+	size=$(stat -c %s "$W/out/.kz-state")
+	truncate -s $((size - 4)) "$W/out/.kz-state"
+	"$BIN/kz-run" --config "$W/p.yaml" --in "$W/in" --out "$W/out" 2> "$W/err"
+	grep -qF "2 articles: 1 done, 1 skipped" "$W/err"
+	"$BIN/kz-run" --config "$W/p.yaml" --in "$W/in" --out "$W/out" 2> "$W/err"
+	grep -qF "2 articles: 0 done, 2 skipped" "$W/err"
+	# every line of the journal whole
+	awk -F'\t' 'NF != 2 || length($1) != 16 { exit 1 }' "$W/out/.kz-state"
+}
+
+# args: that exec(2) would refuse is a load-time error with its line, not
+# exit 127 of every article later.
+t_reliab_run_args_too_long() {
+	python3 -c "
+print('stages:\n  - run: $BIN/kz-normalize\n    args: [' + ', '.join(['--quiet'] * 1000000) + ']')" > "$TMP/bigargs.yaml"
+	set +e
+	printf 'Titre\n\nTexte.\n' | "$BIN/kz-run" --config "$TMP/bigargs.yaml" > /dev/null 2> "$TMP/err"
+	rc=$?
+	set -e
+	expect_eq exit "$rc" 78
+	grep -qF "$TMP/bigargs.yaml:3:11: 'args' too long: 1000000 arguments" "$TMP/err"
+}
+
+# What a custom stage starts dies with kz-run, even by kill -9: the stage
+# gets SIGKILL from the kernel, its own children from kz-run's sentinel,
+# which kills the article's process group.
+t_reliab_run_kill9_takes_stage_children() {
+	rel_batch kill9
+	cat > "$W/stage.sh" <<'EOF2'
+#!/bin/sh
+sleep 300 &
+echo $! > "$1/child.pid"
+cat > /dev/null
+wait
+EOF2
+	chmod +x "$W/stage.sh"
+	cat > "$W/p.yaml" <<EOF2
+stages:
+  - run: $W/stage.sh
+    args: [$W]
+EOF2
+	"$BIN/kz-run" --config "$W/p.yaml" --in "$W/in" --out "$W/out" 2> "$W/err" &
+	run_pid=$!
+	for _ in $(seq 1 200); do
+		[ -s "$W/child.pid" ] && break
+		sleep 0.05
+	done
+	[ -s "$W/child.pid" ] || { echo "the stage never started"; return 1; }
+	child=$(cat "$W/child.pid")
+	kill -9 "$run_pid"
+	wait "$run_pid" 2> /dev/null || true
+	# the sentinel has the group killed as soon as kz-run's pipe ends
+	for _ in $(seq 1 200); do
+		kill -0 "$child" 2> /dev/null || break
+		sleep 0.05
+	done
+	if kill -0 "$child" 2> /dev/null; then
+		kill "$child"
+		echo "the stage's child $child outlived kz-run"
+		return 1
+	fi
+}

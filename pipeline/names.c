@@ -61,7 +61,7 @@ kz_names_load(kz_names *n, const char *names_path, const char *firstnames_path,
 	static const char *const known[] = { "org_heads", "org_linkers",
 	    "not_names", "place_kind_cues", "org_adjective_endings",
 	    "place_feature_heads", "person_nouns", "name_particles",
-	    "org_followers", NULL };
+	    "org_followers", "seat_heads", NULL };
 	static const char *const known_first[] = { "firstnames", "masculine",
 	    "feminine", NULL };
 	kz_yaml_doc doc;
@@ -77,6 +77,7 @@ kz_names_load(kz_names *n, const char *names_path, const char *firstnames_path,
 	n->particles = kz_strmap_new();
 	n->org_followers = kz_strmap_new();
 	n->place_cues = kz_strmap_new();
+	n->seat_heads = kz_strmap_new();
 	if (kz_yaml_load_rules(names_path, known, &doc, err) != 0)
 		return -1;
 	if (load_keys(&doc, "org_heads", n->org_heads, f, &n->max_head_tokens,
@@ -89,7 +90,8 @@ kz_names_load(kz_names *n, const char *names_path, const char *firstnames_path,
 	    load_keys(&doc, "person_nouns", n->person_nouns, f, NULL, err) == 0 &&
 	    load_keys(&doc, "name_particles", n->particles, f, NULL, err) == 0 &&
 	    load_keys(&doc, "org_followers", n->org_followers, f, NULL,
-	    err) == 0)
+	    err) == 0 &&
+	    load_keys(&doc, "seat_heads", n->seat_heads, f, NULL, err) == 0)
 		rc = 0;
 	if (rc == 0) {
 		const kz_yaml_node *ends = kz_yaml_require(&doc, doc.root,
@@ -156,6 +158,7 @@ kz_names_release(kz_names *n)
 	kz_strmap_free(n->not_names);
 	kz_strmap_free(n->place_heads);
 	kz_strmap_free(n->person_nouns);
+	kz_strmap_free(n->seat_heads);
 	kz_strmap_free(n->particles);
 	kz_strmap_free(n->org_followers);
 	kz_strmap_free(n->place_cues);

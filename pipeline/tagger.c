@@ -1,6 +1,7 @@
 #include "tagger.h"
 
 #include "buf.h"
+#include "chains.h"
 #include "jsonline.h"
 #include "names.h"
 #include "record.h"
@@ -148,6 +149,7 @@ typedef struct found {
 	int dropped;            /* replaced by a better reading */
 	const kz_candidate *cands;
 	size_t ncands;
+	long chain;             /* a person's chain (see link_chains), or -1 */
 } found;
 
 typedef struct work {
@@ -160,6 +162,9 @@ typedef struct work {
 	unsigned char *credit;      /* per token: inside a credit block */
 	found *f;
 	size_t nf, capf;
+	kz_chains chains;
+	char *chain_gender;         /* per chain: 'm', 'f' or 0 */
+	size_t chain_gender_n;      /* bytes of chain_gender set */
 } work;
 
 static void
@@ -242,6 +247,19 @@ mark_blocks(work *w, const json_t *rec, const kz_offsets *o)
 	}
 }
 
+static int hyphen_after(const work *w, size_t a);
+
+/* Are tokens [ts, te) part of a longer hyphenated name, "Ferrand" in
+ * "Ferrand-Prévot"? A person's name never begins or ends inside one: the
+ * whole compound is someone else. (A place may: "le stade
+ * Santiago-Bernabéu" is no person for being no Santiago.) */
+static int
+inside_compound(const work *w, size_t ts, size_t te)
+{
+	return (te < w->tok.n && hyphen_after(w, te - 1) && is_upper(w, te)) ||
+	    (ts > 0 && hyphen_after(w, ts - 1) && is_upper(w, ts - 1));
+}
+
 static void
 gazetteer_pass(work *w)
 {
@@ -254,7 +272,8 @@ gazetteer_pass(work *w)
 			continue;
 		}
 		n = kz_gazetteer_match_at(w->tg->g, &w->tok, i, &m);
-		if (n == 0) {
+		if (n == 0 || (inside_compound(w, i, i + n) && strcmp(kz_gazetteer_entry(
+		    w->tg->g, m.cands[0].entry)->type, "PER") == 0)) {
 			i++;
 			continue;
 		}
@@ -363,6 +382,27 @@ resolve_ambiguous(work *w, int32_t date)
 	}
 }
 
+/* Does the entry of x give its person another first name than token p?
+ * (The gazetteer would have matched the full name had it been its own.) */
+static int
+other_first_name(const work *w, const found *x, size_t p)
+{
+	const kz_entry *en = kz_gazetteer_entry(w->tg->g, (size_t)x->entry);
+	const kz_token *k = &w->tok.tok[p];
+	char *canon;
+	const char *sp;
+	int other;
+
+	if (en->name == NULL || (sp = strchr(en->name, ' ')) == NULL)
+		return 0;
+	canon = kz_fold_string(w->tg->folder, en->name);
+	sp = strchr(canon, ' ');
+	other = sp == NULL || (size_t)(sp - canon) != k->fend - k->fstart ||
+	    memcmp(canon, w->tok.folded.text + k->fstart, k->fend - k->fstart) != 0;
+	free(canon);
+	return other;
+}
+
 /* "Benjamin Nétanyahou" where the gazetteer knows only "Nétanyahou": a
  * known first name right before a person's name belongs to it. */
 static void
@@ -380,6 +420,14 @@ first_name_before_person(work *w)
 			continue;
 		x->ts = p;
 		w->covered[p] = 1;
+		if (other_first_name(w, x, p)) {
+			/* "Pierre Macron" is not Emmanuel Macron */
+			x->entry = -1;
+			x->surface = -1;
+			x->via = VIA_RULE;
+			x->ambiguous = 0;
+			x->ncands = 0;
+		}
 	}
 }
 
@@ -407,7 +455,7 @@ static void
 add_rule(work *w, size_t ts, size_t te, const char *type, enum via via)
 {
 	found x = { .ts = ts, .te = te, .type = type, .entry = -1,
-	    .surface = -1, .via = via };
+	    .surface = -1, .via = via, .chain = -1 };
 
 	add_found(w, &x);
 }
@@ -774,6 +822,65 @@ portfolio_end(const work *w, size_t head, size_t lk, size_t j)
 		free(key);
 	}
 	return best;
+}
+
+static long place_found_at(const work *w, size_t c);
+static int org_adjective(const work *w, size_t i);
+
+/* "le tribunal correctionnel de Paris", "le parquet de Nanterre", "la cour
+ * d'appel de Douai", "le musée du Louvre": an institution named by its
+ * seat (names.yaml `seat_heads`) is one organisation with its place, which
+ * is then no place of its own. */
+static void
+seat_organisations_pass(work *w)
+{
+	for (size_t i = 0; i + 2 < w->tok.n; i++) {
+		size_t j = i + 1, e, n = 0;
+		long place;
+
+		if (!tok_key_in(w, w->tg->names.seat_heads, i) ||
+		    !free_span(w, i, i + 1) || !joins(w, i))
+			continue;
+		/* "correctionnel", "d'appel" */
+		while (j + 1 < w->tok.n && n < 2 && joins(w, j) && free_span(w, j, j + 1)) {
+			if (org_adjective(w, j)) {
+				j++;
+			} else if (kz_token_is(&w->tok, j, "d") &&
+			    (w->tok.tok[j].flags & KZ_TOK_ELIDED) &&
+			    !(w->tok.tok[j + 1].flags & KZ_TOK_UPPER) && joins(w, j + 1)) {
+				j += 2;
+			} else {
+				break;
+			}
+			n++;
+		}
+		if (j + 1 >= w->tok.n || !joins(w, j) || !(kz_token_is(&w->tok, j, "de") ||
+		    kz_token_is(&w->tok, j, "du") || kz_token_is(&w->tok, j, "d")))
+			continue;
+		j++;
+		if ((place = place_found_at(w, j)) >= 0 &&
+		    w->f[place].te - w->f[place].ts <= 4) {
+			e = w->f[place].te;
+			w->f[place].dropped = 1;
+			for (size_t k = j; k < e; k++)
+				w->covered[k] = 0;
+		} else if (kz_token_is(&w->tok, j - 1, "d") ||
+		    !free_name_word(w, j, 1) ||
+		    tok_key_in(w, w->tg->names.firstnames, j)) {
+			/* "musée d'Art moderne": a name after "d'" may go on
+			 * in lower case; only a place is sure to end it */
+			continue;
+		} else {
+			e = j + 1;
+			while (e < w->tok.n && e - j < 3 && joins(w, e - 1) &&
+			    free_name_word(w, e, 1))
+				e++;
+		}
+		if (!free_span(w, i, e))
+			continue;
+		add_rule(w, i, e, "ORG", VIA_RULE);
+		i = e - 1;
+	}
 }
 
 static void
@@ -1145,16 +1252,22 @@ recurrence_pass(work *w)
 			upper[nup++] = i;
 	for (size_t a = 0; a < nrules; a++) {
 		found x = w->f[a];
-		size_t n = x.te - x.ts, next = 0, alone[4], nalone = 0;
+		size_t n = x.te - x.ts, next = 0, alone[4], nalone = 0, hs;
 		uint64_t first;
 
 		if (x.entry >= 0 || strcmp(x.type, "PER") != 0)
 			continue;
 		first = w->tok.tok[x.ts].hash;
+		/* a hyphenated surname recurs whole ("Ferrand-Prévot"),
+		 * never one of its halves */
+		hs = x.te - 1;
+		while (hs > x.ts + 1 && hyphen_after(w, hs - 1))
+			hs--;
 		/* the words that may recur alone: the last, and in a longer
 		 * name the surname words before it ("José Adolfo Macías
 		 * Villamar": Macías), never a first name or a particle */
-		for (size_t k = x.te - 1; n >= 2 && k > x.ts && nalone < 4; k--)
+		for (size_t k = x.te - 1;
+		    hs == x.te - 1 && n >= 2 && k > x.ts && nalone < 4; k--)
 			if ((w->tok.tok[k].flags & KZ_TOK_UPPER) && (k == x.te - 1 ||
 			    (!tok_key_in(w, w->tg->names.firstnames, k) &&
 			    !tok_key_in(w, w->tg->names.particles, k))))
@@ -1171,10 +1284,20 @@ recurrence_pass(work *w)
 				next = i + n;
 				continue;
 			}
+			if (hs < x.te - 1 && h == w->tok.tok[hs].hash &&
+			    i + (x.te - hs) <= w->tok.n &&
+			    free_span(w, i, i + (x.te - hs)) &&
+			    same_tokens(w, hs, i, x.te - hs) &&
+			    !inside_compound(w, i, i + (x.te - hs))) {
+				add_rule(w, i, i + (x.te - hs), "PER", VIA_RULE);
+				next = i + (x.te - hs);
+				continue;
+			}
 			for (k = 0; k < nalone; k++)
 				if (w->tok.tok[alone[k]].hash == h)
 					break;
 			if (k < nalone && free_span(w, i, i + 1) &&
+			    !inside_compound(w, i, i + 1) &&
 			    same_tokens(w, alone[k], i, 1) &&
 			    w->tok.tok[i].send - w->tok.tok[i].sstart >= 3)
 				add_rule(w, i, i + 1, "PER", VIA_RULE);
@@ -1183,12 +1306,205 @@ recurrence_pass(work *w)
 	free(upper);
 }
 
+/* Only text between tokens a and a + 1 is `between` (spaces aside). */
+static int
+only_between(const work *w, size_t a, const char *between)
+{
+	size_t k = w->tok.tok[a].send, e = w->tok.tok[a + 1].sstart;
+
+	while (k < e && w->text[k] == ' ')
+		k++;
+	for (; *between; between++, k++)
+		if (k >= e || w->text[k] != *between)
+			return 0;
+	while (k < e && w->text[k] == ' ')
+		k++;
+	return k == e;
+}
+
+/* "Enzo (Hervé) a tapé le poteau": a first name, then the surname the
+ * editor adds in brackets; both are the person. */
+static void
+bracketed_surname_pass(work *w)
+{
+	for (size_t i = 0; i + 1 < w->tok.n; i++) {
+		if (!name_word(w, i) || !free_span(w, i, i + 2) ||
+		    !tok_key_in(w, w->tg->names.firstnames, i) ||
+		    !name_word(w, i + 1) || (w->tok.tok[i + 1].flags & KZ_TOK_ALLCAPS) ||
+		    !only_between(w, i, "(") ||
+		    (i + 2 < w->tok.n ? !only_between(w, i + 1, ")") :
+		    w->tok.tok[i + 1].send >= w->len ||
+		    w->text[w->tok.tok[i + 1].send] != ')'))
+			continue;
+		add_rule(w, i, i + 1, "PER", VIA_RULE);
+		add_rule(w, i + 1, i + 2, "PER", VIA_RULE);
+		i++;
+	}
+}
+
+/* "Kylian" after "Kylian Mbappé": the first name of a person named in
+ * full recurs alone, not glued to another word by a hyphen
+ * ("Kylian-dépendant") nor followed by another name. One look-up per
+ * capitalised token. */
+static void
+first_name_recurrence_pass(work *w)
+{
+	kz_strmap *given = kz_strmap_new();
+	size_t nf = w->nf, from = SIZE_MAX;
+
+	for (size_t a = 0; a < nf; a++) {
+		const found *x = &w->f[a];
+		const kz_token *k = &w->tok.tok[x->ts];
+
+		if (x->dropped || strcmp(x->type, "PER") != 0 || x->te - x->ts < 2 ||
+		    !tok_key_in(w, w->tg->names.firstnames, x->ts))
+			continue;
+		kz_strmap_put(given, w->tok.folded.text + k->fstart,
+		    k->fend - k->fstart, 1);
+		if (x->te < from)
+			from = x->te;
+	}
+	for (size_t i = from; kz_strmap_size(given) && i < w->tok.n; i++) {
+		const kz_token *k = &w->tok.tok[i];
+
+		if (!(k->flags & KZ_TOK_UPPER) || (k->flags & KZ_TOK_ALLCAPS) ||
+		    !kz_strmap_get_hashed(given, w->tok.folded.text + k->fstart,
+		    k->fend - k->fstart, k->hash, NULL) ||
+		    !free_span(w, i, i + 1) || hyphen_after(w, i) ||
+		    (i > 0 && hyphen_after(w, i - 1)) ||
+		    (joins(w, i) && name_word(w, i + 1)))
+			continue;
+		add_rule(w, i, i + 1, "PER", VIA_RULE);
+	}
+	kz_strmap_free(given);
+}
+
 static int
 by_start(const void *a, const void *b)
 {
 	const found *x = a, *y = b;
 
 	return (x->ts > y->ts) - (x->ts < y->ts);
+}
+
+static void
+set_gender(work *w, size_t chain, char g)
+{
+	if (chain >= w->chains.n)
+		return;
+	if (w->chain_gender_n < w->chains.cap) {
+		w->chain_gender = kz_realloc(w->chain_gender, w->chains.cap);
+		memset(w->chain_gender + w->chain_gender_n, 0,
+		    w->chains.cap - w->chain_gender_n);
+		w->chain_gender_n = w->chains.cap;
+	}
+	if (g && !w->chain_gender[chain])
+		w->chain_gender[chain] = g;
+}
+
+/* 'm' or 'f' for what the words of a person's mention say of its gender:
+ * a first name's, else an honorific before it ("Mme", "M."). */
+static char
+mention_gender(const work *w, const found *x, int given)
+{
+	intptr_t v;
+	const kz_token *k;
+	const char *code;
+
+	if (given) {
+		k = &w->tok.tok[x->ts];
+		if (kz_strmap_get_hashed(w->tg->names.firstnames,
+		    w->tok.folded.text + k->fstart, k->fend - k->fstart, k->hash,
+		    &v) && (v == 'm' || v == 'f'))
+			return (char)v;
+	}
+	if (x->ts == 0)
+		return 0;
+	k = &w->tok.tok[x->ts - 1];
+	code = kz_roles_honorific(w->tg->roles, w->tok.folded.text + k->fstart,
+	    k->fend - k->fstart);
+	return code && (code[0] == 'm' || code[0] == 'f') && code[2] == 's' ?
+	    code[0] : 0;
+}
+
+/* One chain per person (chains.h), over the persons in text order: the
+ * given name is the first word when it is a known first name, the
+ * surname the last word; one word is a surname, or a given name alone. */
+static void
+link_chains(work *w)
+{
+	for (size_t a = 0; a < w->nf; a++) {
+		found *x = &w->f[a];
+		const kz_token *first = &w->tok.tok[x->ts];
+		const kz_token *last = &w->tok.tok[x->te - 1];
+		int known_first = tok_key_in(w, w->tg->names.firstnames, x->ts);
+		kz_chain_person p = { .entry = x->entry };
+
+		x->chain = -1;
+		if (x->dropped || strcmp(x->type, "PER") != 0)
+			continue;
+		if (x->entry >= 0)
+			p.entry_key = kz_gazetteer_entry(w->tg->g,
+			    (size_t)x->entry)->id;
+		if (x->te - x->ts == 1 && known_first && a + 1 < w->nf &&
+		    w->f[a + 1].ts == x->te && !w->f[a + 1].dropped &&
+		    strcmp(w->f[a + 1].type, "PER") == 0 &&
+		    only_between(w, x->ts, "(")) {
+			/* "Enzo (Hervé)": one person, named in two parts */
+			last = &w->tok.tok[x->te];
+			p.given = w->tok.folded.text + first->fstart;
+			p.given_len = first->fend - first->fstart;
+			p.surname = w->tok.folded.text + last->fstart;
+			p.surname_len = last->fend - last->fstart;
+		} else if (x->te - x->ts == 1 && known_first) {
+			p.given = w->tok.folded.text + first->fstart;
+			p.given_len = first->fend - first->fstart;
+		} else {
+			if (x->te - x->ts > 1 && known_first) {
+				p.given = w->tok.folded.text + first->fstart;
+				p.given_len = first->fend - first->fstart;
+			}
+			p.surname = w->tok.folded.text + last->fstart;
+			p.surname_len = last->fend - last->fstart;
+		}
+		x->chain = (long)kz_chains_link(&w->chains, &p, a);
+		set_gender(w, (size_t)x->chain,
+		    mention_gender(w, x, known_first));
+	}
+}
+
+/* The key a role description is remembered by: "president|FR|". */
+static size_t
+role_key(const kz_mention *m, char *out, size_t cap)
+{
+	int n = snprintf(out, cap, "%s|%s|%d", m->role, m->of, m->former);
+
+	return n < 0 ? 0 : (size_t)n < cap ? (size_t)n : cap - 1;
+}
+
+/* The chain a role description belongs to: the name apposed to it, the
+ * person the dated roles give, or the name an earlier same description
+ * was apposed to ("le président élu, Jean Dupont, …" then "le président
+ * élu"); -1 when none. */
+static long
+mention_chain(work *w, const kz_mention *m, const found *appos, size_t index)
+{
+	char key[160];
+	size_t klen = role_key(m, key, sizeof key);
+	long ch = -1;
+
+	if (appos && appos->chain >= 0) {
+		ch = appos->chain;
+		kz_chains_remember(&w->chains, key, klen, (size_t)ch);
+	} else if (m->entry >= 0) {
+		ch = (long)kz_chains_of_entry(&w->chains, m->entry,
+		    kz_gazetteer_entry(w->tg->g, (size_t)m->entry)->id,
+		    w->nf + index);
+		set_gender(w, (size_t)ch, 0);
+	} else {
+		ch = kz_chains_recall(&w->chains, key, klen);
+	}
+	return ch;
 }
 
 /* `,"key":` then s as a JSON string, or null when s is NULL. The key is
@@ -1233,6 +1549,10 @@ entity_text(kz_buf *b, const work *w, const found *x, kz_cp_cursor *o)
 	kz_buf_addc(b, '{');
 	add_span(b, w, o, bs, be);
 	add_member_str(b, KEY("type"), x->type);
+	if (x->chain >= 0) {
+		kz_buf_adds(b, KEY("chain"));
+		kz_json_add_integer(b, x->chain);
+	}
 	if (x->entry >= 0) {
 		const kz_entry *en = kz_gazetteer_entry(w->tg->g, (size_t)x->entry);
 
@@ -1402,6 +1722,7 @@ mentions_text(kz_buf *b, work *w, kz_cp_cursor *o, kz_mention *ms,
 		size_t bs = w->tok.tok[m->tok_start].sstart;
 		size_t be = w->tok.tok[m->tok_end - 1].send;
 		const found *appos = apposed(w, m);
+		long ch;
 
 		if (w->skip[m->tok_start])
 			continue;
@@ -1447,6 +1768,47 @@ mentions_text(kz_buf *b, work *w, kz_cp_cursor *o, kz_mention *ms,
 		}
 		if (m->by_context && !appos)
 			kz_buf_adds(b, ",\"of_from_context\":true");
+		if ((ch = mention_chain(w, m, appos, i)) >= 0) {
+			kz_buf_adds(b, KEY("chain"));
+			kz_json_add_integer(b, ch);
+		}
+		kz_buf_addc(b, '}');
+	}
+	kz_buf_addc(b, ']');
+}
+
+/* `"chains":[{"id":0,"canonical":…,"ref":…,"gender":…},…]`: each
+ * person's chain, named by its fullest mention. */
+static void
+chains_text(kz_buf *b, const work *w, kz_cp_cursor *o)
+{
+	(void)o;
+	kz_buf_adds(b, "\"chains\":[");
+	for (size_t c = 0; c < w->chains.n; c++) {
+		size_t h = w->chains.head[c];
+		long e = w->chains.entry[c];
+		char g = c < w->chain_gender_n ? w->chain_gender[c] : 0;
+
+		if (c)
+			kz_buf_addc(b, ',');
+		kz_buf_adds(b, "{\"id\":");
+		kz_json_add_integer(b, (long long)c);
+		if (e >= 0) {
+			const kz_entry *en = kz_gazetteer_entry(w->tg->g, (size_t)e);
+
+			add_member_str(b, KEY("canonical"), en->name);
+			add_member_str(b, KEY("ref"), en->id);
+		} else if (h < w->nf) {
+			size_t bs = w->tok.tok[w->f[h].ts].sstart;
+			size_t be = w->tok.tok[w->f[h].te - 1].send;
+
+			add_member(b, KEY("canonical"), w->text + bs, be - bs);
+			add_member_str(b, KEY("ref"), NULL);
+		} else {
+			add_member_str(b, KEY("canonical"), NULL);
+			add_member_str(b, KEY("ref"), NULL);
+		}
+		add_member_str(b, KEY("gender"), g == 'm' ? "m" : g == 'f' ? "f" : NULL);
 		kz_buf_addc(b, '}');
 	}
 	kz_buf_addc(b, ']');
@@ -1470,7 +1832,8 @@ find_mentions(work *w, int32_t date, size_t *nm)
 const char *const kz_tagger_reads[] = {
 	"text", "blocks", "byline", "date", "date_estimated", NULL
 };
-const char *const kz_tagger_writes[] = { "entities", "mentions", NULL };
+const char *const kz_tagger_writes[] = { "entities", "mentions", "chains",
+	NULL };
 const char *const kz_tagger_skips[] = { "blocks.text", NULL };
 
 int
@@ -1506,8 +1869,10 @@ kz_tagger_tag_members(const kz_tagger *tg, json_t *rec,
 	credit_pass(&w);
 	titles_pass(&w);
 	places_as_first_names(&w);
+	bracketed_surname_pass(&w);
 	firstnames_pass(&w);
 	described_names_pass(&w);
+	seat_organisations_pass(&w);
 	organisations_pass(&w);
 	capitalised_organisations_pass(&w);
 	place_features_pass(&w);
@@ -1515,14 +1880,18 @@ kz_tagger_tag_members(const kz_tagger *tg, json_t *rec,
 	unknown_places_pass(&w);
 	apposed_organisations_pass(&w);
 	recurrence_pass(&w);
+	first_name_recurrence_pass(&w);
 	ms = find_mentions(&w, date, &nm);
 	role_appositions(&w, ms, nm);
 	if (w.nf > 1)
 		qsort(w.f, w.nf, sizeof *w.f, by_start);
+	kz_chains_init(&w.chains);
+	link_chains(&w);
 
 	/* written as text, not built: the members replace any earlier ones */
 	json_object_del(rec, "entities");
 	json_object_del(rec, "mentions");
+	json_object_del(rec, "chains");
 	if (members->len > 0 && members->data[members->len - 1] != '{')
 		kz_buf_addc(members, ',');
 	cur = (kz_cp_cursor){ w.text, 0, 0 };
@@ -1536,7 +1905,11 @@ kz_tagger_tag_members(const kz_tagger *tg, json_t *rec,
 		}
 	kz_buf_add(members, "],", 2);
 	mentions_text(members, &w, &cur, ms, nm);
+	kz_buf_addc(members, ',');
+	chains_text(members, &w, &cur);
 	free(ms);
+	kz_chains_release(&w.chains);
+	free(w.chain_gender);
 
 	free(w.f);
 	free(w.covered);

@@ -125,3 +125,51 @@ j = [json.loads(l) for l in open(sys.argv[2])]
 assert [(d["id"], d["rule"], d["decision"]) for d in j] == [("a1", "speaker", "correct")], j
 PY
 }
+
+# kz-show --csv: one row per flag and per quote, RFC 4180, fields from the
+# input escaped; a quote with commas, double quotes and a newline survives.
+t_show_csv_flags_and_quotes() {
+	printf '%s' "Titre du jour
+
+« Nous retirerons 2 000 soldats avant l'été », a déclaré Sergueï Lavrov devant la presse.
+
+Nous retirerons 3 000 soldats avant l'été.
+Sergueï Lavrov
+Ministre russe des Affaires étrangères
+
+« Oui, non, \"peut-être\", et puis
+
+« voilà », a dit Marie Lefèvre.
+
+Fin de l'article, qui continue encore un peu.
+" | "$BIN/kz-normalize" --id 'c1,"x"' --date 2022-03-01 | "$BIN/kz-tag" |
+		"$BIN/kz-quotes" | "$BIN/kz-check" > "$TMP/c.jsonl"
+	python3 -c 'import json,sys; d=json.loads(open(sys.argv[1]).read()); d["id"]="c1,\"x\"\u001b[2J"; print(json.dumps(d))' "$TMP/c.jsonl" > "$TMP/c2.jsonl"
+	"$BIN/kz-show" --csv "$TMP/c2.jsonl" > "$TMP/c.csv"
+	"$BIN/kz-show" --format csv < /dev/null > "$TMP/empty.csv"
+	python3 - "$TMP/c2.jsonl" "$TMP/c.csv" "$TMP/empty.csv" <<'PY'
+import csv, json, sys
+doc = json.loads(open(sys.argv[1]).read())
+raw = open(sys.argv[2], "rb").read()
+assert b"\x1b" not in raw, "ESC written raw"
+rows = list(csv.reader(open(sys.argv[2], newline="", encoding="utf-8")))
+head = rows[0]
+assert head == ["id", "line", "start", "end", "item", "rule", "severity",
+                "message", "text", "speaker", "via"], head
+body = [dict(zip(head, r)) for r in rows[1:]]
+flags = [r for r in body if r["item"] == "flag"]
+quotes = [r for r in body if r["item"] == "quote"]
+assert len(flags) == len(doc["flags"]) and len(quotes) == len(doc["quotes"]), (flags, quotes)
+assert all(r["id"] == 'c1,"x"\\e[2J' for r in body), body[0]["id"]
+for r, f in zip(flags, doc["flags"]):
+    assert (r["rule"], r["severity"], r["message"], int(r["start"]), int(r["end"])) == \
+        (f["rule"], f["severity"], f["message"], f["start"], f["end"]), r
+    assert int(r["line"]) == doc["text"][:f["start"]].count("\n") + 1
+for r, q in zip(quotes, doc["quotes"]):
+    assert r["text"] == q["text"] and r["rule"] == q["kind"], (r, q)
+    assert r["speaker"] == ((q.get("speaker") or {}).get("name") or ""), r
+# the quote with commas, double quotes and a paragraph break
+assert any(',' in r["text"] and '"' in r["text"] and "\n" in r["text"] for r in quotes), quotes
+assert rows[0] and open(sys.argv[3], newline="").read() == ",".join(head) + "\r\n"
+PY
+}

@@ -4,6 +4,7 @@
  */
 #include "buf.h"
 #include "checks.h"
+#include "decisions_apply.h"
 #include "esc.h"
 #include "record.h"
 #include "stage.h"
@@ -45,6 +46,10 @@ static const char usage[] =
 "  --date DATE      article date (YYYY-MM-DD) for records without one;\n"
 "                   without any date, titles are checked as 'never held'\n"
 "  --rules FILE     check configuration (default DATA/rules/checks.yaml)\n"
+"  --decisions DB   editors' decisions (kz-review): a flag rejected for the\n"
+"                   same text and span is dropped, an accepted one kept\n"
+"                   with \"reviewed\": true; a DB not there yet is no\n"
+"                   decision\n"
 "  --data DIR       kz data directory (default: $KZ_DATA, or found beside\n"
 "                   the program)\n"
 "  -j, --jobs N     threads (default: one per processor; input of one\n"
@@ -68,6 +73,8 @@ typedef struct ctx {
 	kz_checker *checker;
 	kz_check_opts opts;
 	const char *datadir, *rules;    /* for other threads' */
+	const char *decisions_path;     /* NULL: no --decisions */
+	kz_decisions *decisions;        /* this thread's connection, or NULL */
 } ctx;
 
 /* Another thread's context: its own rules, and a tagger that reads the
@@ -81,11 +88,15 @@ worker_new(void *arg, kz_buf **extra, kz_error *err)
 	c->opts = main_ctx->opts;
 	c->datadir = main_ctx->datadir;
 	c->rules = main_ctx->rules;
+	c->decisions_path = main_ctx->decisions_path;
 	*extra = NULL;
-	if ((c->checker = kz_checker_load(c->rules, err)) == NULL ||
+	if ((c->decisions_path && kz_decisions_open_for_stage(c->decisions_path,
+	    &c->decisions, err) != 0) ||
+	    (c->checker = kz_checker_load(c->rules, err)) == NULL ||
 	    (c->tagger = kz_tagger_load_shared(c->datadir, main_ctx->tagger,
 	    err)) == NULL) {
 		kz_checker_free(c->checker);
+		kz_decisions_close(c->decisions);
 		free(c);
 		return NULL;
 	}
@@ -99,6 +110,7 @@ worker_free(void *arg)
 
 	kz_checker_free(c->checker);
 	kz_tagger_free(c->tagger);
+	kz_decisions_close(c->decisions);
 	free(c);
 }
 
@@ -107,7 +119,9 @@ check_one(json_t *rec, void *arg, kz_error *err)
 {
 	ctx *c = arg;
 
-	return kz_checker_run(c->checker, c->tagger, rec, &c->opts, err);
+	if (kz_checker_run(c->checker, c->tagger, rec, &c->opts, err) != 0)
+		return -1;
+	return kz_decisions_apply_flags(c->decisions, rec, err);
 }
 
 int
@@ -119,6 +133,7 @@ main(int argc, char **argv)
 		{ "lang", required_argument, NULL, 'L' },
 		{ "date", required_argument, NULL, 'D' },
 		{ "rules", required_argument, NULL, 'R' },
+		{ "decisions", required_argument, NULL, 'K' },
 		{ "data", required_argument, NULL, 'd' },
 		{ "max-line", required_argument, NULL, 'm' },
 		{ "quiet", no_argument, NULL, 'q' },
@@ -154,6 +169,7 @@ main(int argc, char **argv)
 			c.opts.date = optarg;
 			break;
 		case 'R': rules = optarg; break;
+		case 'K': c.decisions_path = optarg; break;
 		case 'd': data = optarg; break;
 		case 'q': so.quiet = 1; break;
 		case 'j':
@@ -194,7 +210,9 @@ main(int argc, char **argv)
 		kz_checker_free(c.checker);
 		return rc == 0 ? KZ_EXIT_OK : KZ_EXIT_USAGE;
 	}
-	if ((c.tagger = kz_tagger_load(datadir, NULL, &err)) == NULL)
+	if ((c.tagger = kz_tagger_load(datadir, NULL, &err)) == NULL ||
+	    (c.decisions_path && kz_decisions_open_for_stage(c.decisions_path,
+	    &c.decisions, &err) != 0))
 		goto config_error;
 	c.datadir = datadir;
 	c.rules = rules;
@@ -202,10 +220,12 @@ main(int argc, char **argv)
 	    &so, check_one, &c);
 	kz_checker_free(c.checker);
 	kz_tagger_free(c.tagger);
+	kz_decisions_close(c.decisions);
 	return rc;
 config_error:
 	kz_error_format(&err, msg, sizeof msg);
 	kz_msg(stderr, "kz-check: %s\n", msg);
 	kz_checker_free(c.checker);
+	kz_tagger_free(c.tagger);
 	return KZ_EXIT_CONFIG;
 }

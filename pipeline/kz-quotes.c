@@ -3,6 +3,7 @@
  * See `kz-quotes --help` and docs/kz-quotes.md.
  */
 #include "buf.h"
+#include "decisions_apply.h"
 #include "esc.h"
 #include "quotes.h"
 #include "record.h"
@@ -38,6 +39,10 @@ static const char usage[] =
 "\n"
 "Options:\n"
 "  --date DATE        date (YYYY-MM-DD) for records without one\n"
+"  --decisions DB     editors' decisions (kz-review): a speaker an editor\n"
+"                     corrected replaces the one found (\"via\": \"editor\"),\n"
+"                     for the same text and quote span; a DB not there yet\n"
+"                     is no decision\n"
 "  --data DIR         kz data directory (default: $KZ_DATA, or found beside\n"
 "                     the program); word lists in DIR/rules/quotes.yaml and\n"
 "                     DIR/rules/speech-verbs.yaml\n"
@@ -60,6 +65,8 @@ typedef struct ctx {
 	kz_quoter *quoter;
 	char date[11];
 	const char *datadir;    /* for other threads' rules */
+	const char *decisions_path;     /* NULL: no --decisions */
+	kz_decisions *decisions;        /* this thread's connection, or NULL */
 } ctx;
 
 /* Another thread's context: its own rules, and a tagger that reads the
@@ -72,12 +79,16 @@ worker_new(void *arg, kz_buf **extra, kz_error *err)
 
 	memcpy(c->date, main_ctx->date, sizeof c->date);
 	c->datadir = main_ctx->datadir;
+	c->decisions_path = main_ctx->decisions_path;
 	*extra = NULL;
-	if ((c->tagger = kz_tagger_load_shared(c->datadir, main_ctx->tagger,
+	if ((c->decisions_path && kz_decisions_open_for_stage(c->decisions_path,
+	    &c->decisions, err) != 0) ||
+	    (c->tagger = kz_tagger_load_shared(c->datadir, main_ctx->tagger,
 	    err)) == NULL ||
 	    (c->quoter = kz_quoter_load(c->datadir, kz_tagger_folder(c->tagger),
 	    err)) == NULL) {
 		kz_tagger_free(c->tagger);
+		kz_decisions_close(c->decisions);
 		free(c);
 		return NULL;
 	}
@@ -91,6 +102,7 @@ worker_free(void *arg)
 
 	kz_quoter_free(c->quoter);
 	kz_tagger_free(c->tagger);
+	kz_decisions_close(c->decisions);
 	free(c);
 }
 
@@ -99,7 +111,9 @@ quote_one(json_t *rec, void *arg, kz_error *err)
 {
 	ctx *c = arg;
 
-	return kz_quoter_run(c->quoter, c->tagger, rec, c->date, err);
+	if (kz_quoter_run(c->quoter, c->tagger, rec, c->date, err) != 0)
+		return -1;
+	return kz_decisions_apply_quotes(c->decisions, rec, err);
 }
 
 int
@@ -107,6 +121,7 @@ main(int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{ "date", required_argument, NULL, 'D' },
+		{ "decisions", required_argument, NULL, 'K' },
 		{ "data", required_argument, NULL, 'd' },
 		{ "max-line", required_argument, NULL, 'm' },
 		{ "quiet", no_argument, NULL, 'q' },
@@ -133,6 +148,7 @@ main(int argc, char **argv)
 			snprintf(c.date, sizeof c.date, "%s", optarg);
 			break;
 		case 'd': data = optarg; break;
+		case 'K': c.decisions_path = optarg; break;
 		case 'q': so.quiet = 1; break;
 		case 'j':
 			if (kz_opt_jobs("kz-quotes", optarg, &so.jobs) != 0)
@@ -153,9 +169,12 @@ main(int argc, char **argv)
 	if (kz_datadir_find(data, datadir, sizeof datadir, &err) != 0 ||
 	    (c.tagger = kz_tagger_load(datadir, NULL, &err)) == NULL ||
 	    (c.quoter = kz_quoter_load(datadir, kz_tagger_folder(c.tagger),
-	    &err)) == NULL) {
+	    &err)) == NULL || (c.decisions_path &&
+	    kz_decisions_open_for_stage(c.decisions_path, &c.decisions,
+	    &err) != 0)) {
 		kz_error_format(&err, msg, sizeof msg);
 		kz_msg(stderr, "kz-quotes: %s\n", msg);
+		kz_quoter_free(c.quoter);
 		kz_tagger_free(c.tagger);
 		return KZ_EXIT_CONFIG;
 	}
@@ -164,5 +183,6 @@ main(int argc, char **argv)
 	    &so, quote_one, &c);
 	kz_quoter_free(c.quoter);
 	kz_tagger_free(c.tagger);
+	kz_decisions_close(c.decisions);
 	return rc;
 }

@@ -40,9 +40,15 @@ static const char usage[] =
 "              carriage returns and backslashes in fields are written\n"
 "              \\t, \\n, \\r and \\\\; other control characters as \\e,\n"
 "              \\a, \\x7f, \\u009b, bidi controls as \\u202e.\n"
+"  --csv       RFC 4180 CSV for a spreadsheet, one row per flag (on a\n"
+"              quote or not) and per quote: id, line, start, end, item\n"
+"              (flag or quote), rule (a quote's kind), severity, message,\n"
+"              text, speaker, via; newlines kept inside quoted fields,\n"
+"              other controls written visibly, text starting = + - @\n"
+"              prefixed with ' (never run as a formula)\n"
 "\n"
 "Options:\n"
-"  --format FMT       text, html or tsv (the same as the options above)\n"
+"  --format FMT       text, html, tsv or csv (the same as the options above)\n"
 "  --color[=WHEN]     colour the text report: auto (default: when standard\n"
 "                     output is a terminal and NO_COLOR is not set), always,\n"
 "                     never\n"
@@ -179,6 +185,7 @@ main(int argc, char **argv)
 	static const struct option longopts[] = {
 		{ "html", no_argument, NULL, 'H' },
 		{ "tsv", no_argument, NULL, 'T' },
+		{ "csv", no_argument, NULL, 'C' },
 		{ "text", no_argument, NULL, 'X' },
 		{ "format", required_argument, NULL, 'f' },
 		{ "color", optional_argument, NULL, 'c' },
@@ -199,10 +206,11 @@ main(int argc, char **argv)
 		switch (ch) {
 		case 'H': o.format = KZ_SHOW_HTML; break;
 		case 'T': o.format = KZ_SHOW_TSV; break;
+		case 'C': o.format = KZ_SHOW_CSV; break;
 		case 'X': o.format = KZ_SHOW_TEXT; break;
 		case 'f':
 			if (kz_show_format_parse(optarg, &o.format) != 0) {
-				kz_msg(stderr, "kz-show: --format: text, html or tsv, not"
+				kz_msg(stderr, "kz-show: --format: text, html, tsv or csv, not"
 				    " '%s'\n", optarg);
 				return KZ_EXIT_USAGE;
 			}

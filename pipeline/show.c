@@ -1,5 +1,6 @@
 #include "show.h"
 
+#include "csv.h"
 #include "esc.h"
 #include "record.h"
 #include "text.h"
@@ -487,6 +488,8 @@ kz_show_format_parse(const char *name, kz_show_format *out)
 		*out = KZ_SHOW_HTML;
 	else if (strcmp(name, "tsv") == 0)
 		*out = KZ_SHOW_TSV;
+	else if (strcmp(name, "csv") == 0)
+		*out = KZ_SHOW_CSV;
 	else
 		return -1;
 	return 0;
@@ -1183,6 +1186,70 @@ tsv_record(kz_buf *b, const art *a)
 	}
 }
 
+/* ================================================================ csv */
+
+static const char csv_header[] =
+    "id,line,start,end,item,rule,severity,message,text,speaker,via\r\n";
+
+/* One row: where the span is (line of the article, code points), what it
+ * is, and who speaks when it is a quote or a flag on one. */
+static void
+csv_row(kz_buf *b, const art *a, const json_t *span, const char *item,
+    const char *rule, const char *sev, const char *message, const json_t *q)
+{
+	const json_t *sp = q ? json_object_get(q, "speaker") : NULL;
+	const json_t *s = json_object_get(span, "start");
+	const json_t *e = json_object_get(span, "end");
+	size_t bs, be;
+
+	kz_csv_adds(b, a->id, 1);
+	if (span_bytes(a, span, &bs, &be) == 0)
+		kz_csv_add_long(b, (long long)line_of(a, bs) + 1, 0);
+	else
+		kz_csv_adds(b, NULL, 0);
+	if (json_is_integer(s) && json_is_integer(e)) {
+		kz_csv_add_long(b, json_integer_value(s), 0);
+		kz_csv_add_long(b, json_integer_value(e), 0);
+	} else {
+		kz_csv_adds(b, NULL, 0);
+		kz_csv_adds(b, NULL, 0);
+	}
+	kz_csv_adds(b, item, 0);
+	kz_csv_adds(b, rule, 0);
+	kz_csv_adds(b, sev, 0);
+	kz_csv_adds(b, message, 0);
+	kz_csv_adds(b, get_str(span, "text"), 0);
+	kz_csv_adds(b, get_str(sp, "name"), 0);
+	kz_csv_adds(b, get_str(sp, "via"), 0);
+	kz_csv_end(b);
+}
+
+/* Every flag (on a quote or not), then every quote. */
+static void
+csv_record(kz_buf *b, const art *a)
+{
+	const json_t *quotes = get_array(a->rec, "quotes"), *q;
+	const json_t *flags = get_array(a->rec, "flags"), *f;
+	size_t i, j;
+
+	json_array_foreach(flags, i, f) {
+		const json_t *on = NULL;
+
+		if (!json_is_object(f))
+			continue;
+		json_array_foreach(quotes, j, q)
+			if (json_is_object(q) && flag_on_quote(f, q)) {
+				on = q;
+				break;
+			}
+		csv_row(b, a, f, "flag", get_str(f, "rule"), get_str(f, "severity"),
+		    get_str(f, "message"), on);
+	}
+	json_array_foreach(quotes, i, q)
+		if (json_is_object(q))
+			csv_row(b, a, q, "quote", get_str(q, "kind"), NULL, NULL, q);
+}
+
 /* ================================================================ html */
 
 static const char html_head[] =
@@ -1875,11 +1942,15 @@ kz_show_record(kz_show *s, const json_t *rec)
 		kz_buf_init(&b);
 		if (!s->started && s->o.format == KZ_SHOW_TSV)
 			kz_buf_adds(&b, "id\tspeaker\tquote\tcue\tkind\tflags\n");
+		if (!s->started && s->o.format == KZ_SHOW_CSV)
+			kz_buf_adds(&b, csv_header);
 		if (!s->started && s->o.format == KZ_SHOW_HTML)
 			kz_buf_adds(&b, html_head);
 		s->started = 1;
 		if (s->o.format == KZ_SHOW_TSV) {
 			tsv_record(&b, &a);
+		} else if (s->o.format == KZ_SHOW_CSV) {
+			csv_record(&b, &a);
 		} else {
 			if (put(s, &b) != 0) {
 				kz_buf_release(&b);
@@ -1910,6 +1981,8 @@ kz_show_finish(kz_show *s)
 	kz_buf_init(&b);
 	if (s->o.format == KZ_SHOW_TSV && !s->started)
 		kz_buf_adds(&b, "id\tspeaker\tquote\tcue\tkind\tflags\n");
+	if (s->o.format == KZ_SHOW_CSV && !s->started)
+		kz_buf_adds(&b, csv_header);
 	if (s->o.format == KZ_SHOW_HTML) {
 		if (!s->started)
 			kz_buf_adds(&b, html_head);

@@ -33,7 +33,8 @@
 #include <jansson.h>
 #include <stdio.h>
 
-typedef enum { KZ_SHOW_TEXT, KZ_SHOW_HTML, KZ_SHOW_TSV } kz_show_format;
+typedef enum { KZ_SHOW_TEXT, KZ_SHOW_HTML, KZ_SHOW_TSV, KZ_SHOW_CSV }
+    kz_show_format;
 
 typedef struct kz_show_opts {
 	kz_show_format format;

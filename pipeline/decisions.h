@@ -1,0 +1,103 @@
+/*
+ * decisions.h - what editors decided about flags and quotes, kept in
+ * SQLite so that it sticks from one run to the next (issue 17).
+ *
+ * A decision is about one item of one article as it was read: the key is
+ * the article id, a hash of the article's text (XXH64 of the kz/1 `text`,
+ * which kz-normalize made NFC), the rule (a flag's rule, or "speaker" for a
+ * quote's attribution) and the span (code points). When the text changes,
+ * the hash does too and no earlier decision applies: the article gets its
+ * flags back.
+ *
+ * The database is in WAL mode with a busy timeout, so several editors (and
+ * kz-check reading it meanwhile) can use it at once; each decision is one
+ * transaction, written with its history row, so a kill -9 loses nothing
+ * committed and undo can step back through what was decided.
+ *
+ * Ownership: a kz_decisions handle is one connection, used by one thread
+ * at a time. Strings handed in are borrowed; a kz_decision filled in by
+ * kz_decisions_get owns its strings until kz_decision_release.
+ */
+#ifndef KZ_DECISIONS_H
+#define KZ_DECISIONS_H
+
+#include "error.h"
+
+#include <stddef.h>
+#include <stdint.h>
+
+typedef struct kz_decisions kz_decisions;
+
+/* The rule under which quote attributions are decided. */
+#define KZ_DECISION_SPEAKER "speaker"
+
+typedef enum kz_verdict {
+	KZ_VERDICT_NONE = 0,    /* nothing decided (or undone) */
+	KZ_VERDICT_ACCEPT,      /* the flag is right / the speaker is right */
+	KZ_VERDICT_REJECT,      /* a false alarm / the attribution is wrong */
+	KZ_VERDICT_CORRECT      /* corrected: `correction` holds the speaker */
+} kz_verdict;
+
+typedef struct kz_decision_key {
+	const char *article;    /* the record's id */
+	uint64_t text_hash;     /* kz_decisions_text_hash of its text */
+	const char *rule;       /* flag rule, or KZ_DECISION_SPEAKER */
+	long start, end;        /* code points */
+} kz_decision_key;
+
+typedef struct kz_decision {
+	kz_verdict verdict;
+	char *correction;       /* NULL when none */
+	char *note;             /* NULL when none */
+	char *editor;           /* NULL when unknown */
+	char *time;             /* ISO 8601 UTC, as stored */
+} kz_decision;
+
+/* ---------------------------------------------------------- life cycle */
+
+/* Open (creating when absent, unless readonly) the database at path.
+ * NULL with err naming the file on failure. */
+kz_decisions *kz_decisions_open(const char *path, int readonly,
+    kz_error *err);
+void kz_decisions_close(kz_decisions *d);
+
+/* ---------------------------------------------------------- keys */
+
+/* The hash kept with every decision: XXH64 of text[0..len). */
+uint64_t kz_decisions_text_hash(const char *text, size_t len);
+
+const char *kz_verdict_name(kz_verdict v);     /* "accept", ... "none" */
+kz_verdict kz_verdict_parse(const char *name); /* NONE when unknown */
+
+/* ---------------------------------------------------------- use */
+
+/* Record a decision for key (replacing the current one), with its history
+ * row, in one transaction. correction, note, editor may be NULL. */
+int kz_decisions_decide(kz_decisions *d, const kz_decision_key *key,
+    kz_verdict verdict, const char *correction, const char *note,
+    const char *editor, kz_error *err);
+
+/* Step back: the key's decision becomes what it was before its latest
+ * change (none at the first). 1 when something was undone, 0 when there
+ * was nothing to undo, -1 on error. */
+int kz_decisions_undo(kz_decisions *d, const kz_decision_key *key,
+    kz_error *err);
+
+/* 1 with *out filled when key has a decision (not none), 0 when not, -1
+ * on error. */
+int kz_decisions_get(kz_decisions *d, const kz_decision_key *key,
+    kz_decision *out, kz_error *err);
+void kz_decision_release(kz_decision *dec);
+
+/* How many history rows the key has (undone ones included), -1 on error. */
+long kz_decisions_history_count(kz_decisions *d, const kz_decision_key *key,
+    kz_error *err);
+
+/* Every current decision, in the order they were made: row() gets the key
+ * and decision (borrowed for the call); a non-zero return stops. */
+typedef int (*kz_decisions_row_fn)(const kz_decision_key *key,
+    const kz_decision *dec, void *arg);
+int kz_decisions_each(kz_decisions *d, kz_decisions_row_fn row, void *arg,
+    kz_error *err);
+
+#endif

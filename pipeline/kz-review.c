@@ -1,0 +1,255 @@
+/*
+ * kz-review - editors' decisions on a batch of kz results, kept so that
+ * they stick (issue 17). See `kz-review --help` and docs/kz-review.md.
+ */
+#include "buf.h"
+#include "decisions_apply.h"
+#include "esc.h"
+#include "record.h"
+#include "review_export.h"
+#include "review_queue.h"
+#include "stage.h"
+
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char usage[] =
+"Usage: kz-review [OPTIONS] RESULTS --list\n"
+"       kz-review [OPTIONS] RESULTS --decide ID RULE START END VERDICT\n"
+"       kz-review [OPTIONS] RESULTS --undo ID RULE START END\n"
+"       kz-review [OPTIONS] RESULTS --export FILE [--jsonl]\n"
+"\n"
+"Editors' decisions on what kz flagged, kept in SQLite so that they stick:\n"
+"fed back with `kz-check --decisions DB` (a rejected flag is dropped, an\n"
+"accepted one marked reviewed) and `kz-quotes --decisions DB` (a corrected\n"
+"speaker replaces the one found). RESULTS is a folder of kz-run results\n"
+"(its *.jsonl files) or one kz/1 file.\n"
+"\n"
+"The queue holds every flag and every quote whose speaker was found weakly\n"
+"(pronoun, role description, anaphora, no speech verb), worst first:\n"
+"errors, warnings, weak attributions, info.\n"
+"\n"
+"  --list            print the queue, one item a line (tab-separated: state,\n"
+"                    severity, id, rule, start, end, text)\n"
+"  --decide ID RULE START END VERDICT\n"
+"                    decide on the item of article ID with that rule\n"
+"                    (\"speaker\" for a quote) and span: accept, reject or\n"
+"                    correct (with --speaker)\n"
+"  --undo ID RULE START END\n"
+"                    step back the item's last decision\n"
+"  --speaker NAME    the right speaker, for correct\n"
+"  --note TEXT       a note kept with the decision\n"
+"  --editor NAME     who decides (default: $USER)\n"
+"  --export FILE     every decision, as RFC 4180 CSV (- for standard output)\n"
+"  --jsonl           export JSON Lines instead\n"
+"  --db FILE         the decisions (default RESULTS/.kz-review.db, or\n"
+"                    FILE.kz-review.db beside a single results file)\n"
+"  -h, --help        this text\n"
+"\n"
+"Exit status: 0 done; 64 bad usage (or no such item); 65 a results record\n"
+"is broken; 66 RESULTS cannot be read; 74 the export cannot be written;\n"
+"78 the decisions database cannot be opened or written.\n"
+"\n"
+"Example:\n"
+"  kz-run --in articles/ --out results/\n"
+"  kz-review results/ --list\n"
+"  kz-review results/ --decide a1 misquote 120 164 reject --note 'same words'\n"
+"  kz-run --in articles/ --out results/   # pipeline.yaml has decisions:\n";
+
+enum { MODE_NONE, MODE_LIST, MODE_DECIDE, MODE_UNDO, MODE_EXPORT };
+
+typedef struct opts {
+	int mode, jsonl;
+	const char *results, *db, *speaker, *note, *editor, *export_path;
+	const char *id, *rule, *verdict;
+	long start, end;
+} opts;
+
+static int
+parse_long(const char *s, long *out)
+{
+	char *end;
+
+	*out = strtol(s, &end, 10);
+	return *s && *end == '\0' && *out >= 0 ? 0 : -1;
+}
+
+/* The positional words after --decide/--undo. */
+static int
+item_args(opts *o, int argc, char **argv, int want)
+{
+	if (argc - optind < want) {
+		kz_msg(stderr, "kz-review: --%s wants ID RULE START END%s\n",
+		    o->mode == MODE_UNDO ? "undo" : "decide",
+		    want == 5 ? " VERDICT" : "");
+		return -1;
+	}
+	o->id = argv[optind];
+	o->rule = argv[optind + 1];
+	if (parse_long(argv[optind + 2], &o->start) != 0 ||
+	    parse_long(argv[optind + 3], &o->end) != 0) {
+		kz_msg(stderr, "kz-review: START and END are code points, not"
+		    " '%s' '%s'\n", argv[optind + 2], argv[optind + 3]);
+		return -1;
+	}
+	if (want == 5)
+		o->verdict = argv[optind + 4];
+	optind += want;
+	return 0;
+}
+
+static void
+list_queue(kz_review_queue *q, kz_decisions *d)
+{
+	kz_buf b;
+
+	kz_buf_init(&b);
+	for (size_t i = 0; i < q->n; i++) {
+		const kz_review_item *it = &q->items[i];
+		const json_t *t = json_object_get(it->item, "text");
+		kz_decision dec;
+		int rc = kz_decisions_get(d, &it->key, &dec, NULL);
+
+		kz_buf_reset(&b);
+		kz_buf_addf(&b, "%s\t%s\t", rc == 1 ? kz_verdict_name(dec.verdict) :
+		    "open", it->severity);
+		kz_esc_add(&b, it->key.article, strlen(it->key.article),
+		    KZ_ESC_BACKSLASH);
+		kz_buf_addf(&b, "\t%s\t%ld\t%ld\t", it->rule, it->key.start,
+		    it->key.end);
+		if (json_is_string(t))
+			kz_esc_add(&b, json_string_value(t), json_string_length(t),
+			    KZ_ESC_BACKSLASH);
+		kz_buf_addc(&b, '\n');
+		fwrite(b.data, 1, b.len, stdout);
+		kz_decision_release(&dec);
+	}
+	kz_buf_release(&b);
+}
+
+int
+main(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "list", no_argument, NULL, 'l' },
+		{ "decide", no_argument, NULL, 'D' },
+		{ "undo", no_argument, NULL, 'U' },
+		{ "speaker", required_argument, NULL, 's' },
+		{ "note", required_argument, NULL, 'n' },
+		{ "editor", required_argument, NULL, 'e' },
+		{ "export", required_argument, NULL, 'x' },
+		{ "jsonl", no_argument, NULL, 'J' },
+		{ "db", required_argument, NULL, 'b' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	opts o = { .editor = getenv("USER") };
+	kz_review_queue q;
+	kz_decisions *d;
+	kz_error err;
+	kz_buf dbpath;
+	char msg[1024];
+	int ch, rc = KZ_EXIT_OK;
+
+	while ((ch = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+		switch (ch) {
+		case 'l': o.mode = MODE_LIST; break;
+		case 'D': o.mode = MODE_DECIDE; break;
+		case 'U': o.mode = MODE_UNDO; break;
+		case 's': o.speaker = optarg; break;
+		case 'n': o.note = optarg; break;
+		case 'e': o.editor = optarg; break;
+		case 'x': o.mode = MODE_EXPORT; o.export_path = optarg; break;
+		case 'J': o.jsonl = 1; break;
+		case 'b': o.db = optarg; break;
+		case 'h':
+			fputs(usage, stdout);
+			return KZ_EXIT_OK;
+		default:
+			fputs("Try 'kz-review --help'.\n", stderr);
+			return KZ_EXIT_USAGE;
+		}
+	}
+	/* getopt moved the words that are no options to the end, in order:
+	 * RESULTS, then the item of --decide or --undo */
+	if (optind < argc)
+		o.results = argv[optind++];
+	if (o.editor && !*o.editor)
+		o.editor = NULL;
+	if (o.results == NULL || o.mode == MODE_NONE) {
+		kz_msg(stderr, "kz-review: %s\n", o.results ? "say what to do:"
+		    " --list, --decide, --undo or --export" : "which results? (a"
+		    " folder or a kz/1 file)");
+		fputs("Try 'kz-review --help'.\n", stderr);
+		return KZ_EXIT_USAGE;
+	}
+	if ((o.mode == MODE_DECIDE && item_args(&o, argc, argv, 5) != 0) ||
+	    (o.mode == MODE_UNDO && item_args(&o, argc, argv, 4) != 0))
+		return KZ_EXIT_USAGE;
+	if (optind < argc) {
+		kz_msg(stderr, "kz-review: unexpected argument '%s'\n", argv[optind]);
+		return KZ_EXIT_USAGE;
+	}
+	if (o.mode == MODE_DECIDE) {
+		kz_verdict v = kz_verdict_parse(o.verdict);
+
+		if (v == KZ_VERDICT_NONE || (v == KZ_VERDICT_CORRECT &&
+		    (o.speaker == NULL || !*o.speaker))) {
+			kz_msg(stderr, "kz-review: VERDICT is accept, reject or correct"
+			    " (with --speaker), not '%s'\n", o.verdict);
+			return KZ_EXIT_USAGE;
+		}
+	}
+	kz_buf_init(&dbpath);
+	if (o.db)
+		kz_buf_adds(&dbpath, o.db);
+	else
+		kz_review_default_db(&dbpath, o.results);
+	if (kz_review_queue_load(&q, o.results, &err) != 0) {
+		kz_error_format(&err, msg, sizeof msg);
+		kz_msg(stderr, "kz-review: %s\n", msg);
+		kz_buf_release(&dbpath);
+		return err.line ? KZ_EXIT_DATAERR : KZ_EXIT_NOINPUT;
+	}
+	if ((d = kz_decisions_open(dbpath.data, 0, &err)) == NULL) {
+		rc = KZ_EXIT_CONFIG;
+		goto fail;
+	}
+	if (o.mode == MODE_LIST) {
+		list_queue(&q, d);
+	} else if (o.mode == MODE_EXPORT) {
+		rc = kz_review_export(d, o.export_path, o.jsonl, &err);
+		if (rc != 0) {
+			rc = KZ_EXIT_IOERR;
+			goto fail;
+		}
+	} else {
+		kz_review_item *it = kz_review_queue_find(&q, o.id, o.rule,
+		    o.start, o.end);
+
+		if (it == NULL) {
+			kz_msg(stderr, "kz-review: no item %s %s %ld-%ld in %s (see"
+			    " --list)\n", o.id, o.rule, o.start, o.end, o.results);
+			rc = KZ_EXIT_USAGE;
+		} else if (o.mode == MODE_DECIDE ?
+		    kz_decisions_decide(d, &it->key, kz_verdict_parse(o.verdict),
+		    o.speaker, o.note, o.editor, &err) != 0 :
+		    kz_decisions_undo(d, &it->key, &err) < 0) {
+			rc = KZ_EXIT_CONFIG;
+			goto fail;
+		}
+	}
+	kz_decisions_close(d);
+	kz_review_queue_release(&q);
+	kz_buf_release(&dbpath);
+	return rc;
+fail:
+	kz_error_format(&err, msg, sizeof msg);
+	kz_msg(stderr, "kz-review: %s\n", msg);
+	kz_decisions_close(d);
+	kz_review_queue_release(&q);
+	kz_buf_release(&dbpath);
+	return rc;
+}

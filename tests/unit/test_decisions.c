@@ -1,0 +1,272 @@
+/* Unit tests of the decision store (pipeline/decisions.h): decide, undo,
+ * history, two writer processes at once, reopen after kill -9. */
+#include "kz_test.h"
+
+#include "decisions.h"
+
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+static char db_dir[64];
+static char db_path[96];
+
+static void
+fresh_db(void)
+{
+	snprintf(db_dir, sizeof db_dir, "/tmp/kz-unit-dec-XXXXXX");
+	ck_assert_ptr_nonnull(mkdtemp(db_dir));
+	snprintf(db_path, sizeof db_path, "%s/d.db", db_dir);
+}
+
+static void
+remove_db(void)
+{
+	char cmd[128];
+
+	snprintf(cmd, sizeof cmd, "rm -rf '%s'", db_dir);
+	ck_assert_int_eq(system(cmd), 0);
+}
+
+static kz_decisions *
+open_db(int readonly)
+{
+	kz_error err;
+	kz_decisions *d = kz_decisions_open(db_path, readonly, &err);
+
+	ck_assert_msg(d != NULL, "%s", err.message);
+	return d;
+}
+
+static kz_decision_key
+key_for(const char *article, const char *text, const char *rule, long s,
+    long e)
+{
+	kz_decision_key k = { .article = article,
+	    .text_hash = kz_decisions_text_hash(text, strlen(text)),
+	    .rule = rule, .start = s, .end = e };
+
+	return k;
+}
+
+static kz_verdict
+verdict_of(kz_decisions *d, const kz_decision_key *k, char *correction,
+    size_t n)
+{
+	kz_decision dec;
+	kz_error err;
+	int rc = kz_decisions_get(d, k, &dec, &err);
+	kz_verdict v;
+
+	ck_assert_int_ge(rc, 0);
+	v = dec.verdict;
+	if (correction)
+		snprintf(correction, n, "%s", dec.correction ? dec.correction : "");
+	kz_decision_release(&dec);
+	return rc == 1 ? v : KZ_VERDICT_NONE;
+}
+
+START_TEST(decide_get_and_key_parts)
+{
+	kz_decisions *d;
+	kz_error err;
+	kz_decision_key k = key_for("a1", "Le texte.", "misquote", 3, 8);
+	kz_decision_key other_text = key_for("a1", "Le texte!", "misquote", 3, 8);
+	kz_decision_key other_span = key_for("a1", "Le texte.", "misquote", 3, 9);
+	kz_decision_key other_rule = key_for("a1", "Le texte.", "role-mismatch",
+	    3, 8);
+	kz_decision dec;
+
+	fresh_db();
+	d = open_db(0);
+	ck_assert_int_eq(verdict_of(d, &k, NULL, 0), KZ_VERDICT_NONE);
+	ck_assert_int_eq(kz_decisions_decide(d, &k, KZ_VERDICT_REJECT, NULL,
+	    "déjà vu", "ed", &err), 0);
+	ck_assert_int_eq(kz_decisions_get(d, &k, &dec, &err), 1);
+	ck_assert_int_eq(dec.verdict, KZ_VERDICT_REJECT);
+	ck_assert_str_eq(dec.note, "déjà vu");
+	ck_assert_str_eq(dec.editor, "ed");
+	ck_assert_ptr_null(dec.correction);
+	ck_assert_ptr_nonnull(dec.time);
+	kz_decision_release(&dec);
+	/* another text, span or rule is another item */
+	ck_assert_int_eq(verdict_of(d, &other_text, NULL, 0), KZ_VERDICT_NONE);
+	ck_assert_int_eq(verdict_of(d, &other_span, NULL, 0), KZ_VERDICT_NONE);
+	ck_assert_int_eq(verdict_of(d, &other_rule, NULL, 0), KZ_VERDICT_NONE);
+	kz_decisions_close(d);
+	/* and it is there after closing */
+	d = open_db(1);
+	ck_assert_int_eq(verdict_of(d, &k, NULL, 0), KZ_VERDICT_REJECT);
+	kz_decisions_close(d);
+	remove_db();
+}
+END_TEST
+
+START_TEST(undo_steps_back_through_history)
+{
+	kz_decisions *d;
+	kz_error err;
+	kz_decision_key k = key_for("a2", "Texte.", KZ_DECISION_SPEAKER, 0, 5);
+	char corr[64];
+
+	fresh_db();
+	d = open_db(0);
+	ck_assert_int_eq(kz_decisions_undo(d, &k, &err), 0);
+	ck_assert_int_eq(kz_decisions_decide(d, &k, KZ_VERDICT_ACCEPT, NULL,
+	    NULL, NULL, &err), 0);
+	ck_assert_int_eq(kz_decisions_decide(d, &k, KZ_VERDICT_CORRECT,
+	    "Anne Dupont", NULL, "ed", &err), 0);
+	ck_assert_int_eq(verdict_of(d, &k, corr, sizeof corr),
+	    KZ_VERDICT_CORRECT);
+	ck_assert_str_eq(corr, "Anne Dupont");
+	ck_assert_int_eq(kz_decisions_history_count(d, &k, &err), 2);
+	ck_assert_int_eq(kz_decisions_undo(d, &k, &err), 1);
+	ck_assert_int_eq(verdict_of(d, &k, NULL, 0), KZ_VERDICT_ACCEPT);
+	ck_assert_int_eq(kz_decisions_undo(d, &k, &err), 1);
+	ck_assert_int_eq(verdict_of(d, &k, NULL, 0), KZ_VERDICT_NONE);
+	ck_assert_int_eq(kz_decisions_undo(d, &k, &err), 0);
+	/* history keeps every change, undone ones too */
+	ck_assert_int_eq(kz_decisions_history_count(d, &k, &err), 2);
+	kz_decisions_close(d);
+	remove_db();
+}
+END_TEST
+
+static int
+count_row(const kz_decision_key *key, const kz_decision *dec, void *arg)
+{
+	(*(int *)arg)++;
+	return 0;
+}
+
+static void
+writer(const char *who, int n, int report_fd)
+{
+	kz_error err;
+	kz_decisions *d = kz_decisions_open(db_path, 0, &err);
+	char article[32];
+
+	if (d == NULL)
+		_exit(2);
+	for (int i = 0; i < n; i++) {
+		snprintf(article, sizeof article, "%s-%d", who, i);
+		kz_decision_key k = key_for(article, "Un texte.", "misquote", i,
+		    i + 1);
+		if (kz_decisions_decide(d, &k, KZ_VERDICT_REJECT, NULL, NULL, who,
+		    &err) != 0)
+			_exit(3);
+		if (report_fd >= 0 && write(report_fd, &i, sizeof i) != sizeof i)
+			_exit(4);
+	}
+	kz_decisions_close(d);
+	_exit(0);
+}
+
+START_TEST(two_writer_processes_lose_nothing)
+{
+	enum { N = 150 };
+	pid_t p[2];
+	int status, rows = 0;
+	kz_decisions *d;
+	kz_error err;
+
+	fresh_db();
+	kz_decisions_close(open_db(0));
+	for (int i = 0; i < 2; i++) {
+		p[i] = fork();
+		ck_assert_int_ge(p[i], 0);
+		if (p[i] == 0)
+			writer(i ? "b" : "a", N, -1);
+	}
+	for (int i = 0; i < 2; i++) {
+		ck_assert_int_eq(waitpid(p[i], &status, 0), p[i]);
+		ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0,
+		    "writer %d failed (%d)", i, status);
+	}
+	d = open_db(1);
+	ck_assert_int_eq(kz_decisions_each(d, count_row, &rows, &err), 0);
+	ck_assert_int_eq(rows, 2 * N);
+	kz_decisions_close(d);
+	remove_db();
+}
+END_TEST
+
+START_TEST(kill_during_writes_keeps_what_was_committed)
+{
+	int fds[2], last = -1, i, rows = 0;
+	pid_t p;
+	kz_decisions *d;
+	kz_error err;
+
+	fresh_db();
+	ck_assert_int_eq(pipe(fds), 0);
+	p = fork();
+	ck_assert_int_ge(p, 0);
+	if (p == 0) {
+		close(fds[0]);
+		writer("k", 1 << 30, fds[1]);
+	}
+	close(fds[1]);
+	/* let it commit a few, then kill it wherever it is */
+	while (last < 40 && read(fds[0], &i, sizeof i) == sizeof i)
+		last = i;
+	kill(p, SIGKILL);
+	waitpid(p, NULL, 0);
+	close(fds[0]);
+	ck_assert_int_ge(last, 40);
+	d = open_db(0);
+	for (i = 0; i <= last; i++) {
+		char article[32];
+
+		snprintf(article, sizeof article, "k-%d", i);
+		kz_decision_key k = key_for(article, "Un texte.", "misquote", i,
+		    i + 1);
+		ck_assert_int_eq(verdict_of(d, &k, NULL, 0), KZ_VERDICT_REJECT);
+	}
+	ck_assert_int_eq(kz_decisions_each(d, count_row, &rows, &err), 0);
+	ck_assert_int_ge(rows, last + 1);
+	/* and the store takes new decisions */
+	kz_decision_key k = key_for("after", "x", "misquote", 0, 1);
+	ck_assert_int_eq(kz_decisions_decide(d, &k, KZ_VERDICT_ACCEPT, NULL,
+	    NULL, NULL, &err), 0);
+	kz_decisions_close(d);
+	remove_db();
+}
+END_TEST
+
+START_TEST(open_errors_name_the_file)
+{
+	kz_error err;
+	FILE *f;
+
+	fresh_db();
+	ck_assert_ptr_null(kz_decisions_open("/nonexistent/dir/d.db", 0, &err));
+	ck_assert_ptr_nonnull(strstr(err.file, "/nonexistent/dir/d.db"));
+	f = fopen(db_path, "w");
+	ck_assert_ptr_nonnull(f);
+	fputs("not a database, just text that is long enough to be read\n", f);
+	fclose(f);
+	ck_assert_ptr_null(kz_decisions_open(db_path, 1, &err));
+	ck_assert_str_eq(err.file, db_path);
+	remove_db();
+}
+END_TEST
+
+Suite *
+suite_decisions(void)
+{
+	Suite *s = suite_create("decisions");
+	TCase *tc = tcase_create("store");
+
+	tcase_set_timeout(tc, 60);
+	tcase_add_test(tc, decide_get_and_key_parts);
+	tcase_add_test(tc, undo_steps_back_through_history);
+	tcase_add_test(tc, two_writer_processes_lose_nothing);
+	tcase_add_test(tc, kill_during_writes_keeps_what_was_committed);
+	tcase_add_test(tc, open_errors_name_the_file);
+	suite_add_tcase(s, tc);
+	return s;
+}

@@ -6,12 +6,7 @@
 # `set -e`; so each test here runs its body (hb_NAME) in a fresh `bash -e`,
 # which stops at the first failing command.
 
-hostile() {
-	bash -e -c "$(declare -p BIN TMP FIX EXPECT KZ_DATA 2>/dev/null)
-$(declare -f)
-set -e
-$1"
-}
+hostile() { strict "$1"; }
 
 # hostile_run PROG ARGS... < input: runs PROG, output in $TMP/h.out,
 # messages in $TMP/h.err, exit status in $TMP/h.rc (never fails itself)

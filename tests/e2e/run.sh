@@ -14,6 +14,22 @@ passed=0 failed=0 names=""
 
 pipeline() { "$BIN/kz-tag" | "$BIN/kz-quotes" | "$BIN/kz-check"; }
 
+# strict BODY: runs BODY in a fresh `bash -e` that knows every function and
+# the suite's variables, so it stops at the first failing command (run()
+# calls tests where bash may ignore set -e). The definitions go through a
+# file written once: passed as an argument they passed the kernel's 128 KiB
+# limit for one argument ("Argument list too long").
+strict() {
+	local defs="$TMP/.definitions.sh"
+
+	if [ ! -f "$defs" ]; then
+		{ declare -p BIN TMP FIX EXPECT HERE KZ_DATA ROOT 2>/dev/null; declare -f; } > "$defs"
+	fi
+	bash -e -c ". \"$defs\"
+set -e
+$1"
+}
+
 # run NAME: runs the function t_NAME in a subshell; it fails on any error.
 # The subshell must not run inside an `if` or `||`: bash ignores set -e
 # there, and a test would then fail only on its last command.

@@ -4,12 +4,7 @@
 # `if`, where bash ignores `set -e`, so each test body (tb_NAME) runs in a
 # fresh `bash -e` that stops at the first failing command. `refute CMD`
 # fails when CMD succeeds (a plain `! CMD` never stops `set -e`).
-kz_strict() {
-	bash -e -c "$(declare -p BIN TMP FIX EXPECT HERE ROOT 2>/dev/null)
-$(declare -f)
-set -e
-$1"
-}
+kz_strict() { strict "$1"; }
 
 refute() {
 	if "$@"; then

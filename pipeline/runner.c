@@ -1,6 +1,7 @@
 #include "runner.h"
 
 #include "buf.h"
+#include "esc.h"
 #include "record.h"
 #include "stage.h"
 #include "strmap.h"
@@ -959,7 +960,7 @@ state_open(batch *b)
 {
 	kz_buf data, names;
 	size_t lines = 0, i = 0;
-	int fd;
+	int fd, torn;
 
 	kz_buf_init(&data);
 	kz_buf_init(&names);
@@ -990,11 +991,15 @@ state_open(batch *b)
 		}
 		i += len + 1;
 	}
+	/* a line torn by kill -9: end it, or the next append is glued to it
+	 * and lost (and the article redone on every run) */
+	torn = data.len > 0 && data.data[data.len - 1] != '\n';
 	kz_buf_release(&data);
 	if (lines > 2 * b->nhashes + 64) {
 		/* mostly stale lines: rewrite it, one line per article */
 		for (size_t k = 0; k < b->nhashes; k++)
 			journal_line(&names, b->names[k], b->hashes[k]);
+		torn = 0;
 		if (write_atomic(b, ".kz-state", names.data, names.len) != 0) {
 			kz_buf_release(&names);
 			return kz_error_set(b->err, b->o->out_dir, 0, 0, "cannot write"
@@ -1010,6 +1015,8 @@ state_open(batch *b)
 		return kz_error_set(b->err, b->o->out_dir, 0, 0, "cannot write"
 		    " .kz-state: %s", strerror(errno));
 	}
+	if (torn)
+		fputc('\n', b->journal);
 	return 0;
 }
 
@@ -1434,9 +1441,11 @@ write_failures(batch *b)
 	for (size_t i = 0; i < b->nfailed; i++) {
 		const item *it = b->failed[i];
 
-		kz_show_tsv_escape(&out, it->name, strlen(it->name));
+		/* names and reasons come from the input: no control byte,
+		 * bidi override or invalid UTF-8 reaches whoever reads it */
+		kz_esc_add(&out, it->name, strlen(it->name), KZ_ESC_BACKSLASH);
 		kz_buf_addc(&out, '\t');
-		kz_show_tsv_escape(&out, it->reason, strlen(it->reason));
+		kz_esc_add(&out, it->reason, strlen(it->reason), KZ_ESC_BACKSLASH);
 		kz_buf_addf(&out, "\t%016llx\t%s\n", (unsigned long long)it->hash, when);
 	}
 	if (write_atomic(b, "failures.tsv", out.data, out.len) != 0)

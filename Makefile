@@ -4,7 +4,8 @@
 #   make demo       install missing Debian packages, build, run the bundled example
 #   make check      the same set-up, then every test (also under ASan/UBSan)
 #   make bench      throughput figures (nothing is asserted on time)
-#   make install    PREFIX=/usr/local DESTDIR= ; data goes to $(PREFIX)/share/kz
+#   make install    PREFIX=/usr/local DESTDIR= ; data goes to $(PREFIX)/share/kz,
+#                   man pages to $(PREFIX)/share/man, docs to $(PREFIX)/share/doc/kz
 #   make clean
 
 PREFIX  ?= /usr/local
@@ -24,6 +25,10 @@ DEB_yajl        = libyajl-dev
 DEB_check       = check
 
 DATADIR = $(PREFIX)/share/kz
+MANDIR  = $(PREFIX)/share/man
+DOCDIR  = $(PREFIX)/share/doc/kz
+MAN1    = $(wildcard man/*.1)
+MAN5    = $(wildcard man/*.5)
 KZ_CFLAGS = -std=c11 -pthread -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE \
 	-Wall -Wextra -Werror -Wshadow -Wno-unused-parameter \
 	-DKZ_DATADIR='"$(DATADIR)"' -Ipipeline \
@@ -86,6 +91,9 @@ deps:
 	command -v pkg-config >/dev/null 2>&1 || missing="pkg-config"; \
 	command -v cc >/dev/null 2>&1 || missing="$$missing gcc"; \
 	command -v python3 >/dev/null 2>&1 || missing="$$missing python3"; \
+	command -v man >/dev/null 2>&1 || missing="$$missing man-db"; \
+	command -v mandoc >/dev/null 2>&1 || missing="$$missing mandoc"; \
+	command -v valgrind >/dev/null 2>&1 || missing="$$missing valgrind"; \
 	for p in $(PKGS) check; do \
 	    if ! pkg-config --exists $$p 2>/dev/null; then \
 	        case $$p in \
@@ -157,6 +165,12 @@ SCORE_MIN_OWN3 = --min-entity-f1 0.89 --min-quote-f1 0.97 --min-attribution 0.84
 # general rules and gazetteer entries since have reached
 SCORE_MIN_OWN4 = --min-entity-f1 0.85 --min-quote-f1 0.97 --min-attribution 0.82 \
 	--min-flag-recall 0.7 --max-false-flags 1
+# ../shared/real: 33 real pages from 33 outlets (a development set: only the
+# misses of d01-d22 are read). The floors keep what has been reached, so
+# that no change costs real pages what it gains on our own corpora.
+REAL = $(SHARED)/real
+SCORE_MIN_REAL = --min-entity-f1 0.75 --min-quote-f1 0.96 --min-attribution 0.39 \
+	--min-flag-recall 0.8 --max-false-flags 0
 score: all
 	@if [ -f $(SCORER) ]; then \
 	    echo "== scores on the seed articles ($(SHARED)/seeds) =="; \
@@ -169,6 +183,9 @@ score: all
 	    python3 $(SCORER) $(SCORE_MIN_OWN3) tests/articles3 || exit 1; \
 	    echo "== scores on our fourth corpus (tests/articles4) =="; \
 	    python3 $(SCORER) $(SCORE_MIN_OWN4) tests/articles4 || exit 1; \
+	    if [ -d $(REAL) ]; then \
+	    echo "== scores on real news pages ($(REAL)) =="; \
+	    python3 $(SCORER) $(SCORE_MIN_REAL) $(REAL) || exit 1; fi; \
 	else echo "== $(SCORER) not here: scores skipped =="; fi
 
 bench: all
@@ -181,10 +198,16 @@ install: all
 	install -m 644 gazetteers/*.yaml $(DESTDIR)$(DATADIR)/gazetteers/
 	install -m 644 rules/*.yaml $(DESTDIR)$(DATADIR)/rules/
 	install -m 644 pipeline.yaml $(DESTDIR)$(DATADIR)/
+	install -d $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(DOCDIR)
+	install -m 644 $(MAN1) $(DESTDIR)$(MANDIR)/man1/
+	install -m 644 $(MAN5) $(DESTDIR)$(MANDIR)/man5/
+	install -m 644 README.md docs/*.md $(DESTDIR)$(DOCDIR)/
 
 uninstall:
 	rm -f $(patsubst $(BIN)/%,$(DESTDIR)$(PREFIX)/bin/%,$(PROGRAMS))
-	rm -rf $(DESTDIR)$(DATADIR)
+	rm -f $(patsubst man/%,$(DESTDIR)$(MANDIR)/man1/%,$(MAN1))
+	rm -f $(patsubst man/%,$(DESTDIR)$(MANDIR)/man5/%,$(MAN5))
+	rm -rf $(DESTDIR)$(DATADIR) $(DESTDIR)$(DOCDIR)
 
 clean:
 	rm -rf build bin

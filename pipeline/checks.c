@@ -1,8 +1,10 @@
 #include "checks.h"
 
 #include "buf.h"
+#include "fold.h"
 #include "record.h"
 #include "stage.h"
+#include "strmap.h"
 #include "text.h"
 #include "tokens.h"
 #include "yamltree.h"
@@ -10,6 +12,7 @@
 #include <stdlib.h>
 #include <stdint.h>
 #include <string.h>
+#include <utf8proc.h>
 
 enum rule {
 	R_ROLE, R_SPEAKER, R_MISQUOTE, R_VARIANT, R_ANACHRONISM, R_NUMBER,
@@ -34,6 +37,8 @@ struct kz_checker {
 	rule_conf rules[R_COUNT];
 	char **nouns;
 	size_t nnouns;
+	char **counsel;         /* role-mismatch: counsel's titles */
+	size_t ncounsel;
 	char **historical;      /* folded token keys */
 	size_t nhistorical;
 	char **other_event;     /* folded, padded with spaces */
@@ -67,6 +72,25 @@ valid_severity(const char *s)
 	    strcmp(s, "info") == 0);
 }
 
+/* The error for a severity that is none of the three, saying what was
+ * there: a list or a mapping is no "(missing)" value. */
+static int
+severity_error(const kz_yaml_doc *doc, const kz_yaml_node *conf,
+    const char *key, kz_error *err)
+{
+	const kz_yaml_node *v = kz_yaml_get(conf, key);
+
+	if (v == NULL)
+		return kz_yaml_error(err, doc, conf, "'%s' is missing: it must be"
+		    " error, warning or info", key);
+	if (v->kind != KZ_YAML_SCALAR)
+		return kz_yaml_error(err, doc, v, "'%s' must be error, warning or"
+		    " info, not a %s", key, v->kind == KZ_YAML_SEQ ? "list" :
+		    "mapping");
+	return kz_yaml_error(err, doc, v, "'%s' must be error, warning or info,"
+	    " not '%s'", key, v->scalar);
+}
+
 static int
 load_rule(kz_checker *c, const kz_yaml_doc *doc, const kz_yaml_node *name,
     const kz_yaml_node *conf, kz_error *err)
@@ -74,7 +98,7 @@ load_rule(kz_checker *c, const kz_yaml_doc *doc, const kz_yaml_node *name,
 	static const char *const known[] = { "enabled", "severity",
 	    "description", "example", "message_fr", "message_en",
 	    "house_style_severity", "house_message_fr", "house_message_en",
-	    "nouns", "historical_markers",
+	    "nouns", "historical_markers", "counsel_titles",
 	    "other_event_markers", NULL };
 	size_t r;
 	rule_conf *rc;
@@ -97,16 +121,13 @@ load_rule(kz_checker *c, const kz_yaml_doc *doc, const kz_yaml_node *name,
 	rc->enabled = strcmp(en, "true") == 0;
 	sev = kz_yaml_str(kz_yaml_get(conf, "severity"));
 	if (!valid_severity(sev))
-		return kz_yaml_error(err, doc, kz_yaml_get(conf, "severity") ?
-		    kz_yaml_get(conf, "severity") : conf,
-		    "severity must be error, warning or info, not '%s'",
-		    sev ? sev : "(missing)");
+		return severity_error(doc, conf, "severity", err);
 	snprintf(rc->severity, sizeof rc->severity, "%s", sev);
 	hs = kz_yaml_str(kz_yaml_get(conf, "house_style_severity"));
-	if (hs && !valid_severity(hs))
-		return kz_yaml_error(err, doc, kz_yaml_get(conf,
-		    "house_style_severity"), "severity must be error, warning or"
-		    " info, not '%s'", hs);
+	if (kz_yaml_get(conf, "house_style_severity") &&
+	    !kz_yaml_is_null(kz_yaml_get(conf, "house_style_severity")) &&
+	    !valid_severity(hs))
+		return severity_error(doc, conf, "house_style_severity", err);
 	snprintf(rc->house_style, sizeof rc->house_style, "%s", hs ? hs : "info");
 	{
 		const char *keys[] = { "description", "example", "message_fr",
@@ -136,6 +157,9 @@ load_rule(kz_checker *c, const kz_yaml_doc *doc, const kz_yaml_node *name,
 	if (r == R_NUMBER && (load_strings(doc, conf, "nouns", &c->nouns,
 	    &c->nnouns, err) != 0 || load_strings(doc, conf, "other_event_markers",
 	    &c->other_event, &c->nother_event, err) != 0))
+		return -1;
+	if (r == R_ROLE && load_strings(doc, conf, "counsel_titles",
+	    &c->counsel, &c->ncounsel, err) != 0)
 		return -1;
 	if (r == R_ANACHRONISM && load_strings(doc, conf, "historical_markers",
 	    &c->historical, &c->nhistorical, err) != 0)
@@ -192,6 +216,9 @@ kz_checker_free(kz_checker *c)
 	for (size_t i = 0; i < c->nnouns; i++)
 		free(c->nouns[i]);
 	free(c->nouns);
+	for (size_t i = 0; i < c->ncounsel; i++)
+		free(c->counsel[i]);
+	free(c->counsel);
 	for (size_t i = 0; i < c->nhistorical; i++)
 		free(c->historical[i]);
 	free(c->historical);
@@ -885,6 +912,238 @@ check_variants(work *w, const json_t *ents)
 	free(done);
 }
 
+/* A person's name as the article writes it: the entity's span, and a
+ * hyphenated part glued to it ("Ferrand" + "-Prévôt"), so that two
+ * spellings of a compound surname are compared whole. */
+static void
+written_name(const work *w, size_t bs, size_t *be)
+{
+	const char *t = w->text;
+	size_t e = *be;
+
+	while (e + 1 < w->len && t[e] == '-' && ((unsigned char)t[e + 1] >= 0x80 ||
+	    (t[e + 1] >= 'A' && t[e + 1] <= 'Z'))) {
+		size_t p = e + 1;
+
+		while (p < w->len) {
+			int32_t cp;
+			size_t n = kz_utf8_decode((const unsigned char *)t + p,
+			    w->len - p, &cp);
+
+			if (n == 0 || !kz_cp_is_letter(cp))
+				break;
+			p += n;
+		}
+		if (p == e + 1)
+			break;
+		e = p;
+	}
+	(void)bs;
+	*be = e;
+}
+
+/* Lower case, accents kept: "Prévôt" and "PRÉVÔT" are one spelling,
+ * "Prévot" another. */
+static char *
+cased_key(const char *s, size_t len)
+{
+	kz_buf b;
+
+	kz_buf_init(&b);
+	for (size_t i = 0; i < len;) {
+		int32_t cp;
+		size_t n = kz_utf8_decode((const unsigned char *)s + i, len - i, &cp);
+		char enc[4];
+		utf8proc_ssize_t k;
+
+		if (n == 0)
+			break;
+		k = utf8proc_encode_char(utf8proc_tolower(cp), (utf8proc_uint8_t *)enc);
+		kz_buf_add(&b, enc, (size_t)k);
+		i += n;
+	}
+	kz_buf_addc(&b, '\0');
+	return b.data;
+}
+
+/* One spelling of a name in an article: how often, and where first. */
+typedef struct spelling {
+	char *cased;
+	size_t count, bs, be;
+	long next;              /* the next spelling with the same folded key */
+} spelling;
+
+/* One person's name written with and without an accent ("Ferrand-Prévot"
+ * ×3, "Ferrand-Prévôt" ×1): matching folds accents, so the tagger takes
+ * both for one name, but a reader sees a misspelling. The rarer spelling
+ * is flagged, the commoner given. Names are grouped by their folded form
+ * in one map: linear in the number of mentions. */
+static void
+check_accent_variants(work *w, const json_t *ents)
+{
+	kz_strmap *groups = kz_strmap_new(), *seen = kz_strmap_new();
+	spelling *sp = NULL;
+	size_t nsp = 0, cap = 0, i;
+	const json_t *e;
+	long *heads = NULL;
+	size_t nheads = 0;
+
+	json_array_foreach(ents, i, e) {
+		size_t bs, be;
+		char *folded, *cased, *both;
+		intptr_t g, k;
+
+		if (!str(e, "type") || strcmp(str(e, "type"), "PER") != 0 ||
+		    span_of(w, e, &bs, &be) != 0 || be <= bs)
+			continue;
+		written_name(w, bs, &be);
+		folded = kz_fold_string(kz_tagger_folder(w->tg), cased =
+		    cased_key(w->text + bs, be - bs));
+		kz_buf bk;
+
+		kz_buf_init(&bk);
+		kz_buf_adds(&bk, folded);
+		kz_buf_addc(&bk, '\001');
+		kz_buf_adds(&bk, cased);
+		both = bk.data;
+		if (kz_strmap_get(seen, both, bk.len, &k)) {
+			sp[k].count++;
+			free(cased);
+		} else {
+			if (nsp == cap) {
+				cap = cap ? 2 * cap : 16;
+				sp = kz_realloc(sp, cap * sizeof *sp);
+			}
+			sp[nsp] = (spelling){ cased, 1, bs, be, -1 };
+			if (kz_strmap_get(groups, folded, strlen(folded), &g)) {
+				sp[nsp].next = sp[g].next;
+				sp[g].next = (long)nsp;
+			} else {
+				kz_strmap_put(groups, folded, strlen(folded),
+				    (intptr_t)nsp);
+				heads = kz_realloc(heads, (nheads + 1) * sizeof *heads);
+				heads[nheads++] = (long)nsp;
+			}
+			kz_strmap_put(seen, both, bk.len, (intptr_t)nsp);
+			nsp++;
+		}
+		kz_buf_release(&bk);
+		free(folded);
+	}
+	for (size_t h = 0; h < nheads; h++) {
+		long most = heads[h], least = heads[h];
+
+		if (sp[heads[h]].next < 0)
+			continue;
+		for (long k = heads[h]; k >= 0; k = sp[k].next) {
+			if (sp[k].count > sp[most].count)
+				most = k;
+			if (sp[k].count < sp[least].count ||
+			    (sp[k].count == sp[least].count && sp[k].bs > sp[least].bs))
+				least = k;
+		}
+		if (most == least)
+			continue;
+		{
+			kz_buf v, name;
+			json_t *ev = json_array();
+
+			kz_buf_init(&v);
+			kz_buf_init(&name);
+			kz_buf_add(&name, w->text + sp[most].bs, sp[most].be - sp[most].bs);
+			kz_buf_addc(&name, '\0');
+			kz_buf_addf(&v, "« %.*s », « %.*s »",
+			    (int)(sp[most].be - sp[most].bs), w->text + sp[most].bs,
+			    (int)(sp[least].be - sp[least].bs), w->text + sp[least].bs);
+			{
+				var vars[] = { { "name", name.data }, { "variants", v.data },
+				    { NULL, NULL } };
+
+				json_array_append_new(ev, kz_span_new(&w->o, w->text,
+				    sp[most].bs, sp[most].be));
+				flag(w, R_VARIANT, NULL, sp[least].bs, sp[least].be,
+				    vars, ev);
+			}
+			kz_buf_release(&v);
+			kz_buf_release(&name);
+		}
+	}
+	for (size_t k = 0; k < nsp; k++)
+		free(sp[k].cased);
+	free(sp);
+	free(heads);
+	kz_strmap_free(groups);
+	kz_strmap_free(seen);
+}
+
+/* "Amélie K., avocates des plaignantes": the press writes a party to a
+ * case (plaintiff, victim, witness) as a first name and an initial, and
+ * counsel by their full name ("Me Carine Dupré"). A first name and an
+ * initial given a counsel's title (rules/checks.yaml counsel_titles) is
+ * a party presented as counsel. One pass over the text. */
+static void
+check_counsel_of_initial(work *w)
+{
+	const char *t = w->text;
+	const kz_folder *fo = kz_tagger_folder(w->tg);
+
+	if (w->c->ncounsel == 0)
+		return;
+	for (size_t p = 3; p + 3 < w->len; p++) {
+		size_t ns, ws, we;
+		int32_t cp;
+		char *word, *folded;
+		int hit = 0;
+
+		/* " K., " */
+		if (t[p] != '.' || t[p + 1] != ',' || t[p - 2] != ' ' ||
+		    !(t[p - 1] >= 'A' && t[p - 1] <= 'Z'))
+			continue;
+		/* the first name before it, capitalised */
+		ns = p - 2;
+		while (ns > 0 && t[ns - 1] != ' ' && t[ns - 1] != '\n' &&
+		    t[ns - 1] != '(')
+			ns--;
+		if (ns + 1 >= p - 2)
+			continue;
+		kz_utf8_decode((const unsigned char *)t + ns, p - 2 - ns, &cp);
+		if (!kz_cp_is_upper(cp))
+			continue;
+		/* the title after the comma */
+		ws = p + 2;
+		while (ws < w->len && t[ws] == ' ')
+			ws++;
+		we = ws;
+		while (we < w->len && t[we] != ' ' && t[we] != ',' && t[we] != '\n')
+			we++;
+		if (we == ws)
+			continue;
+		word = kz_strndup(t + ws, we - ws);
+		folded = kz_fold_string(fo, word);
+		for (size_t k = 0; k < w->c->ncounsel && !hit; k++) {
+			char *c = kz_fold_string(fo, w->c->counsel[k]);
+
+			hit = strcmp(c, folded) == 0;
+			free(c);
+		}
+		if (hit) {
+			char *name = kz_strndup(t + ns, p + 1 - ns);
+			var vars[] = { { "name", name }, { "title", word },
+			    { "holder", english(w) ?
+			    "a first name and an initial name a party to the case,"
+			    " not counsel, who is named in full" :
+			    "un prénom suivi d'une initiale désigne une partie au"
+			    " procès, non un avocat, que la presse nomme en entier" },
+			    { "evidence", "" }, { NULL, NULL } };
+
+			flag(w, R_ROLE, NULL, ns, we, vars, NULL);
+			free(name);
+		}
+		free(word);
+		free(folded);
+	}
+}
+
 static void
 check_anachronisms(work *w, const json_t *ents)
 {
@@ -1265,6 +1524,7 @@ kz_checker_run(const kz_checker *c, const kz_tagger *tg, json_t *rec,
 	reset_flags(&w);
 	quotes = json_object_get(rec, "quotes");
 	ents = json_object_get(rec, "entities");
+	check_counsel_of_initial(&w);
 	if (json_is_array(quotes)) {
 		check_roles(&w, quotes);
 		check_pull_quotes(&w, quotes);
@@ -1277,6 +1537,7 @@ kz_checker_run(const kz_checker *c, const kz_tagger *tg, json_t *rec,
 	}
 	if (json_is_array(ents)) {
 		check_variants(&w, ents);
+		check_accent_variants(&w, ents);
 		check_anachronisms(&w, ents);
 	} else {
 		missing(&w, "pas d'entités (kz-tag n'est pas passé) : les contrôles"

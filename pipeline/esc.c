@@ -13,6 +13,22 @@ kz_is_bidi_control(int cp)
 	    (cp >= 0x202A && cp <= 0x202E) || (cp >= 0x2066 && cp <= 0x2069);
 }
 
+size_t
+kz_bidi_control_at(const char *s, size_t len, int *cp)
+{
+	int32_t c;
+	size_t used;
+
+	/* every bidi control starts with 0xD8 (U+061C) or 0xE2 */
+	if (len < 2 || ((unsigned char)s[0] != 0xD8 && (unsigned char)s[0] != 0xE2))
+		return 0;
+	used = kz_utf8_decode((const unsigned char *)s, len, &c);
+	if (used == 0 || !kz_is_bidi_control(c))
+		return 0;
+	*cp = c;
+	return used;
+}
+
 static void
 add_hex(kz_buf *out, const char *prefix, unsigned v, int digits)
 {
@@ -75,7 +91,10 @@ kz_esc_add(kz_buf *out, const char *str, size_t len, int flags)
 			case '\n': kz_buf_adds(out, "\\n"); break;
 			case '\r': kz_buf_adds(out, "\\r"); break;
 			default:
-				if (cp < 0x100)
+				/* \xHH is one byte (C0, DEL, or no UTF-8: a raw
+				 * 0x9b is CSI to an 8-bit terminal); a code point,
+				 * C1 or bidi, is \uXXXX: each reads back one way */
+				if (cp < 0x80)
 					add_hex(out, "\\x", (unsigned)cp, 2);
 				else
 					add_hex(out, "\\u", (unsigned)cp, 4);
@@ -85,6 +104,63 @@ kz_esc_add(kz_buf *out, const char *str, size_t len, int flags)
 		from = i;
 	}
 	kz_buf_add(out, str + from, len - from);
+}
+
+static int
+hex_value(const char *s, size_t n, unsigned *v)
+{
+	*v = 0;
+	for (size_t i = 0; i < n; i++) {
+		char c = s[i];
+
+		*v <<= 4;
+		if (c >= '0' && c <= '9')
+			*v |= (unsigned)(c - '0');
+		else if (c >= 'a' && c <= 'f')
+			*v |= (unsigned)(c - 'a' + 10);
+		else if (c >= 'A' && c <= 'F')
+			*v |= (unsigned)(c - 'A' + 10);
+		else
+			return -1;
+	}
+	return 0;
+}
+
+void
+kz_esc_unescape(kz_buf *out, const char *s, size_t len)
+{
+	for (size_t i = 0; i < len; i++) {
+		unsigned v;
+
+		if (s[i] != '\\' || i + 1 >= len) {
+			kz_buf_addc(out, s[i]);
+			continue;
+		}
+		switch (s[++i]) {
+		case 't': kz_buf_addc(out, '\t'); break;
+		case 'n': kz_buf_addc(out, '\n'); break;
+		case 'r': kz_buf_addc(out, '\r'); break;
+		case 'e': kz_buf_addc(out, 0x1B); break;
+		case 'a': kz_buf_addc(out, '\a'); break;
+		case 'x':
+			if (i + 2 < len && hex_value(s + i + 1, 2, &v) == 0) {
+				kz_buf_addc(out, (char)v);      /* one byte */
+				i += 2;
+			} else {
+				kz_buf_addc(out, 'x');
+			}
+			break;
+		case 'u':
+			if (i + 4 < len && hex_value(s + i + 1, 4, &v) == 0) {
+				kz_buf_add_utf8(out, (int)v);
+				i += 4;
+			} else {
+				kz_buf_addc(out, 'u');
+			}
+			break;
+		default: kz_buf_addc(out, s[i]);
+		}
+	}
 }
 
 int

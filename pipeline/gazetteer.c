@@ -84,6 +84,23 @@ entry_free(kz_entry *e)
 
 /* ------------------------------------------------------------ YAML */
 
+/* 1 when s is empty or only white space (ASCII or no-break): a name that
+ * matches nothing and shows as nothing. */
+static int
+is_blank(const char *s)
+{
+	for (; *s; s++) {
+		if (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r')
+			continue;
+		if ((unsigned char)s[0] == 0xC2 && (unsigned char)s[1] == 0xA0) {
+			s++;
+			continue;
+		}
+		return 0;
+	}
+	return 1;
+}
+
 static int
 get_string(const kz_yaml_doc *doc, const kz_yaml_node *map, const char *key,
     int required, char **out, kz_error *err)
@@ -96,7 +113,7 @@ get_string(const kz_yaml_doc *doc, const kz_yaml_node *map, const char *key,
 			return kz_yaml_error(err, doc, map, "missing key '%s'", key);
 		return 0;
 	}
-	if (v->kind != KZ_YAML_SCALAR || v->scalar[0] == '\0')
+	if (v->kind != KZ_YAML_SCALAR || is_blank(v->scalar))
 		return kz_yaml_error(err, doc, v, "'%s' must be a non-empty string",
 		    key);
 	*out = kz_strdup(v->scalar);
@@ -558,6 +575,13 @@ kz_gazetteer_load_dir(const char *dir, const kz_folder *f, kz_error *err)
 		paths[n++] = kz_buf_detach(&p, NULL);
 	}
 	closedir(d);
+	if (n == 0) {
+		/* tagging with no entries at all is never what was meant: a
+		 * folder of .yml files, or the wrong folder */
+		kz_error_set(err, dir, 0, 0, "no gazetteer in this folder (files"
+		    " whose names end in .yaml)");
+		return NULL;
+	}
 	if (n > 1)
 		qsort(paths, n, sizeof *paths, compare_names);
 	r = real_or_given(dir);

@@ -16,11 +16,12 @@
 #include <string.h>
 
 static const char usage[] =
-"Usage: kz-check [OPTIONS] < quoted.jsonl > checked.jsonl\n"
+"Usage: kz-check [OPTIONS] [FILE...] > checked.jsonl\n"
 "       kz-check --explain RULE\n"
 "       kz-check --list\n"
 "\n"
-"Read kz/1 records (from kz-quotes) and add `flags`: each with a rule, a\n"
+"Read kz/1 records (from kz-quotes: each FILE in order, standard input\n"
+"when there is none or for -) and add `flags`: each with a rule, a\n"
 "severity (error, warning, info), the span an editor must look at, a\n"
 "message saying what is wrong and what is right, and evidence spans.\n"
 "\n"
@@ -54,7 +55,8 @@ static const char usage[] =
 "  -h, --help       this text\n"
 "\n"
 "Exit status: 0 all good (flags are findings, not failures); 64 bad usage;\n"
-"65 some record was bad; 74 output error; 78 a rules or gazetteer file is\n"
+"65 some record was bad; 66 a FILE could not be opened (the others are\n"
+"read); 74 output error; 78 a rules or gazetteer file is\n"
 "broken.\n"
 "\n"
 "Example:\n"
@@ -170,11 +172,6 @@ main(int argc, char **argv)
 			return KZ_EXIT_USAGE;
 		}
 	}
-	if (optind < argc) {
-		kz_msg(stderr, "kz-check: reads standard input; unexpected argument"
-		    " '%s'\nTry 'kz-check --help'.\n", argv[optind]);
-		return KZ_EXIT_USAGE;
-	}
 	if (kz_datadir_find(data, datadir, sizeof datadir, &err) != 0)
 		goto config_error;
 	if (rules == NULL) {
@@ -201,7 +198,8 @@ main(int argc, char **argv)
 		goto config_error;
 	c.datadir = datadir;
 	c.rules = rules;
-	rc = kz_stage_run(stdin, "stdin", stdout, &so, check_one, &c);
+	rc = kz_stage_run_files(argv + optind, (size_t)(argc - optind), stdout,
+	    &so, check_one, &c);
 	kz_checker_free(c.checker);
 	kz_tagger_free(c.tagger);
 	return rc;

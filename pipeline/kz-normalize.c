@@ -5,7 +5,7 @@
 #include "buf.h"
 #include "date.h"
 #include "esc.h"
-#include "jsonline.h"
+#include "input.h"
 #include "normalize.h"
 #include "record.h"
 #include "stage.h"
@@ -27,7 +27,8 @@ static const char usage[] =
 "headings, paragraphs, pull quotes, web residue, related links), sentences,\n"
 "byline and date.\n"
 "\n"
-"With no FILE, standard input is one article (id \"stdin\", or --id), unless\n"
+"With no FILE, and for a FILE -, standard input is one article (id\n"
+"\"stdin\", or --id), unless\n"
 "it is JSON Lines (first line a JSON object): then each line is a record\n"
 "with at least \"id\" and \"text\", and every other field is kept. Each FILE\n"
 "is one article whose id is its name without directory and extension; a\n"
@@ -207,49 +208,23 @@ process_record(json_t *rec, void *arg, kz_error *err)
 	return 0;
 }
 
+/* JSON Lines from in; prefix holds bytes already read from it. */
 static int
-run_jsonl(ctx *c, FILE *in, const char *name)
+run_jsonl(ctx *c, FILE *in, const char *name, const char *prefix,
+    size_t prefix_len)
 {
+	kz_stage_opts so = c->o->stage;
 	int rc;
 
+	so.prefix = prefix;
+	so.prefix_len = prefix_len;
 	c->in_name = name;
 	c->records = 0;
-	rc = kz_stage_run(in, name, stdout, &c->o->stage, process_record, c);
+	rc = kz_stage_run(in, name, stdout, &so, process_record, c);
 
 	if (rc != KZ_EXIT_OK)
 		set_status(c, rc);
 	return rc;
-}
-
-/* read(2) on fd, again when a signal cut it short. Every read of an
- * input goes through its descriptor: the stage reader reads it that way
- * after the first line, and bytes that stdio had buffered would be lost
- * (a writer that pauses after a few bytes made exactly that happen). */
-static ssize_t
-read_some(int fd, char *buf, size_t n)
-{
-	ssize_t got;
-
-	do
-		got = read(fd, buf, n);
-	while (got < 0 && errno == EINTR);
-	return got;
-}
-
-/* Read fd into b, up to limit bytes: 0, 1 when there was more (b then
- * holds more than limit bytes), -1 on a read error. */
-static int
-read_all(int fd, kz_buf *b, size_t limit)
-{
-	char chunk[1 << 16];
-	ssize_t n;
-
-	while ((n = read_some(fd, chunk, sizeof chunk)) > 0) {
-		kz_buf_add(b, chunk, (size_t)n);
-		if (b->len > limit)
-			return 1;
-	}
-	return n < 0 ? -1 : 0;
 }
 
 /* An article that could not be read: a record with no text that says
@@ -291,79 +266,6 @@ run_raw(ctx *c, const char *id, const char *name, const char *raw, size_t len)
 	normalize_one(c, name, raw, len, rec);
 	write_record(c, rec);
 	json_decref(rec);
-}
-
-/* Read from fd until b holds a whole first non-blank line (or fd ends): 0,
- * 1 when the first line passes limit, -1 on a read error. b may hold more than
- * the first line: whatever the last read brought. */
-static int
-read_first_line(int fd, kz_buf *b, size_t limit)
-{
-	char chunk[1 << 16];
-	size_t i = 0, from = 0;
-	ssize_t n;
-
-	for (;;) {
-		/* blank lines before it do not count; each byte looked at once */
-		while (i < b->len && (b->data[i] == ' ' || b->data[i] == '\t' ||
-		    b->data[i] == '\n' || b->data[i] == '\r'))
-			i++;
-		if (from < i)
-			from = i;
-		if (from < b->len && memchr(b->data + from, '\n', b->len - from))
-			return 0;
-		from = b->len;
-		if (b->len > limit)
-			return 1;
-		n = read_some(fd, chunk, sizeof chunk);
-		if (n <= 0)
-			return n < 0 ? -1 : 0;
-		kz_buf_add(b, chunk, (size_t)n);
-	}
-}
-
-static int
-build_nothing(const char *top, size_t top_len, const char *key, size_t len,
-    void *unused)
-{
-	return 0;
-}
-
-/* How standard input reads: JSON Lines when its first non-blank byte
- * (after a byte order mark) is '{' and its first line parses as an object,
- * or is too long to tell (the reader then says so). When it starts with
- * '{' but is no object, it is read as one raw article and *unsure says so:
- * the caller tells the user, and every byte is kept either way. */
-static int
-looks_like_jsonl(const char *s, size_t len, int first_line_too_long,
-    int *unsure)
-{
-	size_t i = 0, e;
-	kz_json_members m;
-	json_t *v;
-	int yes;
-
-	*unsure = 0;
-	if (len >= 3 && memcmp(s, "\xEF\xBB\xBF", 3) == 0)
-		i = 3;
-	while (i < len && (s[i] == ' ' || s[i] == '\t' || s[i] == '\n' ||
-	    s[i] == '\r'))
-		i++;
-	if (i >= len || s[i] != '{')
-		return 0;
-	if (first_line_too_long)
-		return 1;
-	for (e = i; e < len && s[e] != '\n'; e++)
-		;
-	/* parsed as the stage reader will, building nothing: a number too
-	 * large to build is no reason to take JSON Lines for raw text */
-	memset(&m, 0, sizeof m);
-	v = kz_json_parse_members(s + i, e - i, build_nothing, NULL, &m);
-	kz_json_members_release(&m);
-	yes = v != NULL;
-	json_decref(v);
-	*unsure = !yes;
-	return yes;
 }
 
 /* The id of a file's article: its name without directory and extension.
@@ -417,13 +319,13 @@ run_file(ctx *c, const char *path)
 		return;
 	}
 	if (!c->o->raw && (c->o->jsonl || ends_with(path, ".jsonl"))) {
-		run_jsonl(c, f, path);
+		run_jsonl(c, f, path, NULL, 0);
 		fclose(f);
 		free(id);
 		return;
 	}
 	kz_buf_init(&b);
-	rc = read_all(fileno(f), &b, max_line(c));
+	rc = kz_read_all(fileno(f), &b, max_line(c));
 	if (rc < 0) {
 		kz_msg(stderr, "kz-normalize: %s: read error: %s\n", path,
 		    strerror(errno));
@@ -436,6 +338,45 @@ run_file(ctx *c, const char *path)
 		run_raw(c, id, path, b.data, b.len);
 	kz_buf_release(&b);
 	free(id);
+}
+
+/* Standard input: JSON Lines or one raw article, as its first line says
+ * (--jsonl, --raw decide instead). */
+static void
+run_stdin(ctx *c)
+{
+	const opts *o = c->o;
+	kz_buf b;
+	int rc, unsure = 0;
+
+	if (o->jsonl) {
+		run_jsonl(c, stdin, "stdin", NULL, 0);
+		return;
+	}
+	/* look at the first line only: JSON Lines stream on from there, a
+	 * raw article is read whole (up to --max-line) */
+	kz_buf_init(&b);
+	rc = kz_read_first_line(STDIN_FILENO, &b, max_line(c));
+	if (!o->raw && rc >= 0 && kz_looks_like_jsonl(b.data, b.len, rc > 0,
+	    &unsure)) {
+		run_jsonl(c, stdin, "stdin", b.data, b.len);
+	} else {
+		if (unsure && !o->quiet)
+			kz_msg(stderr, "kz-normalize: stdin: starts with '{' but its"
+			    " first line is no JSON object: read as one raw article"
+			    " (--jsonl reads it as JSON Lines)\n");
+		if (rc == 0)
+			rc = kz_read_all(STDIN_FILENO, &b, max_line(c));
+		if (rc < 0) {
+			kz_msg(stderr, "kz-normalize: stdin: read error\n");
+			set_status(c, KZ_EXIT_IOERR);
+		}
+		if (rc > 0)
+			too_large(c, o->id, "stdin");
+		else
+			run_raw(c, o->id, "stdin", b.data, b.len);
+	}
+	kz_buf_release(&b);
 }
 
 int
@@ -503,43 +444,12 @@ main(int argc, char **argv)
 		kz_buf_release(&c.members);
 		return KZ_EXIT_CONFIG;
 	}
-	if (optind == argc) {
-		if (o.jsonl) {
-			run_jsonl(&c, stdin, "stdin");
-		} else {
-			kz_buf b;
-			int rc, unsure = 0;
-
-			/* look at the first line only: JSON Lines stream on from
-			 * there, a raw article is read whole (up to --max-line) */
-			kz_buf_init(&b);
-			rc = read_first_line(STDIN_FILENO, &b, max_line(&c));
-			if (!o.raw && rc >= 0 && looks_like_jsonl(b.data, b.len,
-			    rc > 0, &unsure)) {
-				o.stage.prefix = b.data;
-				o.stage.prefix_len = b.len;
-				run_jsonl(&c, stdin, "stdin");
-			} else {
-				if (unsure && !o.quiet)
-					kz_msg(stderr, "kz-normalize: stdin: starts"
-					    " with '{' but its first line is no JSON"
-					    " object: read as one raw article (--jsonl"
-					    " reads it as JSON Lines)\n");
-				if (rc == 0)
-					rc = read_all(STDIN_FILENO, &b, max_line(&c));
-				if (rc < 0) {
-					kz_msg(stderr, "kz-normalize: stdin: read error\n");
-					set_status(&c, KZ_EXIT_IOERR);
-				}
-				if (rc > 0)
-					too_large(&c, o.id, "stdin");
-				else
-					run_raw(&c, o.id, "stdin", b.data, b.len);
-			}
-			kz_buf_release(&b);
-		}
-	} else {
-		for (int i = optind; i < argc; i++)
+	if (optind == argc)
+		run_stdin(&c);
+	for (int i = optind; i < argc; i++) {
+		if (strcmp(argv[i], "-") == 0)
+			run_stdin(&c);
+		else
 			run_file(&c, argv[i]);
 	}
 	kz_normalizer_free(c.norm);

@@ -16,9 +16,10 @@
 #include <string.h>
 
 static const char usage[] =
-"Usage: kz-quotes [OPTIONS] < tagged.jsonl > quoted.jsonl\n"
+"Usage: kz-quotes [OPTIONS] [FILE...] > quoted.jsonl\n"
 "\n"
-"Read kz/1 records (from kz-tag) and add `quotes`: every quotation, in every\n"
+"Read kz/1 records (from kz-tag: each FILE in order, standard input when\n"
+"there is none or for -) and add `quotes`: every quotation, in every\n"
 "mark French news uses (« », \"\", “”, ‹ ›, nested, French multi-paragraph\n"
 "quotes) and the pull quotes kz-normalize marked, each with\n"
 "  kind     direct, partial (words built into the reporter's sentence),\n"
@@ -47,7 +48,8 @@ static const char usage[] =
 "  -q, --quiet        no per-record messages on standard error\n"
 "  -h, --help         this text\n"
 "\n"
-"Exit status: 0 all good; 64 bad usage; 65 some record was bad; 74 output\n"
+"Exit status: 0 all good; 64 bad usage; 65 some record was bad; 66 a FILE\n"
+"could not be opened (the others are read); 74 output\n"
 "error; 78 a rules or gazetteer file is broken.\n"
 "\n"
 "Example:\n"
@@ -148,11 +150,6 @@ main(int argc, char **argv)
 			return KZ_EXIT_USAGE;
 		}
 	}
-	if (optind < argc) {
-		kz_msg(stderr, "kz-quotes: reads standard input; unexpected argument"
-		    " '%s'\nTry 'kz-quotes --help'.\n", argv[optind]);
-		return KZ_EXIT_USAGE;
-	}
 	if (kz_datadir_find(data, datadir, sizeof datadir, &err) != 0 ||
 	    (c.tagger = kz_tagger_load(datadir, NULL, &err)) == NULL ||
 	    (c.quoter = kz_quoter_load(datadir, kz_tagger_folder(c.tagger),
@@ -163,7 +160,8 @@ main(int argc, char **argv)
 		return KZ_EXIT_CONFIG;
 	}
 	c.datadir = datadir;
-	rc = kz_stage_run(stdin, "stdin", stdout, &so, quote_one, &c);
+	rc = kz_stage_run_files(argv + optind, (size_t)(argc - optind), stdout,
+	    &so, quote_one, &c);
 	kz_quoter_free(c.quoter);
 	kz_tagger_free(c.tagger);
 	return rc;

@@ -55,6 +55,8 @@ static const char usage[] =
 "                      0: no limit)\n"
 "  --force             batch: redo every article\n"
 "  --wait              batch: wait for another run on the same --out\n"
+"  --follow-symlinks   batch: read links in --in that lead out of it (by\n"
+"                      default they are listed as failures, not read)\n"
 "  --progress, --no-progress\n"
 "                      batch: draw a progress bar (default: when standard\n"
 "                      error is a terminal)\n"
@@ -64,7 +66,9 @@ static const char usage[] =
 "by a signal counts as 70, by SIGPIPE as 74). Batch: 0 every article done\n"
 "or unchanged; 65 some failed (see OUT/failures.tsv); 66 the input folder\n"
 "cannot be read; 74 the output folder cannot be written; 75 another run\n"
-"holds the lock, or the run was interrupted. Both: 64 bad usage; 78\n"
+"holds the lock, or the run was interrupted; 77 the output folder can be\n"
+"written by another user, or .kz-lock or .kz-state there is a link.\n"
+"Both: 64 bad usage; 78\n"
 "pipeline.yaml is broken (the message names file, line and column).\n"
 "\n"
 "Examples:\n"
@@ -173,6 +177,7 @@ main(int argc, char **argv)
 		{ "timeout", required_argument, NULL, 't' },
 		{ "force", no_argument, NULL, 'F' },
 		{ "wait", no_argument, NULL, 'W' },
+		{ "follow-symlinks", no_argument, NULL, 'L' },
 		{ "progress", no_argument, NULL, 'p' },
 		{ "no-progress", no_argument, NULL, 'n' },
 		{ "help", no_argument, NULL, 'h' },
@@ -211,6 +216,7 @@ main(int argc, char **argv)
 			break;
 		case 'F': bo.force = 1; break;
 		case 'W': bo.wait_lock = 1; break;
+		case 'L': bo.follow_symlinks = 1; break;
 		case 'p': v.bar = 1; break;
 		case 'n': v.bar = 0; break;
 		case 'h':

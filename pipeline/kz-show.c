@@ -38,7 +38,8 @@ static const char usage[] =
 "  --tsv       one row per quote: id, speaker, quote, cue, kind, flags\n"
 "              (rule:severity, ...), after a header row. Tabs, newlines,\n"
 "              carriage returns and backslashes in fields are written\n"
-"              \\t, \\n, \\r and \\\\.\n"
+"              \\t, \\n, \\r and \\\\; other control characters as \\e,\n"
+"              \\a, \\x7f, \\u009b, bidi controls as \\u202e.\n"
 "\n"
 "Options:\n"
 "  --format FMT       text, html or tsv (the same as the options above)\n"
@@ -89,6 +90,29 @@ want_color(const char *when)
 	    !(term && strcmp(term, "dumb") == 0);
 }
 
+/* A stand-in for a line that is text, not JSON: what a user gets who
+ * gives kz-show an article instead of kz-normalize's records. */
+static int
+stand_in_for_text(const json_t *rec)
+{
+	const char *raw = json_string_value(json_object_get(rec, "raw"));
+
+	if (raw == NULL)
+		return 0;
+	if ((unsigned char)raw[0] == 0xEF && (unsigned char)raw[1] == 0xBB &&
+	    (unsigned char)raw[2] == 0xBF)
+		raw += 3;
+	while (*raw == ' ' || *raw == '\t' || *raw == '\r')
+		raw++;
+	return *raw != '{' && *raw != '[' && *raw != '\0';
+}
+
+static const char *
+text_name(const char *name)
+{
+	return strcmp(name, "stdin") == 0 ? "FILE" : name;
+}
+
 /* Show every record of one input; returns the exit status for it. */
 static int
 show_input(kz_show *s, FILE *in, const char *name, size_t max_line, int quiet)
@@ -98,15 +122,30 @@ show_input(kz_show *s, FILE *in, const char *name, size_t max_line, int quiet)
 	json_t *rec;
 	kz_error err;
 	char msg[1024];
+	size_t text_lines = 0, n = 0;
+	int text = 0;           /* the input began as text, not kz/1 */
 
 	/* members it never shows are not built (nor refused for a number
 	 * too large to build) */
 	kz_reader_set_fields(r, kz_show_reads, NULL, kz_show_skips);
-	for (;;) {
+	for (;; n++) {
 		kz_error_clear(&err);
 		rc = kz_reader_next(r, "kz-show", &rec, &err);
 		if (rc == 0)
 			break;
+		if (rc < 0 && (n == 0 || text) && stand_in_for_text(rec)) {
+			/* one hint, not one "not valid JSON" per line */
+			if (n == 0 && !quiet)
+				kz_msg(stderr, "kz-show: %s: this is text, not kz/1 records:"
+				    " run it through the pipeline first (kz-normalize %s |"
+				    " kz-tag | kz-quotes | kz-check | kz-show, or kz-run < %s"
+				    " | kz-show)\n", name, text_name(name), text_name(name));
+			text = 1;
+			text_lines++;
+			status = KZ_EXIT_DATAERR;
+			json_decref(rec);
+			continue;
+		}
 		if (rc < 0) {
 			if (!quiet) {
 				kz_error_format(&err, msg, sizeof msg);
@@ -123,6 +162,9 @@ show_input(kz_show *s, FILE *in, const char *name, size_t max_line, int quiet)
 		}
 		json_decref(rec);
 	}
+	if (text && !quiet && text_lines > 1)
+		kz_msg(stderr, "kz-show: %s: %zu lines of text not shown\n", name,
+		    text_lines);
 	if (kz_reader_failed(r)) {
 		kz_msg(stderr, "kz-show: %s: read error\n", name);
 		status = KZ_EXIT_NOINPUT;

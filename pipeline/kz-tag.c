@@ -15,9 +15,10 @@
 #include <string.h>
 
 static const char usage[] =
-"Usage: kz-tag [OPTIONS] < records.jsonl > tagged.jsonl\n"
+"Usage: kz-tag [OPTIONS] [FILE...] > tagged.jsonl\n"
 "\n"
-"Read kz/1 records (from kz-normalize) and add:\n"
+"Read kz/1 records (from kz-normalize: each FILE in order, standard input\n"
+"when there is none or for -) and add:\n"
 "  entities   names of persons (PER), places (LOC) and organisations (ORG)\n"
 "             found in the gazetteers (via \"gazetteer\", with the matched\n"
 "             variant) or by rule: after a title (le général X, M. X), after\n"
@@ -57,7 +58,8 @@ static const char usage[] =
 "error with its line number, passed on with an \"errors\" entry, and the\n"
 "next record goes on.\n"
 "\n"
-"Exit status: 0 all good; 64 bad usage; 65 some record was bad; 74 output\n"
+"Exit status: 0 all good; 64 bad usage; 65 some record was bad; 66 a FILE\n"
+"could not be opened (the others are read); 74 output\n"
 "error (with --compile: the cache could not be written); 78 a gazetteer or\n"
 "rules file is broken (nothing is tagged).\n"
 "\n"
@@ -209,11 +211,6 @@ main(int argc, char **argv)
 			return KZ_EXIT_USAGE;
 		}
 	}
-	if (optind < argc) {
-		kz_msg(stderr, "kz-tag: reads standard input; unexpected argument"
-		    " '%s'\nTry 'kz-tag --help'.\n", argv[optind]);
-		return KZ_EXIT_USAGE;
-	}
 	if (compile)
 		return compile_only(data, gaz, so.quiet);
 	if (kz_datadir_find(data, datadir, sizeof datadir, &err) != 0 ||
@@ -225,7 +222,8 @@ main(int argc, char **argv)
 	c.datadir = datadir;
 	kz_buf_init(&c.members);
 	so.extra = &c.members;
-	rc = kz_stage_run(stdin, "stdin", stdout, &so, tag_one, &c);
+	rc = kz_stage_run_files(argv + optind, (size_t)(argc - optind), stdout,
+	    &so, tag_one, &c);
 	kz_tagger_free(c.tagger);
 	kz_buf_release(&c.members);
 	return rc;

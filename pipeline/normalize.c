@@ -25,6 +25,11 @@ struct kz_normalizer {
 	kz_wordlist byline_joiners;
 	kz_wordlist agencies;
 	kz_wordlist date_prefixes;
+	kz_wordlist update_prefixes;
+	kz_wordlist weekdays;
+	kz_wordlist outlet_prefixes;
+	kz_wordlist counter_words;
+	kz_wordlist embed_lines;
 	kz_wordlist months;
 	int month_number[64];
 	kz_wordlist abbreviations;
@@ -37,7 +42,8 @@ list_of(kz_normalizer *n, size_t i)
 		&n->boilerplate_prefixes, &n->boilerplate_lines,
 		&n->related_headers, &n->credit_markers, &n->byline_prefixes,
 		&n->byline_joiners, &n->agencies, &n->date_prefixes,
-		&n->abbreviations,
+		&n->abbreviations, &n->update_prefixes, &n->weekdays,
+		&n->outlet_prefixes, &n->counter_words, &n->embed_lines,
 	};
 
 	return i < sizeof lists / sizeof lists[0] ? lists[i] : NULL;
@@ -46,7 +52,8 @@ list_of(kz_normalizer *n, size_t i)
 static const char *const list_keys[] = {
 	"boilerplate_prefixes", "boilerplate_lines", "related_headers",
 	"credit_markers", "byline_prefixes", "byline_joiners", "agencies",
-	"date_prefixes", "abbreviations", NULL
+	"date_prefixes", "abbreviations", "update_prefixes", "weekdays",
+	"outlet_prefixes", "counter_words", "embed_lines", NULL
 };
 
 kz_normalizer *
@@ -55,7 +62,9 @@ kz_normalizer_load(const char *path, kz_error *err)
 	static const char *const known[] = {
 		"boilerplate_prefixes", "boilerplate_lines", "related_headers",
 		"credit_markers", "byline_prefixes", "byline_joiners", "agencies",
-		"date_prefixes", "abbreviations", "months", NULL
+		"date_prefixes", "abbreviations", "months", "update_prefixes",
+		"weekdays", "outlet_prefixes", "counter_words", "embed_lines",
+		NULL
 	};
 	kz_normalizer *n = kz_calloc(1, sizeof *n);
 	const kz_yaml_node *months;
@@ -231,6 +240,16 @@ typedef struct line {
 	size_t copy_end;        /* end of the repeated caption part */
 	size_t credit_start;    /* start of an inline credit, or 0 */
 	long same_as;           /* line index of the caption it repeats */
+	/* a line that opens with a block of another kind: a dateline before
+	 * the first paragraph ("Dakar (AFP) - ...") or a byline ("Le 3 mars
+	 * 2024 à 9 h par X"), a speaker's name before the title */
+	enum kind head_kind;    /* K_NONE when the line is one block */
+	size_t head_end;        /* the head is [start, head_end) */
+	size_t rest_start;      /* the line's own kind is [rest_start, end) */
+	/* the date a dateline prints, and how it counts: 2 publication,
+	 * 1 update ("Mis à jour le"), 0 none */
+	char date[11];
+	int date_rank;
 } line;
 
 typedef struct doc {
@@ -536,6 +555,64 @@ inline_credit(const doc *d, const line *l)
 	return found;
 }
 
+/* "3 Commentaires": a number and a counter word, alone on the line. */
+static int
+is_counter(const doc *d, const line *l)
+{
+	size_t i = 0;
+
+	while (i < l->flen && l->folded[i] >= '0' && l->folded[i] <= '9')
+		i++;
+	if (i == 0 || i + 1 >= l->flen || l->folded[i] != ' ' || l->cut)
+		return 0;
+	return kz_wordlist_find(&d->n->counter_words, l->folded + i + 1,
+	    l->flen - i - 1) >= 0;
+}
+
+/* "Lire aussi : Le port rouvre lundi": a related header, a colon, and
+ * the other article's headline on the same line. */
+static int
+is_related_link(const doc *d, const line *l)
+{
+	size_t m;
+
+	if (kz_wordlist_prefix(&d->n->related_headers, l->folded, l->flen, 1,
+	    &m) < 0)
+		return 0;
+	while (m < l->flen && l->folded[m] == ' ')
+		m++;
+	return m < l->flen && (l->folded[m] == ':' || l->folded[m] == '>');
+}
+
+/* The line that closes an embedded post: "Voir sur X", or the post's
+ * account and date at the end of its text, "— Name (@handle) 3 mars
+ * 2024". */
+static int
+is_embed_credit(const doc *d, const line *l)
+{
+	const char *t = d->text;
+
+	if (!l->cut && kz_wordlist_find(&d->n->embed_lines, l->folded,
+	    l->flen) >= 0)
+		return 1;
+	for (size_t p = l->start; p + 2 < l->end; p++) {
+		const char *close;
+		char date[11];
+		size_t q;
+
+		if (t[p] != '(' || t[p + 1] != '@')
+			continue;
+		close = memchr(t + p, ')', l->end - p);
+		if (close == NULL)
+			return 0;
+		q = skip_spaces(t, (size_t)(close - t) + 1, l->end);
+		if (q < l->end && kz_normalize_parse_date(d->n, t + q, l->end - q,
+		    date) == l->end - q)
+			return 1;
+	}
+	return 0;
+}
+
 static int
 is_boilerplate(const doc *d, const line *l)
 {
@@ -547,26 +624,465 @@ is_boilerplate(const doc *d, const line *l)
 	    l->flen, 0, NULL) >= 0;
 }
 
+/* ------------------------------------------------------------ furniture */
+
+static size_t parse_number(const char *s, size_t len, size_t maxdigits,
+    int *out);
+
+/* The entry of w that t[s, e) starts with (folded, whole words): the byte
+ * just past it in the text, or 0. */
+static size_t
+list_at(const doc *d, const kz_wordlist *w, size_t s, size_t e)
+{
+	kz_folded f;
+	size_t m, past = 0;
+
+	if (s >= e)
+		return 0;
+	if (e - s > FOLD_PREFIX) {
+		e = s + FOLD_PREFIX;
+		while (e > s && ((unsigned char)d->text[e] & 0xC0) == 0x80)
+			e--;
+	}
+	kz_fold(d->n->folder, d->text + s, e - s, &f);
+	if (kz_wordlist_prefix(w, f.text, f.len, 1, &m) >= 0 && m > 0)
+		past = s + f.map[m];
+	kz_folded_release(&f);
+	return past;
+}
+
+/* Is t[s, e) exactly an entry of w (folded)? */
+static int
+list_is(const doc *d, const kz_wordlist *w, size_t s, size_t e)
+{
+	kz_folded f;
+	int hit;
+
+	trim(d->text, &s, &e);
+	if (s >= e)
+		return 0;
+	kz_fold(d->n->folder, d->text + s, e - s, &f);
+	hit = kz_wordlist_find(w, f.text, f.len) >= 0;
+	kz_folded_release(&f);
+	return hit;
+}
+
+/* How many words of t[s, e) there are when every one is capitalised (a
+ * particle aside) and none holds a digit or sentence punctuation: a name
+ * or a place, "Kassym-Jomart Tokayev", "CÉCILE AMAR", "Le Téléphone
+ * Rouge". 0 otherwise. */
+static size_t
+capitalised_words(const doc *d, size_t s, size_t e)
+{
+	const char *t = d->text;
+	size_t words = 0, caps = 0, i;
+
+	trim(t, &s, &e);
+	i = s;
+	while (i < e) {
+		size_t ws = i;
+		int32_t cp;
+
+		while (i < e && !space_at(t, i, e))
+			i += kz_utf8_next(t, e, i);
+		kz_utf8_decode((const unsigned char *)t + ws, i - ws, &cp);
+		if (kz_cp_is_upper(cp))
+			caps++;
+		else if (!is_name_particle(t + ws, i - ws))
+			return 0;
+		for (size_t p = ws; p < i; p += kz_utf8_next(t, i, p)) {
+			int32_t c;
+
+			kz_utf8_decode((const unsigned char *)t + p, i - p, &c);
+			if (kz_cp_is_digit(c) || (c < 0x80 ?
+			    strchr(",;:!?\"()[]/|@#", (int)c) != NULL :
+			    is_opening_quote(c) || is_closing_quote(c)))
+				return 0;
+		}
+		words++;
+		i = skip_spaces(t, i, e);
+	}
+	return caps ? words : 0;
+}
+
+/* A dash standing alone between words (" - ", " – ", " — ") at t[i]: its
+ * length in bytes, or 0. */
+static size_t
+lone_dash(const char *t, size_t i, size_t start, size_t end)
+{
+	size_t n = 0;
+
+	if (t[i] == '-')
+		n = 1;
+	else if (i + 3 <= end && (unsigned char)t[i] == 0xE2 &&
+	    (unsigned char)t[i + 1] == 0x80 &&
+	    ((unsigned char)t[i + 2] == 0x93 || (unsigned char)t[i + 2] == 0x94))
+		n = 3;
+	if (n == 0 || (i > start && !is_space_byte(t[i - 1])))
+		return 0;
+	return i + n >= end || space_at(t, i + n, end) ? n : 0;
+}
+
+/* A bullet or middle dot between two items of furniture. */
+static int
+bullet_at(const char *t, size_t i, size_t end)
+{
+	const unsigned char *u = (const unsigned char *)t + i;
+
+	return (i + 3 <= end && u[0] == 0xE2 && u[1] == 0x80 && u[2] == 0xA2) ||
+	    (i + 2 <= end && u[0] == 0xC2 && u[1] == 0xB7);
+}
+
+/* A time of day after a date: " à 18h42", " à 9 h", ", 08:15", " - 0:13".
+ * The bytes it takes, or 0. */
+static size_t
+skip_time(const char *s, size_t len)
+{
+	size_t i = skip_spaces(s, 0, len), k;
+	int h, m;
+
+	if (i < len && (s[i] == ',' || s[i] == '-'))
+		i = skip_spaces(s, i + 1, len);
+	if (i + 2 < len && memcmp(s + i, "\xc3\xa0 ", 3) == 0)
+		i = skip_spaces(s, i + 2, len);
+	k = parse_number(s + i, len - i, 2, &h);
+	if (k == 0 || h > 23)
+		return 0;
+	i += k;
+	if (i + 1 < len && s[i] == ' ' && (s[i + 1] == 'h' || s[i + 1] == 'H'))
+		i++;
+	if (i < len && (s[i] == 'h' || s[i] == 'H')) {
+		i++;
+		/* "0 h 48" */
+		if (i + 1 < len && s[i] == ' ' && kz_cp_is_digit((unsigned char)s[i + 1]))
+			i++;
+		k = parse_number(s + i, len - i, 2, &m);
+		if (k == 2 && m <= 59)
+			i += k;
+		else if (k)
+			return 0;
+		/* "18h42min" */
+		if (i + 3 <= len && memcmp(s + i, "min", 3) == 0)
+			i += 3;
+	} else if (i < len && s[i] == ':') {
+		k = parse_number(s + i + 1, len - i - 1, 2, &m);
+		if (k != 2 || m > 59)
+			return 0;
+		i += 1 + k;
+	} else
+		return 0;
+	/* the word must end there: "9 h 30" aside, no "18h42abc" */
+	if (i < len && kz_cp_is_letter((unsigned char)s[i]))
+		return 0;
+	return i;
+}
+
+/* A date as a page prints it: "mardi 13/05/2025", "le 3 mars 2024 à 9 h",
+ * "05.03.2024, 08:15". The bytes it takes, or 0; out gets YYYY-MM-DD. */
+static size_t
+printed_date(const doc *d, size_t s, size_t e, char out[11])
+{
+	const char *t = d->text;
+	size_t p = s, q, used;
+
+	if (p + 3 <= e && (t[p] == 'l' || t[p] == 'L') && t[p + 1] == 'e' &&
+	    t[p + 2] == ' ')
+		p = skip_spaces(t, p + 3, e);
+	q = list_at(d, &d->n->weekdays, p, e);
+	if (q) {
+		p = q;
+		if (p < e && t[p] == ',')
+			p++;
+		p = skip_spaces(t, p, e);
+	}
+	used = kz_normalize_parse_date(d->n, t + p, e - p, out);
+	if (used == 0)
+		return 0;
+	p += used;
+	p += skip_time(t + p, e - p);
+	return p - s;
+}
+
+/* A byline at t[s, e): a byline prefix, then a name, an agency or an
+ * outlet ("Par Julien Pavy", "Par la rédaction", "À la rédaction web de
+ * France 3"). */
+static int
+byline_at(const doc *d, size_t s, size_t e)
+{
+	size_t at = list_at(d, &d->n->byline_prefixes, s, e);
+	int32_t cp;
+
+	if (at == 0)
+		return 0;
+	at = skip_spaces(d->text, at, e);
+	if (at >= e)
+		return 0;
+	if (list_at(d, &d->n->agencies, at, e))
+		return 1;
+	kz_utf8_decode((const unsigned char *)d->text + at, e - at, &cp);
+	return kz_cp_is_upper(cp);
+}
+
 static int
 is_byline(const doc *d, const line *l)
 {
-	size_t m;
-	int32_t cp;
-	size_t at;
-
-	if (!starts_with_list(&d->n->byline_prefixes, l, &m) || m >= l->flen)
-		return 0;
 	if (word_count(l) > 14 || ends_like_prose(d, l))
 		return 0;
-	/* the word after the prefix starts with a capital: "Par Julien" */
-	at = l->start;
-	for (size_t k = 0; k < m && at < l->end; k++)
-		at += kz_utf8_next(d->text, l->end, at);
-	at = skip_spaces(d->text, at, l->end);
-	if (at >= l->end)
+	/* "Avec la victoire dans la poche, ...": a prose line */
+	return byline_at(d, l->start, l->end);
+}
+
+/* The parts of a signature line, split at commas, slashes, pipes, lone
+ * dashes and joiner words ("Jean Dupont avec AFP", "AFP / Paris / Jean
+ * Dupont", "L'Obs - - Le Téléphone Rouge - CÉCILE AMAR"). next_part finds
+ * the part that starts at or after *i: [*ps, *pe), and whether a slash,
+ * pipe or dash (not a comma or joiner) ends it. 0 at the end. */
+static int
+next_part(const doc *d, size_t *i, size_t end, size_t *ps, size_t *pe,
+    int *by_separator)
+{
+	const char *t = d->text;
+	size_t p = skip_spaces(t, *i, end);
+
+	*by_separator = 0;
+	if (p >= end)
 		return 0;
-	kz_utf8_decode((const unsigned char *)d->text + at, l->end - at, &cp);
-	return kz_cp_is_upper(cp);
+	*ps = p;
+	while (p < end) {
+		size_t n;
+
+		if (t[p] == ',' || t[p] == '/' || t[p] == '|') {
+			*by_separator = t[p] != ',';
+			*pe = p;
+			*i = p + 1;
+			return 1;
+		}
+		if ((n = lone_dash(t, p, *ps, end)) != 0) {
+			*by_separator = 1;
+			*pe = p;
+			*i = p + n;
+			return 1;
+		}
+		if (space_at(t, p, end)) {
+			size_t w = skip_spaces(t, p, end), we = w;
+
+			while (we < end && !space_at(t, we, end))
+				we += kz_utf8_next(t, end, we);
+			if (list_is(d, &d->n->byline_joiners, w, we)) {
+				*pe = p;
+				*i = we;
+				return 1;
+			}
+			p = w;
+			continue;
+		}
+		p += kz_utf8_next(t, end, p);
+	}
+	*pe = end;
+	*i = end;
+	return 1;
+}
+
+/* A line made only of agencies and names, with at least one agency:
+ * "Le Monde avec AFP", "La rédaction avec AFP", "Jean Dupont avec AFP",
+ * "AFP / Paris / Jean Dupont". */
+static int
+signature_line(const doc *d, const line *l)
+{
+	size_t i = l->start, ps, pe, parts = 0, agencies = 0;
+	int sep, last_named = 0;
+
+	if (l->end - l->start > 100 || ends_like_prose(d, l))
+		return 0;
+	while (next_part(d, &i, l->end, &ps, &pe, &sep)) {
+		size_t a = ps, b = pe, w;
+		kz_folded f;
+
+		trim(d->text, &a, &b);
+		if (a >= b)
+			continue;       /* "L'Obs - - Rubrique": an empty part */
+		parts++;
+		w = capitalised_words(d, a, b);
+		last_named = 1;
+		if (list_is(d, &d->n->agencies, a, b))
+			agencies++;
+		else if (w == 0 || w > 5) {
+			/* a rubric between the outlet and the name: a few
+			 * words, no digits */
+			kz_fold(d->n->folder, d->text + a, b - a, &f);
+			w = 1;
+			for (size_t k = 0; k < f.len; k++)
+				w += f.text[k] == ' ';
+			for (size_t k = 0; k < f.len && w <= 4; k++)
+				if (f.text[k] >= '0' && f.text[k] <= '9')
+					w = 99;
+			kz_folded_release(&f);
+			if (w > 4 || agencies == 0)
+				return 0;
+			last_named = 0;
+		}
+	}
+	return parts >= 2 && agencies >= 1 && last_named;
+}
+
+/* "Publié le 12/10/2023 à 18h42", "Mis à jour le 3 mars 2024",
+ * "05.03.2024, 08:15", "mardi 13/05/2025", "Le mardi 3 février 2026 à
+ * 0:13 par David Demri": a line that prints the date, perhaps with an
+ * update and a byline after it. Sets l->date and l->date_rank; *rest gets
+ * the start of the byline, or 0. */
+static int
+date_line(const doc *d, line *l, size_t *rest)
+{
+	const char *t = d->text;
+	size_t p = l->start, q, used;
+	char date[11];
+	int rank = 2;
+
+	*rest = 0;
+	if (cp_length(d, l) > 120)
+		return 0;
+	q = list_at(d, &d->n->date_prefixes, p, l->end);
+	if (q) {
+		if (list_at(d, &d->n->update_prefixes, p, l->end))
+			rank = 1;
+		p = skip_spaces(t, q, l->end);
+		if (p < l->end && t[p] == ':')
+			p = skip_spaces(t, p + 1, l->end);
+	}
+	used = printed_date(d, p, l->end, date);
+	if (used == 0)
+		return 0;
+	p += used;
+	for (;;) {
+		while (p < l->end && (strchr(",.|-", t[p]) || space_at(t, p, l->end) ||
+		    lone_dash(t, p, l->start, l->end) || bullet_at(t, p, l->end)))
+			p += kz_utf8_next(t, l->end, p);
+		if (p >= l->end)
+			break;
+		/* "Publié le ..., mis à jour le ...": the update comes second */
+		q = list_at(d, &d->n->update_prefixes, p, l->end);
+		if (q) {
+			char later[11];
+
+			p = skip_spaces(t, q, l->end);
+			if (p < l->end && t[p] == ':')
+				p = skip_spaces(t, p + 1, l->end);
+			used = printed_date(d, p, l->end, later);
+			if (used == 0)
+				return 0;
+			p += used;
+			continue;
+		}
+		if (byline_at(d, p, l->end)) {
+			*rest = p;
+			break;
+		}
+		/* after "Publié le", a short tail that is no prose */
+		if (q == 0 && p > l->start && list_at(d, &d->n->date_prefixes,
+		    l->start, l->end) && !ends_like_prose(d, l))
+			break;
+		return 0;
+	}
+	memcpy(l->date, date, 11);
+	l->date_rank = rank;
+	return 1;
+}
+
+/* "Paris, France | AFP | mardi 13/05/2025 -", "MOSCOU, 8 janvier 2022
+ * (AFP) -", "Dakar (AFP) -", "Paris, le 3 mars 2023 -": a place, an
+ * agency and a date before a dash open the first paragraph, or stand
+ * alone on their line. Returns the byte past the dash (l->end when the
+ * whole line is the dateline), or 0; sets l->date when it has one. */
+static size_t
+dateline_head(const doc *d, line *l)
+{
+	const char *t = d->text;
+	size_t limit = l->start + 120 < l->end ? l->start + 120 : l->end;
+	size_t head = 0, past = 0, s;
+	int dates = 0, agencies = 0, places = 0, found = 0;
+	char date[11];
+
+	for (size_t p = l->start; p < limit; p++) {
+		size_t n = lone_dash(t, p, l->start, l->end);
+
+		if (n && p > l->start) {
+			head = p;
+			past = p + n;
+			found = 1;
+			break;
+		}
+	}
+	if (!found) {
+		if (l->end - l->start > 100)
+			return 0;
+		head = past = l->end;
+	}
+	for (s = l->start; s < head;) {
+		size_t e = s, a, b;
+
+		while (e < head && !strchr("|,()", t[e]))
+			e++;
+		a = s;
+		b = e;
+		trim(t, &a, &b);
+		if (a < b) {
+			char dt[11];
+
+			if (printed_date(d, a, b, dt) == b - a) {
+				dates++;
+				memcpy(date, dt, 11);
+			} else if (list_is(d, &d->n->agencies, a, b))
+				agencies++;
+			else if (capitalised_words(d, a, b) >= 1 &&
+			    capitalised_words(d, a, b) <= 4 && b - a <= 40)
+				places++;
+			else
+				return 0;
+		}
+		s = e < head ? e + 1 : e;
+	}
+	if (dates > 1 || places > 2 || dates + agencies == 0)
+		return 0;
+	/* alone on its line, a dateline prints a date */
+	if (past == l->end && head == l->end && dates == 0)
+		return 0;
+	if (dates) {
+		memcpy(l->date, date, 11);
+		l->date_rank = 2;
+	}
+	return past;
+}
+
+/* A line wholly between quotation marks: «Tellement dur» (a pull quote
+ * may lack its final full stop). */
+static int
+quoted_line(const doc *d, const line *l)
+{
+	return is_opening_quote(first_cp(d, l)) &&
+	    is_closing_quote(last_cp(d, l)) && l->end - l->start > 2;
+}
+
+/* "Jean Dupont, maire de Trifouilly": a name, a comma and a role, the
+ * signature of a pull quote. Returns the comma's offset, or 0. */
+static size_t
+name_and_role(const doc *d, const line *l)
+{
+	const char *t = d->text;
+	const char *comma = memchr(t + l->start, ',', l->end - l->start);
+	size_t c, r, w;
+	int32_t cp;
+
+	if (comma == NULL || cp_length(d, l) > 100 || ends_like_prose(d, l))
+		return 0;
+	c = (size_t)(comma - t);
+	w = capitalised_words(d, l->start, c);
+	if (w < 2 || w > 4)
+		return 0;
+	r = skip_spaces(t, c + 1, l->end);
+	if (r >= l->end)
+		return 0;
+	kz_utf8_decode((const unsigned char *)t + r, l->end - r, &cp);
+	return kz_cp_is_lower(cp) ? c : 0;
 }
 
 /* With no dateline, the latest full date the article mentions ("le 14
@@ -580,7 +1096,10 @@ estimate_date(const doc *d, char out[11])
 	for (size_t i = 0; i < d->nlines; i++) {
 		const line *l = &d->lines[i];
 
-		if (l->blank || l->kind == K_BOILERPLATE || l->kind == K_RELATED)
+		/* an embedded post's date and a credit's are not the
+		 * article's */
+		if (l->blank || l->kind == K_BOILERPLATE || l->kind == K_RELATED ||
+		    l->kind == K_CREDIT)
 			continue;
 		for (size_t p = l->start; p < l->end; p++) {
 			char date[11];
@@ -600,40 +1119,24 @@ estimate_date(const doc *d, char out[11])
 	return found;
 }
 
-/* "Le Monde avec AFP": a line made only of agencies is a byline. */
-static int
-only_agencies(const doc *d, const line *l)
+static long
+prev_nonblank(const doc *d, long i)
 {
-	size_t i = 0, parts = 0;
+	for (long j = i - 1; j >= 0; j--)
+		if (!d->lines[j].blank)
+			return j;
+	return -1;
+}
 
-	if (l->flen > 80)
-		return 0;
-	while (i < l->flen) {
-		size_t e = i, m;
-		long hit = -1;
+/* Is the line before i the title or other header furniture? */
+static int
+prev_is_header(const doc *d, long i)
+{
+	long p = prev_nonblank(d, i);
+	enum kind k = p < 0 ? K_NONE : d->lines[p].kind;
 
-		/* the longest agency at i, then a joiner or the end */
-		for (e = l->flen; e > i; e--) {
-			if (e < l->flen && l->folded[e] != ' ' && l->folded[e] != ',')
-				continue;
-			hit = kz_wordlist_find(&d->n->agencies, l->folded + i, e - i);
-			if (hit >= 0)
-				break;
-		}
-		if (hit < 0)
-			return 0;
-		parts++;
-		i = e;
-		while (i < l->flen && (l->folded[i] == ' ' || l->folded[i] == ','))
-			i++;
-		if (i < l->flen && kz_wordlist_prefix(&d->n->byline_joiners,
-		    l->folded + i, l->flen - i, 1, &m) >= 0) {
-			i += m;
-			while (i < l->flen && l->folded[i] == ' ')
-				i++;
-		}
-	}
-	return parts >= 2;
+	return k == K_TITLE || k == K_DATELINE || k == K_BYLINE ||
+	    k == K_CREDIT || k == K_CAPTION || k == K_BOILERPLATE;
 }
 
 static long
@@ -683,24 +1186,58 @@ classify(doc *d)
 		if (!L[i].cut && kz_wordlist_find(&d->n->related_headers,
 		    L[i].folded, L[i].flen) >= 0)
 			L[i].kind = K_RELATED_HEADER;
-		else if (is_boilerplate(d, &L[i]))
+		else if (is_boilerplate(d, &L[i]) || is_counter(d, &L[i]))
 			L[i].kind = K_BOILERPLATE;
-		else if (is_credit_line(d, &L[i]))
+		else if (is_credit_line(d, &L[i]) || is_embed_credit(d, &L[i]))
 			L[i].kind = K_CREDIT;
+		else if (is_related_link(d, &L[i]))
+			L[i].kind = K_RELATED;
 	}
-	/* the title: the first line that is not residue */
-	for (size_t i = 0; i < n; i++)
-		if (!L[i].blank && L[i].kind == K_NONE) {
-			title = (long)i;
-			L[i].kind = K_TITLE;
+	/* the title: the first line that is not residue, nor a dateline
+	 * ("Publié le ...", or "Dakar (AFP) - " opening the first
+	 * paragraph, when the page has no title) */
+	for (size_t i = 0; i < n; i++) {
+		size_t rest, past;
+
+		if (L[i].blank || L[i].kind != K_NONE)
+			continue;
+		if (date_line(d, &L[i], &rest) && rest == 0) {
+			L[i].kind = K_DATELINE;
+			continue;
+		}
+		/* the outlet's name above the title: "RMC Sport" */
+		if (list_is(d, &d->n->agencies, L[i].start, L[i].end)) {
+			L[i].kind = K_BYLINE;
+			continue;
+		}
+		L[i].date_rank = 0;
+		past = dateline_head(d, &L[i]);
+		if (past >= L[i].end) {
+			L[i].kind = K_DATELINE;
+			continue;
+		}
+		if (past) {
+			L[i].head_kind = K_DATELINE;
+			L[i].head_end = past;
+			L[i].rest_start = skip_spaces(d->text, past, L[i].end);
 			break;
 		}
+		title = (long)i;
+		L[i].kind = K_TITLE;
+		break;
+	}
 	/* captions repeated with their credit, bylines, the header zone */
 	for (size_t i = title < 0 ? 0 : (size_t)title + 1; i < n; i++) {
 		long j;
 
 		if (L[i].blank || L[i].kind != K_NONE)
 			continue;
+		if (L[i].head_kind != K_NONE) {
+			/* the first paragraph, opened by its dateline */
+			if (first_par < 0)
+				first_par = (long)i;
+			continue;
+		}
 		j = next_nonblank(d, i);
 		if (j >= 0 && L[j].kind == K_NONE &&
 		    repeats_with_credit(d, &L[i], &L[j])) {
@@ -709,31 +1246,47 @@ classify(doc *d)
 			L[j].same_as = (long)i;
 			continue;
 		}
-		if (is_byline(d, &L[i]) || only_agencies(d, &L[i])) {
+		if (is_byline(d, &L[i]) || signature_line(d, &L[i])) {
 			L[i].kind = K_BYLINE;
 			continue;
 		}
 		{
-			char date[11];
-			size_t m;
+			size_t rest;
 
-			/* "Publié le 14 mai 2023 à 22h17", "Publié le : 06/09/2023"
-			 * near the top, alone on its line */
-			if (i < 20 && starts_with_list(&d->n->date_prefixes, &L[i], &m) &&
-			    cp_length(d, &L[i]) < 100 && !ends_like_prose(d, &L[i])) {
-				size_t at = L[i].start;
-
-				for (size_t k = 0; k < m; k++)
-					at += kz_utf8_next(d->text, L[i].end, at);
-				at = skip_spaces(d->text, at, L[i].end);
-				if (at < L[i].end && d->text[at] == ':')
-					at = skip_spaces(d->text, at + 1, L[i].end);
-				if (kz_normalize_parse_date(d->n, d->text + at,
-				    L[i].end - at, date)) {
+			/* "Publié le 14 mai 2023 à 22h17", "Le mardi 3 février
+			 * 2026 à 0:13 par X": near the top or at the foot */
+			if ((i < 25 || i + 8 > n) && date_line(d, &L[i], &rest)) {
+				if (rest) {
+					L[i].kind = K_BYLINE;
+					L[i].head_kind = K_DATELINE;
+					L[i].head_end = rest;
+					L[i].rest_start = rest;
+				} else
 					L[i].kind = K_DATELINE;
-					continue;
-				}
+				continue;
 			}
+		}
+		if (first_par < 0) {
+			size_t past = dateline_head(d, &L[i]);
+
+			if (past >= L[i].end) {
+				L[i].kind = K_DATELINE;
+				continue;
+			}
+			if (past) {
+				L[i].head_kind = K_DATELINE;
+				L[i].head_end = past;
+				L[i].rest_start = skip_spaces(d->text, past, L[i].end);
+			}
+		}
+		/* an author's name alone under the title, or alone at the
+		 * foot after a blank line */
+		if (looks_like_name(d, &L[i]) && word_count(&L[i]) <= 4 &&
+		    ((first_par < 0 && prev_is_header(d, (long)i)) ||
+		    (next_nonblank(d, i) < 0 && blank_or_edge(d, (long)i - 1) &&
+		    i > 0))) {
+			L[i].kind = K_BYLINE;
+			continue;
 		}
 		if (first_par < 0) {
 			/* a caption with its credit on one line */
@@ -754,7 +1307,8 @@ classify(doc *d)
 	}
 	/* pull quotes, headings, related lists, paragraphs */
 	for (size_t i = 0; i < n; i++) {
-		long j, k;
+		long j, k, j2;
+		size_t comma;
 
 		if (L[i].blank)
 			continue;
@@ -774,8 +1328,23 @@ classify(doc *d)
 			continue;
 		j = (i + 1 < n && !L[i + 1].blank) ? (long)i + 1 : -1;
 		k = (j >= 0 && (size_t)j + 1 < n && !L[j + 1].blank) ? j + 1 : -1;
+		/* "Jean Dupont, maire de X" signs the prose line above it,
+		 * even past a blank line */
+		j2 = next_nonblank(d, i);
+		if (j2 >= 0 && L[j2].kind == K_NONE && L[i].head_kind == K_NONE &&
+		    (ends_like_prose(d, &L[i]) || quoted_line(d, &L[i])) &&
+		    word_count(&L[i]) >= 4 && (comma = name_and_role(d, &L[j2]))) {
+			L[i].kind = K_PULLQUOTE;
+			L[j2].kind = K_SPEAKER_TITLE;
+			L[j2].head_kind = K_SPEAKER_NAME;
+			L[j2].head_end = comma;
+			L[j2].rest_start = skip_spaces(d->text, comma + 1, L[j2].end);
+			i = (size_t)j2;
+			continue;
+		}
 		if (j >= 0 && blank_or_edge(d, (long)i - 1) &&
-		    ends_like_prose(d, &L[i]) && word_count(&L[i]) >= 4 &&
+		    (ends_like_prose(d, &L[i]) || quoted_line(d, &L[i])) &&
+		    word_count(&L[i]) >= 4 &&
 		    L[j].kind == K_NONE && looks_like_name(d, &L[j])) {
 			int titled = k >= 0 && L[k].kind == K_NONE &&
 			    !ends_like_prose(d, &L[k]) && cp_length(d, &L[k]) <= 100 &&
@@ -899,54 +1468,18 @@ kz_normalize_parse_date(const kz_normalizer *n, const char *s, size_t len,
 	}
 }
 
-/* A dateline opens the first paragraph: "MOSCOU, 8 janvier 2022 (AFP) -"
- * or "Paris, le 3 mars 2023 -". */
+/* The article's date: the first publication date a dateline prints
+ * ("Publié le", a dateline opening the first paragraph), else the first
+ * update date ("Mis à jour le"). */
 static int
 find_dateline(const doc *d, char date[11])
 {
-	/* a "Publié le ..." line */
-	for (size_t i = 0; i < d->nlines; i++) {
-		const line *l = &d->lines[i];
-		const char *t = d->text + l->start;
-		size_t len = l->end - l->start, p = 0, m;
-
-		if (l->kind != K_DATELINE)
-			continue;
-		kz_wordlist_prefix(&d->n->date_prefixes, l->folded, l->flen, 1, &m);
-		for (size_t k = 0; k < m; k++)
-			p += kz_utf8_next(t, len, p);
-		p = skip_spaces(t, p, len);
-		if (p < len && t[p] == ':')
-			p = skip_spaces(t, p + 1, len);
-		if (kz_normalize_parse_date(d->n, t + p, len - p, date))
-			return 1;
-	}
-	/* a dateline opening the first paragraph */
-	for (size_t i = 0; i < d->nlines; i++) {
-		const line *l = &d->lines[i];
-		const char *t = d->text + l->start;
-		size_t len = l->end - l->start, p = 0, used;
-
-		if (l->kind != K_PARAGRAPH)
-			continue;
-		/* the place: words up to a comma, within 40 bytes */
-		while (p < len && p < 40 && t[p] != ',')
-			p++;
-		if (p == 0 || p >= len || p >= 40)
-			return 0;
-		p = skip_spaces(t, p + 1, len);
-		if (p + 3 < len && strncmp(t + p, "le ", 3) == 0)
-			p += 3;
-		used = kz_normalize_parse_date(d->n, t + p, len - p, date);
-		if (used == 0)
-			return 0;
-		p += used;
-		/* followed soon by a dash or "(AFP)" */
-		for (size_t k = p; k < len && k < p + 16; k++)
-			if (t[k] == '-' || t[k] == '(' || (unsigned char)t[k] == 0xE2)
+	for (int rank = 2; rank >= 1; rank--)
+		for (size_t i = 0; i < d->nlines; i++)
+			if (d->lines[i].date_rank == rank) {
+				memcpy(date, d->lines[i].date, 11);
 				return 1;
-		return 0;
-	}
+			}
 	return 0;
 }
 
@@ -1039,49 +1572,64 @@ byline_part(const doc *d, size_t s, size_t e, json_t *authors,
 	kz_folded_release(&f);
 }
 
-/* "Par Julien Pavy avec AFP": authors and agencies, split at the joiner
- * words and commas. */
+/* "Par Julien Pavy avec AFP", "AFP / Paris / Jean Dupont", "L'Obs - -
+ * Rubrique - NOM": authors and agencies, split at commas, joiner words,
+ * slashes, pipes and dashes. Where slashes, pipes or dashes split it, the
+ * line also names places and rubrics: only its last part of two words or
+ * more that is no agency is an author. After an outlet prefix ("À la
+ * rédaction web de") the rest is an outlet. */
 static void
-parse_byline(const doc *d, const line *l, json_t *authors, json_t *agencies,
+parse_byline(const doc *d, size_t s, size_t e, json_t *authors,
+    json_t *agencies, kz_cp_cursor *o)
+{
+	size_t i, ps, pe, last_s = 0, last_e = 0, at;
+	int sep, any_sep = 0;
+
+	at = list_at(d, &d->n->outlet_prefixes, s, e);
+	if (at) {
+		byline_part(d, at, e, agencies, agencies, o);
+		return;
+	}
+	at = list_at(d, &d->n->byline_prefixes, s, e);
+	i = at ? at : s;
+	for (size_t k = i; next_part(d, &k, e, &ps, &pe, &sep);)
+		any_sep |= sep;
+	while (next_part(d, &i, e, &ps, &pe, &sep)) {
+		if (!any_sep || list_is(d, &d->n->agencies, ps, pe))
+			byline_part(d, ps, pe, authors, agencies, o);
+		else if (capitalised_words(d, ps, pe) >= 2) {
+			last_s = ps;
+			last_e = pe;
+		}
+	}
+	if (last_e)
+		byline_part(d, last_s, last_e, authors, agencies, o);
+}
+
+/* The agencies a dateline names: "Dakar (AFP) -". */
+static void
+dateline_agencies(const doc *d, size_t s, size_t e, json_t *agencies,
     kz_cp_cursor *o)
 {
 	const char *t = d->text;
-	size_t m, i = l->start, part;
 
-	if (kz_wordlist_prefix(&d->n->byline_prefixes, l->folded, l->flen, 1,
-	    &m) < 0)
-		m = 0;
-	for (size_t k = 0; k < m && i < l->end; k++)
-		i += kz_utf8_next(t, l->end, i);
-	part = i = skip_spaces(t, i, l->end);
-	while (i < l->end) {
-		if (t[i] == ',') {
-			byline_part(d, part, i, authors, agencies, o);
-			part = i = skip_spaces(t, i + 1, l->end);
-			continue;
-		}
-		if (space_at(t, i, l->end)) {
-			size_t w = skip_spaces(t, i, l->end), we = w, jm;
-			kz_folded f;
-			long j;
+	while (s < e) {
+		size_t p = s;
 
-			while (we < l->end && !space_at(t, we, l->end))
-				we += kz_utf8_next(t, l->end, we);
-			kz_fold(d->n->folder, t + w, we - w, &f);
-			j = kz_wordlist_find(&d->n->byline_joiners, f.text, f.len);
-			kz_folded_release(&f);
-			(void)jm;
-			if (j >= 0) {
-				byline_part(d, part, i, authors, agencies, o);
-				part = i = skip_spaces(t, we, l->end);
-				continue;
-			}
-			i = w;
-			continue;
-		}
-		i += kz_utf8_next(t, l->end, i);
+		size_t q;
+
+		while (p < e && !strchr("|,()", t[p]))
+			p++;
+		/* the dash that ends the dateline */
+		q = p;
+		trim(t, &s, &q);
+		while (q > s && (t[q - 1] == '-' || ((unsigned char)t[q - 1] >= 0x80 &&
+		    q >= s + 3 && lone_dash(t, q - 3, s, q))))
+			q -= t[q - 1] == '-' ? 1 : 3;
+		if (list_is(d, &d->n->agencies, s, q))
+			byline_part(d, s, q, agencies, agencies, o);
+		s = p + 1;
 	}
-	byline_part(d, part, l->end, authors, agencies, o);
 }
 
 /* ------------------------------------------------------------ sentences */
@@ -1266,7 +1814,7 @@ kz_normalize_article_members(const kz_normalizer *n, const char *raw,
 	span_list blocks = { 0 }, sentences = { 0 };
 	json_t *authors, *agencies, *byline;
 	long *block_of_line;
-	size_t content = 0;
+	size_t content = 0, s;
 	char date[11];
 
 	memset(rep, 0, sizeof *rep);
@@ -1313,12 +1861,28 @@ kz_normalize_article_members(const kz_normalizer *n, const char *raw,
 			continue;
 		}
 		block_of_line[i] = (long)blocks.n;
-		span_push(&blocks, l->kind, l->start, l->end, -1);
+		s = l->start;
+		if (l->head_kind != K_NONE) {
+			size_t he = l->head_end;
+
+			trim(d.text, &s, &he);
+			span_push(&blocks, l->head_kind, s, he, -1);
+			if (l->head_kind == K_DATELINE)
+				dateline_agencies(&d, s, he, agencies,
+				    &byline_cursor);
+			if (l->head_kind == K_SPEAKER_NAME)
+				split_sentences(&d, s, he, &sentences);
+			s = l->rest_start;
+			if (s >= l->end)
+				continue;
+		}
+		span_push(&blocks, l->kind, s, l->end, -1);
 		if (l->kind == K_BYLINE)
-			parse_byline(&d, l, authors, agencies, &byline_cursor);
+			parse_byline(&d, s, l->end, authors, agencies,
+			    &byline_cursor);
 		if (l->kind != K_BOILERPLATE && l->kind != K_CREDIT &&
 		    l->kind != K_BYLINE && l->kind != K_DATELINE)
-			split_sentences(&d, l->start, l->end, &sentences);
+			split_sentences(&d, s, l->end, &sentences);
 	}
 	free(block_of_line);
 

@@ -527,21 +527,99 @@ entry_held(const kz_entry *e, const char *role, int32_t date, int former)
 	return 0;
 }
 
+/* The persons an article names, each once, in the order of their first
+ * mention, with how often it names them. Built once per article, so that
+ * resolving a role costs the number of persons, not of mentions (it was
+ * mentions squared per role: cubic in a long text). */
+typedef struct people_set {
+	size_t *entry;
+	size_t *mentions;
+	size_t n;
+} people_set;
+
+typedef struct first_seen {
+	size_t entry, at, mentions;
+} first_seen;
+
+static int
+by_entry_then_at(const void *a, const void *b)
+{
+	const first_seen *x = a, *y = b;
+
+	if (x->entry != y->entry)
+		return x->entry < y->entry ? -1 : 1;
+	return x->at < y->at ? -1 : x->at > y->at;
+}
+
+static int
+by_at(const void *a, const void *b)
+{
+	const first_seen *x = a, *y = b;
+
+	return x->at < y->at ? -1 : x->at > y->at;
+}
+
+/* Sorting by person, then back into text order: n log n, once. */
+static void
+people_set_build(people_set *ps, const size_t *people, size_t npeople)
+{
+	first_seen *fs = kz_malloc((npeople + 1) * sizeof *fs);
+	size_t n = 0;
+
+	for (size_t i = 0; i < npeople; i++) {
+		fs[i].entry = people[i];
+		fs[i].at = i;
+		fs[i].mentions = 1;
+	}
+	qsort(fs, npeople, sizeof *fs, by_entry_then_at);
+	for (size_t i = 0; i < npeople; i++) {
+		if (n > 0 && fs[n - 1].entry == fs[i].entry)
+			fs[n - 1].mentions++;   /* the row keeps its first mention */
+		else
+			fs[n++] = fs[i];
+	}
+	qsort(fs, n, sizeof *fs, by_at);
+	ps->entry = kz_malloc((n + 1) * sizeof *ps->entry);
+	ps->mentions = kz_malloc((n + 1) * sizeof *ps->mentions);
+	ps->n = n;
+	for (size_t i = 0; i < n; i++) {
+		ps->entry[i] = fs[i].entry;
+		ps->mentions[i] = fs[i].mentions;
+	}
+	free(fs);
+}
+
+static void
+people_set_release(people_set *ps)
+{
+	free(ps->entry);
+	free(ps->mentions);
+}
+
+static int
+people_set_has(const people_set *ps, long e)
+{
+	for (size_t p = 0; p < ps->n; p++)
+		if ((long)ps->entry[p] == e)
+			return 1;
+	return 0;
+}
+
 static long resolve_key(const kz_roles *r, const char *role, const char *of,
-    int former, int32_t date, const size_t *people, size_t npeople);
+    int former, int32_t date, const people_set *ps);
 
 /* "le ministre français", "la ministre": a generic role stands for any
  * of its portfolios (the keys it starts: "ministre des affaires
  * étrangères"). Only a person the article names, and only one. */
 static long
 named_with_portfolio(const kz_roles *r, const char *role, const char *of,
-    int former, int32_t date, const size_t *people, size_t npeople)
+    int former, int32_t date, const people_set *ps)
 {
 	size_t rl = strlen(role);
 	long found = -1;
 
-	for (size_t p = 0; p < npeople; p++) {
-		const kz_entry *e = kz_gazetteer_entry(r->g, people[p]);
+	for (size_t p = 0; p < ps->n; p++) {
+		const kz_entry *e = kz_gazetteer_entry(r->g, ps->entry[p]);
 
 		for (size_t i = 0; i < e->nroles; i++) {
 			const kz_role *ro = &e->roles[i];
@@ -553,26 +631,22 @@ named_with_portfolio(const kz_roles *r, const char *role, const char *of,
 			    ((ro->from == 0 || ro->from <= date) &&
 			    (ro->to == 0 || date < ro->to))))
 				continue;
-			if (found >= 0 && found != (long)people[p])
+			if (found >= 0 && found != (long)ps->entry[p])
 				return -1;      /* two of them: say nothing */
-			found = (long)people[p];
+			found = (long)ps->entry[p];
 		}
 	}
 	return found;
 }
 
-long
-kz_roles_resolve(const kz_roles *r, const char *role, const char *of,
-    int former, int32_t date, const size_t *people, size_t npeople)
+static long
+resolve_set(const kz_roles *r, const char *role, const char *of,
+    int former, int32_t date, const people_set *ps)
 {
-	long e = resolve_key(r, role, of, former, date, people, npeople);
-	long named = named_with_portfolio(r, role, of, former, date, people,
-	    npeople);
-	int e_named = 0;
+	long e = resolve_key(r, role, of, former, date, ps);
+	long named = named_with_portfolio(r, role, of, former, date, ps);
+	int e_named = e >= 0 && people_set_has(ps, e);
 
-	for (size_t p = 0; e >= 0 && p < npeople; p++)
-		if ((long)people[p] == e)
-			e_named = 1;
 	/* a minister the article names before one it does not */
 	if (named >= 0 && (e < 0 || !e_named))
 		return named;
@@ -584,7 +658,7 @@ kz_roles_resolve(const kz_roles *r, const char *role, const char *of,
 			continue;
 		for (size_t a = 0; a < 8 && r->resolve_as[k][a] >= 0; a++) {
 			e = resolve_key(r, r->keys[r->resolve_as[k][a]], of, former,
-			    date, people, npeople);
+			    date, ps);
 			if (e >= 0)
 				return e;
 		}
@@ -592,9 +666,22 @@ kz_roles_resolve(const kz_roles *r, const char *role, const char *of,
 	return -1;
 }
 
+long
+kz_roles_resolve(const kz_roles *r, const char *role, const char *of,
+    int former, int32_t date, const size_t *people, size_t npeople)
+{
+	people_set ps;
+	long e;
+
+	people_set_build(&ps, people, npeople);
+	e = resolve_set(r, role, of, former, date, &ps);
+	people_set_release(&ps);
+	return e;
+}
+
 static long
 resolve_key(const kz_roles *r, const char *role, const char *of,
-    int former, int32_t date, const size_t *people, size_t npeople)
+    int former, int32_t date, const people_set *ps)
 {
 	size_t out[16], n;
 
@@ -605,9 +692,8 @@ resolve_key(const kz_roles *r, const char *role, const char *of,
 		/* several holders: one the text names, else the latest
 		 * appointed (two sources disagree; the newer is likelier right) */
 		for (size_t i = 0; i < n; i++)
-			for (size_t p = 0; p < npeople; p++)
-				if (people[p] == out[i])
-					return (long)out[i];
+			if (people_set_has(ps, (long)out[i]))
+				return (long)out[i];
 		{
 			long best = -1;
 			int32_t best_from = -1;
@@ -628,32 +714,21 @@ resolve_key(const kz_roles *r, const char *role, const char *of,
 	}
 	/* no "of": only a person the article names who held the role; of
 	 * several, the one it names at least twice as often as any other
-	 * ("le président" in an article about Maduro that names Lula once).
-	 * people holds one index per mention, so counting them counts the
-	 * mentions. */
+	 * ("le président" in an article about Maduro that names Lula once). */
 	{
 		long best = -1;
 		size_t best_n = 0, second_n = 0;
 
-		for (size_t p = 0; p < npeople; p++) {
-			const kz_entry *e = kz_gazetteer_entry(r->g, people[p]);
-			size_t mentions = 0;
-			int seen = 0;
+		for (size_t p = 0; p < ps->n; p++) {
+			const kz_entry *e = kz_gazetteer_entry(r->g, ps->entry[p]);
+			size_t mentions = ps->mentions[p];
 
 			if (!entry_held(e, role, date, former))
 				continue;
-			for (size_t q = 0; q < npeople; q++) {
-				if (people[q] == people[p])
-					mentions++;
-				if (q < p && people[q] == people[p])
-					seen = 1;
-			}
-			if (seen)
-				continue;       /* counted at its first mention */
 			if (mentions > best_n) {
 				second_n = best_n;
 				best_n = mentions;
-				best = (long)people[p];
+				best = (long)ps->entry[p];
 			} else if (mentions > second_n)
 				second_n = mentions;
 		}
@@ -739,13 +814,13 @@ line_start(const kz_tokens *t, size_t i)
  * article names who takes the role within the year after the date. */
 static long
 next_holder(const kz_roles *r, const char *role, const char *of,
-    int32_t date, const size_t *people, size_t npeople)
+    int32_t date, const people_set *ps)
 {
 	long best = -1;
 	int32_t best_from = 0;
 
-	for (size_t p = 0; p < npeople; p++) {
-		const kz_entry *e = kz_gazetteer_entry(r->g, people[p]);
+	for (size_t p = 0; p < ps->n; p++) {
+		const kz_entry *e = kz_gazetteer_entry(r->g, ps->entry[p]);
 
 		for (size_t k = 0; k < e->nroles; k++) {
 			const kz_role *ro = &e->roles[k];
@@ -755,7 +830,7 @@ next_holder(const kz_roles *r, const char *role, const char *of,
 			    (of && (ro->of == NULL || strcmp(ro->of, of) != 0)))
 				continue;
 			if (best < 0 || ro->from < best_from) {
-				best = (long)people[p];
+				best = (long)ps->entry[p];
 				best_from = ro->from;
 			}
 		}
@@ -783,13 +858,58 @@ complement_follows(const kz_tokens *t, size_t e)
 	    t->tok[c].fend - t->tok[c].fstart >= 4;
 }
 
+/* What each (role, of, former, future) resolved to in this article: the
+ * answer depends on nothing else, and a live blog repeats "le président"
+ * thousands of times. */
+typedef struct resolved {
+	kz_strmap *answers;     /* key -> entry + 1 (0: nobody) */
+	kz_buf key;
+} resolved;
+
+static void
+memo_init(resolved *m)
+{
+	m->answers = kz_strmap_new();
+	kz_buf_init(&m->key);
+}
+
+static void
+memo_release(resolved *m)
+{
+	kz_strmap_free(m->answers);
+	kz_buf_release(&m->key);
+}
+
+static long
+memo_resolve(resolved *m, const kz_roles *r, const char *role,
+    const char *of, int former, int future, int32_t date,
+    const people_set *ps)
+{
+	intptr_t v;
+	long e;
+
+	kz_buf_reset(&m->key);
+	kz_buf_addf(&m->key, "%s\x1f%s\x1f%d%d", role, of ? of : "",
+	    former, future);
+	if (kz_strmap_get(m->answers, m->key.data, m->key.len, &v))
+		return (long)v - 1;
+	e = future ? next_holder(r, role, of, date, ps) :
+	    resolve_set(r, role, of, former, date, ps);
+	kz_strmap_put(m->answers, m->key.data, m->key.len, (intptr_t)(e + 1));
+	return e;
+}
+
 kz_mention *
 kz_roles_find(const kz_roles *r, const kz_tokens *t, const size_t *people,
     size_t npeople, const char *context_country, int32_t date, size_t *n)
 {
 	kz_mention *out = NULL;
 	size_t cap = 0;
+	people_set ps;
+	resolved memo;
 
+	people_set_build(&ps, people, npeople);
+	memo_init(&memo);
 	*n = 0;
 	for (size_t i = 0; i < t->n; i++) {
 		kz_mention m;
@@ -832,8 +952,8 @@ kz_roles_find(const kz_roles *r, const kz_tokens *t, const size_t *people,
 		} else if (!m.of[0] && context_country &&
 		    !(t->tok[m.tok_end - 1].flags & KZ_TOK_UPPER)) {
 			/* "le chef de l'État" in an article about one country */
-			long e = kz_roles_resolve(r, m.role, NULL, m.former, date,
-			    people, npeople);
+			long e = memo_resolve(&memo, r, m.role, NULL, m.former, 0,
+			    date, &ps);
 
 			if (e < 0) {
 				snprintf(m.of, sizeof m.of, "%s", context_country);
@@ -846,11 +966,11 @@ kz_roles_find(const kz_roles *r, const kz_tokens *t, const size_t *people,
 		    kz_token_is(t, i, "une") || kz_token_is(t, i, "des"))
 			m.entry = -1;
 		else if (m.future)
-			m.entry = next_holder(r, m.role, m.of[0] ? m.of : NULL, date,
-			    people, npeople);
+			m.entry = memo_resolve(&memo, r, m.role, m.of[0] ? m.of :
+			    NULL, 0, 1, date, &ps);
 		else
-			m.entry = kz_roles_resolve(r, m.role, m.of[0] ? m.of : NULL,
-			    m.former, date, people, npeople);
+			m.entry = memo_resolve(&memo, r, m.role, m.of[0] ? m.of :
+			    NULL, m.former, 0, date, &ps);
 		if (*n == cap) {
 			cap = cap ? cap * 2 : 16;
 			out = kz_realloc(out, cap * sizeof *out);
@@ -858,5 +978,7 @@ kz_roles_find(const kz_roles *r, const kz_tokens *t, const size_t *people,
 		out[(*n)++] = m;
 		i = m.tok_end - 1;
 	}
+	memo_release(&memo);
+	people_set_release(&ps);
 	return out;
 }

@@ -1,7 +1,9 @@
 #include "runner.h"
 
-#include "buf.h"
 #include "esc.h"
+#include "sentinel.h"
+
+#include "buf.h"
 #include "record.h"
 #include "stage.h"
 #include "strmap.h"
@@ -180,6 +182,36 @@ scalar_of(const kz_yaml_doc *doc, const kz_yaml_node *n, const char *key,
 	return n->scalar;
 }
 
+/* What exec(2) would refuse (E2BIG) is said now, with the line, rather
+ * than as exit 127 of every article later: the whole argument list within
+ * a quarter of ARG_MAX (the environment and $id, $data need the rest),
+ * and no argument over Linux's 128 KiB for one string. */
+static int
+args_too_long(const kz_yaml_doc *doc, const kz_yaml_node *args,
+    kz_error *err)
+{
+	long arg_max = sysconf(_SC_ARG_MAX);
+	size_t budget = arg_max > 0 ? (size_t)arg_max / 4 : 32768, total = 0;
+
+	for (size_t i = 0; i < args->n; i++) {
+		const char *a = args->items[i]->scalar ? args->items[i]->scalar : "";
+		size_t len = strlen(a);
+
+		if (len >= 128 * 1024)
+			return kz_yaml_error(err, doc, args->items[i], "an argument of"
+			    " %zu bytes: a program takes at most 128 KiB in one", len);
+		/* $id and $data expand: count a path's worth for each '$' */
+		for (const char *d = strchr(a, '$'); d; d = strchr(d + 1, '$'))
+			total += PATH_MAX;
+		total += len + 1 + sizeof(char *);
+		if (total > budget)
+			return kz_yaml_error(err, doc, args, "'args' too long: %zu"
+			    " arguments pass the %zu bytes a program can be given"
+			    " here", args->n, budget);
+	}
+	return 0;
+}
+
 static int
 load_stage(const kz_yaml_doc *doc, const kz_yaml_node *node,
     const char *base_dir, const char *exe_dir, kz_stage_spec *st,
@@ -229,6 +261,8 @@ load_stage(const kz_yaml_doc *doc, const kz_yaml_node *node,
 				    " string");
 			st->args[st->nargs++] = kz_strdup(a->scalar ? a->scalar : "");
 		}
+		if (args_too_long(doc, args, err) != 0)
+			return -1;
 	}
 	return 0;
 }
@@ -595,8 +629,8 @@ static int
 spawn(const kz_pipeline *pl, const char *id, int with_show, int in_fd,
     int out_fd, int err_fd, int own_group, pid_t *pids, kz_error *err)
 {
-	size_t n = kz_pipeline_nprocs(pl, with_show);
-	int prev = in_fd, p[2];
+	size_t n = kz_pipeline_nprocs(pl, with_show), started = 0;
+	int prev = in_fd, p[2], saved;
 	pid_t parent = getpid();
 
 	for (size_t i = 0; i < n; i++) {
@@ -607,7 +641,7 @@ spawn(const kz_pipeline *pl, const char *id, int with_show, int in_fd,
 		p[0] = p[1] = -1;
 		if (i + 1 < n) {
 			if (cloexec_pipe(p) != 0)
-				goto fail;
+				break;
 			out = p[1];
 		} else {
 			out = out_fd;
@@ -617,40 +651,52 @@ spawn(const kz_pipeline *pl, const char *id, int with_show, int in_fd,
 		if (pid == 0)
 			child_exec(pl, argv, prev, out, err_fd,
 			    own_group ? (i == 0 ? 0 : pids[0]) : -1, parent);
+		saved = errno;
 		kz_argv_free(argv);
 		if (pid < 0) {
 			if (p[0] >= 0) {
 				close(p[0]);
 				close(p[1]);
 			}
-			goto fail_at;
+			errno = saved;
+			break;
 		}
 		if (own_group)
 			setpgid(pid, i == 0 ? pid : pids[0]);
 		pids[i] = pid;
+		started++;
 		if (prev != in_fd)
 			close(prev);
 		if (i + 1 < n) {
 			close(p[1]);
 			prev = p[0];
 		}
-		continue;
-fail_at:
-		n = i;
-		break;
 	}
-	if (n == kz_pipeline_nprocs(pl, with_show))
+	if (started == n)
 		return 0;
-fail:
+	saved = errno;
 	kz_error_set(err, NULL, 0, 0, "cannot start the pipeline: %s",
-	    strerror(errno));
+	    strerror(saved));
 	if (prev != in_fd)
 		close(prev);
-	for (size_t i = 0; i < n && pids[i] > 0; i++) {
+	for (size_t i = 0; i < started; i++) {
 		kill(pids[i], SIGKILL);
 		waitpid(pids[i], NULL, 0);
 	}
+	errno = saved;
 	return -1;
+}
+
+/* Out of descriptors or processes for a moment: the machine is busy, the
+ * article is not at fault. */
+/* Starts put off with no article of ours running before the article
+ * fails: about 8 s in all (50 ms doubling to 800 ms). */
+#define MAX_IDLE_TRIES 12
+
+static int
+transient_errno(int e)
+{
+	return e == EMFILE || e == ENFILE || e == EAGAIN || e == ENOMEM;
 }
 
 static const char *
@@ -764,6 +810,7 @@ typedef struct item {
 	char *id;               /* the article's id: the name without extension */
 	uint64_t hash;          /* at the last read */
 	char *reason;           /* failure, or NULL */
+	char *refused;          /* why it is not read at all, or NULL */
 } item;
 
 typedef struct job {
@@ -796,6 +843,7 @@ typedef struct batch {
 	size_t nfailed;
 	int status;
 	double t0;
+	char throttle_reason[700];  /* the last start put off for want of fds */
 } batch;
 
 static volatile sig_atomic_t got_stop;
@@ -824,15 +872,25 @@ now(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
+/* Read dirfd/name into b. With follow 0 a symbolic link is refused
+ * (ELOOP) and so is anything but a regular file (a FIFO would block):
+ * the folder may have changed since it was listed. */
 static int
-read_file_at(int dirfd, const char *name, kz_buf *b)
+read_file_at(int dirfd, const char *name, int follow, kz_buf *b)
 {
 	char chunk[1 << 16];
-	int fd = openat(dirfd, name, O_RDONLY | O_CLOEXEC);
+	int fd = openat(dirfd, name, O_RDONLY | O_CLOEXEC | O_NONBLOCK |
+	    (follow ? 0 : O_NOFOLLOW));
+	struct stat st;
 	ssize_t n;
 
 	if (fd < 0)
 		return -1;
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+		close(fd);
+		errno = EINVAL;
+		return -1;
+	}
 	while ((n = read(fd, chunk, sizeof chunk)) != 0) {
 		if (n < 0) {
 			if (errno == EINTR)
@@ -844,6 +902,43 @@ read_file_at(int dirfd, const char *name, kz_buf *b)
 	}
 	close(fd);
 	return 0;
+}
+
+/* Open kz-run's own file in the output folder (.kz-lock, .kz-state):
+ * created new, or opened without following a link, and only when it is a
+ * plain file of ours with one name. A link planted there by someone who
+ * can write the folder would have kz-run write where it points. */
+static int
+open_own_file(batch *b, const char *name, int flags, int *refused)
+{
+	struct stat st;
+	int fd = openat(b->dirfd, name, flags | O_CREAT | O_EXCL | O_NOFOLLOW |
+	    O_CLOEXEC, 0600);
+
+	*refused = 0;
+	if (fd < 0 && errno == EEXIST)
+		fd = openat(b->dirfd, name, flags | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0) {
+		*refused = errno == ELOOP;
+		if (errno == ELOOP)
+			kz_error_set(b->err, b->o->out_dir, 0, 0, "%s is a symbolic"
+			    " link: refusing it (remove it; kz-run makes its own)",
+			    name);
+		else
+			kz_error_set(b->err, b->o->out_dir, 0, 0, "cannot open %s: %s",
+			    name, strerror(errno));
+		return -1;
+	}
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_nlink != 1 ||
+	    st.st_uid != geteuid()) {
+		close(fd);
+		*refused = 1;
+		kz_error_set(b->err, b->o->out_dir, 0, 0, "%s is not a plain file"
+		    " of this user's with one name: refusing it (remove it; kz-run"
+		    " makes its own)", name);
+		return -1;
+	}
+	return fd;
 }
 
 static int
@@ -893,23 +988,15 @@ write_atomic(batch *b, const char *name, const char *data, size_t len)
 	return 0;
 }
 
-/* Journal lines: 16 hex digits, a tab, the file name (TSV-escaped). */
+/* Journal lines: 16 hex digits, a tab, the file name (escaped as
+ * kz_esc_add escapes it, so that every name reads back byte for byte). */
 static char *
 tsv_unescape(const char *s, size_t len)
 {
 	kz_buf b;
 
 	kz_buf_init(&b);
-	for (size_t i = 0; i < len; i++) {
-		if (s[i] == '\\' && i + 1 < len) {
-			char c = s[++i];
-
-			kz_buf_addc(&b, c == 't' ? '\t' : c == 'n' ? '\n' :
-			    c == 'r' ? '\r' : c);
-		} else {
-			kz_buf_addc(&b, s[i]);
-		}
-	}
+	kz_esc_unescape(&b, s, len);
 	return kz_buf_detach(&b, NULL);
 }
 
@@ -952,23 +1039,36 @@ journal_line(kz_buf *out, const char *name, uint64_t h)
 	kz_buf_addc(out, '\n');
 }
 
+static size_t
+file_size(int fd)
+{
+	struct stat st;
+
+	return fstat(fd, &st) == 0 && st.st_size > 0 ? (size_t)st.st_size : 0;
+}
+
 /* Read OUT/.kz-state (lines that do not parse, such as a torn last line,
  * are ignored: those articles are simply redone), compact it when most
- * lines are stale, and open it for appending. */
+ * lines are stale, and open it for appending: 0, or an exit status. */
 static int
 state_open(batch *b)
 {
 	kz_buf data, names;
-	size_t lines = 0, i = 0;
-	int fd, torn;
+	size_t lines = 0, i = 0, whole;
+	int fd, refused, compacted = 0;
 
 	kz_buf_init(&data);
 	kz_buf_init(&names);
 	b->state = kz_strmap_new();
-	if (read_file_at(b->dirfd, ".kz-state", &data) != 0 && errno != ENOENT) {
+	if (read_file_at(b->dirfd, ".kz-state", 0, &data) != 0 && errno != ENOENT) {
 		kz_buf_release(&data);
+		if (errno == ELOOP || errno == EINVAL)
+			return kz_error_set(b->err, b->o->out_dir, 0, 0, ".kz-state is"
+			    " %s: refusing it (remove it; kz-run makes its own)",
+			    errno == ELOOP ? "a symbolic link" : "not a plain file"),
+			    KZ_EXIT_NOPERM;
 		return kz_error_set(b->err, b->o->out_dir, 0, 0, "cannot read"
-		    " .kz-state: %s", strerror(errno));
+		    " .kz-state: %s", strerror(errno)), KZ_EXIT_IOERR;
 	}
 	while (i < data.len) {
 		char *nl = memchr(data.data + i, '\n', data.len - i), *end;
@@ -991,32 +1091,35 @@ state_open(batch *b)
 		}
 		i += len + 1;
 	}
-	/* a line torn by kill -9: end it, or the next append is glued to it
-	 * and lost (and the article redone on every run) */
-	torn = data.len > 0 && data.data[data.len - 1] != '\n';
+	whole = i;          /* the bytes up to the torn line, if any */
 	kz_buf_release(&data);
 	if (lines > 2 * b->nhashes + 64) {
+		compacted = 1;
 		/* mostly stale lines: rewrite it, one line per article */
 		for (size_t k = 0; k < b->nhashes; k++)
 			journal_line(&names, b->names[k], b->hashes[k]);
-		torn = 0;
 		if (write_atomic(b, ".kz-state", names.data, names.len) != 0) {
 			kz_buf_release(&names);
 			return kz_error_set(b->err, b->o->out_dir, 0, 0, "cannot write"
-			    " .kz-state: %s", strerror(errno));
+			    " .kz-state: %s", strerror(errno)), KZ_EXIT_IOERR;
 		}
 	}
 	kz_buf_release(&names);
-	fd = openat(b->dirfd, ".kz-state", O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC,
-	    0644);
-	if (fd < 0 || (b->journal = fdopen(fd, "a")) == NULL) {
-		if (fd >= 0)
-			close(fd);
-		return kz_error_set(b->err, b->o->out_dir, 0, 0, "cannot write"
-		    " .kz-state: %s", strerror(errno));
+	fd = open_own_file(b, ".kz-state", O_WRONLY | O_APPEND, &refused);
+	if (fd < 0)
+		return refused ? KZ_EXIT_NOPERM : KZ_EXIT_IOERR;
+	/* a line torn by a kill goes: appended to, it would take the next
+	 * line with it (and that article would be redone once more) */
+	if (!compacted && whole < file_size(fd) && ftruncate(fd, (off_t)whole) != 0) {
+		close(fd);
+		return kz_error_set(b->err, b->o->out_dir, 0, 0, "cannot mend"
+		    " .kz-state: %s", strerror(errno)), KZ_EXIT_IOERR;
 	}
-	if (torn)
-		fputc('\n', b->journal);
+	if ((b->journal = fdopen(fd, "a")) == NULL) {
+		close(fd);
+		return kz_error_set(b->err, b->o->out_dir, 0, 0, "cannot write"
+		    " .kz-state: %s", strerror(errno)), KZ_EXIT_IOERR;
+	}
 	return 0;
 }
 
@@ -1047,7 +1150,42 @@ name_cmp(const void *x, const void *y)
 	return strcmp(a->name, c->name);
 }
 
-/* The article files of the input folder, sorted by name. */
+/* Why the link dirfd/name is not read as an article (malloc'd), or NULL
+ * when it is one: a link to a regular file of the input folder itself is
+ * that file, which is read under its own name, so it is skipped (*skip). */
+static char *
+link_refusal(int dirfd, const char *in_dir, const char *name, int *skip)
+{
+	char *real_in = realpath(in_dir, NULL), *target;
+	kz_buf p, why;
+	struct stat st;
+
+	*skip = 0;
+	kz_buf_init(&p);
+	kz_buf_addf(&p, "%s/%s", in_dir, name);
+	target = realpath(p.data, NULL);
+	kz_buf_release(&p);
+	kz_buf_init(&why);
+	if (target && real_in && fstatat(dirfd, name, &st, 0) == 0 &&
+	    S_ISREG(st.st_mode) && strncmp(target, real_in, strlen(real_in)) == 0 &&
+	    target[strlen(real_in)] == '/' &&
+	    strchr(target + strlen(real_in) + 1, '/') == NULL)
+		*skip = 1;
+	else
+		kz_buf_addf(&why, "a symbolic link out of the input folder (to %s):"
+		    " not read (--follow-symlinks reads it)", target ? target :
+		    "nothing");
+	free(real_in);
+	free(target);
+	if (*skip) {
+		kz_buf_release(&why);
+		return NULL;
+	}
+	return kz_buf_detach(&why, NULL);
+}
+
+/* The article files of the input folder, sorted by name. Links are
+ * looked at, not followed (--follow-symlinks follows them). */
 static int
 list_articles(batch *b, int in_fd, item **out, size_t *n)
 {
@@ -1065,18 +1203,31 @@ list_articles(batch *b, int in_fd, item **out, size_t *n)
 	while ((de = readdir(d)) != NULL) {
 		struct stat st;
 		size_t len = strlen(de->d_name);
-		char *dot;
+		char *dot, *refused = NULL;
 
 		if (de->d_name[0] == '.' || de->d_name[len - 1] == '~')
 			continue;
-		if (fstatat(in_fd, de->d_name, &st, 0) != 0 || !S_ISREG(st.st_mode))
+		if (fstatat(in_fd, de->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0)
 			continue;
+		if (S_ISLNK(st.st_mode) && !b->o->follow_symlinks) {
+			int skip;
+
+			refused = link_refusal(in_fd, b->o->in_dir, de->d_name, &skip);
+			if (skip)
+				continue;
+		} else if (S_ISLNK(st.st_mode) && (fstatat(in_fd, de->d_name, &st,
+		    0) != 0 || !S_ISREG(st.st_mode))) {
+			continue;
+		} else if (!S_ISLNK(st.st_mode) && !S_ISREG(st.st_mode)) {
+			continue;
+		}
 		if (k == cap) {
 			cap = cap ? cap * 2 : 64;
 			v = kz_realloc(v, cap * sizeof *v);
 		}
 		memset(&v[k], 0, sizeof v[k]);
 		v[k].name = kz_strdup(de->d_name);
+		v[k].refused = refused;
 		dot = strrchr(de->d_name, '.');
 		v[k].id = dot ? kz_strndup(de->d_name, (size_t)(dot - de->d_name)) :
 		    kz_strdup(de->d_name);
@@ -1123,6 +1274,8 @@ job_close(int *fd)
 static void
 job_release(job *j)
 {
+	if (j->pids && j->pids[0] > 0)
+		kz_sentinel_forget(j->pids[0]);
 	job_close(&j->in);
 	job_close(&j->out);
 	job_close(&j->errp);
@@ -1137,18 +1290,21 @@ job_release(job *j)
 }
 
 /* Start an article: read it (its hash is the one recorded if it
- * succeeds), start its processes in their own group. Returns 0, or -1
- * when it failed at once (recorded). */
+ * succeeds), start its processes in their own group. Returns 0; -1 when
+ * it failed at once (recorded); 1 when descriptors or processes ran out
+ * for a moment (EMFILE, EAGAIN...): not the article's fault, so it is not
+ * recorded, unless last_try. */
 static int
-job_start(batch *b, job *j, int in_dirfd, item *it)
+job_start(batch *b, job *j, int in_dirfd, item *it, int last_try)
 {
 	int pin[2] = { -1, -1 }, pout[2] = { -1, -1 }, perr[2] = { -1, -1 };
+	int transient = 0;
 	kz_buf data;
 	kz_error e;
 	char msg[700];
 
 	kz_buf_init(&data);
-	if (read_file_at(in_dirfd, it->name, &data) != 0) {
+	if (read_file_at(in_dirfd, it->name, b->o->follow_symlinks, &data) != 0) {
 		snprintf(msg, sizeof msg, "cannot read the article: %s",
 		    strerror(errno));
 		kz_buf_release(&data);
@@ -1170,14 +1326,17 @@ job_start(batch *b, job *j, int in_dirfd, item *it)
 	j->deadline = b->o->timeout > 0 ? now() + b->o->timeout : 0;
 	if (cloexec_pipe(pin) != 0 || cloexec_pipe(pout) != 0 ||
 	    cloexec_pipe(perr) != 0) {
+		transient = transient_errno(errno);
 		snprintf(msg, sizeof msg, "cannot make pipes: %s", strerror(errno));
 		goto fail;
 	}
 	kz_error_clear(&e);
 	if (spawn(b->pl, it->id, 0, pin[0], pout[1], perr[1], 1, j->pids, &e) != 0) {
+		transient = transient_errno(errno);
 		snprintf(msg, sizeof msg, "%s", e.message);
 		goto fail;
 	}
+	kz_sentinel_watch(j->pids[0]);
 	close(pin[0]);
 	close(pout[1]);
 	close(perr[1]);
@@ -1199,8 +1358,12 @@ fail:
 		if (perr[i] >= 0)
 			close(perr[i]);
 	}
-	fail_item(b, it, msg);
 	job_release(j);
+	if (transient && !last_try) {
+		snprintf(b->throttle_reason, sizeof b->throttle_reason, "%s", msg);
+		return 1;
+	}
+	fail_item(b, it, msg);
 	return -1;
 }
 
@@ -1456,12 +1619,11 @@ write_failures(batch *b)
 static int
 take_lock(batch *b, int *lock_fd)
 {
-	int fd = openat(b->dirfd, ".kz-lock", O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+	int refused, fd = open_own_file(b, ".kz-lock", O_RDWR, &refused);
 	char pid[32];
 
 	if (fd < 0)
-		return kz_error_set(b->err, b->o->out_dir, 0, 0, "cannot create the"
-		    " lock file .kz-lock: %s", strerror(errno)), KZ_EXIT_IOERR;
+		return refused ? KZ_EXIT_NOPERM : KZ_EXIT_IOERR;
 	while (flock(fd, LOCK_EX | (b->o->wait_lock ? 0 : LOCK_NB)) != 0) {
 		if (errno == EINTR)
 			continue;
@@ -1514,6 +1676,7 @@ run_items(batch *b, int in_fd, item **todo, size_t ntodo)
 	int *pjob = kz_calloc((size_t)njobs * 3 + 1, sizeof *pjob);
 	size_t next = 0;
 	double last = 0;
+	int throttled = 0, idle_tries = 0, starved = 0;
 
 	for (int i = 0; i < njobs; i++)
 		jobs[i].in = jobs[i].out = jobs[i].errp = -1;
@@ -1521,15 +1684,38 @@ run_items(batch *b, int in_fd, item **todo, size_t ntodo)
 		int np = 0, timeout = -1;
 		double t;
 
+		throttled = 0;
 		while (!got_stop && b->status != KZ_EXIT_IOERR && next < ntodo &&
-		    running < njobs) {
+		    running < njobs && !throttled) {
 			for (int i = 0; i < njobs; i++)
 				if (jobs[i].it == NULL) {
-					if (job_start(b, &jobs[i], in_fd, todo[next]) == 0)
+					int final = running == 0 && (starved ||
+					    idle_tries >= MAX_IDLE_TRIES);
+					int rc = job_start(b, &jobs[i], in_fd, todo[next],
+					    final);
+
+					if (rc == 0)
 						running++;
+					/* a machine where no pipeline starts at all:
+					 * the rest fail at once, until one starts */
+					starved = rc == 0 ? 0 : rc < 0 && final ? 1 : starved;
+					throttled = rc > 0;
 					break;
 				}
-			next++;
+			if (!throttled) {
+				next++;
+				idle_tries = 0;
+			}
+		}
+		if (running == 0 && throttled && !got_stop) {
+			/* nothing of ours holds the descriptors: others do; wait a
+			 * little longer each time, then the article fails */
+			struct timespec pause = { 0, 50000000L << (idle_tries < 4 ?
+			    idle_tries : 4) };
+
+			idle_tries++;
+			nanosleep(&pause, NULL);
+			continue;
 		}
 		if (running == 0)
 			break;
@@ -1668,6 +1854,17 @@ kz_batch_run(const kz_pipeline *pl, const kz_batch_opts *o,
 		return kz_error_set(err, o->out_dir, 0, 0, "cannot open the output"
 		    " folder: %s", strerror(errno)), KZ_EXIT_IOERR;
 	}
+	if (fstat(b.dirfd, &sout) == 0 && (sout.st_uid != geteuid() ||
+	    (sout.st_mode & (S_IWGRP | S_IWOTH)))) {
+		/* whoever else can write there can plant links where kz-run
+		 * writes, or outputs that editors then trust */
+		close(in_fd);
+		close(b.dirfd);
+		return kz_error_set(err, o->out_dir, 0, 0, "the output folder %s:"
+		    " refusing it (chmod go-w, or an output folder of your own)",
+		    sout.st_uid != geteuid() ? "belongs to another user" :
+		    "can be written by other users"), KZ_EXIT_NOPERM;
+	}
 	if (fstat(in_fd, &sin) == 0 && fstat(b.dirfd, &sout) == 0 &&
 	    sin.st_dev == sout.st_dev && sin.st_ino == sout.st_ino) {
 		close(in_fd);
@@ -1705,11 +1902,11 @@ kz_batch_run(const kz_pipeline *pl, const kz_batch_opts *o,
 	sa.sa_handler = SIG_IGN;
 	sigaction(SIGPIPE, &sa, &old_pipe);
 
+	/* what a custom stage starts dies with kz-run, even by kill -9 */
+	kz_sentinel_start();
 	remove_stale_temps(&b);
-	if (state_open(&b) != 0) {
-		rc = KZ_EXIT_IOERR;
+	if ((rc = state_open(&b)) != 0)
 		goto out;
-	}
 	if (list_articles(&b, in_fd, &items, &nitems) != 0) {
 		kz_error_set(err, o->in_dir, 0, 0, "cannot list the input folder: %s",
 		    strerror(errno));
@@ -1726,6 +1923,10 @@ kz_batch_run(const kz_pipeline *pl, const kz_batch_opts *o,
 		uint64_t h;
 		intptr_t other;
 
+		if (it->refused) {
+			fail_item(&b, it, it->refused);
+			continue;
+		}
 		if (kz_strmap_get(outs, it->out, strlen(it->out), &other)) {
 			char msg[600];
 
@@ -1741,7 +1942,7 @@ kz_batch_run(const kz_pipeline *pl, const kz_batch_opts *o,
 			kz_buf data;
 
 			kz_buf_init(&data);
-			if (read_file_at(in_fd, it->name, &data) == 0 &&
+			if (read_file_at(in_fd, it->name, o->follow_symlinks, &data) == 0 &&
 			    kz_content_hash(data.data, data.len) == h) {
 				st->skipped++;
 				kz_buf_release(&data);
@@ -1768,6 +1969,7 @@ kz_batch_run(const kz_pipeline *pl, const kz_batch_opts *o,
 		    " %s", strerror(errno));
 	}
 out:
+	kz_sentinel_stop();
 	st->elapsed = now() - b.t0;
 	sigaction(SIGINT, &old_int, NULL);
 	sigaction(SIGTERM, &old_term, NULL);
@@ -1791,6 +1993,7 @@ out:
 		free(items[i].out);
 		free(items[i].id);
 		free(items[i].reason);
+		free(items[i].refused);
 	}
 	free(items);
 	free(todo);

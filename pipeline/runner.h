@@ -41,6 +41,9 @@
 /* sysexits(3) EX_TEMPFAIL: another run holds the output folder's lock, or
  * the run was interrupted; try again later. */
 #define KZ_EXIT_TEMPFAIL 75
+/* the output folder can be written by another user, or a file kz-run owns
+ * there is a link: nothing done */
+#define KZ_EXIT_NOPERM 77
 
 typedef enum { KZ_OUT_JSONL, KZ_OUT_TEXT, KZ_OUT_HTML, KZ_OUT_TSV } kz_output;
 
@@ -128,6 +131,7 @@ typedef struct kz_batch_opts {
 	double timeout;         /* seconds per article; 0: none */
 	int wait_lock;          /* wait for another run instead of failing */
 	int force;              /* redo every article */
+	int follow_symlinks;    /* read links that lead out of in_dir */
 	/* An article failed (reason in plain words). May be NULL. */
 	void (*on_failure)(void *ctx, const char *file, const char *reason);
 	/* Called about five times a second while articles run, and once at

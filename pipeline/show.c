@@ -1,5 +1,6 @@
 #include "show.h"
 
+#include "esc.h"
 #include "record.h"
 #include "text.h"
 
@@ -416,18 +417,23 @@ kz_show_shorten(kz_buf *out, const char *s, size_t len, size_t max)
 	kz_buf_add(out, s + tb, len - tb);
 }
 
+/* TSV fields escape what esc.c escapes (ESC, BEL, C1 controls, bidi
+ * controls) and the backslash, so a field is one line, never a command. */
 void
 kz_show_tsv_escape(kz_buf *out, const char *s, size_t len)
 {
-	for (size_t i = 0; i < len; i++) {
-		switch (s[i]) {
-		case '\t': kz_buf_adds(out, "\\t"); break;
-		case '\n': kz_buf_adds(out, "\\n"); break;
-		case '\r': kz_buf_adds(out, "\\r"); break;
-		case '\\': kz_buf_adds(out, "\\\\"); break;
-		default: kz_buf_addc(out, s[i]);
-		}
-	}
+	kz_esc_add(out, s, len, KZ_ESC_BACKSLASH);
+}
+
+/* A bidi control in an article is shown as its name, never obeyed: an
+ * override could display a quote reversed. */
+static void
+add_bidi_name(kz_buf *out, int cp)
+{
+	char name[16];
+
+	snprintf(name, sizeof name, "[U+%04X]", (unsigned)cp);
+	kz_buf_adds(out, name);
 }
 
 void
@@ -443,6 +449,16 @@ kz_show_html_escape(kz_buf *out, const char *s, size_t len)
 		case '"': kz_buf_adds(out, "&quot;"); break;
 		case '\'': kz_buf_adds(out, "&#39;"); break;
 		default:
+			if (c == 0xD8 || c == 0xE2) {
+				int cp;
+				size_t n = kz_bidi_control_at(s + i, len - i, &cp);
+
+				if (n) {
+					add_bidi_name(out, cp);
+					i += n - 1;
+					break;
+				}
+			}
 			if ((c < 0x20 && c != '\n' && c != '\t') || c == 0x7F)
 				kz_buf_adds(out, "\xEF\xBF\xBD");
 			else
@@ -508,16 +524,25 @@ sev_color(int sev)
 
 /* Append record text, made safe for a terminal: control characters (C0,
  * DEL, C1) become spaces, so no escape sequence from an article reaches
- * the terminal. Tracks the column. */
+ * the terminal; bidi controls are shown by name. Tracks the column. */
 static void
 tclean(tout *t, const char *s, size_t len)
 {
 	for (size_t i = 0; i < len; i++) {
 		unsigned char c = (unsigned char)s[i];
 
+		int cp;
+		size_t n;
+
 		if (c < 0x20 || c == 0x7F) {
 			kz_buf_addc(&t->b, ' ');
 			t->col++;
+		} else if ((n = kz_bidi_control_at(s + i, len - i, &cp)) > 0) {
+			size_t before = t->b.len;
+
+			add_bidi_name(&t->b, cp);
+			t->col += t->b.len - before;
+			i += n - 1;
 		} else if (c == 0xC2 && i + 1 < len &&
 		    (unsigned char)s[i + 1] >= 0x80 && (unsigned char)s[i + 1] < 0xA0) {
 			kz_buf_addc(&t->b, ' ');

@@ -508,6 +508,47 @@ kz_stage_run(FILE *in, const char *in_name, FILE *out,
 	return status;
 }
 
+static int
+worse(int a, int b)
+{
+	static const int order[] = { KZ_EXIT_IOERR, KZ_EXIT_NOINPUT,
+		KZ_EXIT_DATAERR };
+
+	for (size_t i = 0; i < sizeof order / sizeof *order; i++)
+		if (a == order[i] || b == order[i])
+			return order[i];
+	return a != KZ_EXIT_OK ? a : b;
+}
+
+int
+kz_stage_run_files(char *const *files, size_t n, FILE *out,
+    const kz_stage_opts *opts, kz_stage_fn process, void *ctx)
+{
+	int status = KZ_EXIT_OK;
+
+	if (n == 0)
+		return kz_stage_run(stdin, "stdin", out, opts, process, ctx);
+	for (size_t i = 0; i < n && status != KZ_EXIT_IOERR; i++) {
+		FILE *f;
+
+		if (strcmp(files[i], "-") == 0) {
+			status = worse(status, kz_stage_run(stdin, "stdin", out, opts,
+			    process, ctx));
+			continue;
+		}
+		if ((f = fopen(files[i], "rb")) == NULL) {
+			kz_msg(stderr, "%s: %s: cannot open: %s\n", opts->stage,
+			    files[i], strerror(errno));
+			status = worse(status, KZ_EXIT_NOINPUT);
+			continue;
+		}
+		status = worse(status, kz_stage_run(f, files[i], out, opts, process,
+		    ctx));
+		fclose(f);
+	}
+	return status;
+}
+
 size_t
 kz_stage_default_jobs(void)
 {

@@ -63,6 +63,13 @@ typedef struct kz_stage_opts {
 int kz_stage_run(FILE *in, const char *in_name, FILE *out,
     const kz_stage_opts *opts, kz_stage_fn process, void *ctx);
 
+/* kz_stage_run over each of files[0..n) in order, as cat reads them: "-"
+ * (or no file at all) is standard input. A file that cannot be opened is
+ * said on stderr and skipped; the status is the worst: output error, then
+ * a file not opened (66), then a bad record (65). */
+int kz_stage_run_files(char *const *files, size_t n, FILE *out,
+    const kz_stage_opts *opts, kz_stage_fn process, void *ctx);
+
 /* The number of processors online (at least 1): the default of the
  * stages' --jobs. */
 size_t kz_stage_default_jobs(void);

@@ -1,11 +1,15 @@
 #!/usr/bin/env python3
 """Generate rules/speech-verbs.yaml: French verbs of speech and report.
 
-Regular verbs (-er, -ir of the 2nd group, -dre like répondre) are conjugated
-here from their infinitive, with the usual spelling changes (annonça, jugea,
-appelle, martèle, considère, balaie...). Irregular verbs are given by their
-principal parts in IRREGULAR below. Multi-word verbs (mettre en garde, faire
-savoir) are an irregular base verb plus a fixed tail.
+The list of verbs (which verbs introduce a quotation, their kind, the forms
+that are also other words) is written here; their conjugation comes from
+Debian's package verbiste (French conjugation data,
+/usr/share/verbiste-*/verbs-fr.xml and conjugation-fr.xml): every form is
+the verb's radical plus an ending of its verbiste template, variants
+included (balaie/balaye, assied/assoit). Verbs verbiste lacks are
+conjugated like the model verb given in MODELS (tweeter like aimer).
+Multi-word verbs (mettre en garde, faire savoir) are their first verb
+conjugated plus the fixed tail.
 
 Each entry of the output:
   lemma        infinitive; pronominal verbs with their pronoun: s'indigner,
@@ -25,24 +29,28 @@ Each entry of the output:
   multiword    (optional) true: every form contains spaces (met en garde)
 
 Python standard library only.
-Usage: python3 tools/gen-speech-verbs.py [OUTPUT]   (default rules/speech-verbs.yaml)
+Usage: python3 tools/gen-speech-verbs.py [--verbiste DIR] [--lemmas A,B] [OUTPUT]
+  OUTPUT      default rules/speech-verbs.yaml ("-": standard output)
+  --verbiste  folder holding verbs-fr.xml and conjugation-fr.xml
+              (default: the newest /usr/share/verbiste-*)
+  --lemmas    only these lemmas of the list (tests use a small fixture)
+Exit status: 0 done, 64 bad usage, 66 verbiste data missing, 65 a verb of
+the list has no conjugation (named), 73 output not written.
 """
 
+import argparse
+import glob
 import os
 import re
+import subprocess
 import sys
+import xml.etree.ElementTree as ET
 
 # ---------------------------------------------------------------------------
-# Regular verbs: (lemma, kind, ambiguous forms, flags)
-# flags: "i" = incise_only
-# Conjugation class comes from the infinitive; DOUBLING lists the -eler/-eter
-# verbs that double their consonant (appelle) rather than take è (martèle).
+# The verbs: (lemma, kind, ambiguous forms[, flags])
+# flags: "i" = incise_only, "v" = participle does not agree (ri, fait savoir)
 
-DOUBLING = {"appeler", "rappeler", "rejeter", "interjeter"}
-SECOND_GROUP = {"avertir", "réagir", "garantir", "applaudir", "rugir", "gémir",
-                "renchérir", "surenchérir", "réjouir", "enorgueillir"}
-
-REGULAR = [
+VERBS = [
     # -- saying, stating, asserting
     ("déclarer", "speech", []),
     ("affirmer", "speech", []),
@@ -265,113 +273,180 @@ REGULAR = [
     ("gémir", "speech", []),
     ("se réjouir", "speech", []),
     ("s'enorgueillir", "speech", []),
-]
-
-# -dre verbs conjugated like répondre
-DRE = [
+    # -- answering, claiming, admitting, warning (other conjugations)
     ("répondre", "speech", ["répondant"]),
     ("prétendre", "speech", ["prétendu", "prétendue", "prétendus", "prétendues"]),
     ("défendre", "speech", []),
     ("se défendre", "speech", []),
     ("sous-entendre", "speech", ["sous-entendu", "sous-entendus"]),
+    ("dire", "speech", ["dire", "dite", "dites", "dits"]),
+    ("se dire", "speech", ["dire", "dite", "dites", "dits"]),
+    ("redire", "speech", []),
+    ("contredire", "speech", []),
+    ("prédire", "speech", []),
+    ("écrire", "speech", ["écrit", "écrits"]),
+    ("décrire", "report", []),
+    ("dépeindre", "report", []),
+    ("reconnaître", "speech", ["reconnaissant"]),
+    ("admettre", "speech", ["admis"]),
+    ("promettre", "speech", ["promis", "promise", "promises"]),
+    ("prévenir", "speech", ["prévenu", "prévenus", "prévenant"]),
+    ("convenir", "speech", ["convient", "convenu", "convenant"]),
+    ("soutenir", "speech", []),
+    ("maintenir", "speech", ["maintenant"]),
+    ("se souvenir", "speech", ["souvenir"]),
+    ("conclure", "speech", ["concluant"]),
+    ("exclure", "speech", []),
+    ("croire", "speech", ["cru", "crue", "crus", "crues", "croyant"]),
+    ("craindre", "speech", ["crainte", "craintes"]),
+    ("se plaindre", "speech", ["plainte", "plaintes", "plaignant"]),
+    ("enjoindre", "speech", []),
+    ("démentir", "speech", ["démenti", "démentis"]),
+    ("s'enquérir", "speech", []),
+    ("s'émouvoir", "speech", ["émouvant"]),
+    ("lire", "report", ["lit", "lire", "lu", "lus"]),
+    ("apprendre", "report", ["apprenant"]),
+    ("poursuivre", "speech", ["poursuivi", "poursuivis", "poursuivie", "poursuivies"], "i"),
+    ("reprendre", "speech", ["reprise", "reprises"], "i"),
+    ("repartir", "speech", [], "i"),
+    ("sourire", "speech", ["sourire", "souriant", "souris"], "iv"),
+    ("rire", "speech", ["rire"], "iv"),
+    ("faire", "speech", ["fait", "faite", "faits", "faites", "faire"], "i"),
+    ("mettre en garde", "speech", ["mise en garde", "mises en garde"]),
+    ("faire savoir", "report", [], "v"),
+    ("faire comprendre", "speech", [], "v"),
+    ("laisser entendre", "speech", [], "v"),
+    ("faire valoir", "speech", [], "v"),
+    ("faire remarquer", "speech", [], "v"),
+    ("faire observer", "speech", [], "v"),
+    ("faire état", "report", [], "v"),
+    ("faire part", "report", ["faire part"], "v"),
 ]
 
-# ---------------------------------------------------------------------------
-# Irregular verbs by principal parts:
-#   p3s p3p: présent 3s/3p       imp: imparfait stem (+ait/aient)
-#   ps3s ps3p ps1s: passé simple  fut: futur/conditionnel stem (+a/ont, +ait/aient)
-#   pp: past participle m-s       ppr: present participle
-#   p1s p1p p2p: présent je/nous/vous
-#   ppinv: participle does not agree (ri, souri, fait savoir)
-IRREGULAR_PARTS = {
-    "dire": "dit disent dis dit dirent dis dir dit disant dis disons dites",
-    "redire": "redit redisent redis redit redirent redis redir redit redisant redis redisons redites",
-    "contredire": "contredit contredisent contredis contredit contredirent contredis contredir contredit contredisant contredis contredisons contredisez",
-    "prédire": "prédit prédisent prédis prédit prédirent prédis prédir prédit prédisant prédis prédisons prédisez",
-    "écrire": "écrit écrivent écriv écrivit écrivirent écrivis écrir écrit écrivant écris écrivons écrivez",
-    "décrire": "décrit décrivent décriv décrivit décrivirent décrivis décrir décrit décrivant décris décrivons décrivez",
-    "reconnaître": "reconnaît reconnaissent reconnaiss reconnut reconnurent reconnus reconnaîtr reconnu reconnaissant reconnais reconnaissons reconnaissez",
-    "poursuivre": "poursuit poursuivent poursuiv poursuivit poursuivirent poursuivis poursuivr poursuivi poursuivant poursuis poursuivons poursuivez",
-    "admettre": "admet admettent admett admit admirent admis admettr admis admettant admets admettons admettez",
-    "promettre": "promet promettent promett promit promirent promis promettr promis promettant promets promettons promettez",
-    "laisser": "laisse laissent laiss laissa laissèrent laissai laisser laissé laissant laisse laissons laissez",
-    "mettre": "met mettent mett mit mirent mis mettr mis mettant mets mettons mettez",
-    "prévenir": "prévient préviennent préven prévint prévinrent prévins préviendr prévenu prévenant préviens prévenons prévenez",
-    "convenir": "convient conviennent conven convint convinrent convins conviendr convenu convenant conviens convenons convenez",
-    "soutenir": "soutient soutiennent souten soutint soutinrent soutins soutiendr soutenu soutenant soutiens soutenons soutenez",
-    "maintenir": "maintient maintiennent mainten maintint maintinrent maintins maintiendr maintenu maintenant maintiens maintenons maintenez",
-    "souvenir": "souvient souviennent souven souvint souvinrent souvins souviendr souvenu souvenant souviens souvenons souvenez",
-    "conclure": "conclut concluent conclu conclut conclurent conclus conclur conclu concluant conclus concluons concluez",
-    "exclure": "exclut excluent exclu exclut exclurent exclus exclur exclu excluant exclus excluons excluez",
-    "croire": "croit croient croy crut crurent crus croir cru croyant crois croyons croyez",
-    "lire": "lit lisent lis lut lurent lus lir lu lisant lis lisons lisez",
-    "reprendre": "reprend reprennent repren reprit reprirent repris reprendr repris reprenant reprends reprenons reprenez",
-    "apprendre": "apprend apprennent appren apprit apprirent appris apprendr appris apprenant apprends apprenons apprenez",
-    "démentir": "dément démentent dément démentit démentirent démentis démentir démenti démentant démens démentons démentez",
-    "repartir": "repart repartent repart repartit repartirent repartis repartir reparti repartant repars repartons repartez",
-    "enquérir": "enquiert enquièrent enquér enquit enquirent enquis enquerr enquis enquérant enquiers enquérons enquérez",
-    "plaindre": "plaint plaignent plaign plaignit plaignirent plaignis plaindr plaint plaignant plains plaignons plaignez",
-    "craindre": "craint craignent craign craignit craignirent craignis craindr craint craignant crains craignons craignez",
-    "enjoindre": "enjoint enjoignent enjoign enjoignit enjoignirent enjoignis enjoindr enjoint enjoignant enjoins enjoignons enjoignez",
-    "dépeindre": "dépeint dépeignent dépeign dépeignit dépeignirent dépeignis dépeindr dépeint dépeignant dépeins dépeignons dépeignez",
-    "sourire": "sourit sourient souri sourit sourirent souris sourir souri souriant souris sourions souriez",
-    "rire": "rit rient ri rit rirent ris rir ri riant ris rions riez",
-    "faire": "fait font fais fit firent fis fer fait faisant fais faisons faites",
-    "émouvoir": "émeut émeuvent émouv émut émurent émus émouvr ému émouvant émeus émouvons émouvez",
+# Verbs verbiste does not list, conjugated like a model verb it does.
+MODELS = {
+    "tweeter": "aimer",
+    "twitter": "aimer",
 }
-PARTS_KEYS = "p3s p3p imp ps3s ps3p ps1s fut pp ppr p1s p1p p2p".split()
-
-# (lemma, base verb in IRREGULAR_PARTS, tail, kind, ambiguous, flags)
-# flags: "i" incise_only, "v" participle invariable
-IRREGULAR = [
-    ("dire", "dire", "", "speech", ["dire", "dite", "dites", "dits"], ""),
-    ("se dire", "dire", "", "speech", ["dire", "dite", "dites", "dits"], ""),
-    ("redire", "redire", "", "speech", [], ""),
-    ("contredire", "contredire", "", "speech", [], ""),
-    ("prédire", "prédire", "", "speech", [], ""),
-    ("écrire", "écrire", "", "speech", ["écrit", "écrits"], ""),
-    ("décrire", "décrire", "", "report", [], ""),
-    ("dépeindre", "dépeindre", "", "report", [], ""),
-    ("reconnaître", "reconnaître", "", "speech", ["reconnaissant"], ""),
-    ("admettre", "admettre", "", "speech", ["admis"], ""),
-    ("promettre", "promettre", "", "speech", ["promis", "promise", "promises"], ""),
-    ("prévenir", "prévenir", "", "speech", ["prévenu", "prévenus", "prévenant"], ""),
-    ("convenir", "convenir", "", "speech", ["convient", "convenu", "convenant"], ""),
-    ("soutenir", "soutenir", "", "speech", [], ""),
-    ("maintenir", "maintenir", "", "speech", ["maintenant"], ""),
-    ("se souvenir", "souvenir", "", "speech", ["souvenir"], ""),
-    ("conclure", "conclure", "", "speech", ["concluant"], ""),
-    ("exclure", "exclure", "", "speech", [], ""),
-    ("croire", "croire", "", "speech", ["cru", "crue", "crus", "crues", "croyant"], ""),
-    ("craindre", "craindre", "", "speech", ["crainte", "craintes"], ""),
-    ("se plaindre", "plaindre", "", "speech", ["plainte", "plaintes", "plaignant"], ""),
-    ("enjoindre", "enjoindre", "", "speech", [], ""),
-    ("démentir", "démentir", "", "speech", ["démenti", "démentis"], ""),
-    ("s'enquérir", "enquérir", "", "speech", [], ""),
-    ("s'émouvoir", "émouvoir", "", "speech", ["émouvant"], ""),
-    ("lire", "lire", "", "report", ["lit", "lire", "lu", "lus"], ""),
-    ("apprendre", "apprendre", "", "report", ["apprenant"], ""),
-    ("poursuivre", "poursuivre", "", "speech", ["poursuivi", "poursuivis", "poursuivie", "poursuivies"], "i"),
-    ("reprendre", "reprendre", "", "speech", ["reprise", "reprises"], "i"),
-    ("repartir", "repartir", "", "speech", [], "i"),
-    ("sourire", "sourire", "", "speech", ["sourire", "souriant", "souris"], "iv"),
-    ("rire", "rire", "", "speech", ["rire"], "iv"),
-    ("faire", "faire", "", "speech", ["fait", "faite", "faits", "faites", "faire"], "i"),
-    ("mettre en garde", "mettre", " en garde", "speech", ["mise en garde", "mises en garde"], ""),
-    ("faire savoir", "faire", " savoir", "report", [], "v"),
-    ("faire comprendre", "faire", " comprendre", "speech", [], "v"),
-    ("laisser entendre", "laisser", " entendre", "speech", [], "v"),
-    ("faire valoir", "faire", " valoir", "speech", [], "v"),
-    ("faire remarquer", "faire", " remarquer", "speech", [], "v"),
-    ("faire observer", "faire", " observer", "speech", [], "v"),
-    ("faire état", "faire", " état", "report", [], "v"),
-    ("faire part", "faire", " part", "report", ["faire part"], "v"),
-]
 
 # ---------------------------------------------------------------------------
+# verbiste data
 
-VOWELS = "aeiouyéèêëàâîïôûùü"
+# The tenses kept, as (mood, tense) paths of conjugation-fr.xml, with the
+# persons (0 = je ... 5 = ils) that go to forms and to other_forms.
+THIRD = (2, 5)
+TENSES = [
+    (("indicative", "present"), THIRD, (0, 3, 4)),
+    (("indicative", "imperfect"), THIRD, (0, 3, 4)),
+    (("indicative", "simple-past"), THIRD, (0,)),
+    (("indicative", "future"), THIRD, (0, 3, 4)),
+    (("conditional", "present"), THIRD, (0, 3, 4)),
+]
 
+
+class DataError(Exception):
+    pass
+
+
+def find_verbiste(explicit):
+    if explicit:
+        return explicit
+    dirs = sorted(glob.glob("/usr/share/verbiste-*"))
+    if not dirs:
+        raise DataError("verbiste data not found in /usr/share/verbiste-* "
+                        "(apt-get install verbiste, or give --verbiste DIR)")
+    return dirs[-1]
+
+
+def package_version(name):
+    try:
+        out = subprocess.run(["dpkg-query", "-W", "-f", "${Version}", name],
+                             capture_output=True, text=True, check=False)
+        return out.stdout.strip() or "unknown"
+    except OSError:
+        return "unknown"
+
+
+def parse_xml(path):
+    try:
+        return ET.parse(path).getroot()
+    except OSError as e:
+        raise DataError("%s: %s" % (path, e.strerror))
+    except ET.ParseError as e:
+        raise DataError("%s: line %d: %s" % (path, e.position[0], e))
+
+
+def person_lists(node):
+    """The <p> children of a tense: one list of endings per person
+    (several when verbiste gives variants, none when the form is missing)."""
+    return [[i.text or "" for i in p.findall("i")] for p in node.findall("p")]
+
+
+class Verbiste:
+    def __init__(self, folder):
+        vpath = os.path.join(folder, "verbs-fr.xml")
+        cpath = os.path.join(folder, "conjugation-fr.xml")
+        self.template_of = {}
+        for v in parse_xml(vpath).iter("v"):
+            inf, tpl = v.findtext("i"), v.findtext("t")
+            if inf and tpl:
+                self.template_of.setdefault(inf, tpl)
+        self.templates = {}
+        for t in parse_xml(cpath).iter("template"):
+            self.templates[t.get("name")] = t
+        self.folder = folder
+
+    def conjugate(self, inf):
+        """The forms of infinitive `inf` as a dict: finite (3rd persons of
+        the tenses kept), other (je/nous/vous), pp (the four past
+        participles m-s, f-s, m-p, f-p, each a list of variants), ppr;
+        None when verbiste has no template for it."""
+        model = MODELS.get(inf, inf)
+        tname = self.template_of.get(model)
+        if tname is None or tname not in self.templates or ":" not in tname:
+            return None
+        ending = tname.split(":", 1)[1]
+        if not inf.endswith(ending):
+            return None
+        radical = inf[:-len(ending)]
+        tpl = self.templates[tname]
+
+        def endings(path):
+            node = tpl.find(path)
+            return person_lists(node) if node is not None else []
+
+        def of(persons, k):
+            return [radical + e for e in persons[k]] if k < len(persons) else []
+
+        def with_traditional(forms, path):
+            # verbiste gives some -é_er verbs only the 1990 futur
+            # (allèguera); news also prints the traditional one (alléguera)
+            if path[-1] != "future" and path[0] != "conditional":
+                return forms
+            stem = inf[:-1]
+            out = []
+            for x in forms:
+                head = x[:len(stem)]
+                if head != stem and head.replace("è", "é") == stem.replace("è", "é"):
+                    out.append(stem + x[len(stem):])
+                out.append(x)
+            return out
+
+        finite, other = [], []
+        for path, third, others in TENSES:
+            persons = endings("/".join(path))
+            for k in third:
+                finite += with_traditional(of(persons, k), path)
+            for k in others:
+                other += with_traditional(of(persons, k), path)
+        pps = endings("participle/past-participle")
+        # verbiste orders them m-s, m-p, f-s, f-p
+        pp = [of(pps, k) for k in (0, 2, 1, 3)]
+        ppr = [x for k in range(1) for x in of(endings("participle/present-participle"), k)]
+        return dict(finite=finite, other=other, pp=pp, ppr=ppr)
+
+
+# ---------------------------------------------------------------------------
 
 def split_pronoun(lemma):
     if lemma.startswith("se "):
@@ -379,104 +454,6 @@ def split_pronoun(lemma):
     if lemma.startswith("s'"):
         return True, lemma[2:]
     return False, lemma
-
-
-def pp4(pp, invariable=False):
-    if invariable:
-        return [pp]
-    if pp.endswith("s"):
-        return [pp, pp + "e", pp, pp + "es"]
-    return [pp, pp + "e", pp + "s", pp + "es"]
-
-
-def er_stems(inf):
-    """Return (present-singular stem, future stems, soft stem for a/o endings,
-    plain stem) for a 1st-group verb."""
-    stem = inf[:-2]
-    soft = stem
-    if stem.endswith("c"):
-        soft = stem[:-1] + "ç"
-    elif stem.endswith("g"):
-        soft = stem + "e"
-    strong = stem            # before a mute e: présent 1-3s, 3p
-    futs = [inf]             # futur/conditionnel stems (without final r kept: inf = stem+er)
-    if inf in DOUBLING:
-        strong = stem + stem[-1]
-        futs = [strong + "er"]
-    elif stem.endswith("ay"):
-        strong = stem[:-1] + "i"
-        futs = [strong + "er", inf]          # balaiera, balayera
-        return [strong, stem], futs, soft, stem
-    elif stem.endswith("oy") or stem.endswith("uy"):
-        strong = stem[:-1] + "i"
-        futs = [strong + "er"]
-    else:
-        # last vowel of the stem, treating gu/qu as consonants
-        s = stem
-        m = re.search(r"([%s])([^%s]+)$" % (VOWELS, VOWELS), s.replace("gu", "gX").replace("qu", "qX"))
-        if m:
-            v, cons = m.group(1), m.group(2)
-            i = m.start(1)
-            if v == "é":
-                strong = s[:i] + "è" + s[i + 1:]
-                futs = [inf, strong + "er"]  # considérera; 1990 spelling considèrera
-            elif v == "e" and (len(cons) == 1 or (len(cons) == 2 and cons[1] in "rl" and cons[0] not in "rl")):
-                strong = s[:i] + "è" + s[i + 1:]
-                futs = [strong + "er"]
-    return [strong], futs, soft, stem
-
-
-def conj_er(inf):
-    strongs, futs, soft, stem = er_stems(inf)
-    f = []
-    o = []
-    for st in strongs:
-        f += [st + "e", st + "ent"]
-    f += [soft + "ait", soft + "aient", soft + "a", stem + "èrent"]
-    for fu in futs:
-        f += [fu + "a", fu + "ont", fu + "ait", fu + "aient"]
-    f += pp4(stem + "é")
-    f += [soft + "ant", inf]
-    # other persons
-    o += [soft + "ons", stem + "ez", soft + "ais", stem + "ions", stem + "iez", soft + "ai"]
-    for fu in futs:
-        o += [fu + "ai", fu + "ons", fu + "ez", fu + "ais", fu + "ions", fu + "iez"]
-    return f, o
-
-
-def conj_ir2(inf):
-    st = inf[:-2]
-    f = [st + "it", st + "issent", st + "issait", st + "issaient", st + "it", st + "irent",
-         inf + "a", inf + "ont", inf + "ait", inf + "aient"]
-    f += pp4(st + "i")
-    f += [st + "issant", inf]
-    o = [st + "is", st + "issons", st + "issez", st + "issais", st + "issions", st + "issiez",
-         st + "is", inf + "ai", inf + "ons", inf + "ez", inf + "ais", inf + "ions", inf + "iez"]
-    return f, o
-
-
-def conj_dre(inf):
-    st = inf[:-2]  # répond
-    f = [st, st + "ent", st + "ait", st + "aient", st + "it", st + "irent",
-         st + "ra", st + "ront", st + "rait", st + "raient"]
-    f += pp4(st + "u")
-    f += [st + "ant", inf]
-    o = [st + "s", st + "ons", st + "ez", st + "ais", st + "ions", st + "iez", st + "is",
-         st + "rai", st + "rons", st + "rez", st + "rais", st + "rions", st + "riez"]
-    return f, o
-
-
-def conj_irregular(base, tail, invariable):
-    p = dict(zip(PARTS_KEYS, IRREGULAR_PARTS[base].split()))
-    assert len(p) == len(PARTS_KEYS), base
-    f = [p["p3s"], p["p3p"], p["imp"] + "ait", p["imp"] + "aient", p["ps3s"], p["ps3p"],
-         p["fut"] + "a", p["fut"] + "ont", p["fut"] + "ait", p["fut"] + "aient"]
-    f += pp4(p["pp"], invariable)
-    f += [p["ppr"], base]
-    o = [p["p1s"], p["p1p"], p["p2p"], p["imp"] + "ais", p["imp"] + "ions", p["imp"] + "iez",
-         p["ps1s"], p["fut"] + "ai", p["fut"] + "ons", p["fut"] + "ez",
-         p["fut"] + "ais", p["fut"] + "ions", p["fut"] + "iez"]
-    return [x + tail for x in f], [x + tail for x in o]
 
 
 def add_variants(forms):
@@ -493,51 +470,48 @@ def uniq(xs):
     seen = set()
     out = []
     for x in xs:
-        if x not in seen:
+        if x and x not in seen:
             seen.add(x)
             out.append(x)
     return out
 
 
-def build():
+def build(vb, only=None):
     verbs = []
-    for item in REGULAR:
-        lemma, kind, amb = item[:3]
-        flags = item[3] if len(item) > 3 else ""
-        pron, inf = split_pronoun(lemma)
-        if inf in SECOND_GROUP:
-            f, o = conj_ir2(inf)
-        elif inf.endswith("er"):
-            f, o = conj_er(inf)
-        else:
-            raise SystemExit("no conjugation class for %s" % lemma)
-        verbs.append(dict(lemma=lemma, kind=kind, pronominal=pron, forms=f, other=o,
-                          amb=amb, incise="i" in flags, multi=False))
-    for lemma, kind, amb in DRE:
-        pron, inf = split_pronoun(lemma)
-        f, o = conj_dre(inf)
-        verbs.append(dict(lemma=lemma, kind=kind, pronominal=pron, forms=f, other=o,
-                          amb=amb, incise=False, multi=False))
-    for lemma, base, tail, kind, amb, flags in IRREGULAR:
-        pron, _ = split_pronoun(lemma)
-        f, o = conj_irregular(base, tail, "v" in flags)
-        verbs.append(dict(lemma=lemma, kind=kind, pronominal=pron, forms=f, other=o,
-                          amb=amb, incise="i" in flags, multi=bool(tail)))
-
     lemmas = set()
     bad = []
-    for v in verbs:
-        if v["lemma"] in lemmas:
-            raise SystemExit("duplicate lemma %s" % v["lemma"])
-        lemmas.add(v["lemma"])
-        v["forms"] = uniq(add_variants(v["forms"]))
-        v["other"] = [x for x in uniq(add_variants(v["other"])) if x not in v["forms"]]
-        allf = set(v["forms"]) | set(v["other"])
-        for a in v["amb"]:
+    for item in VERBS:
+        lemma, kind, amb = item[:3]
+        flags = item[3] if len(item) > 3 else ""
+        if only is not None and lemma not in only:
+            continue
+        if lemma in lemmas:
+            raise DataError("duplicate lemma %s" % lemma)
+        lemmas.add(lemma)
+        pron, rest = split_pronoun(lemma)
+        base, _, tail = rest.partition(" ")
+        tail = " " + tail if tail else ""
+        conj = vb.conjugate(base)
+        if conj is None:
+            bad.append("%s: verbiste has no conjugation for %r (add it to MODELS)"
+                       % (lemma, base))
+            continue
+        pp = conj["pp"][:1] if "v" in flags else conj["pp"]
+        f = conj["finite"] + [x for p in pp for x in p] + conj["ppr"] + [base]
+        f = uniq(add_variants([x + tail for x in f]))
+        o = [x for x in uniq(add_variants([x + tail for x in conj["other"]]))
+             if x not in f]
+        allf = set(f) | set(o)
+        for a in amb:
             if a not in allf:
-                bad.append("%s: ambiguous form %r is not one of its forms" % (v["lemma"], a))
+                bad.append("%s: ambiguous form %r is not one of its forms" % (lemma, a))
+        verbs.append(dict(lemma=lemma, kind=kind, pronominal=pron, forms=f,
+                          other=o, amb=amb, incise="i" in flags, multi=bool(tail)))
+    if only is not None:
+        for l in sorted(set(only) - lemmas):
+            bad.append("%s: not in the list of verbs" % l)
     if bad:
-        raise SystemExit("\n".join(bad))
+        raise DataError("\n".join(bad))
     return verbs
 
 
@@ -555,10 +529,11 @@ def flow(xs):
     return "[" + ", ".join(q(x) for x in xs) + "]"
 
 
-def emit(verbs, out):
+def emit(verbs, out, source):
     w = out.write
     w("# generated by tools/gen-speech-verbs.py -- do not edit by hand;\n")
     w("# edit the lists in that script and rerun it.\n")
+    w("# conjugations from %s\n" % source)
     w("#\n")
     w("# French verbs that introduce or follow a quotation in news text.\n")
     w("# verbs: list of\n")
@@ -588,14 +563,46 @@ def emit(verbs, out):
 
 
 def main():
+    ap = argparse.ArgumentParser(description="Generate rules/speech-verbs.yaml from verbiste.")
+    ap.add_argument("--verbiste", help="folder of verbs-fr.xml and conjugation-fr.xml")
+    ap.add_argument("--lemmas", help="comma-separated lemmas: only these")
+    ap.add_argument("output", nargs="?")
+    try:
+        args = ap.parse_args()
+    except SystemExit as e:
+        sys.exit(64 if e.code else 0)
     here = os.path.dirname(os.path.abspath(__file__))
-    path = sys.argv[1] if len(sys.argv) > 1 else os.path.join(here, "..", "rules", "speech-verbs.yaml")
-    verbs = build()
-    with open(path, "w", encoding="utf-8") as out:
-        emit(verbs, out)
-    n = len(verbs)
+    path = args.output or os.path.join(here, "..", "rules", "speech-verbs.yaml")
+    only = set(x.strip() for x in args.lemmas.split(",")) if args.lemmas else None
+    try:
+        folder = find_verbiste(args.verbiste)
+        vb = Verbiste(folder)
+    except DataError as e:
+        print("gen-speech-verbs: %s" % e, file=sys.stderr)
+        sys.exit(66)
+    try:
+        verbs = build(vb, only)
+    except DataError as e:
+        for line in str(e).splitlines():
+            print("gen-speech-verbs: %s" % line, file=sys.stderr)
+        sys.exit(65)
+    if args.verbiste:
+        source = "verbiste data in %s" % os.path.basename(os.path.normpath(folder))
+    else:
+        source = "Debian package verbiste %s (%s)" % (package_version("verbiste"), folder)
+    try:
+        if path == "-":
+            emit(verbs, sys.stdout, source)
+        else:
+            tmp = path + ".tmp"
+            with open(tmp, "w", encoding="utf-8") as out:
+                emit(verbs, out, source)
+            os.replace(tmp, path)
+    except OSError as e:
+        print("gen-speech-verbs: %s: %s" % (path, e.strerror), file=sys.stderr)
+        sys.exit(73)
     nf = sum(len(v["forms"]) for v in verbs)
-    print("%s: %d verbs, %d forms" % (os.path.normpath(path), n, nf), file=sys.stderr)
+    print("%s: %d verbs, %d forms" % (os.path.normpath(path), len(verbs), nf), file=sys.stderr)
 
 
 if __name__ == "__main__":

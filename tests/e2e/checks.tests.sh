@@ -126,3 +126,35 @@ t_check_english_messages() {
 		"$BIN/kz-check" --lang en > "$TMP/out"
 	$EXPECT '[f["message"] for f in doc["flags"] if f["rule"] == "role-mismatch"][0].startswith("Alexandre Loukachenko is given the title")' "$TMP/out"
 }
+
+# One name with and without an accent: matching folds accents, so both
+# are one person, but the rarer spelling is a misspelling. Case alone is
+# no variant; nor is a compound surname cut at its hyphen.
+t_check_accent_variant() {
+	checked 'La course
+
+Martine Lefèvre-Dubé a gagné samedi. Martine Lefèvre-Dubé a salué ses coéquipières. Plus tard, Martine Lefevre-Dubé a parlé de sa mère. Martine Lefèvre-Dubé a pleuré.
+' 2025-08-03
+	expect_eq flags "$(serious)" "name-variant"
+	$EXPECT '[doc["text"][f["start"]:f["end"]] for f in doc["flags"] if f["rule"] == "name-variant"] == ["Martine Lefevre-Dubé"]' "$TMP/out"
+	checked 'La course
+
+Martine Lefèvre-Dubé a gagné samedi. MARTINE LEFÈVRE-DUBÉ a salué ses coéquipières. Martine Lefèvre-Dubé a pleuré.
+' 2025-08-03
+	expect_eq flags "$(serious)" ""
+}
+
+# A party written as a first name and an initial, given counsel's title.
+t_check_initial_as_counsel() {
+	checked 'Le verdict
+
+Le tribunal a condamné le gérant. Me Paul Garnier et Julie M., avocats des plaignantes, ont salué la décision.
+' 2025-05-13
+	expect_eq flags "$(serious)" "role-mismatch"
+	$EXPECT '[doc["text"][f["start"]:f["end"]] for f in doc["flags"] if f["rule"] == "role-mismatch"] == ["Julie M., avocats"]' "$TMP/out"
+	checked 'Le verdict
+
+Le tribunal a condamné le gérant. Me Paul Garnier et Me Julie Morin, avocats des plaignantes, ont salué la décision. Julie M., plaignante, a pleuré.
+' 2025-05-13
+	expect_eq flags "$(serious)" ""
+}

@@ -123,3 +123,59 @@ t_dates_dateline_impossible_day() {
 	    "$BIN/kz-normalize" > "$TMP/out"
 	$EXPECT 'doc["date"] is None' "$TMP/out"
 }
+
+# The date as news pages print it, in the furniture above the article.
+# Each case: the page's header lines, then one paragraph of our own.
+date_of() {
+	printf '%b' "$1\n\nLa mairie a voté hier le budget de la piscine, après un long débat.\n" |
+	    "$BIN/kz-normalize" > "$TMP/out"
+	python3 -c 'import json,sys; r=json.loads(open(sys.argv[1]).readline()); print(r["date"])' "$TMP/out"
+}
+
+t_dates_printed_forms() {
+	local T="La piscine rouvre"
+	expect_eq "dotted, time" "$(date_of "$T\n05.03.2024, 08:15")" 2024-03-05
+	expect_eq "Publié le, 18h42" "$(date_of "$T\nPublié le 12/10/2023 à 18h42")" 2023-10-12
+	expect_eq "le, à 9 h" "$(date_of "$T\nle 3 mars 2024 à 9 h")" 2024-03-03
+	expect_eq "numeric alone" "$(date_of "$T\n03/03/2024")" 2024-03-03
+	expect_eq "weekday" "$(date_of "$T\nmardi 13/05/2025")" 2025-05-13
+	expect_eq "Mis à jour:" "$(date_of "$T\nMis à jour: 28/02/2020")" 2020-02-28
+	expect_eq "0 h 48" "$(date_of "$T\nPublié le 29 avril 2025 à 0 h 48")" 2025-04-29
+	# a date and a byline on one line: two blocks, the author found
+	date_of "$T\nLe mardi 3 février 2026 à 0:13 par Jeanne Valmont" > /dev/null
+	$EXPECT 'doc["date"] == "2026-02-03" and kinds(doc)[:3] == ["title", "dateline", "byline"] and [a["text"] for a in doc["byline"]["authors"]] == ["Jeanne Valmont"]' "$TMP/out"
+	# a sentence that opens with a date is no dateline
+	expect_eq "prose" "$(date_of "$T\nLe 3 mars 2024, le conseil municipal a voté contre le projet de la piscine.")" None
+}
+
+# Publication, not update: "Mis à jour" loses when both are printed,
+# whichever comes first.
+t_dates_publication_before_update() {
+	local T="La piscine rouvre"
+	expect_eq "one line" "$(date_of "$T\nPublié le 12/10/2023 - 18:42•Mis à jour le 13/10/2023 - 09:15")" 2023-10-12
+	expect_eq "update first" "$(date_of "$T\nMis à jour le 14/10/2023 à 10h00\nPublié le 12/10/2023 à 18h42")" 2023-10-12
+	expect_eq "update only" "$(date_of "$T\nMis à jour le 14/10/2023 à 10h00")" 2023-10-14
+}
+
+# Agency datelines open the first paragraph: the dateline is its own
+# block (no speaker, no verb of saying from it), its agency is the
+# byline's, its date the article's.
+t_dates_agency_datelines() {
+	printf 'Paris, France | AFP | mardi 13/05/2025 - Le tribunal a rendu sa décision mardi soir, après trois jours.\n' |
+	    "$BIN/kz-normalize" > "$TMP/out"
+	$EXPECT 'doc["date"] == "2025-05-13" and kinds(doc) == ["dateline", "paragraph"] and [a["text"] for a in doc["byline"]["agencies"]] == ["AFP"] and doc["text"][doc["blocks"][1]["start"]:].startswith("Le tribunal")' "$TMP/out"
+	printf 'Les pêcheurs inquiets\n\nDakar (AFP) - Les pêcheurs de la côte ont manifesté lundi devant le port.\n' |
+	    "$BIN/kz-normalize" > "$TMP/out"
+	$EXPECT 'doc["date"] is None and kinds(doc) == ["title", "dateline", "paragraph"] and [a["text"] for a in doc["byline"]["agencies"]] == ["AFP"]' "$TMP/out"
+	printf 'Les pêcheurs inquiets\n\nMOSCOU, 8 janvier 2022 (AFP) - Les pêcheurs ont manifesté lundi devant le port.\n' |
+	    "$BIN/kz-normalize" > "$TMP/out"
+	$EXPECT 'doc["date"] == "2022-01-08" and kinds(doc) == ["title", "dateline", "paragraph"]' "$TMP/out"
+	# a date inside the body is no publication date
+	printf 'Les pêcheurs inquiets\n\nLes pêcheurs ont manifesté le 8 janvier 2022 devant le port, en colère.\n' |
+	    "$BIN/kz-normalize" > "$TMP/out"
+	$EXPECT 'doc["date"] is None and doc["date_estimated"] == "2022-01-08"' "$TMP/out"
+	# and the stages after take no speaker from the dateline
+	printf 'Les pêcheurs inquiets\n\nDakar (AFP) - « Nous ne partirons pas », a déclaré lundi le pêcheur Amadou Ndiaye.\n' |
+	    "$BIN/kz-normalize" | pipeline > "$TMP/out"
+	$EXPECT '[q["speaker"]["text"] for q in doc["quotes"] if q.get("speaker")] == ["Amadou Ndiaye"]' "$TMP/out"
+}

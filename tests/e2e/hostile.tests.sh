@@ -408,3 +408,59 @@ hb_hostile_gazetteer_cache() {
 	done
 }
 t_hostile_gazetteer_cache() { hostile hb_hostile_gazetteer_cache; }
+
+# ------------------------------------------------------------ role resolution
+# Issue 13: a live blog that says "le président" again and again between
+# the names of presidents. Resolving each role mention looked through every
+# person mention, and for each through them all again: 128 kB took 25 s in
+# kz-tag, 1 MB more than ten minutes (and kz-quotes, which tags an untagged
+# record itself, the same). The work is counted, not timed: callgrind's
+# instruction count for four times the text must stay near four times
+# (cubic was 64, quadratic 16).
+hb_hostile_role_resolution_linear() {
+	if ! command -v valgrind > /dev/null; then
+		echo "valgrind not installed (make deps installs it)"; return 1
+	fi
+	if grep -q __asan_init "$BIN/kz-tag"; then
+		return 0        # the sanitizer build: valgrind cannot run it
+	fi
+	python3 - "$TMP" <<'PY'
+import sys
+names = ["Vladimir Poutine", "Emmanuel Macron", "Kassym-Jomart Tokaïev",
+         "Joe Biden", "Recep Tayyip Erdogan", "Xi Jinping",
+         "Alexandre Loukachenko", "Volodymyr Zelensky"]
+for kb in (32, 128):
+    out, i = ["Le direct de la journée", ""], 0
+    while sum(len(l) + 2 for l in out) < kb * 1024:
+        out.append("%s est arrivé. Le président a parlé longuement, et le chef"
+                   " de l'État a ajouté un mot." % names[i % len(names)])
+        i += 1
+    open("%s/live%d.txt" % (sys.argv[1], kb), "w").write("\n\n".join(out))
+PY
+	for kb in 32 128; do
+		"$BIN/kz-normalize" "$TMP/live$kb.txt" > "$TMP/live$kb.jsonl"
+	done
+	"$BIN/kz-tag" < "$TMP/live32.jsonl" > /dev/null    # the cache, built once
+	for prog in kz-tag kz-quotes; do
+		for kb in 32 128; do
+			valgrind --tool=callgrind --callgrind-out-file="$TMP/cg.$prog.$kb" \
+			    "$BIN/$prog" -j 1 < "$TMP/live$kb.jsonl" > "$TMP/out.$kb" 2> /dev/null
+			# the work is all there: every role mention (kz-tag), the
+			# record tagged on the side (kz-quotes, "quotes_note")
+			$EXPECT 'len(doc.get("mentions", [])) > 100 or "quotes_note" in doc' "$TMP/out.$kb"
+		done
+		python3 - "$TMP/cg.$prog.32" "$TMP/cg.$prog.128" "$prog" <<'PY'
+import sys
+def total(path):
+    for line in open(path):
+        if line.startswith("totals:") or line.startswith("summary:"):
+            return int(line.split()[1])
+    raise SystemExit("no total in " + path)
+small, large = total(sys.argv[1]), total(sys.argv[2])
+ratio = large / small
+print("%s: %d -> %d instructions, x%.1f for x4 text" % (sys.argv[3], small, large, ratio))
+assert ratio < 6, "%s grows faster than the text: x%.1f" % (sys.argv[3], ratio)
+PY
+	done
+}
+t_hostile_role_resolution_linear() { hostile hb_hostile_role_resolution_linear; }

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # End-to-end tests: the real binaries through real pipes.
 # Usage: tests/e2e/run.sh BINDIR   (KZ_DATA must point at the data folder)
+#        E2E_ONLY=REGEX tests/e2e/run.sh BINDIR   only the tests whose name matches
 set -u
 BIN=$(cd "${1:-bin}" && pwd)
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -318,7 +319,7 @@ t_check_bad_severity() {
 	rc=$?
 	set -e
 	expect_eq exit "$rc" 78
-	grep -q "^kz-check: $TMP/data/rules/checks.yaml:[0-9]*:[0-9]*: severity must be error, warning or info, not 'fatal'" "$TMP/err"
+	grep -q "^kz-check: $TMP/data/rules/checks.yaml:[0-9]*:[0-9]*: 'severity' must be error, warning or info, not 'fatal'" "$TMP/err"
 }
 
 t_check_missing_input() {
@@ -340,7 +341,8 @@ for f in "$HERE"/*.tests.sh; do
 	[ -e "$f" ] && . "$f"
 done
 
-for t in $(declare -F | awk '{print $3}' | grep '^t_' | sed 's/^t_//'); do
+for t in $(declare -F | awk '{print $3}' | grep '^t_' | sed 's/^t_//' |
+    grep -E -- "${E2E_ONLY:-.}"); do
 	run "$t"
 done
 echo "e2e: $passed passed, $failed failed"

@@ -377,8 +377,9 @@ tb_run_failures_escaped() {
 		'b\e[2Jx\\y\tz\u202e.txt'
 }
 
-# a journal line torn by kill -9 is ended before the next append: the
-# article redone after it is recorded, and skipped on the run after.
+# a journal line torn by kill -9 does not take the next entry with it:
+# an article edited after the tear is recorded once redone, and skipped on
+# the run after (t_reliab_run_torn_journal covers an unchanged batch).
 tb_run_torn_journal_line() {
 	work run_torn_journal_line
 	run_cfg "$W/p.yaml"

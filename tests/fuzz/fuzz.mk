@@ -19,7 +19,7 @@ LIB_CFLAGS     = $(BASE) -fsanitize=fuzzer-no-link -Wall -Wextra \
            -Wno-unused-parameter -DKZ_DATADIR='"/nonexistent/kz"'
 HARNESS_CFLAGS = $(BASE) -D_XOPEN_SOURCE=700 -Wall -Wextra -Werror -Wno-unused-function \
            -DKZ_FUZZ_ROOT='"$(CURDIR)"'
-LIBS     = $(shell pkg-config --libs $(PKGS)) -lm
+LIBS     = $(shell pkg-config --libs $(PKGS)) -lm -lpthread
 
 # LIB_EXCLUDE: library sources to leave out (a module someone is halfway
 # through writing, that nothing linked here needs yet).
@@ -28,7 +28,7 @@ LIB_SRC  = $(filter-out pipeline/kz-%.c $(LIB_EXCLUDE),$(wildcard pipeline/*.c))
 LIB_OBJ  = $(patsubst pipeline/%.c,$(FUZZ_BUILD)/obj/%.o,$(LIB_SRC))
 
 # Targets that need a module only build when it is there.
-ALL_TARGETS = record normalize gazetteer quotes stages rules yaml \
+ALL_TARGETS = record input normalize gazetteer quotes stages rules yaml \
     $(if $(wildcard pipeline/show.c),show) \
     $(if $(wildcard pipeline/runner.c),pipeline) \
     $(if $(wildcard pipeline/gazcache.c),gzcache)

@@ -8,7 +8,8 @@
  * stand-in, and every record must be writable again; NUL bytes, CR, broken
  * UTF-8 and deep nesting included. When members are copied, the line
  * written must mean what jansson reads in the input line, with the
- * member the stage set replaced.
+ * member the stage set replaced (numbers too large for jansson, which
+ * copied members may hold since issue 13, compared as 0).
  */
 #include "fuzz_common.h"
 
@@ -46,6 +47,42 @@ expected_records(const uint8_t *d, size_t n, size_t max_line)
 	return count;
 }
 
+/* s[0..len) with every number outside strings written 0: jansson cannot
+ * build 1e400 or a 30-digit integer, which the reader copies as bytes in
+ * members it does not build, so the comparison is made on the rest. */
+static json_t *
+load_numbers_zeroed(const char *s, size_t len)
+{
+	kz_buf b;
+	json_t *v;
+	int in_string = 0;
+
+	kz_buf_init(&b);
+	for (size_t i = 0; i < len; i++) {
+		char c = s[i];
+
+		if (in_string) {
+			kz_buf_addc(&b, c);
+			if (c == '\\' && i + 1 < len)
+				kz_buf_addc(&b, s[++i]);
+			else if (c == '"')
+				in_string = 0;
+		} else if (c == '"') {
+			in_string = 1;
+			kz_buf_addc(&b, c);
+		} else if (c == '-' || (c >= '0' && c <= '9')) {
+			while (i + 1 < len && strchr("0123456789.eE+-", s[i + 1]))
+				i++;
+			kz_buf_addc(&b, '0');
+		} else {
+			kz_buf_addc(&b, c);
+		}
+	}
+	v = json_loadb(b.data, b.len, 0, NULL);
+	kz_buf_release(&b);
+	return v;
+}
+
 /* The stage sets `entities`; the line the reader's writer makes must read
  * back as the input line with that member replaced. */
 static void
@@ -56,6 +93,12 @@ check_written_through(kz_reader *r, json_t *rec)
 	json_t *expected = json_loadb(line, len, 0, NULL), *back;
 	char *out = NULL;
 	FILE *mem = open_memstream(&out, &outlen);
+	int zeroed = 0;
+
+	if (expected == NULL) {
+		expected = load_numbers_zeroed(line, len);
+		zeroed = 1;
+	}
 
 	if (mem == NULL || !json_is_object(expected))
 		fuzz_fail("a record read is not what jansson reads", rec);
@@ -64,7 +107,8 @@ check_written_through(kz_reader *r, json_t *rec)
 	if (kz_reader_write(r, mem, rec, NULL, 0) != 0)
 		fuzz_fail("record not writable through", rec);
 	fclose(mem);
-	back = json_loadb(out, outlen, 0, NULL);
+	back = zeroed ? load_numbers_zeroed(out, outlen) :
+	    json_loadb(out, outlen, 0, NULL);
 	if (!json_equal(back, expected)) {
 		fprintf(stderr, "kz fuzz: wrote %.*s\n", (int)outlen, out);
 		fuzz_fail("members copied through changed meaning", expected);
@@ -90,6 +134,8 @@ check_readable_through(kz_reader *r, json_t *rec)
 		fuzz_fail("record not writable through", rec);
 	fclose(mem);
 	back = json_loadb(out, outlen, 0, NULL);
+	if (back == NULL)       /* a number only the copying reader takes */
+		back = load_numbers_zeroed(out, outlen);
 	if (!json_is_object(back))
 		fuzz_fail("a record written through cannot be read back", rec);
 	json_decref(back);

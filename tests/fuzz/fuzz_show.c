@@ -7,10 +7,12 @@
  * width, then JSON lines (each one that parses as an object is rendered).
  * Invariants, from show.h: in text without colours, no control character
  * but newline reaches the output; in tsv, every row has six fields and no
- * carriage return; in html, record text never comes out as markup (a
+ * carriage return, control character or bidi control; in html, record text never comes out as markup (a
  * canary tag, <kzx, never appears unescaped).
  */
 #include "fuzz_common.h"
+
+#include "esc.h"
 
 #include "show.h"
 
@@ -38,8 +40,23 @@ check_tsv(const char *out, size_t len)
 	size_t tabs = 0;
 
 	for (size_t i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)out[i];
+
 		if (out[i] == '\r')
 			fuzz_fail("a raw CR in TSV", NULL);
+		/* no terminal command: C0 but tab and newline, DEL, C1 (as
+		 * UTF-8, 0xC2 0x80-0x9F) and bidi controls come out escaped */
+		if ((c < 0x20 && c != '\t' && c != '\n') || c == 0x7F)
+			fuzz_fail("a raw control character in TSV", NULL);
+		if (c == 0xC2 && i + 1 < len &&
+		    (unsigned char)out[i + 1] >= 0x80 && (unsigned char)out[i + 1] < 0xA0)
+			fuzz_fail("a raw C1 control in TSV", NULL);
+		{
+			int cp;
+
+			if (kz_bidi_control_at(out + i, len - i, &cp))
+				fuzz_fail("a raw bidi control in TSV", NULL);
+		}
 		if (out[i] == '\t')
 			tabs++;
 		if (out[i] == '\n') {

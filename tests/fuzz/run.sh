@@ -13,7 +13,7 @@
 #   --seconds N    fuzzing time per target
 #   --jobs J       targets run at the same time (default 1)
 #   --list         print the targets that can be built here, and exit
-#   TARGET...      only these (record normalize gazetteer quotes stages
+#   TARGET...      only these (record input normalize gazetteer quotes stages
 #                  rules yaml show pipeline gzcache; default: every target
 #                  whose module is here)
 #

@@ -3,6 +3,7 @@
 #include "kz_test.h"
 
 #include "buf.h"
+#include "esc.h"
 #include "show.h"
 
 #include <stdio.h>
@@ -61,6 +62,37 @@ START_TEST(tsv_escape_fields)
 	kz_show_tsv_escape(&b, "a\tb\nc\rd\\e", 9);
 	ck_assert_str_eq(b.data, "a\\tb\\nc\\rd\\\\e");
 	kz_buf_release(&b);
+}
+END_TEST
+
+/* Every escape reads back as the bytes it stood for: a journal of file
+ * names (kz-run's .kz-state) must find each name again. A raw 0x9b byte
+ * and the C1 control U+009B are told apart. */
+START_TEST(escapes_read_back)
+{
+	static const char *const cases[] = {
+		"plain", "tab\there", "a\\b", "esc\x1b[2J", "bel\a",
+		"c1 \xc2\x9b csi", "raw \x9b byte", "latin1 \xe9t\xe9",
+		"bidi \xe2\x80\xae rlo", "del\x7f", "nl\nand cr\r",
+		"\\x41 is no escape", "ends with \\",
+	};
+	kz_buf esc, back;
+
+	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+		kz_buf_init(&esc);
+		kz_buf_init(&back);
+		kz_esc_add(&esc, cases[i], strlen(cases[i]), KZ_ESC_BACKSLASH);
+		ck_assert(!kz_esc_needed(esc.data, esc.len));
+		kz_esc_unescape(&back, esc.data, esc.len);
+		ck_assert_uint_eq(back.len, strlen(cases[i]));
+		ck_assert(memcmp(back.data, cases[i], back.len) == 0);
+		kz_buf_release(&esc);
+		kz_buf_release(&back);
+	}
+	kz_buf_init(&esc);
+	kz_esc_add(&esc, "\xc2\x9b|\x9b", 4, 0);
+	ck_assert_str_eq(esc.data, "\\u009b|\\x9b");
+	kz_buf_release(&esc);
 }
 END_TEST
 
@@ -237,6 +269,7 @@ suite_show(void)
 	TCase *tc = tcase_create("show");
 
 	tcase_add_test(tc, tsv_escape_fields);
+	tcase_add_test(tc, escapes_read_back);
 	tcase_add_test(tc, html_escape_everything);
 	tcase_add_test(tc, shorten_keeps_head_and_tail);
 	tcase_add_test(tc, format_names);

@@ -1,0 +1,68 @@
+# Page furniture as real French news pages print it: bylines, web residue,
+# embedded posts, pull quotes. Every sentence here is our own. Sourced by
+# tests/e2e/run.sh.
+
+norm_text() {
+	printf '%b' "$1" | "$BIN/kz-normalize" > "$TMP/out"
+}
+
+# authors(FILE) and agencies(FILE): the byline's names, one line
+authors() {
+	python3 -c 'import json,sys; r=json.loads(open(sys.argv[1]).readline()); print("|".join(a["text"] for a in r["byline"]["authors"]))' "$TMP/out"
+}
+agencies() {
+	python3 -c 'import json,sys; r=json.loads(open(sys.argv[1]).readline()); print("|".join(a["text"] for a in r["byline"]["agencies"]))' "$TMP/out"
+}
+
+P="\n\nLa mairie a voté hier le budget de la piscine, après un long débat.\n"
+
+t_furniture_bylines() {
+	norm_text "La piscine rouvre\nPar la rédaction$P"
+	expect_eq "Par la rédaction" "$(agencies)" "la rédaction"
+	norm_text "La piscine rouvre\nLa rédaction avec AFP$P"
+	expect_eq "La rédaction avec AFP" "$(agencies)" "La rédaction|AFP"
+	norm_text "La piscine rouvre\nJeanne Valmont avec AFP$P"
+	expect_eq "X avec AFP: author" "$(authors)" "Jeanne Valmont"
+	expect_eq "X avec AFP: agency" "$(agencies)" "AFP"
+	norm_text "La piscine rouvre\nAFP / Lyon / Jeanne Valmont$P"
+	expect_eq "slashes: author" "$(authors)" "Jeanne Valmont"
+	expect_eq "slashes: agency" "$(agencies)" "AFP"
+	norm_text "La piscine rouvre\nPar Jeanne Valmont | AFP$P"
+	expect_eq "pipe" "$(authors)/$(agencies)" "Jeanne Valmont/AFP"
+	norm_text "La piscine rouvre\nL'Obs - - Vie locale - JEANNE VALMONT$P"
+	expect_eq "rubric and capitals" "$(authors)/$(agencies)" "JEANNE VALMONT/L'Obs"
+	# a name alone under the title, and one alone at the foot
+	norm_text "La piscine rouvre\nJeanne Valmont$P"
+	expect_eq "name under title" "$(authors)" "Jeanne Valmont"
+	norm_text "La piscine rouvre$P\nPaul Martin-Roche\n"
+	expect_eq "name at foot" "$(authors)" "Paul Martin-Roche"
+	$EXPECT 'kinds(doc) == ["title", "paragraph", "byline"]' "$TMP/out"
+	# the outlet that signs a pull quote's words
+	norm_text "La piscine rouvre$P\nÀ la rédaction web de Radio Vallée\n"
+	expect_eq "outlet prefix" "$(authors)/$(agencies)" "/Radio Vallée"
+	# a prose line opening with "Avec" is no byline
+	norm_text "La piscine rouvre\n\nAvec la rentrée, la mairie a voté le budget de la piscine, après un long débat.\n"
+	expect_eq "prose" "$(authors)$(agencies)" ""
+}
+
+t_furniture_residue() {
+	norm_text "La piscine rouvre\nplaceholder video\n3 Commentaires\nTable of Contents\nLire aussi : Le stade ferme ses portes$P"
+	$EXPECT 'kinds(doc) == ["title", "boilerplate", "boilerplate", "boilerplate", "related", "paragraph"]' "$TMP/out"
+	# an embedded post: its account line is a credit, its date is not the
+	# article's, its names are still tagged
+	norm_text "La piscine rouvre$P\nLe bassin est prêt pour vous !\n— Emmanuel Macron (@EmmanuelMacron) 2 juin 2021\nVoir sur X\n"
+	$EXPECT 'kinds(doc) == ["title", "paragraph", "paragraph", "credit", "credit"] and doc.get("date_estimated") is None' "$TMP/out"
+	"$BIN/kz-tag" < "$TMP/out" > "$TMP/tag"
+	$EXPECT '"Emmanuel Macron" in " ".join(ents(doc))' "$TMP/tag"
+}
+
+t_furniture_pull_quotes() {
+	# a pull quote signed "Name, role" past a blank line
+	norm_text "La piscine rouvre$P\nOn attendait ce bassin depuis dix ans, et les enfants aussi.\n\nMarthe Bellanger, adjointe aux sports\n\nLa suite du chantier est prévue en mai, selon la mairie du village.\n"
+	$EXPECT 'kinds(doc) == ["title", "paragraph", "pullquote", "speaker-name", "speaker-title", "paragraph"]' "$TMP/out"
+	"$BIN/kz-tag" < "$TMP/out" | "$BIN/kz-quotes" > "$TMP/q"
+	$EXPECT '[(q["kind"], q["speaker"]["text"]) for q in doc["quotes"] if q["kind"] == "pull"] == [("pull", "Marthe Bellanger")]' "$TMP/q"
+	# a pull quote without its final full stop
+	norm_text "La piscine rouvre$P\n« Un bassin pour tous les enfants du canton »\nMarthe Bellanger\n\nLa suite du chantier est prévue en mai, selon la mairie du village.\n"
+	$EXPECT 'kinds(doc)[2:4] == ["pullquote", "speaker-name"]' "$TMP/out"
+}

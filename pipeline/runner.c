@@ -1607,9 +1607,11 @@ write_failures(batch *b)
 	for (size_t i = 0; i < b->nfailed; i++) {
 		const item *it = b->failed[i];
 
-		kz_show_tsv_escape(&out, it->name, strlen(it->name));
+		/* names and reasons come from the input: no control byte,
+		 * bidi override or invalid UTF-8 reaches whoever reads it */
+		kz_esc_add(&out, it->name, strlen(it->name), KZ_ESC_BACKSLASH);
 		kz_buf_addc(&out, '\t');
-		kz_show_tsv_escape(&out, it->reason, strlen(it->reason));
+		kz_esc_add(&out, it->reason, strlen(it->reason), KZ_ESC_BACKSLASH);
 		kz_buf_addf(&out, "\t%016llx\t%s\n", (unsigned long long)it->hash, when);
 	}
 	if (write_atomic(b, "failures.tsv", out.data, out.len) != 0)

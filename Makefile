@@ -32,7 +32,7 @@ MAN1    = $(wildcard man/*.1)
 MAN5    = $(wildcard man/*.5)
 KZ_CFLAGS = -std=c11 -pthread -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE \
 	-Wall -Wextra -Werror -Wshadow -Wno-unused-parameter \
-	-DKZ_DATADIR='"$(DATADIR)"' -Ipipeline \
+	-DKZ_DATADIR='"$(DATADIR)"' -Ipipeline -I$(BUILD)/gen \
 	$(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 KZ_LIBS = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lm -pthread
 CHECK_CFLAGS = $(shell pkg-config --cflags check 2>/dev/null)
@@ -63,6 +63,15 @@ $(BUILD)/obj/%.o: pipeline/%.c $(wildcard pipeline/*.h) | $(BUILD)/obj
 
 $(BUILD)/obj:
 	mkdir -p $@
+
+# kz-show's page (HTML template, CSS, JavaScript) is edited as files and
+# embedded in the binary as byte arrays (xxd, from Debian's package xxd).
+SHOW_ASSETS = share/show/report.html share/show/report.css share/show/report.js
+$(BUILD)/gen/show_assets.h: tools/embed-files.sh $(SHOW_ASSETS)
+	@mkdir -p $(@D)
+	@$(if $(V),,echo "  GEN     $@")
+	$(Q)sh tools/embed-files.sh $@ $(SHOW_ASSETS)
+$(BUILD)/obj/show.o: $(BUILD)/gen/show_assets.h
 
 $(BUILD)/libkz.a: $(LIB_OBJ)
 	$(Q)rm -f $@
@@ -95,6 +104,7 @@ deps:
 	command -v man >/dev/null 2>&1 || missing="$$missing man-db"; \
 	command -v mandoc >/dev/null 2>&1 || missing="$$missing mandoc"; \
 	command -v valgrind >/dev/null 2>&1 || missing="$$missing valgrind"; \
+	command -v xxd >/dev/null 2>&1 || missing="$$missing xxd"; \
 	for p in $(PKGS) check; do \
 	    if ! pkg-config --exists $$p 2>/dev/null; then \
 	        case $$p in \

@@ -17,6 +17,7 @@ struct kz_show {
 	size_t nrec;
 	size_t totals[3];       /* flags by severity over the batch */
 	size_t nbad;            /* records with errors */
+	size_t tpl;             /* html: where the page template is written to */
 	kz_buf nav;             /* html: the index, written at the end */
 };
 
@@ -1252,107 +1253,48 @@ csv_record(kz_buf *b, const art *a)
 
 /* ================================================================ html */
 
-static const char html_head[] =
-"<!DOCTYPE html>\n"
-"<html lang=\"fr\">\n<head>\n<meta charset=\"utf-8\">\n"
-"<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none';"
-" style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:\">\n"
-"<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
-"<meta name=\"generator\" content=\"kz-show\">\n"
-"<title>kz — articles, quotes and flags</title>\n<style>\n"
-":root{--err:#c62828;--warn:#b26a00;--info:#1565c0;--per:#2e7d32;"
-"--org:#6a1b9a;--loc:#00838f;--misc:#5d4037;--q:#fff4c2;--fg:#1d1d1f;"
-"--mut:#6b6b70;--bg:#fafaf7;--line:#e4e2dc}\n"
-"*{box-sizing:border-box}\n"
-"body{margin:0;font:15px/1.45 system-ui,-apple-system,'Segoe UI',sans-serif;"
-"color:var(--fg);background:var(--bg);display:grid;"
-"grid-template-columns:19rem minmax(0,1fr)}\n"
-"nav{grid-column:1;grid-row:1;position:sticky;top:0;height:100vh;"
-"overflow:auto;padding:1rem;border-right:1px solid var(--line);"
-"background:#f1efe9;font-size:14px}\n"
-"main{grid-column:2;grid-row:1;padding:1rem 1.5rem 4rem;min-width:0}\n"
-"nav h1{font-size:1.15rem;margin:0 0 .3rem}\n"
-"nav ol{padding-left:1.4rem;margin:.6rem 0}nav li{margin:.3rem 0}\n"
-"nav a{color:inherit;text-decoration:none}nav a:hover{text-decoration:underline}\n"
-".tot{color:var(--mut);margin:.2rem 0 .6rem}\n"
-".b{display:inline-block;min-width:1.5em;padding:0 .35em;border-radius:.7em;"
-"font-size:12px;font-weight:600;color:#fff;text-align:center;margin-left:.2em}\n"
-".b.e{background:var(--err)}.b.w{background:var(--warn)}.b.i{background:var(--info)}"
-".b.x{background:#444}\n"
-".legend span{display:inline-block;margin:.1rem .35rem .1rem 0}\n"
-"section.art{background:#fff;border:1px solid var(--line);border-radius:8px;"
-"margin:0 0 1.5rem;padding:1rem 1.2rem}\n"
-"section.art h2{margin:0 0 .2rem;font-size:1.2rem}\n"
-".aid{font:600 .8rem ui-monospace,monospace;color:var(--mut);margin-right:.5rem}\n"
-".meta{color:var(--mut);margin:0 0 .8rem;font-size:13px}\n"
-".errs{border-left:4px solid var(--err);background:#fdecea;padding:.4rem .8rem;"
-"margin:.5rem 0}\n.errs pre{white-space:pre-wrap;word-break:break-all;margin:.3rem 0}\n"
-".doc{border-top:1px solid var(--line)}\n"
-".ln{display:grid;grid-template-columns:3rem minmax(0,1fr) minmax(14rem,22rem);"
-"gap:0 .8rem;border-bottom:1px solid #f3f1ec;min-height:1.2em}\n"
-".no{color:#aaa;text-align:right;font:12px/1.9 ui-monospace,monospace;"
-"text-decoration:none}\n"
-".tx{white-space:pre-wrap;overflow-wrap:anywhere;padding:.15rem 0}\n"
-".nt{padding:.15rem 0}\n"
-".ln.bl{min-height:.5em;border-bottom:0}.ln.bl .no{visibility:hidden}\n"
-".k-title .tx{font-weight:700;font-size:1.1em}"
-".k-boilerplate .tx,.k-related .tx,.k-credit .tx{color:#9a9a9a}"
-".k-caption .tx{font-style:italic}.k-heading .tx{font-weight:600}"
-".k-pullquote .tx{font-size:1.1em;font-style:italic}\n"
-".e{border-bottom:2px solid;padding-bottom:1px}"
-".eP{border-color:var(--per)}.eO{border-color:var(--org)}"
-".eL{border-color:var(--loc)}.eM,.eX{border-color:var(--misc)}\n"
-".q{background:var(--q)}.qs{background:#eee}.qu{background:#ffe8b3}\n"
-".sp{font-weight:700;color:#1b5e20}.cu{font-style:italic;color:#4e342e}\n"
-".f{text-decoration:underline wavy;text-decoration-skip-ink:none}"
-".fe{text-decoration-color:var(--err)}.fw{text-decoration-color:var(--warn)}"
-".fi{text-decoration-color:var(--info)}\n"
-".ev{outline:1px dashed #2e7d32;outline-offset:1px}\n"
-".on{background:#c8f7c5 !important}\n"
-".card{border-left:4px solid;border-radius:4px;padding:.3rem .5rem;"
-"margin:.2rem 0;font-size:13px;background:#fdfdfb;cursor:pointer}\n"
-".card.fe{border-color:var(--err);background:#fdecea}"
-".card.fw{border-color:var(--warn);background:#fff4e0}"
-".card.fi{border-color:var(--info);background:#eaf2fd}\n"
-".card .sev{font-weight:700;text-transform:uppercase;font-size:11px}"
-".card.fe .sev{color:var(--err)}.card.fw .sev{color:var(--warn)}"
-".card.fi .sev{color:var(--info)}\n"
-".card .rule{font:600 12px ui-monospace,monospace;margin-left:.3rem}\n"
-".card p{margin:.2rem 0}.card ul{margin:.2rem 0;padding-left:1.1rem}\n"
-".card a{color:inherit}\n"
-".artnotes{margin:.4rem 0}\n"
-"details{margin-top:.8rem}summary{cursor:pointer;font-weight:600}\n"
-"table{border-collapse:collapse;width:100%;font-size:13px;margin-top:.4rem}\n"
-"th,td{text-align:left;vertical-align:top;border-bottom:1px solid var(--line);"
-"padding:.25rem .4rem}\nth{color:var(--mut);font-weight:600}\n"
-".ents dt{font-weight:700;float:left;width:3.5rem;clear:left}"
-".ents dd{margin:0 0 .3rem 3.5rem}\n"
-"body.only section.art[data-flags=\"0\"],body.only nav li[data-flags=\"0\"]"
-"{display:none}\n"
-".empty{color:var(--mut)}\n"
-"@media (max-width:900px){body{display:block}nav{position:static;height:auto}"
-".ln{grid-template-columns:2.5rem minmax(0,1fr)}.nt{grid-column:2}}\n"
-"</style>\n</head>\n<body>\n<main id=\"articles\">\n";
+/* The page is share/show/report.html with report.css and report.js,
+ * embedded at build time (tools/embed-files.sh). The template is written
+ * in pieces, each up to a {{slot}}: css and js are filled from their
+ * files, articles, totals and index by the caller, which streams the
+ * articles between the head and the index. A slot alone on its line
+ * stands for whole lines (what fills it ends with its own newline). */
+#include "show_assets.h"
 
-static const char html_tail_script[] =
-"<script>\n"
-"(function(){\n"
-"  'use strict';\n"
-"  document.addEventListener('click', function (ev) {\n"
-"    var card = ev.target.closest ? ev.target.closest('.card') : null;\n"
-"    if (!card || ev.target.tagName === 'A') return;\n"
-"    var art = card.closest('section.art'), k = card.getAttribute('data-k');\n"
-"    art.querySelectorAll('.on').forEach(function (x) { x.classList.remove('on'); });\n"
-"    art.querySelectorAll('[data-f~=\"' + k + '\"],[data-ev~=\"' + k + '\"]')\n"
-"      .forEach(function (x) { x.classList.add('on'); });\n"
-"  });\n"
-"  var only = document.getElementById('only');\n"
-"  if (only) only.addEventListener('change', function () {\n"
-"    document.body.classList.toggle('only', only.checked);\n"
-"  });\n"
-"  document.body.setAttribute('data-ready', '1');\n"
-"})();\n"
-"</script>\n";
+#define TPL ((const char *)kz_asset_report_html)
+
+/* Append the template from s->tpl up to the slot `slot` (NULL: to the
+ * end), filling css and js on the way; s->tpl then points past it. */
+static void
+html_part(kz_show *s, kz_buf *b, const char *slot)
+{
+	const char *p = TPL + s->tpl;
+
+	for (;;) {
+		const char *m = strstr(p, "{{"), *e = m ? strstr(m + 2, "}}") : NULL;
+		size_t n;
+		int line;
+
+		if (m == NULL || e == NULL) {
+			kz_buf_adds(b, p);
+			p += strlen(p);
+			break;
+		}
+		n = (size_t)(e - m - 2);
+		line = (m == TPL || m[-1] == '\n') && e[2] == '\n';
+		kz_buf_add(b, p, (size_t)(m - p));
+		p = e + 2 + line;
+		if (slot && strlen(slot) == n && memcmp(m + 2, slot, n) == 0)
+			break;
+		if (n == 3 && memcmp(m + 2, "css", 3) == 0)
+			kz_buf_adds(b, (const char *)kz_asset_report_css);
+		else if (n == 2 && memcmp(m + 2, "js", 2) == 0)
+			kz_buf_adds(b, (const char *)kz_asset_report_js);
+		else
+			kz_buf_add(b, m, (size_t)(p - m));   /* not a slot: as written */
+	}
+	s->tpl = (size_t)(p - TPL);
+}
 
 static const char *
 ent_class(const char *type)
@@ -1866,24 +1808,16 @@ html_end(kz_show *s, kz_buf *b)
 {
 	if (s->nrec == 0)
 		kz_buf_adds(b, "<p class=\"empty\">No articles in the input.</p>\n");
-	kz_buf_adds(b, "</main>\n<nav id=\"index\">\n<h1>kz</h1>\n");
-	kz_buf_addf(b, "<p class=\"tot\">%zu article%s · %zu error%s · %zu warning%s"
+	html_part(s, b, "totals");
+	kz_buf_addf(b, "%zu article%s · %zu error%s · %zu warning%s"
 	    " · %zu info", s->nrec, s->nrec == 1 ? "" : "s",
 	    s->totals[0], s->totals[0] == 1 ? "" : "s",
 	    s->totals[1], s->totals[1] == 1 ? "" : "s", s->totals[2]);
 	if (s->nbad)
 		kz_buf_addf(b, " · %zu with record errors", s->nbad);
-	kz_buf_adds(b, "</p>\n<label><input type=\"checkbox\" id=\"only\"> only articles"
-	    " with errors or warnings</label>\n<p class=\"legend\">"
-	    "<span class=\"e eP\">person</span><span class=\"e eO\">organisation</span>"
-	    "<span class=\"e eL\">place</span><span class=\"q\">quote</span>"
-	    "<span class=\"sp\">speaker</span><span class=\"cu\">cue</span>"
-	    "<span class=\"f fe\">flagged</span><span class=\"ev\">evidence</span></p>\n"
-	    "<ol>\n");
+	html_part(s, b, "index");
 	kz_buf_add(b, s->nav.data, s->nav.len);
-	kz_buf_adds(b, "</ol>\n</nav>\n");
-	kz_buf_adds(b, html_tail_script);
-	kz_buf_adds(b, "</body>\n</html>\n");
+	html_part(s, b, NULL);
 }
 
 /* ================================================================ api */
@@ -1945,7 +1879,7 @@ kz_show_record(kz_show *s, const json_t *rec)
 		if (!s->started && s->o.format == KZ_SHOW_CSV)
 			kz_buf_adds(&b, csv_header);
 		if (!s->started && s->o.format == KZ_SHOW_HTML)
-			kz_buf_adds(&b, html_head);
+			html_part(s, &b, "articles");
 		s->started = 1;
 		if (s->o.format == KZ_SHOW_TSV) {
 			tsv_record(&b, &a);
@@ -1985,7 +1919,7 @@ kz_show_finish(kz_show *s)
 		kz_buf_adds(&b, csv_header);
 	if (s->o.format == KZ_SHOW_HTML) {
 		if (!s->started)
-			kz_buf_adds(&b, html_head);
+			html_part(s, &b, "articles");
 		html_end(s, &b);
 	}
 	s->started = 1;

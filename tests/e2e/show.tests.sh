@@ -164,6 +164,16 @@ assert row.count('href="#a1-l') >= 4, row    # the line's own link and 3 evidenc
 assert 'class="e eP"' in page and 'class="q qd"' in page and 'class="sp"' in page
 assert page.count("<script>") == 1    # ours, at the end
 EOF
+	# the page is share/show's files, embedded at build time: the style and
+	# the script byte for byte, every slot of the template filled
+	python3 - "$W/page.html" "$HERE/../../share/show" <<'EOF'
+import sys
+page = open(sys.argv[1], encoding="utf-8").read()
+tpl = lambda n: open(sys.argv[2] + "/" + n, encoding="utf-8").read()
+assert "<style>\n" + tpl("report.css") + "</style>\n" in page
+assert "<script>\n" + tpl("report.js") + "</script>\n" in page
+assert page.startswith(tpl("report.html").split("{{")[0]) and "{{" not in page
+EOF
 	# an empty input is still a whole page
 	"$BIN/kz-show" --html < /dev/null > "$W/empty.html"
 	grep -q 'No articles in the input' "$W/empty.html"

@@ -14,6 +14,7 @@ SAN      = -fsanitize=address,undefined -fno-sanitize-recover=undefined \
            -fno-omit-frame-pointer
 FUZZ_CFLAGS ?= -g -O1
 BASE     = -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -Ipipeline \
+           -I$(FUZZ_BUILD)/gen \
            $(shell pkg-config --cflags $(PKGS)) $(FUZZ_CFLAGS) $(SAN)
 LIB_CFLAGS     = $(BASE) -fsanitize=fuzzer-no-link -Wall -Wextra \
            -Wno-unused-parameter -DKZ_DATADIR='"/nonexistent/kz"'
@@ -45,6 +46,13 @@ $(FUZZ_BUILD)/obj/%.o: pipeline/%.c $(wildcard pipeline/*.h) | $(FUZZ_BUILD)/obj
 
 $(FUZZ_BUILD)/obj:
 	@mkdir -p $@
+
+# kz-show's page, embedded as the main Makefile does
+SHOW_ASSETS = share/show/report.html share/show/report.css share/show/report.js
+$(FUZZ_BUILD)/gen/show_assets.h: tools/embed-files.sh $(SHOW_ASSETS)
+	@mkdir -p $(@D)
+	@sh tools/embed-files.sh $@ $(SHOW_ASSETS)
+$(FUZZ_BUILD)/obj/show.o: $(FUZZ_BUILD)/gen/show_assets.h
 
 $(FUZZ_BUILD)/libkz-fuzz.a: $(LIB_OBJ)
 	@rm -f $@

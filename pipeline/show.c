@@ -9,6 +9,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <utf8proc.h>
 
 struct kz_show {
 	FILE *out;
@@ -526,37 +527,117 @@ sev_color(int sev)
 	return sev == 0 ? C_REDBOLD : sev == 1 ? C_YELLOW : C_CYAN;
 }
 
-/* Append record text, made safe for a terminal: control characters (C0,
- * DEL, C1) become spaces, so no escape sequence from an article reaches
- * the terminal; bidi controls are shown by name. Tracks the column. */
+/* The unit of record text at s[i] as the report shows it: its length in
+ * bytes, and in *cols the columns it takes. Control characters (C0, DEL,
+ * C1) are shown as a space, so no escape sequence from an article reaches
+ * the terminal; a bidi control by its name (*bidi set to it, else -1);
+ * any other code point as itself, as wide as utf8proc_charwidth says (2
+ * for wide CJK and emoji, 0 for combining marks); a byte that is no
+ * UTF-8 as one column. */
+static size_t
+tunit(const char *s, size_t len, size_t i, size_t *cols, int *bidi)
+{
+	unsigned char c = (unsigned char)s[i];
+	int32_t cp;
+	size_t n;
+	int w;
+
+	*bidi = -1;
+	*cols = 1;
+	if (c < 0x20 || c == 0x7F)
+		return 1;
+	if ((n = kz_bidi_control_at(s + i, len - i, bidi)) > 0) {
+		*cols = 8;      /* [U+202E] */
+		return n;
+	}
+	*bidi = -1;
+	if (c == 0xC2 && i + 1 < len && (unsigned char)s[i + 1] >= 0x80 &&
+	    (unsigned char)s[i + 1] < 0xA0)
+		return 2;
+	if (c < 0x80)
+		return 1;
+	n = kz_utf8_decode((const unsigned char *)s + i, len - i, &cp);
+	if (n == 0)
+		return 1;
+	w = utf8proc_charwidth(cp);
+	*cols = w > 0 ? (size_t)w : 0;
+	return n;
+}
+
+static int
+tunit_is_control(const char *s, size_t len, size_t i)
+{
+	unsigned char c = (unsigned char)s[i];
+
+	return c < 0x20 || c == 0x7F || (c == 0xC2 && i + 1 < len &&
+	    (unsigned char)s[i + 1] >= 0x80 && (unsigned char)s[i + 1] < 0xA0);
+}
+
+size_t
+kz_show_width(const char *s, size_t len)
+{
+	size_t cols = 0, w;
+	int bidi;
+
+	for (size_t i = 0; i < len; cols += w)
+		i += tunit(s, len, i, &w, &bidi);
+	return cols;
+}
+
+/* The byte offset in s[0..len) where column `col` starts: the first unit
+ * boundary at or past it, zero-width marks there left to what they mark. */
+static size_t
+col_start(const char *s, size_t len, size_t col)
+{
+	size_t i = 0, c = 0, w, n;
+	int bidi;
+
+	while (i < len) {
+		n = tunit(s, len, i, &w, &bidi);
+		if (c >= col && (w > 0 || i == 0))
+			break;
+		c += w;
+		i += n;
+	}
+	return i;
+}
+
+/* The byte offset in s[0..len) where the units that fit in `col` columns
+ * end (zero-width marks after the last one kept with it). */
+static size_t
+col_end(const char *s, size_t len, size_t col)
+{
+	size_t i = 0, c = 0, w, n;
+	int bidi;
+
+	while (i < len) {
+		n = tunit(s, len, i, &w, &bidi);
+		if (c + w > col)
+			break;
+		c += w;
+		i += n;
+	}
+	return i;
+}
+
+/* Append record text, made safe for a terminal (see tunit); tracks the
+ * column. */
 static void
 tclean(tout *t, const char *s, size_t len)
 {
-	for (size_t i = 0; i < len; i++) {
-		unsigned char c = (unsigned char)s[i];
+	size_t i = 0, n, w;
+	int bidi;
 
-		int cp;
-		size_t n;
-
-		if (c < 0x20 || c == 0x7F) {
+	while (i < len) {
+		n = tunit(s, len, i, &w, &bidi);
+		if (bidi >= 0)
+			add_bidi_name(&t->b, bidi);
+		else if (tunit_is_control(s, len, i))
 			kz_buf_addc(&t->b, ' ');
-			t->col++;
-		} else if ((n = kz_bidi_control_at(s + i, len - i, &cp)) > 0) {
-			size_t before = t->b.len;
-
-			add_bidi_name(&t->b, cp);
-			t->col += t->b.len - before;
-			i += n - 1;
-		} else if (c == 0xC2 && i + 1 < len &&
-		    (unsigned char)s[i + 1] >= 0x80 && (unsigned char)s[i + 1] < 0xA0) {
-			kz_buf_addc(&t->b, ' ');
-			t->col++;
-			i++;
-		} else {
-			kz_buf_addc(&t->b, (char)c);
-			if ((c & 0xC0) != 0x80)
-				t->col++;
-		}
+		else
+			kz_buf_add(&t->b, s + i, n);
+		t->col += w;
+		i += n;
 	}
 }
 
@@ -662,7 +743,7 @@ twrap(tout *t, const char *s, size_t len, size_t indent)
 		ws = i;
 		i = word_end(s, len, i);
 		we = i;
-		wcp = cp_count(s + ws, we - ws);
+		wcp = kz_show_width(s + ws, we - ws);
 		if (t->col + !first + wcp > t->width && t->col > indent) {
 			while (t->b.len > 0 && t->b.data[t->b.len - 1] == ' ')
 				t->b.len--;
@@ -706,7 +787,7 @@ tcontext(tout *t, const art *a, size_t bs, size_t be, size_t indent,
     int c, char mark)
 {
 	size_t line = line_of(a, bs), ls = a->lines[line], le = line_end(a, line);
-	size_t gw = digits(a->nlines), room, ncp, s0, s1, w0, w1;
+	size_t gw = digits(a->nlines), room, ncol, s0, s1, w0, w1, b0, b1;
 	const char *l = a->text + ls;
 	int lead, trail;
 
@@ -716,13 +797,14 @@ tcontext(tout *t, const art *a, size_t bs, size_t be, size_t indent,
 		room = t->width - indent - gw - 3;
 	else
 		room = 10;
-	ncp = cp_count(l, le - ls);
-	s0 = cp_count(l, bs - ls);
-	s1 = s0 + cp_count(a->text + bs, be - bs);
-	/* the window [w0, w1) of the line's code points to show */
+	/* in columns, as the terminal shows them */
+	ncol = kz_show_width(l, le - ls);
+	s0 = kz_show_width(l, bs - ls);
+	s1 = s0 + kz_show_width(a->text + bs, be - bs);
+	/* the window [w0, w1) of the line's columns to show */
 	w0 = 0;
-	w1 = ncp;
-	if (ncp > room) {
+	w1 = ncol;
+	if (ncol > room) {
 		size_t span = s1 - s0, left;
 
 		if (span + 2 >= room)
@@ -731,23 +813,30 @@ tcontext(tout *t, const art *a, size_t bs, size_t be, size_t indent,
 			left = (room - 2 - span) / 3;
 		w0 = s0 > left ? s0 - left : 0;
 		w1 = w0 + room - (w0 > 0) - 1;
-		if (w1 >= ncp) {
-			w1 = ncp;
-			w0 = ncp > room - 1 ? ncp - (room - 1) : 0;
+		if (w1 >= ncol) {
+			w1 = ncol;
+			w0 = ncol > room - 1 ? ncol - (room - 1) : 0;
 		}
 	}
-	lead = w0 > 0;
-	trail = w1 < ncp;
+	/* the bytes of the units inside it (a wide character astride an edge
+	 * is left out) */
+	b0 = col_start(l, le - ls, w0);
+	b1 = col_end(l, le - ls, w1);
+	if (b1 < b0)
+		b1 = b0;
+	lead = b0 > 0;
+	trail = b1 < le - ls;
 	tindent(t, indent);
 	color(t, C_DIM);
 	tprintf(t, "%*zu │ ", (int)gw, line + 1);
 	color(t, C_RESET);
 	{
-		size_t b0 = cp_offset(l, le - ls, w0), b1 = cp_offset(l, le - ls, w1);
-		size_t m0 = bs - ls, m1 = be - ls;
+		size_t m0 = bs - ls, m1 = be - ls, from, n;
 
 		if (m0 < b0)
 			m0 = b0;
+		if (m0 > b1)
+			m0 = b1;
 		if (m1 > b1)
 			m1 = b1;
 		if (m1 < m0)
@@ -761,17 +850,14 @@ tcontext(tout *t, const art *a, size_t bs, size_t be, size_t indent,
 		tclean(t, l + m1, b1 - m1);
 		if (trail)
 			tputs(t, "…");
-	}
-	tnl(t);
-	tindent(t, indent);
-	color(t, C_DIM);
-	tprintf(t, "%*s │ ", (int)gw, "");
-	color(t, C_RESET);
-	{
-		size_t from = (s0 > w0 ? s0 - w0 : 0) + lead;
-		size_t to = (s1 < w1 ? s1 : w1);
-		size_t n = to > s0 ? to - (s0 > w0 ? s0 : w0) : 0;
-
+		tnl(t);
+		tindent(t, indent);
+		color(t, C_DIM);
+		tprintf(t, "%*s │ ", (int)gw, "");
+		color(t, C_RESET);
+		/* the mark under the span's columns */
+		from = kz_show_width(l + b0, m0 - b0) + lead;
+		n = kz_show_width(l + m0, m1 - m0);
 		tindent(t, t->col + from);
 		color(t, c);
 		if (n == 0)
@@ -1045,7 +1131,7 @@ text_entities(tout *t, const art *a)
 			if (j + 1 < n && strcmp(v[j + 1].type, type) == 0)
 				kz_buf_addc(&b, ',');
 			/* keep "name ×N," together: wrap on the whole item */
-			if (j > i && t->col + 1 + cp_count(b.data, b.len) > t->width &&
+			if (j > i && t->col + 1 + kz_show_width(b.data, b.len) > t->width &&
 			    t->col > 8) {
 				tnl(t);
 				tindent(t, 8);

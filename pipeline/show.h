@@ -76,6 +76,13 @@ int kz_show_has_errors(const json_t *rec);
 void kz_show_tsv_escape(kz_buf *out, const char *s, size_t len);
 void kz_show_html_escape(kz_buf *out, const char *s, size_t len);
 
+/* The columns s[0..len) (UTF-8) takes in the text report: each code point
+ * as wide as utf8proc_charwidth says (2 for wide CJK and emoji, 0 for
+ * combining marks), a control character as the one space it is shown as,
+ * a bidi control as its name ("[U+202E]", 8), a byte that is no UTF-8 as
+ * one. */
+size_t kz_show_width(const char *s, size_t len);
+
 /* Append a shortened copy of s[0..len) (UTF-8) of at most max code points:
  * the head and the tail cut at word boundaries around " … ". */
 void kz_show_shorten(kz_buf *out, const char *s, size_t len, size_t max);

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <utf8proc.h>
 
 /* A record shaped like kz-check's output for a pull quote signed with the
  * wrong title. */
@@ -262,6 +263,101 @@ START_TEST(stand_in_record_shows_errors)
 }
 END_TEST
 
+/* Columns, not code points: wide CJK and emoji take two, combining marks
+ * none, a control the one space it is shown as, a bidi control its name. */
+START_TEST(width_in_columns)
+{
+	ck_assert_uint_eq(kz_show_width("abc", 3), 3);
+	ck_assert_uint_eq(kz_show_width("é", strlen("é")), 1);
+	ck_assert_uint_eq(kz_show_width("e\xcc\x81", 3), 1);     /* e + U+0301 */
+	ck_assert_uint_eq(kz_show_width("日本", strlen("日本")), 4);
+	ck_assert_uint_eq(kz_show_width("\xf0\x9f\x8e\x89", 4), 2); /* U+1F389 */
+	ck_assert_uint_eq(kz_show_width("a\x1b" "b", 3), 3);
+	ck_assert_uint_eq(kz_show_width("\xe2\x80\xae", 3), 8);  /* [U+202E] */
+	ck_assert_uint_eq(kz_show_width("", 0), 0);
+}
+END_TEST
+
+static json_t *
+parse(const char *js)
+{
+	json_error_t e;
+	json_t *rec = json_loads(js, 0, &e);
+
+	ck_assert_msg(rec != NULL, "test record: %s", e.text);
+	return rec;
+}
+
+/* The mark under a span stands under its columns. */
+START_TEST(text_marks_columns)
+{
+	/* "日本語の" is 8 columns; "Cafe" + U+0301 + " " is 5 */
+	json_t *rec = parse("{\"id\":\"w\",\"text\":\"日本語のテキスト\\nCafe\\u0301 noir\","
+	    "\"flags\":[{\"rule\":\"a\",\"severity\":\"error\",\"start\":4,\"end\":8,"
+	    "\"text\":\"テキスト\",\"message\":\"m\"},{\"rule\":\"b\",\"severity\":\"warning\","
+	    "\"start\":15,\"end\":19,\"text\":\"noir\",\"message\":\"m\"}]}");
+	kz_show_opts o = { .format = KZ_SHOW_TEXT, .width = 80 };
+	char *out = render(&o, &rec, 1);
+
+	ck_assert_msg(strstr(out, "    1 │ 日本語のテキスト\n      │         ^^^^^^^^\n")
+	    != NULL, "%s", out);
+	ck_assert_msg(strstr(out, "    2 │ Cafe\xcc\x81 noir\n      │      ^^^^\n")
+	    != NULL, "%s", out);
+	free(out);
+	json_decref(rec);
+}
+END_TEST
+
+/* Columns of a line of the report, counted here without kz_show_width. */
+static size_t
+columns(const char *s)
+{
+	const utf8proc_uint8_t *p = (const utf8proc_uint8_t *)s;
+	utf8proc_int32_t cp;
+	utf8proc_ssize_t n;
+	size_t cols = 0;
+
+	while (*p && (n = utf8proc_iterate(p, -1, &cp)) > 0) {
+		cols += (size_t)utf8proc_charwidth(cp);
+		p += n;
+	}
+	return cols;
+}
+
+/* Wrapped text and cut context lines fit the width in columns. */
+START_TEST(text_wide_lines_fit)
+{
+	static const char word[] = "東京都庁 ";
+	kz_buf js, text;
+	kz_show_opts o = { .format = KZ_SHOW_TEXT, .width = 40 };
+	json_t *rec;
+	char *out, *line;
+	size_t n = 0;
+
+	kz_buf_init(&js);
+	kz_buf_init(&text);
+	for (int i = 0; i < 30; i++)
+		kz_buf_adds(&text, word);
+	kz_buf_addf(&js, "{\"id\":\"w\",\"text\":\"%s\",\"flags\":[{\"rule\":\"r\","
+	    "\"severity\":\"error\",\"start\":50,\"end\":54,\"text\":\"東京都庁\","
+	    "\"message\":\"%s\"}],\"entities\":[", text.data, text.data);
+	for (int i = 0; i < 12; i++)
+		kz_buf_addf(&js, "%s{\"type\":\"PER\",\"canonical\":\"習近平%d\"}",
+		    i ? "," : "", i);
+	kz_buf_adds(&js, "]}");
+	rec = parse(js.data);
+	out = render(&o, &rec, 1);
+	for (line = strtok(out, "\n"); line; line = strtok(NULL, "\n"), n++)
+		ck_assert_msg(columns(line) <= 40, "%zu columns: [%s]",
+		    columns(line), line);
+	ck_assert_uint_gt(n, 10);
+	free(out);
+	json_decref(rec);
+	kz_buf_release(&js);
+	kz_buf_release(&text);
+}
+END_TEST
+
 Suite *
 suite_show(void)
 {
@@ -280,6 +376,9 @@ suite_show(void)
 	tcase_add_test(tc, html_one_page_for_a_batch);
 	tcase_add_test(tc, html_empty_batch_is_a_page);
 	tcase_add_test(tc, stand_in_record_shows_errors);
+	tcase_add_test(tc, width_in_columns);
+	tcase_add_test(tc, text_marks_columns);
+	tcase_add_test(tc, text_wide_lines_fit);
 	suite_add_tcase(s, tc);
 	return s;
 }

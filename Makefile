@@ -105,6 +105,7 @@ deps:
 	command -v mandoc >/dev/null 2>&1 || missing="$$missing mandoc"; \
 	command -v valgrind >/dev/null 2>&1 || missing="$$missing valgrind"; \
 	command -v xxd >/dev/null 2>&1 || missing="$$missing xxd"; \
+	command -v script >/dev/null 2>&1 || missing="$$missing bsdutils"; \
 	for p in $(PKGS) check; do \
 	    if ! pkg-config --exists $$p 2>/dev/null; then \
 	        case $$p in \

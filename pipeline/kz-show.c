@@ -3,6 +3,7 @@
  * a batch, or TSV rows of quotes. See `kz-show --help` and docs/kz-show.md.
  */
 #include "esc.h"
+#include "pager.h"
 #include "record.h"
 #include "show.h"
 #include "stage.h"
@@ -55,19 +56,40 @@ static const char usage[] =
 "  --width N          columns of the text report (default: the terminal's,\n"
 "                     else $COLUMNS, else 80)\n"
 "  --max-line SIZE    longest input line accepted (default 64M)\n"
+"  --no-pager         never page (on a terminal, the report goes through\n"
+"                     $KZ_PAGER, else $PAGER, else less -R with LESS=FRX;\n"
+"                     never when standard output is not a terminal)\n"
 "  -q, --quiet        no messages about broken input lines\n"
 "  -h, --help         this text\n"
 "\n"
 "Exit status: 0 all shown; 64 bad usage; 65 some input line was not a\n"
 "kz/1 record, or some record carries `errors` (it is still shown); 66 a\n"
 "FILE could not be opened (the others are shown); 74 output could not be\n"
-"written.\n"
+"written. Quitting the pager early is no error: kz-show stops there,\n"
+"quietly, with the status of what it had shown.\n"
 "\n"
 "Examples:\n"
 "  kz-normalize a.txt | kz-tag | kz-quotes | kz-check | kz-show\n"
 "  kz-run --in articles/ --out checked/ && kz-show --html checked/*.jsonl > report.html\n"
 "  kz-show --tsv checked.jsonl > quotes.tsv\n"
-"  kz-show --color=always < checked.jsonl | less -R\n";
+"  kz-show --color=always < checked.jsonl | less -R\n"
+"  PAGER='less -S' kz-show checked.jsonl   (long lines not folded)\n";
+
+/* pager_quit is set when a write failed because the pager had quit: the
+ * reader has seen enough, which is no error. write_errno: why the first
+ * write failed. */
+static int pager_quit, write_errno;
+
+/* Called right after a write failed; returns 1. */
+static int
+write_failed(void)
+{
+	if (write_errno == 0)
+		write_errno = errno;
+	if (errno == EPIPE && kz_pager_active())
+		pager_quit = 1;
+	return 1;
+}
 
 static int
 terminal_width(void)
@@ -119,9 +141,11 @@ text_name(const char *name)
 	return strcmp(name, "stdin") == 0 ? "FILE" : name;
 }
 
-/* Show every record of one input; returns the exit status for it. */
+/* Show every record of one input; returns the exit status for it (what
+ * was shown until then when a write failed: *ioerr is then set). */
 static int
-show_input(kz_show *s, FILE *in, const char *name, size_t max_line, int quiet)
+show_input(kz_show *s, FILE *in, const char *name, size_t max_line, int quiet,
+    int *ioerr)
 {
 	kz_reader *r = kz_reader_new(in, name, max_line);
 	int status = KZ_EXIT_OK, rc;
@@ -162,9 +186,10 @@ show_input(kz_show *s, FILE *in, const char *name, size_t max_line, int quiet)
 			status = KZ_EXIT_DATAERR;
 		}
 		if (kz_show_record(s, rec) != 0) {
+			*ioerr = write_failed();
 			json_decref(rec);
 			kz_reader_free(r);
-			return KZ_EXIT_IOERR;
+			return status;
 		}
 		json_decref(rec);
 	}
@@ -192,6 +217,7 @@ main(int argc, char **argv)
 		{ "colour", optional_argument, NULL, 'c' },
 		{ "width", required_argument, NULL, 'w' },
 		{ "max-line", required_argument, NULL, 'm' },
+		{ "no-pager", no_argument, NULL, 'P' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
@@ -199,7 +225,8 @@ main(int argc, char **argv)
 	kz_show_opts o = { .format = KZ_SHOW_TEXT };
 	const char *when = "auto";
 	size_t max_line = 0;
-	int ch, quiet = 0, status = KZ_EXIT_OK, rc;
+	int ch, quiet = 0, page = 1, status = KZ_EXIT_OK, ioerr = 0, rc;
+	const char *pager;
 	kz_show *s;
 
 	while ((ch = getopt_long(argc, argv, "qh", longopts, NULL)) != -1) {
@@ -236,6 +263,7 @@ main(int argc, char **argv)
 			if (kz_opt_size("kz-show", "max-line", optarg, &max_line) != 0)
 				return KZ_EXIT_USAGE;
 			break;
+		case 'P': page = 0; break;
 		case 'q': quiet = 1; break;
 		case 'h':
 			fputs(usage, stdout);
@@ -250,11 +278,15 @@ main(int argc, char **argv)
 		o.width = terminal_width();
 	if (o.width > 160)
 		o.width = 160;
+	/* after the colour and the width, which look at the terminal; a
+	 * pager that cannot start leaves the output on the terminal */
+	if (page && isatty(STDOUT_FILENO) && (pager = kz_pager_command()) != NULL)
+		(void)kz_pager_start(pager);
 	s = kz_show_new(stdout, &o);
 	if (optind == argc) {
-		status = show_input(s, stdin, "stdin", max_line, quiet);
+		status = show_input(s, stdin, "stdin", max_line, quiet, &ioerr);
 	} else {
-		for (int i = optind; i < argc && status != KZ_EXIT_IOERR; i++) {
+		for (int i = optind; i < argc && !ioerr; i++) {
 			FILE *f = strcmp(argv[i], "-") == 0 ? stdin : fopen(argv[i], "r");
 
 			if (f == NULL) {
@@ -264,17 +296,23 @@ main(int argc, char **argv)
 					status = KZ_EXIT_NOINPUT;
 				continue;
 			}
-			rc = show_input(s, f, argv[i], max_line, quiet);
+			rc = show_input(s, f, argv[i], max_line, quiet, &ioerr);
 			if (f != stdin)
 				fclose(f);
-			if (rc == KZ_EXIT_IOERR || status == KZ_EXIT_OK)
+			if (status == KZ_EXIT_OK)
 				status = rc;
 		}
 	}
-	if (status != KZ_EXIT_IOERR && kz_show_finish(s) != 0)
-		status = KZ_EXIT_IOERR;
-	if (status == KZ_EXIT_IOERR)
-		kz_msg(stderr, "kz-show: cannot write output: %s\n", strerror(errno));
+	if (!ioerr && kz_show_finish(s) != 0)
+		ioerr = write_failed();
 	kz_show_free(s);
+	if (!ioerr && kz_pager_finish() != 0)
+		ioerr = write_failed();
+	if (ioerr && !pager_quit) {
+		kz_msg(stderr, "kz-show: cannot write output: %s\n",
+		    strerror(write_errno));
+		status = KZ_EXIT_IOERR;
+	}
+	kz_pager_finish();
 	return status;
 }

@@ -193,6 +193,80 @@ tb_show_output_error() {
 	done
 }
 
+# on_tty CMD: runs the shell command CMD with a pseudo-terminal as its
+# standard output and error (script(1), util-linux); its exit status is
+# CMD's. Environment variables set for on_tty reach CMD.
+on_tty() {
+	script -qec "$1" /dev/null < /dev/null
+}
+
+# fake_pager NAME: $W/bin/NAME, a pager that says it ran, with its
+# arguments and $LESS, then keeps what it is given, in the file $W/paged
+fake_pager() {
+	mkdir -p "$W/bin"
+	cat > "$W/bin/$1" <<EOF
+#!/bin/sh
+{ echo "paged by $1 \$* LESS=\$LESS"; cat; } > "$W/paged"
+EOF
+	chmod +x "$W/bin/$1"
+}
+
+tb_show_pager() {
+	show_work show_pager
+	fake_pager mypager
+	# on a terminal, the report goes through $PAGER, with LESS=FRX
+	PAGER="$W/bin/mypager -x" on_tty "'$BIN/kz-show' '$W/minsk.jsonl'" > "$W/tty"
+	expect_eq "pager" "$(head -1 "$W/paged")" "paged by mypager -x LESS=FRX"
+	grep -q 'role-mismatch.*line 24' "$W/paged"
+	refute grep -q 'role-mismatch' "$W/tty"
+	# $KZ_PAGER before $PAGER; a LESS of the user's own is kept
+	rm -f "$W/paged"
+	KZ_PAGER="$W/bin/mypager -k" PAGER=false LESS=S on_tty "'$BIN/kz-show' '$W/minsk.jsonl'" > "$W/tty"
+	expect_eq "KZ_PAGER" "$(head -1 "$W/paged")" "paged by mypager -k LESS=S"
+	# no $PAGER: less -R from the PATH, but not on a dumb terminal
+	fake_pager less
+	rm -f "$W/paged"
+	env -u PAGER -u KZ_PAGER -u LESS PATH="$W/bin:$PATH" TERM=xterm \
+		script -qec "'$BIN/kz-show' '$W/minsk.jsonl'" /dev/null < /dev/null > "$W/tty"
+	expect_eq "default pager" "$(head -1 "$W/paged")" "paged by less -R LESS=FRX"
+	rm -f "$W/paged"
+	env -u PAGER -u KZ_PAGER PATH="$W/bin:$PATH" TERM=dumb \
+		script -qec "'$BIN/kz-show' '$W/minsk.jsonl'" /dev/null < /dev/null > "$W/tty"
+	test ! -e "$W/paged"
+	grep -q 'role-mismatch.*line 24' "$W/tty"
+	# --no-pager, PAGER=cat or empty: straight to the terminal
+	for how in "PAGER='$W/bin/mypager' '$BIN/kz-show' --no-pager" "PAGER=cat '$BIN/kz-show'" \
+	    "PAGER= '$BIN/kz-show'"; do
+		rm -f "$W/paged"
+		on_tty "$how '$W/minsk.jsonl'" > "$W/tty"
+		test ! -e "$W/paged"
+		grep -q 'role-mismatch.*line 24' "$W/tty"
+	done
+	# not a terminal: never a pager
+	PAGER="$W/bin/mypager" "$BIN/kz-show" "$W/minsk.jsonl" | cat > "$W/out"
+	test ! -e "$W/paged"
+	grep -q '^  error    role-mismatch  line 24$' "$W/out"
+}
+
+tb_show_pager_quit_early() {
+	show_work show_pager_quit_early
+	# far more than a pipe holds, to a pager that reads nothing: no
+	# message, and the status of what was shown
+	for i in $(seq 200); do cat "$W/minsk.jsonl"; done > "$W/big.jsonl"
+	PAGER=true on_tty "'$BIN/kz-show' '$W/big.jsonl' 2> '$W/err'; echo \$? > '$W/rc'" > "$W/tty"
+	expect_eq "exit" "$(cat "$W/rc")" 0
+	expect_eq "messages" "$(cat "$W/err")" ""
+	refute grep -q 'role-mismatch' "$W/tty"
+	PAGER="head -c 100 > /dev/null" on_tty "'$BIN/kz-show' '$W/big.jsonl' 2> '$W/err'; echo \$? > '$W/rc'" > "$W/tty"
+	expect_eq "exit after head" "$(cat "$W/rc")" 0
+	expect_eq "messages after head" "$(cat "$W/err")" ""
+	# a broken line before: 65 still
+	{ echo '{oops'; cat "$W/big.jsonl"; } > "$W/bad.jsonl"
+	PAGER=true on_tty "'$BIN/kz-show' -q '$W/bad.jsonl' 2> '$W/err'; echo \$? > '$W/rc'" > "$W/tty"
+	expect_eq "exit with a bad line" "$(cat "$W/rc")" 65
+	expect_eq "messages with a bad line" "$(cat "$W/err")" ""
+}
+
 # t_NAME, as run.sh finds them: each runs tb_NAME strictly
 for _tb in $(declare -F | awk '{print $3}' | grep '^tb_show_'); do
 	eval "t_${_tb#tb_}() { kz_strict $_tb; }"

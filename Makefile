@@ -16,13 +16,14 @@ CC      ?= cc
 CFLAGS  ?= -O2 -g
 SAN     ?=
 
-PKGS      = libutf8proc yaml-0.1 jansson yajl sqlite3
+PKGS      = libutf8proc yaml-0.1 jansson yajl sqlite3 libxxhash
 # Debian packages for each pkg-config name, as `make deps` installs them
 DEB_libutf8proc = libutf8proc-dev
 DEB_yaml-0.1    = libyaml-dev
 DEB_jansson     = libjansson-dev
 DEB_yajl        = libyajl-dev
 DEB_sqlite3     = libsqlite3-dev
+DEB_libxxhash   = libxxhash-dev
 DEB_check       = check
 
 DATADIR = $(PREFIX)/share/kz
@@ -114,6 +115,7 @@ deps:
 	        jansson) missing="$$missing libjansson-dev";; \
 	        yajl) missing="$$missing libyajl-dev";; \
 	        sqlite3) missing="$$missing libsqlite3-dev";; \
+	        libxxhash) missing="$$missing libxxhash-dev";; \
 	        check) missing="$$missing check";; \
 	        esac; \
 	    fi; \

@@ -116,18 +116,39 @@ typedef struct kz_gazimage {
 
 /* ---------------------------------------------------------- hashing */
 
-/* XXH64 (Yann Collet's xxHash, 64-bit), streaming. */
-typedef struct kz_xxh64_state {
-	uint64_t v[4], total;
-	unsigned char buf[32];
-	size_t nbuf;
-	uint64_t seed;
-} kz_xxh64_state;
+/* XXH64 (Yann Collet's xxHash, 64-bit) from Debian's libxxhash, under
+ * kz's names. Images, block sums and cache stamps are XXH64 values, so
+ * the ones written before (by kz's own copy of the algorithm) stay valid.
+ * XXH_STATIC_LINKING_ONLY gives the state's layout: a state can live on
+ * the stack or inside another struct, and needs no freeing. */
+#define XXH_STATIC_LINKING_ONLY
+#include <xxhash.h>
 
-void kz_xxh64_init(kz_xxh64_state *s, uint64_t seed);
-void kz_xxh64_update(kz_xxh64_state *s, const void *data, size_t len);
-uint64_t kz_xxh64_digest(const kz_xxh64_state *s);
-uint64_t kz_xxh64(const void *data, size_t len, uint64_t seed);
+typedef XXH64_state_t kz_xxh64_state;
+
+static inline void
+kz_xxh64_init(kz_xxh64_state *s, uint64_t seed)
+{
+	(void)XXH64_reset(s, seed);
+}
+
+static inline void
+kz_xxh64_update(kz_xxh64_state *s, const void *data, size_t len)
+{
+	(void)XXH64_update(s, data, len);
+}
+
+static inline uint64_t
+kz_xxh64_digest(const kz_xxh64_state *s)
+{
+	return XXH64_digest(s);
+}
+
+static inline uint64_t
+kz_xxh64(const void *data, size_t len, uint64_t seed)
+{
+	return XXH64(data, len, seed);
+}
 
 /* ---------------------------------------------------------- life cycle */
 

@@ -433,10 +433,13 @@ kz_pipeline_argv(const kz_pipeline *pl, size_t i, const char *id)
 	char **argv;
 
 	if (i == pl->n) {   /* kz-show */
-		argv = kz_calloc(4, sizeof *argv);
+		/* never its own pager: the stages run in a process group of
+		 * their own, where a less reading the terminal would stop */
+		argv = kz_calloc(5, sizeof *argv);
 		argv[0] = kz_strdup(pl->show_path ? pl->show_path : "kz-show");
 		argv[1] = kz_strdup("--format");
 		argv[2] = kz_strdup(output_name(pl->output));
+		argv[3] = kz_strdup("--no-pager");
 		return argv;
 	}
 	argv = kz_calloc(pl->stages[i].nargs + 2, sizeof *argv);

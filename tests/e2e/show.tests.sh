@@ -248,6 +248,18 @@ tb_show_pager() {
 	grep -q '^  error    role-mismatch  line 24$' "$W/out"
 }
 
+tb_show_no_pager_under_kz_run() {
+	show_work show_no_pager_under_kz_run
+	fake_pager mypager
+	# kz-run's stages run in a process group of their own: a pager there
+	# could not read the terminal; kz-run's text goes to it unpaged
+	printf 'stages:\n  - run: %s/kz-normalize\n  - run: %s/kz-tag\n  - run: %s/kz-quotes\n  - run: %s/kz-check\n' \
+		"$BIN" "$BIN" "$BIN" "$BIN" > "$W/p.yaml"
+	PAGER="$W/bin/mypager" on_tty "'$BIN/kz-run' --config '$W/p.yaml' --format text < '$FIX/minsk.txt'" > "$W/tty"
+	test ! -e "$W/paged"
+	grep -q 'role-mismatch.*line 24' "$W/tty"
+}
+
 tb_show_pager_quit_early() {
 	show_work show_pager_quit_early
 	# far more than a pipe holds, to a pager that reads nothing: no

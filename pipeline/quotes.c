@@ -921,6 +921,10 @@ subject_like(const work *w, const referent *x)
 {
 	size_t n;
 
+	/* "(Gallimard)": a name in brackets is an aside, not a subject */
+	if (w->tok.tok[x->ts].sstart > 0 &&
+	    w->text[w->tok.tok[x->ts].sstart - 1] == '(')
+		return 0;
 	/* "par son ex-avocat Michael Cohen": a complement, whatever stands
 	 * between the preposition and the name */
 	for (size_t k = x->ts, back = 0; k > 0 && back < 4; back++) {
@@ -1724,6 +1728,22 @@ inherited(const work *w, const quote *q, size_t st)
 	return json_deep_copy(best->speaker);
 }
 
+/* Another person named outside quotations between bytes s and e? */
+static int
+person_named_between(const work *w, size_t s, size_t e, const char *name)
+{
+	for (size_t t = kz_tokens_at(&w->tok, s); t < w->tok.n &&
+	    w->tok.tok[t].sstart < e; t++) {
+		long r = w->ref_at[t];
+
+		if (r >= 0 && !w->in_quote[t] && w->refs[r].name &&
+		    strcmp(w->refs[r].type, "PER") == 0 &&
+		    (name == NULL || strcmp(w->refs[r].name, name) != 0))
+			return 1;
+	}
+	return 0;
+}
+
 /* Before the quote in its sentence: X a déclaré : « … » / selon X, « … » /
  * X a affirmé que « … ». `end` is where the search stops (the opening
  * mark, or the end of the paragraph before a quote). */
@@ -1744,6 +1764,19 @@ speaker_before(const work *w, quote *q, size_t end, int partial)
 					return 0;
 				break;
 			}
+	}
+	/* a quote opening its sentence after another quote's sentence
+	 * whose speaker is known: that speaker goes on (carry_speakers),
+	 * rather than whatever else the sentence before names */
+	if (end == q->open && q > w->quotes &&
+	    skip_space(w, sentence_of(w, q->open).s, q->open) == q->open) {
+		const quote *prev = q - 1;
+
+		if (prev->speaker && !prev->pull && prev->depth == 0 &&
+		    prev->block == q->block && !person_named_between(w,
+		    prev->close, q->open, json_string_value(json_object_get(
+		    prev->speaker, "name"))))
+			return 0;
 	}
 	st = kz_tokens_at(&w->tok, sent.s);
 
@@ -2024,22 +2057,6 @@ attribute(work *w, quote *q)
 		q->kind = "scare";
 		q->unsaid = 1;
 	}
-}
-
-/* Another person named outside quotations between bytes s and e? */
-static int
-person_named_between(const work *w, size_t s, size_t e, const char *name)
-{
-	for (size_t t = kz_tokens_at(&w->tok, s); t < w->tok.n &&
-	    w->tok.tok[t].sstart < e; t++) {
-		long r = w->ref_at[t];
-
-		if (r >= 0 && !w->in_quote[t] && w->refs[r].name &&
-		    strcmp(w->refs[r].type, "PER") == 0 &&
-		    (name == NULL || strcmp(w->refs[r].name, name) != 0))
-			return 1;
-	}
-	return 0;
 }
 
 static void

@@ -131,3 +131,21 @@ Olivier Faure a été reçu à Matignon. Le premier secrétaire du PS demande «
 '
 	$EXPECT "$speakers"' == [("une copie complète", "Olivier Faure")]' "$TMP/out"
 }
+
+t_attr_name_in_brackets_is_no_antecedent() {
+	attributed 'Prix littéraire
+
+Hélène Varin a reçu le prix pour Les Heures (Brunel), un roman familial. « Je n'\''y crois pas encore », a-t-elle confié.
+'
+	$EXPECT "$speakers"' == [("Je n'\''y crois pas encore", "Hélène Varin")]' "$TMP/out"
+}
+
+t_attr_next_sentence_quote_goes_on() {
+	# the second quote opens its sentence: the minister just quoted goes
+	# on, not the board named in the sentence before
+	attributed 'Usine menacée
+
+Le ministre Sébastien Ravel recevra la direction du groupe Norvel. « Je demanderai toutes les options », a déclaré Sébastien Ravel dans un message. « L'\''Etat sera vigilant. »
+'
+	$EXPECT "$speakers"' == [("Je demanderai toutes les options", "Sébastien Ravel"), ("L'\''Etat sera vigilant.", "Sébastien Ravel")]' "$TMP/out"
+}

@@ -15,6 +15,14 @@ BIN     ?= bin
 CC      ?= cc
 CFLAGS  ?= -O2 -g
 SAN     ?=
+# The kz version when the tree is not a git checkout (a tarball); in one,
+# `git describe --always --dirty` says it (pipeline/version.h)
+VERSION  = 0.18
+KZ_VERSION := $(shell if [ "$$(git rev-parse --show-toplevel 2>/dev/null)" = "$(CURDIR)" ]; \
+	then git describe --always --dirty 2>/dev/null; fi)
+ifeq ($(KZ_VERSION),)
+KZ_VERSION := $(VERSION)
+endif
 
 PKGS      = libutf8proc yaml-0.1 jansson yajl sqlite3
 # Debian packages for each pkg-config name, as `make deps` installs them
@@ -63,6 +71,15 @@ $(BUILD)/obj/%.o: pipeline/%.c $(wildcard pipeline/*.h) | $(BUILD)/obj
 
 $(BUILD)/obj:
 	mkdir -p $@
+
+# version.o is rebuilt when the version changes (a commit, an edit that
+# makes the tree dirty): the stamp is rewritten only then
+$(BUILD)/obj/version.o: KZ_CFLAGS += -DKZ_VERSION='"$(KZ_VERSION)"'
+$(BUILD)/obj/version.o: $(BUILD)/version.stamp
+$(BUILD)/version.stamp: FORCE | $(BUILD)/obj
+	@[ "$$(cat $@ 2>/dev/null)" = "$(KZ_VERSION)" ] || echo "$(KZ_VERSION)" > $@
+.PHONY: FORCE
+FORCE:
 
 $(BUILD)/libkz.a: $(LIB_OBJ)
 	$(Q)rm -f $@

@@ -57,6 +57,7 @@ static const char usage[] =
 "  --max-line SIZE    longest input line accepted (default 64M)\n"
 "  -q, --quiet        no messages about broken input lines\n"
 "  -h, --help         this text\n"
+"  --version          the kz version\n"
 "\n"
 "Exit status: 0 all shown; 64 bad usage; 65 some input line was not a\n"
 "kz/1 record, or some record carries `errors` (it is still shown); 66 a\n"
@@ -194,6 +195,7 @@ main(int argc, char **argv)
 		{ "max-line", required_argument, NULL, 'm' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 }
 	};
 	kz_show_opts o = { .format = KZ_SHOW_TEXT };
@@ -237,6 +239,9 @@ main(int argc, char **argv)
 				return KZ_EXIT_USAGE;
 			break;
 		case 'q': quiet = 1; break;
+		case 'V':
+			kz_version_print(stdout, "kz-show", NULL, NULL);
+			return KZ_EXIT_OK;
 		case 'h':
 			fputs(usage, stdout);
 			return KZ_EXIT_OK;

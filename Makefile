@@ -2,7 +2,8 @@
 #
 #   make            build every program into bin/
 #   make demo       install missing Debian packages, build, run the bundled example
-#   make check      the same set-up, then every test (also under ASan/UBSan)
+#   make check      the same set-up, then every test (also under ASan/UBSan),
+#                   the README's and docs' examples included
 #   make bench      throughput figures (nothing is asserted on time)
 #   make install    PREFIX=/usr/local DESTDIR= ; data goes to $(PREFIX)/share/kz,
 #                   man pages to $(PREFIX)/share/man, docs to $(PREFIX)/share/doc/kz
@@ -59,7 +60,7 @@ UNIT_BIN = $(BUILD)/unit-tests
 
 SHARED ?= ../shared
 
-.PHONY: all deps demo check unit e2e sanitize score bench install uninstall clean fuzz
+.PHONY: all deps demo check unit e2e readme-test sanitize score bench install uninstall clean fuzz
 all: $(PROGRAMS)
 
 # `make V=1` shows the full commands.
@@ -109,6 +110,7 @@ deps:
 	command -v pkg-config >/dev/null 2>&1 || missing="pkg-config"; \
 	command -v cc >/dev/null 2>&1 || missing="$$missing gcc"; \
 	command -v python3 >/dev/null 2>&1 || missing="$$missing python3"; \
+	command -v jq >/dev/null 2>&1 || missing="$$missing jq"; \
 	command -v man >/dev/null 2>&1 || missing="$$missing man-db"; \
 	command -v mandoc >/dev/null 2>&1 || missing="$$missing mandoc"; \
 	command -v valgrind >/dev/null 2>&1 || missing="$$missing valgrind"; \
@@ -153,6 +155,11 @@ unit: $(UNIT_BIN)
 
 e2e: all
 	KZ_DATA=$(CURDIR) tests/e2e/run.sh $(BIN)
+
+# The `$ command` examples of README.md and docs/*.md, run and compared
+# with what they show (also part of the e2e suite: readme.tests.sh).
+readme-test: all
+	tests/readme/check-readme
 
 # The whole suite again, built with AddressSanitizer and UBSan.
 sanitize:

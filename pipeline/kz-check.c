@@ -59,6 +59,8 @@ static const char usage[] =
 "  -h, --help       this text\n"
 "  --version        the kz version and the data snapshot (a hash of\n"
 "                   the gazetteers and rules loaded)\n"
+"  --print-data     what is loaded from where: each data layer (shipped,\n"
+"                   /etc/kz, ~/.config/kz), then each file; and exit\n"
 "\n"
 "Exit status: 0 all good (flags are findings, not failures); 64 bad usage;\n"
 "65 some record was bad; 66 a FILE could not be opened (the others are\n"

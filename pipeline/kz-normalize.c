@@ -49,6 +49,8 @@ static const char usage[] =
 "  -h, --help       this text\n"
 "  --version        the kz version and the data snapshot (a hash of the\n"
 "                   rules loaded); each record's \"producer\" says both\n"
+"  --print-data     what is loaded from where: each data layer (shipped,\n"
+"                   /etc/kz, ~/.config/kz), then each file; and exit\n"
 "\n"
 "Bad input never stops the run: invalid UTF-8 and control bytes become\n"
 "U+FFFD with a warning flag; an empty article, an article of only web\n"

@@ -53,6 +53,8 @@ static const char usage[] =
 "  -h, --help         this text\n"
 "  --version          the kz version and the data snapshot (a hash of\n"
 "                     the gazetteers and rules loaded)\n"
+"  --print-data       what is loaded from where: each data layer (shipped,\n"
+"                     /etc/kz, ~/.config/kz), then each file; and exit\n"
 "\n"
 "Exit status: 0 all good; 64 bad usage; 65 some record was bad; 66 a FILE\n"
 "could not be opened (the others are read); 74 output\n"

@@ -51,6 +51,8 @@ static const char usage[] =
 "  -h, --help         this text\n"
 "  --version          the kz version and the data snapshot (a hash of\n"
 "                     the gazetteers and rules loaded)\n"
+"  --print-data       what is loaded from where: each data layer (shipped,\n"
+"                     /etc/kz, ~/.config/kz), then each file; and exit\n"
 "\n"
 "The gazetteers are compiled on first use into a cache file keyed on\n"
 "their content, which later runs map in a few milliseconds; editing any\n"

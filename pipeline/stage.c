@@ -1,6 +1,7 @@
 #include "stage.h"
 
 #include "buf.h"
+#include "datapath.h"
 #include "date.h"
 #include "esc.h"
 #include "record.h"
@@ -713,8 +714,10 @@ kz_stage_add_producer(json_t *rec, const kz_stage_opts *opts)
 /* ------------------------------------------------------ the command line */
 
 /* Long options of the common set get values past any character. */
-enum { OPT_DATE = 0x100, OPT_DATA, OPT_MAX_LINE, OPT_VERSION };
+enum { OPT_DATE = 0x100, OPT_DATA, OPT_MAX_LINE, OPT_VERSION, OPT_PRINT_DATA };
 enum { MAX_OPTIONS = 40 };
+
+static int print_data(kz_stage_cli *cli);
 
 static const struct option common_opts[] = {
 	{ "date", required_argument, NULL, OPT_DATE },
@@ -723,6 +726,7 @@ static const struct option common_opts[] = {
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, OPT_VERSION },
+	{ "print-data", no_argument, NULL, OPT_PRINT_DATA },
 	{ "jobs", required_argument, NULL, 'j' },    /* last: no_jobs drops it */
 };
 
@@ -747,6 +751,7 @@ common_opt(kz_stage_cli *cli, int ch, const char *arg, int *status)
 		return 1;
 	case 'q': so->quiet = 1; return 1;
 	case OPT_VERSION: cli->version = 1; return 1;
+	case OPT_PRINT_DATA: cli->print_data = 1; return 1;
 	case 'h':
 		fputs(cli->usage, stdout);
 		*status = KZ_EXIT_OK;
@@ -798,10 +803,15 @@ kz_stage_cli_parse(kz_stage_cli *cli, int argc, char **argv)
 	}
 	cli->files = argv + optind;
 	cli->nfiles = (size_t)(argc - optind);
+	/* --data DIR is all the data there is; else the local layers add
+	 * to the shipped data (datapath.h) */
+	kz_data_layers(cli->data == NULL);
 	if (cli->version) {
 		kz_version_print(stdout, cli->prog, cli->data, cli->loads);
 		return KZ_EXIT_OK;
 	}
+	if (cli->print_data)
+		return print_data(cli);
 	return -1;
 }
 
@@ -836,8 +846,28 @@ kz_stage_cli_path(const kz_stage_cli *cli, const char *rel, char *buf,
 
 	if (r != NULL)
 		return r;
-	snprintf(buf, n, "%s/%s", cli->datadir, rel);
-	return buf;
+	return kz_data_path(cli->datadir, rel, buf, n, NULL);
+}
+
+/* The files of a load that is a folder ("gazetteers"), with their
+ * layers; 0, or -1 with err. */
+static int
+folder_files(const kz_stage_cli *cli, const char *rel, kz_data_files *f,
+    kz_error *err)
+{
+	const char *r = replacement(cli, rel);
+	char dir[PATH_MAX + 16];
+
+	if (r != NULL)
+		return kz_data_gazetteers(r, 0, f, err);
+	snprintf(dir, sizeof dir, "%s/%s", cli->datadir, rel);
+	return kz_data_gazetteers(dir, 1, f, err);
+}
+
+static int
+is_folder_load(const char *rel)
+{
+	return strcmp(rel, "gazetteers") == 0;
 }
 
 static int
@@ -878,10 +908,24 @@ kz_stage_cli_snapshot(kz_stage_cli *cli, kz_error *err)
 	kz_snapshot s;
 
 	kz_snapshot_init(&s);
-	for (size_t i = 0; cli->loads && cli->loads[i]; i++)
-		if (kz_snapshot_add(&s, kz_stage_cli_path(cli, cli->loads[i], buf,
-		    sizeof buf), err) != 0)
+	for (size_t i = 0; cli->loads && cli->loads[i]; i++) {
+		kz_data_files f;
+		int rc = 0;
+
+		if (!is_folder_load(cli->loads[i])) {
+			if (kz_snapshot_add(&s, kz_stage_cli_path(cli, cli->loads[i],
+			    buf, sizeof buf), err) != 0)
+				return -1;
+			continue;
+		}
+		if (folder_files(cli, cli->loads[i], &f, err) != 0)
 			return -1;
+		for (size_t j = 0; j < f.n && rc == 0; j++)
+			rc = kz_snapshot_add(&s, f.paths[j], err);
+		kz_data_files_free(&f);
+		if (rc != 0)
+			return -1;
+	}
 	kz_snapshot_hex(&s, cli->snapshot);
 	return 0;
 }
@@ -910,6 +954,7 @@ kz_version_print(FILE *out, const char *prog, const char *data,
 	fprintf(out, "%s (kz) %s\n", prog, kz_version());
 	if (loads == NULL)
 		return;
+	kz_data_layers(data == NULL);
 	if (kz_datadir_find(data, cli.datadir, sizeof cli.datadir, &err) != 0 ||
 	    kz_stage_cli_snapshot(&cli, &err) != 0) {
 		kz_error_format(&err, msg, sizeof msg);
@@ -917,6 +962,54 @@ kz_version_print(FILE *out, const char *prog, const char *data,
 		return;
 	}
 	fprintf(out, "data %s %s\n", cli.snapshot, cli.datadir);
+}
+
+/* --print-data: each layer's folder, then every file loaded, as
+ * "NAME<TAB>LAYER<TAB>PATH" (LAYER: shipped, system, user, or option for
+ * a --rules or --gazetteers file). */
+static int
+print_data(kz_stage_cli *cli)
+{
+	char buf[PATH_MAX + 64];
+	kz_error err;
+	int rc;
+
+	if ((rc = kz_stage_cli_setup(cli)) != 0)
+		return rc;
+	printf("layer\tshipped\t%s\n", cli->datadir[0] ? cli->datadir :
+	    "(not needed)");
+	for (int l = KZ_DATA_SYSTEM; l < KZ_DATA_NLAYERS; l++) {
+		const char *d = kz_data_layer_dir(l, buf, sizeof buf);
+
+		printf("layer\t%s\t%s\n", kz_data_layer_name(l),
+		    d ? d : cli->data ? "(off: --data)" : "(none: no HOME)");
+	}
+	for (size_t i = 0; cli->loads && cli->loads[i]; i++) {
+		const char *rel = cli->loads[i];
+		kz_data_files f;
+		int layer;
+
+		if (!is_folder_load(rel)) {
+			const char *r = replacement(cli, rel);
+			const char *p = r ? r : kz_data_path(cli->datadir, rel, buf,
+			    sizeof buf, &layer);
+
+			printf("%s\t%s\t%s\n", rel, r ? "option" :
+			    kz_data_layer_name(layer), p);
+			continue;
+		}
+		if (folder_files(cli, rel, &f, &err) != 0)
+			return kz_stage_cli_fail(cli, &err);
+		for (size_t j = 0; j < f.n; j++) {
+			const char *base = strrchr(f.paths[j], '/');
+
+			printf("%s/%s\t%s\t%s\n", rel, base ? base + 1 : f.paths[j],
+			    replacement(cli, rel) ? "option" :
+			    kz_data_layer_name((int)f.layers[j]), f.paths[j]);
+		}
+		kz_data_files_free(&f);
+	}
+	return fflush(stdout) == 0 ? KZ_EXIT_OK : KZ_EXIT_IOERR;
 }
 
 /* ------------------------------------------------ what the threads share */

@@ -8,7 +8,8 @@
  * `out`, so no article is ever lost. It returns the exit code.
  *
  * The skeleton of a stage's main (kz_stage_cli): the options every stage
- * takes (--date, --data, --max-line, -q, -j, -h, --version), the data
+ * takes (--date, --data, --max-line, -q, -j, -h, --version,
+ * --print-data), the data
  * directory, and the contexts of the threads (kz_stage_base: the tagger,
  * the decisions), so that each kz-*.c keeps only what is its own. The
  * structures live on main's stack; what they hold is freed by
@@ -160,10 +161,13 @@ struct kz_stage_cli {
 	struct { const char *rel, *path; } replaced[KZ_STAGE_MAX_REPLACED];
 	size_t nreplaced;
 	int version;                    /* --version was given */
+	int print_data;                 /* --print-data was given */
 };
 
 /* Parse argv. Returns -1 to go on, else the exit status main returns:
- * 0 after --help or --version (printed), 64 on bad usage (said). */
+ * 0 after --help, --version or --print-data (printed), 64 on bad usage
+ * (said), 78 when --print-data finds no data. Turns the local data layers
+ * (datapath.h) on, unless --data was given. */
 int kz_stage_cli_parse(kz_stage_cli *cli, int argc, char **argv);
 
 /* An option such as --rules FILE or --gazetteers DIR: path is loaded

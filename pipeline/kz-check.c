@@ -48,19 +48,10 @@ static const char usage[] =
 "  --decisions DB   editors' decisions (kz-review): a flag rejected for the\n"
 "                   same text and span is dropped, an accepted one kept\n"
 "                   with \"reviewed\": true; a DB not there yet is no\n"
-"                   decision\n"
-"  --data DIR       kz data directory (default: $KZ_DATA, or found beside\n"
-"                   the program)\n"
-"  -j, --jobs N     threads (default: one per processor; input of one\n"
-"                   batch, 16 records, uses one); the output keeps the\n"
-"                   input's order\n"
-"  --max-line SIZE  longest input line accepted (default 64M)\n"
-"  -q, --quiet      no per-record messages on standard error\n"
-"  -h, --help       this text\n"
-"  --version        the kz version and the data snapshot (a hash of\n"
-"                   the gazetteers and rules loaded)\n"
-"  --print-data     what is loaded from where: each data layer (shipped,\n"
-"                   /etc/kz, ~/.config/kz), then each file; and exit\n"
+"                   decision\n";
+
+/* after the options every stage takes (kz_stage_cli) */
+static const char usage_tail[] =
 "\n"
 "Exit status: 0 all good (flags are findings, not failures); 64 bad usage;\n"
 "65 some record was bad; 66 a FILE could not be opened (the others are\n"
@@ -81,6 +72,7 @@ typedef struct ctx {
 	kz_checker *checker;    /* each thread its own rules */
 	kz_check_opts opts;
 	const char *rules;
+	char rules_path[PATH_MAX + 32];
 	const char *explain;    /* --explain RULE */
 	int list;               /* --list */
 } ctx;
@@ -156,6 +148,27 @@ describe(const ctx *c)
 	return rc == 0 ? KZ_EXIT_OK : KZ_EXIT_USAGE;
 }
 
+/* The rules first: --list and --explain need nothing more. */
+static int
+prepare(kz_stage_cli *cli)
+{
+	ctx *c = cli->own_ctx;
+	kz_error err;
+	int rc;
+
+	/* without any date, titles are checked as 'never held' */
+	c->opts.date = cli->date_given ? cli->date : NULL;
+	c->rules = kz_stage_cli_path(cli, "rules/checks.yaml", c->rules_path,
+	    sizeof c->rules_path);
+	if ((c->checker = kz_checker_load(c->rules, &err)) == NULL)
+		return kz_stage_cli_fail(cli, &err);
+	if (!c->list && !c->explain)
+		return -1;
+	rc = describe(c);
+	kz_checker_free(c->checker);
+	return rc;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -170,30 +183,11 @@ main(int argc, char **argv)
 	kz_stage_opts so = { .reads = kz_checker_reads,
 	    .writes = kz_checker_writes, .skips = kz_checker_skips };
 	ctx c = { .opts = { .lang = "fr" } };
-	kz_stage_cli cli = { .prog = "kz-check", .usage = usage, .own = own,
+	kz_stage_cli cli = { .prog = "kz-check", .usage = usage,
+	    .usage_tail = usage_tail, .help_col = 19, .own = own,
 	    .own_opt = own_opt, .own_ctx = &c, .loads = loads, .so = &so,
 	    .ctx_size = sizeof c, .own_init = own_init,
-	    .own_release = own_release };
-	char path[PATH_MAX + 32];
-	kz_error err;
-	int rc;
+	    .own_release = own_release, .prepare = prepare };
 
-	if ((rc = kz_stage_cli_parse(&cli, argc, argv)) >= 0 ||
-	    (rc = kz_stage_cli_setup(&cli)) != 0)
-		return rc;
-	/* without any date, titles are checked as 'never held' */
-	c.opts.date = cli.date_given ? cli.date : NULL;
-	c.rules = kz_stage_cli_path(&cli, "rules/checks.yaml", path, sizeof path);
-	if ((c.checker = kz_checker_load(c.rules, &err)) == NULL)
-		return kz_stage_cli_fail(&cli, &err);
-	if (c.list || c.explain) {
-		rc = describe(&c);
-		kz_checker_free(c.checker);
-		return rc;
-	}
-	if ((rc = kz_stage_cli_start(&cli, &c)) != 0)
-		return rc;
-	rc = kz_stage_cli_run(&cli, check_one, &c);
-	kz_stage_cli_finish(&cli, &c);
-	return rc;
+	return kz_stage_main(&cli, argc, argv, check_one, &c);
 }

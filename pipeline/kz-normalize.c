@@ -40,23 +40,17 @@ static const char usage[] =
 "  --raw            input is raw text, even if it starts with '{'\n"
 "  --date DATE      date (YYYY-MM-DD) for articles that state none\n"
 "  --rules FILE     boilerplate and byline rules (default:\n"
-"                   DATA/rules/normalize.yaml)\n"
-"  --data DIR       kz data directory (default: $KZ_DATA, or found\n"
-"                   beside the program)\n"
-"  --max-line SIZE  longest JSON line, or raw article, accepted (default\n"
-"                   64M); a larger one gets a record saying so (exit 65)\n"
-"  -q, --quiet      no per-article warnings on standard error\n"
-"  -h, --help       this text\n"
-"  --version        the kz version and the data snapshot (a hash of the\n"
-"                   rules loaded); each record's \"producer\" says both\n"
-"  --print-data     what is loaded from where: each data layer (shipped,\n"
-"                   /etc/kz, ~/.config/kz), then each file; and exit\n"
+"                   DATA/rules/normalize.yaml)\n";
+
+/* after the options every stage takes (kz_stage_cli) */
+static const char usage_tail[] =
 "\n"
 "Bad input never stops the run: invalid UTF-8 and control bytes become\n"
 "U+FFFD with a warning flag; an empty article, an article of only web\n"
-"residue, a broken JSON line or a missing file are reported on standard\n"
-"error, still produce a record (with an \"errors\" entry), and the next\n"
-"article goes on.\n"
+"residue, a broken JSON line, a missing file or an article over\n"
+"--max-line (a JSON line, or a whole raw article) are reported on standard\n"
+"error (-q: not), still produce a record (with an \"errors\" entry), and\n"
+"the next article goes on.\n"
 "\n"
 "Exit status: 0 all good; 64 bad usage; 65 some article or record was bad;\n"
 "66 a FILE could not be read; 74 output error; 78 broken rules file.\n"
@@ -414,7 +408,8 @@ main(int argc, char **argv)
 	};
 	opts o = { .id = "stdin", .stage = { .stage = "kz-normalize",
 	    .reads = kz_normalize_reads, .writes = kz_normalize_writes } };
-	kz_stage_cli cli = { .prog = "kz-normalize", .usage = usage, .own = own,
+	kz_stage_cli cli = { .prog = "kz-normalize", .usage = usage,
+	    .usage_tail = usage_tail, .help_col = 19, .own = own,
 	    .own_opt = own_opt, .own_ctx = &o, .no_jobs = 1, .loads = loads,
 	    .so = &o.stage };
 	char path[PATH_MAX + 64];

@@ -41,20 +41,12 @@ static const char usage[] =
 "  --decisions DB     editors' decisions (kz-review): a speaker an editor\n"
 "                     corrected replaces the one found (\"via\": \"editor\"),\n"
 "                     for the same text and quote span; a DB not there yet\n"
-"                     is no decision\n"
-"  --data DIR         kz data directory (default: $KZ_DATA, or found beside\n"
-"                     the program); word lists in DIR/rules/quotes.yaml and\n"
-"                     DIR/rules/speech-verbs.yaml\n"
-"  -j, --jobs N       threads (default: one per processor; input of one\n"
-"                     batch, 16 records, uses one); the output keeps the\n"
-"                     input's order\n"
-"  --max-line SIZE    longest input line accepted (default 64M)\n"
-"  -q, --quiet        no per-record messages on standard error\n"
-"  -h, --help         this text\n"
-"  --version          the kz version and the data snapshot (a hash of\n"
-"                     the gazetteers and rules loaded)\n"
-"  --print-data       what is loaded from where: each data layer (shipped,\n"
-"                     /etc/kz, ~/.config/kz), then each file; and exit\n"
+"                     is no decision\n";
+
+/* after the options every stage takes (kz_stage_cli) */
+static const char usage_tail[] =
+"\n"
+"Word lists: DATA/rules/quotes.yaml and DATA/rules/speech-verbs.yaml.\n"
 "\n"
 "Exit status: 0 all good; 64 bad usage; 65 some record was bad; 66 a FILE\n"
 "could not be opened (the others are read); 74 output\n"
@@ -117,17 +109,11 @@ main(int argc, char **argv)
 	kz_stage_opts so = { .reads = kz_quoter_reads,
 	    .writes = kz_quoter_writes, .skips = kz_quoter_skips };
 	ctx c = { .quoter = NULL };
-	kz_stage_cli cli = { .prog = "kz-quotes", .usage = usage, .own = own,
+	kz_stage_cli cli = { .prog = "kz-quotes", .usage = usage,
+	    .usage_tail = usage_tail, .help_col = 21, .own = own,
 	    .own_opt = own_opt, .own_ctx = &c, .loads = loads, .so = &so,
 	    .ctx_size = sizeof c, .own_init = own_init,
 	    .own_release = own_release };
-	int rc;
 
-	if ((rc = kz_stage_cli_parse(&cli, argc, argv)) >= 0 ||
-	    (rc = kz_stage_cli_setup(&cli)) != 0 ||
-	    (rc = kz_stage_cli_start(&cli, &c)) != 0)
-		return rc;
-	rc = kz_stage_cli_run(&cli, quote_one, &c);
-	kz_stage_cli_finish(&cli, &c);
-	return rc;
+	return kz_stage_main(&cli, argc, argv, quote_one, &c);
 }

@@ -40,19 +40,10 @@ static const char usage[] =
 "                     cache (also KZ_CACHE=off)\n"
 "  --compile          compile the gazetteers into the cache (or check the\n"
 "                     cached file, rebuilding it if damaged), say where,\n"
-"                     and exit; tags nothing\n"
-"  --data DIR         kz data directory (default: $KZ_DATA, or found beside\n"
-"                     the program)\n"
-"  -j, --jobs N       threads that tag records (default: one per\n"
-"                     processor; input of one batch, 16 records, uses\n"
-"                     one); the output keeps the input's order\n"
-"  --max-line SIZE    longest input line accepted (default 64M)\n"
-"  -q, --quiet        no per-record messages on standard error\n"
-"  -h, --help         this text\n"
-"  --version          the kz version and the data snapshot (a hash of\n"
-"                     the gazetteers and rules loaded)\n"
-"  --print-data       what is loaded from where: each data layer (shipped,\n"
-"                     /etc/kz, ~/.config/kz), then each file; and exit\n"
+"                     and exit; tags nothing\n";
+
+/* after the options every stage takes (kz_stage_cli) */
+static const char usage_tail[] =
 "\n"
 "The gazetteers are compiled on first use into a cache file keyed on\n"
 "their content, which later runs map in a few milliseconds; editing any\n"
@@ -107,7 +98,8 @@ tag_one(json_t *rec, void *arg, kz_error *err)
 	    &c->members, err);
 }
 
-/* --compile: the gazetteers into the cache, and nothing else. */
+/* --compile: the gazetteers into the cache, and nothing else (-1
+ * without it: the records are tagged). */
 static int
 compile_only(kz_stage_cli *cli)
 {
@@ -118,8 +110,8 @@ compile_only(kz_stage_cli *cli)
 	kz_error err;
 	int rc = KZ_EXIT_OK;
 
-	if ((rc = kz_stage_cli_setup(cli)) != 0)
-		return rc;
+	if (!((ctx *)cli->own_ctx)->compile)
+		return -1;
 	gaz = kz_stage_cli_path(cli, "gazetteers", dir, sizeof dir);
 	f = kz_folder_new();
 	g = kz_gazetteer_load_dir(gaz, f, &err);
@@ -172,20 +164,11 @@ main(int argc, char **argv)
 	kz_stage_opts so = { .reads = kz_tagger_reads,
 	    .writes = kz_tagger_writes, .skips = kz_tagger_skips };
 	ctx c = { .compile = 0 };
-	kz_stage_cli cli = { .prog = "kz-tag", .usage = usage, .own = own,
+	kz_stage_cli cli = { .prog = "kz-tag", .usage = usage,
+	    .usage_tail = usage_tail, .help_col = 21, .own = own,
 	    .own_opt = own_opt, .own_ctx = &c, .loads = loads, .so = &so,
 	    .ctx_size = sizeof c, .own_init = own_init,
-	    .own_release = own_release };
-	int rc;
+	    .own_release = own_release, .prepare = compile_only };
 
-	if ((rc = kz_stage_cli_parse(&cli, argc, argv)) >= 0)
-		return rc;
-	if (c.compile)
-		return compile_only(&cli);
-	if ((rc = kz_stage_cli_setup(&cli)) != 0 ||
-	    (rc = kz_stage_cli_start(&cli, &c)) != 0)
-		return rc;
-	rc = kz_stage_cli_run(&cli, tag_one, &c);
-	kz_stage_cli_finish(&cli, &c);
-	return rc;
+	return kz_stage_main(&cli, argc, argv, tag_one, &c);
 }

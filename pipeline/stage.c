@@ -730,6 +730,72 @@ static const struct option common_opts[] = {
 	{ "jobs", required_argument, NULL, 'j' },    /* last: no_jobs drops it */
 };
 
+/* The help of the common options, as --help prints them after the
+ * stage's own. */
+static const struct {
+	const char *opt, *help;
+	int jobs;               /* only where there is -j */
+} common_help[] = {
+	{ "--data DIR", "kz data directory (default: $KZ_DATA, or found beside"
+	    " the program); with it, no local data (~/.config/kz, /etc/kz) is"
+	    " read", 0 },
+	{ "-j, --jobs N", "threads (default: one per processor; input of one"
+	    " batch, 16 records, uses one); the output keeps the input's"
+	    " order", 1 },
+	{ "--max-line SIZE", "longest input line accepted (default 64M)", 0 },
+	{ "-q, --quiet", "no per-record messages on standard error", 0 },
+	{ "--print-data", "what is loaded from where: each data layer"
+	    " (shipped, /etc/kz, ~/.config/kz), then each file; and exit", 0 },
+	{ "--version", "the kz version and the data snapshot (a hash of the"
+	    " gazetteers and rules loaded), which each record's \"producer\""
+	    " carries; and exit", 0 },
+	{ "-h, --help", "this text", 0 },
+};
+
+/* "  OPT   help..." with the help wrapped at 77 columns from col. */
+static void
+print_option(FILE *out, int col, const char *opt, const char *help)
+{
+	int width = 77 - col, at;
+
+	at = fprintf(out, "  %s", opt);
+	if (at >= col) {
+		fputc('\n', out);
+		at = 0;
+	}
+	while (*help) {
+		int n = (int)strlen(help);
+
+		if (n > width) {
+			n = width;
+			while (n > 0 && help[n] != ' ')
+				n--;
+			if (n == 0)
+				n = (int)strcspn(help, " ");
+		}
+		fprintf(out, "%*s%.*s\n", col - at, "", n, help);
+		at = 0;
+		help += n;
+		while (*help == ' ')
+			help++;
+	}
+}
+
+static void
+print_usage(const kz_stage_cli *cli)
+{
+	int col = cli->help_col > 0 ? cli->help_col : 21;
+
+	fputs(cli->usage, stdout);
+	if (cli->usage_tail == NULL)
+		return;
+	for (size_t i = 0; i < sizeof common_help / sizeof *common_help; i++)
+		if (!common_help[i].jobs || !cli->no_jobs)
+			print_option(stdout, col, common_help[i].opt,
+			    common_help[i].help);
+	fputs(cli->usage_tail, stdout);
+}
+
 /* 1 when ch was one of the common options (handled, or *status set to
  * the exit status to end with). */
 static int
@@ -753,7 +819,7 @@ common_opt(kz_stage_cli *cli, int ch, const char *arg, int *status)
 	case OPT_VERSION: cli->version = 1; return 1;
 	case OPT_PRINT_DATA: cli->print_data = 1; return 1;
 	case 'h':
-		fputs(cli->usage, stdout);
+		print_usage(cli);
 		*status = KZ_EXIT_OK;
 		return 1;
 	case 'j':
@@ -1102,4 +1168,20 @@ kz_stage_cli_finish(const kz_stage_cli *cli, void *ctx)
 	if (cli->own_release)
 		cli->own_release(ctx);
 	kz_stage_base_release(ctx);
+}
+
+int
+kz_stage_main(kz_stage_cli *cli, int argc, char **argv, kz_stage_fn process,
+    void *ctx)
+{
+	int rc;
+
+	if ((rc = kz_stage_cli_parse(cli, argc, argv)) >= 0 ||
+	    (rc = kz_stage_cli_setup(cli)) != 0 ||
+	    (cli->prepare && (rc = cli->prepare(cli)) >= 0) ||
+	    (rc = kz_stage_cli_start(cli, ctx)) != 0)
+		return rc;
+	rc = kz_stage_cli_run(cli, process, ctx);
+	kz_stage_cli_finish(cli, ctx);
+	return rc;
 }

@@ -124,7 +124,9 @@ typedef struct kz_stage_cli kz_stage_cli;
 struct kz_stage_cli {
 	/* Set by main. */
 	const char *prog;               /* "kz-tag" */
-	const char *usage;              /* the --help text */
+	const char *usage;              /* --help: up to its own options */
+	const char *usage_tail;         /* --help after the common options */
+	int help_col;                   /* where option descriptions start */
 	const struct option *own;       /* its own long options, ended by a
 	                                   { NULL } row; may be NULL */
 	const char *own_short;          /* its own short options; may be NULL */
@@ -149,6 +151,9 @@ struct kz_stage_cli {
 	int (*own_init)(void *ctx, const void *first, struct kz_buf **extra,
 	    kz_error *err);
 	void (*own_release)(void *ctx);
+	/* kz_stage_main: after the data directory is found, before the
+	 * contexts are made; -1 to go on, else the exit status. May be NULL. */
+	int (*prepare)(kz_stage_cli *cli);
 
 	/* Filled by kz_stage_cli_parse and kz_stage_cli_setup. */
 	const char *data;               /* --data DIR, or NULL */
@@ -197,6 +202,11 @@ void kz_stage_cli_finish(const kz_stage_cli *cli, void *ctx);
 /* Hash the data loaded (the `producer` entries), then kz_stage_run_files
  * over the FILE arguments. Returns the exit status. */
 int kz_stage_cli_run(kz_stage_cli *cli, kz_stage_fn process, void *ctx);
+
+/* The whole of a stage's main: parse, setup, prepare, start, run,
+ * finish. Returns the exit status. */
+int kz_stage_main(kz_stage_cli *cli, int argc, char **argv,
+    kz_stage_fn process, void *ctx);
 
 /* The data snapshot of what cli loads into cli->snapshot: 0, or -1 with
  * err. */

@@ -1147,7 +1147,15 @@ description_at(const work *w, size_t i, int *gender)
 static json_t *
 described_speaker(const work *w, size_t ts, size_t te, int gender)
 {
-	json_t *s = referring_speaker(w, ts, te, gender, "anaphora");
+	json_t *s;
+
+	/* "le pilier Maxence Dorval": the name the noun presents */
+	if (te < w->tok.n && w->ref_at[te] >= 0 &&
+	    strcmp(w->refs[w->ref_at[te]].type, "PER") == 0 &&
+	    (w->tok.tok[te - 1].flags & KZ_TOK_JOINS))
+		return speaker_from_referent(w, &w->refs[w->ref_at[te]],
+		    w->refs[w->ref_at[te]].is_mention ? "role" : "name");
+	s = referring_speaker(w, ts, te, gender, "anaphora");
 
 	if (s == NULL) {
 		s = tokens_span(w, ts, te);
@@ -1219,6 +1227,7 @@ speaker_at(const work *w, size_t i, json_t **source)
 	/* "le ministère russe des Affaires étrangères": the name after the
 	 * determiner, before any collective "le ministère" */
 	if (i + 1 < w->tok.n && w->ref_at[i + 1] >= 0 &&
+	    !is_preposition_token(w, i) &&  /* "du PS": a complement */
 	    kz_roles_is_determiner(kz_tagger_roles(w->tg), w->tok.folded.text +
 	    w->tok.tok[i].fstart, w->tok.tok[i].fend - w->tok.tok[i].fstart) &&
 	    (w->tok.tok[i].flags & KZ_TOK_JOINS)) {
@@ -1897,6 +1906,30 @@ colon_block_before(const work *w, const quote *q)
 	return -1;
 }
 
+/* "« … » : X hausse le ton": a colon right after the closing mark,
+ * then a sentence whose subject is a person. */
+static json_t *
+subject_after_colon(const work *w, const quote *q)
+{
+	size_t p = q->close, st;
+	int32_t cp;
+	span sent;
+
+	if (q->unbalanced || p >= w->len)
+		return NULL;
+	p += (size_t)cp_at(w, p, &cp);
+	while (p < w->len && cp_at(w, p, &cp) > 0 && is_space_cp(cp) &&
+	    cp != '\n')
+		p += (size_t)cp_at(w, p, &cp);
+	if (p >= w->len || w->text[p] != ':')
+		return NULL;
+	st = tok_after(w, p + 1);
+	if (st >= w->tok.n)
+		return NULL;
+	sent = sentence_of(w, w->tok.tok[st].sstart);
+	return sentence_subject(w, st, kz_tokens_at(&w->tok, sent.e));
+}
+
 static void
 attribute(work *w, quote *q)
 {
@@ -1939,9 +1972,26 @@ attribute(work *w, quote *q)
 	}
 	if (speaker_after_quote(w, q))
 		return;
+	/* a headline's "« … » : Pierre Mignoni hausse le ton": the subject
+	 * after the colon */
+	if ((q->speaker = subject_after_colon(w, q)) != NULL)
+		return;
 	colon = colon_block_before(w, q);
 	if (colon >= 0 && speaker_before(w, q, w->blocks[colon].e, 0))
 		return;
+	/* "l'arrière X n'a pas caché son agacement :" then the quote as
+	 * the next paragraph: the person that sentence is about */
+	if (colon >= 0) {
+		const block *cb = &w->blocks[colon];
+		size_t e = skip_space_back(w, cb->e, cb->s);
+		span sent = sentence_of(w, e > cb->s ? e - 1 : cb->s);
+
+		if (sent.s < cb->s)
+			sent.s = cb->s;
+		if ((q->speaker = sentence_subject(w, kz_tokens_at(&w->tok, sent.s),
+		    kz_tokens_at(&w->tok, e))) != NULL)
+			return;
+	}
 	if (speaker_before(w, q, q->open, !alone))
 		return;
 	/* the cue later in the sentence: "« … » …, assure Emmanuel Macron" */

@@ -96,3 +96,38 @@ Nadia Ferhat dirige le syndicat. « Le plan est un échec » puisque « nos usin
 '
 	$EXPECT "$speakers"' == [("Le plan est un échec", "Nadia Ferhat"), ("nos usines ferment", "Nadia Ferhat")]' "$TMP/out"
 }
+
+t_attr_headline_quote_then_colon() {
+	attributed '« Nous avons été trop naïfs » : Armand Téchiné recadre ses joueurs
+
+Le club a perdu samedi.
+'
+	$EXPECT "$speakers"' == [("Nous avons été trop naïfs", "Armand Téchiné")]' "$TMP/out"
+}
+
+t_attr_colon_paragraph_before() {
+	attributed 'Défaite à Agen
+
+De retour au vestiaire, le pilier Maxence Dorval n'\''a pas caché sa colère :
+
+« On répète les mêmes fautes chaque semaine. »
+'
+	$EXPECT "$speakers"' == [("On répète les mêmes fautes chaque semaine.", "Maxence Dorval")]' "$TMP/out"
+}
+
+t_attr_reflexive_verb_of_saying() {
+	attributed 'Brigades
+
+Odette Ferrand est maire depuis 2020. « C'\''est une grande déception », se désole l'\''élue.
+'
+	$EXPECT "$speakers"' == [("C'\''est une grande déception", "Odette Ferrand")]' "$TMP/out"
+}
+
+t_attr_organisation_in_a_complement_is_no_subject() {
+	# "du PS": the party is the complement of the description, not who speaks
+	attributed 'Budget
+
+Olivier Faure a été reçu à Matignon. Le premier secrétaire du PS demande « une copie complète » du projet.
+'
+	$EXPECT "$speakers"' == [("une copie complète", "Olivier Faure")]' "$TMP/out"
+}

@@ -2,7 +2,8 @@
 #
 #   make            build every program into bin/
 #   make demo       install missing Debian packages, build, run the bundled example
-#   make check      the same set-up, then every test (also under ASan/UBSan)
+#   make check      the same set-up, then every test (also under ASan/UBSan),
+#                   the README's and docs' examples included
 #   make bench      throughput figures (nothing is asserted on time)
 #   make install    PREFIX=/usr/local DESTDIR= ; data goes to $(PREFIX)/share/kz,
 #                   man pages to $(PREFIX)/share/man, docs to $(PREFIX)/share/doc/kz
@@ -15,6 +16,14 @@ BIN     ?= bin
 CC      ?= cc
 CFLAGS  ?= -O2 -g
 SAN     ?=
+# The kz version when the tree is not a git checkout (a tarball); in one,
+# `git describe --always --dirty` says it (pipeline/version.h)
+VERSION  = 0.18
+KZ_VERSION := $(shell if [ "$$(git rev-parse --show-toplevel 2>/dev/null)" = "$(CURDIR)" ]; \
+	then git describe --always --dirty 2>/dev/null; fi)
+ifeq ($(KZ_VERSION),)
+KZ_VERSION := $(VERSION)
+endif
 
 PKGS      = libutf8proc yaml-0.1 jansson yajl sqlite3 libxxhash
 # Debian packages for each pkg-config name, as `make deps` installs them
@@ -52,7 +61,7 @@ UNIT_BIN = $(BUILD)/unit-tests
 
 SHARED ?= ../shared
 
-.PHONY: all deps demo check unit e2e sanitize score bench install uninstall clean fuzz
+.PHONY: all deps demo check unit e2e readme-test sanitize score bench install uninstall clean fuzz
 all: $(PROGRAMS)
 
 # `make V=1` shows the full commands.
@@ -73,6 +82,15 @@ $(BUILD)/gen/show_assets.h: tools/embed-files.sh $(SHOW_ASSETS)
 	@$(if $(V),,echo "  GEN     $@")
 	$(Q)sh tools/embed-files.sh $@ $(SHOW_ASSETS)
 $(BUILD)/obj/show.o: $(BUILD)/gen/show_assets.h
+
+# version.o is rebuilt when the version changes (a commit, an edit that
+# makes the tree dirty): the stamp is rewritten only then
+$(BUILD)/obj/version.o: KZ_CFLAGS += -DKZ_VERSION='"$(KZ_VERSION)"'
+$(BUILD)/obj/version.o: $(BUILD)/version.stamp
+$(BUILD)/version.stamp: FORCE | $(BUILD)/obj
+	@[ "$$(cat $@ 2>/dev/null)" = "$(KZ_VERSION)" ] || echo "$(KZ_VERSION)" > $@
+.PHONY: FORCE
+FORCE:
 
 $(BUILD)/libkz.a: $(LIB_OBJ)
 	$(Q)rm -f $@
@@ -102,6 +120,7 @@ deps:
 	command -v pkg-config >/dev/null 2>&1 || missing="pkg-config"; \
 	command -v cc >/dev/null 2>&1 || missing="$$missing gcc"; \
 	command -v python3 >/dev/null 2>&1 || missing="$$missing python3"; \
+	command -v jq >/dev/null 2>&1 || missing="$$missing jq"; \
 	command -v man >/dev/null 2>&1 || missing="$$missing man-db"; \
 	command -v mandoc >/dev/null 2>&1 || missing="$$missing mandoc"; \
 	command -v valgrind >/dev/null 2>&1 || missing="$$missing valgrind"; \
@@ -149,6 +168,11 @@ unit: $(UNIT_BIN)
 
 e2e: all
 	KZ_DATA=$(CURDIR) tests/e2e/run.sh $(BIN)
+
+# The `$ command` examples of README.md and docs/*.md, run and compared
+# with what they show (also part of the e2e suite: readme.tests.sh).
+readme-test: all
+	tests/readme/check-readme
 
 # The whole suite again, built with AddressSanitizer and UBSan.
 sanitize:

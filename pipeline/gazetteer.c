@@ -1,6 +1,7 @@
 #include "gazetteer.h"
 
 #include "buf.h"
+#include "datapath.h"
 #include "esc.h"
 #include "gazbuild.h"
 #include "gazcache.h"
@@ -26,6 +27,7 @@
 struct kz_gazetteer {
 	const kz_folder *folder;
 	char **paths;           /* source files, in load order */
+	uint32_t *layers;       /* each one's layer (datapath.h), or NULL */
 	size_t npaths;
 	kz_gazimage im;
 	kz_gazimage *retired;
@@ -53,6 +55,7 @@ typedef struct parse {
 	const kz_folder *folder;
 	kz_gazbuild *build;
 	char *const *paths;     /* the source files, for messages */
+	const uint32_t *layers; /* each one's layer, or NULL: all one */
 	uint32_t file;          /* the file being read */
 } parse;
 
@@ -285,6 +288,9 @@ read_entry(parse *g, const kz_yaml_doc *doc, const kz_yaml_node *map,
 
 		if (kz_gazbuild_find_id(g->build, e->id, &prev)) {
 			kz_gazbuild_where(g->build, prev, &file, &line);
+			/* a higher layer, read first, overrides this entry */
+			if (g->layers && g->layers[file] > g->layers[g->file])
+				return 1;
 			return kz_yaml_error(err, doc, kz_yaml_get(map, "id"),
 			    "duplicate id '%s' (first defined at %s:%ld)", e->id,
 			    g->paths[file], line);
@@ -327,7 +333,7 @@ load_entry(parse *p, const kz_yaml_doc *doc, const kz_yaml_node *map,
 	if (rc == 0)
 		rc = kz_gazbuild_add(p->build, &e, p->file, err);
 	entry_free(&e);
-	return rc;
+	return rc > 0 ? 0 : rc;     /* 1: overridden, left out */
 }
 
 /* Read source file p->file entry by entry (a gazetteer of ten million
@@ -381,6 +387,7 @@ compile(kz_gazetteer *g, kz_gazsrc *src, kz_gazimage *im, uint64_t *hash,
 	memset(&p, 0, sizeof p);
 	p.folder = g->folder;
 	p.paths = g->paths;
+	p.layers = g->layers;
 	p.build = kz_gazbuild_new(g->folder, (uint32_t)g->npaths);
 	kz_gazcache_hash_begin(&st, g->npaths);
 	for (size_t i = 0; i < g->npaths && rc == 0; i++) {
@@ -407,7 +414,7 @@ stat_sources(const kz_gazetteer *g, kz_gazsrc *src, int *all)
 
 static kz_gazetteer *
 load(const char *const *paths, size_t n, const char *identity,
-    const kz_folder *f, kz_error *err)
+    const uint32_t *layers, const kz_folder *f, kz_error *err)
 {
 	kz_gazetteer *g = kz_calloc(1, sizeof *g);
 	kz_gazsrc *src = kz_calloc(n, sizeof *src);
@@ -421,6 +428,12 @@ load(const char *const *paths, size_t n, const char *identity,
 	for (size_t i = 0; i < n; i++)
 		g->paths[i] = kz_strdup(paths[i]);
 	g->env_key = kz_gazcache_env_key(f);
+	if (layers) {
+		/* which files override which is part of what is compiled */
+		g->layers = kz_calloc(n, sizeof *g->layers);
+		memcpy(g->layers, layers, n * sizeof *layers);
+		g->env_key = kz_xxh64(layers, n * sizeof *layers, g->env_key);
+	}
 	kz_gazcache_init(&g->cache, identity, why, sizeof why);
 	stat_sources(g, src, &all);
 	if (g->cache.dir && all) {
@@ -537,63 +550,51 @@ kz_gazetteer_load_files(const char *const *paths, size_t n, const kz_folder *f,
 		kz_buf_addf(&id, "\n%s", r);
 		free(r);
 	}
-	g = load(paths, n, id.data, f, err);
+	g = load(paths, n, id.data, NULL, f, err);
 	kz_buf_release(&id);
 	return g;
 }
 
-static int
-compare_names(const void *a, const void *b)
+/* The files of dir, and with `layered` those of the local layers too
+ * (datapath.h), under one cache slot named after dir. */
+static kz_gazetteer *
+load_data(const char *dir, int layered, const kz_folder *f, kz_error *err)
 {
-	return strcmp(*(char *const *)a, *(char *const *)b);
+	kz_data_files files;
+	kz_gazetteer *g;
+	uint32_t *layers = NULL;
+	kz_buf id;
+	char *r;
+
+	if (kz_data_gazetteers(dir, layered, &files, err) != 0)
+		return NULL;
+	r = real_or_given(dir);
+	kz_buf_init(&id);
+	kz_buf_addf(&id, "dir\n%s", r);
+	free(r);
+	for (size_t i = 0; i < files.n; i++)
+		if (files.layers[i] != KZ_DATA_SHIPPED) {
+			/* local files: the slot is not the shipped one's */
+			kz_buf_addf(&id, "\n%s", files.paths[i]);
+			layers = files.layers;
+		}
+	g = load((const char *const *)files.paths, files.n, id.data, layers, f,
+	    err);
+	kz_buf_release(&id);
+	kz_data_files_free(&files);
+	return g;
 }
 
 kz_gazetteer *
 kz_gazetteer_load_dir(const char *dir, const kz_folder *f, kz_error *err)
 {
-	DIR *d = opendir(dir);
-	struct dirent *de;
-	char **paths = NULL, *r;
-	size_t n = 0;
-	kz_gazetteer *g;
-	kz_buf id;
+	return load_data(dir, 0, f, err);
+}
 
-	if (d == NULL) {
-		kz_error_set(err, dir, 0, 0, "cannot open the gazetteer folder");
-		return NULL;
-	}
-	while ((de = readdir(d)) != NULL) {
-		size_t len = strlen(de->d_name);
-		kz_buf p;
-
-		if (len < 6 || strcmp(de->d_name + len - 5, ".yaml") != 0 ||
-		    de->d_name[0] == '.')
-			continue;
-		kz_buf_init(&p);
-		kz_buf_addf(&p, "%s/%s", dir, de->d_name);
-		paths = kz_realloc(paths, (n + 1) * sizeof *paths);
-		paths[n++] = kz_buf_detach(&p, NULL);
-	}
-	closedir(d);
-	if (n == 0) {
-		/* tagging with no entries at all is never what was meant: a
-		 * folder of .yml files, or the wrong folder */
-		kz_error_set(err, dir, 0, 0, "no gazetteer in this folder (files"
-		    " whose names end in .yaml)");
-		return NULL;
-	}
-	if (n > 1)
-		qsort(paths, n, sizeof *paths, compare_names);
-	r = real_or_given(dir);
-	kz_buf_init(&id);
-	kz_buf_addf(&id, "dir\n%s", r);
-	free(r);
-	g = load((const char *const *)paths, n, id.data, f, err);
-	kz_buf_release(&id);
-	for (size_t i = 0; i < n; i++)
-		free(paths[i]);
-	free(paths);
-	return g;
+kz_gazetteer *
+kz_gazetteer_load_layered(const char *dir, const kz_folder *f, kz_error *err)
+{
+	return load_data(dir, 1, f, err);
 }
 
 void
@@ -616,6 +617,7 @@ kz_gazetteer_free(kz_gazetteer *g)
 	for (size_t i = 0; i < g->npaths; i++)
 		free(g->paths[i]);
 	free(g->paths);
+	free(g->layers);
 	kz_gazcache_release(&g->cache);
 	free(g);
 }
@@ -630,6 +632,10 @@ kz_gazetteer_share(const kz_gazetteer *g, const kz_folder *f)
 	for (size_t i = 0; i < g->npaths; i++)
 		s->paths[i] = kz_strdup(g->paths[i]);
 	s->npaths = g->npaths;
+	if (g->layers) {
+		s->layers = kz_calloc(g->npaths, sizeof *s->layers);
+		memcpy(s->layers, g->layers, g->npaths * sizeof *s->layers);
+	}
 	/* the same bytes, not owned: releasing s neither unmaps nor frees
 	 * them */
 	s->im = g->im;

@@ -78,6 +78,10 @@ typedef struct kz_gazetteer kz_gazetteer;
 /* Load every *.yaml file of dir, in name order (through the cache). */
 kz_gazetteer *kz_gazetteer_load_dir(const char *dir, const kz_folder *f,
     kz_error *err);
+/* Load dir's files and those of the local layers (datapath.h): the local
+ * ones first, and an entry whose id a local file defined is left out. */
+kz_gazetteer *kz_gazetteer_load_layered(const char *dir, const kz_folder *f,
+    kz_error *err);
 /* Load the given files (paths); used by tests and --gazetteer. */
 kz_gazetteer *kz_gazetteer_load_files(const char *const *paths, size_t n,
     const kz_folder *f, kz_error *err);

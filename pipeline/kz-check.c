@@ -10,7 +10,6 @@
 #include "stage.h"
 #include "tagger.h"
 
-#include <getopt.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -49,15 +48,10 @@ static const char usage[] =
 "  --decisions DB   editors' decisions (kz-review): a flag rejected for the\n"
 "                   same text and span is dropped, an accepted one kept\n"
 "                   with \"reviewed\": true; a DB not there yet is no\n"
-"                   decision\n"
-"  --data DIR       kz data directory (default: $KZ_DATA, or found beside\n"
-"                   the program)\n"
-"  -j, --jobs N     threads (default: one per processor; input of one\n"
-"                   batch, 16 records, uses one); the output keeps the\n"
-"                   input's order\n"
-"  --max-line SIZE  longest input line accepted (default 64M)\n"
-"  -q, --quiet      no per-record messages on standard error\n"
-"  -h, --help       this text\n"
+"                   decision\n";
+
+/* after the options every stage takes (kz_stage_cli) */
+static const char usage_tail[] =
 "\n"
 "Exit status: 0 all good (flags are findings, not failures); 64 bad usage;\n"
 "65 some record was bad; 66 a FILE could not be opened (the others are\n"
@@ -68,50 +62,41 @@ static const char usage[] =
 "  kz-normalize a.txt | kz-tag | kz-quotes | kz-check --lang en |\n"
 "      jq -r '.flags[] | \"\\(.severity) \\(.rule): \\(.message)\"'\n";
 
+/* What kz-check loads: the data snapshot hashes it (--version,
+ * producer). */
+static const char *const loads[] = { "gazetteers", "rules/roles.yaml",
+	"rules/names.yaml", "rules/firstnames.yaml", "rules/checks.yaml", NULL };
+
 typedef struct ctx {
-	kz_tagger *tagger;
-	kz_checker *checker;
+	kz_stage_base base;     /* first: the skeleton's part (stage.h) */
+	kz_checker *checker;    /* each thread its own rules */
 	kz_check_opts opts;
-	const char *datadir, *rules;    /* for other threads' */
-	const char *decisions_path;     /* NULL: no --decisions */
-	kz_decisions *decisions;        /* this thread's connection, or NULL */
+	const char *rules;
+	char rules_path[PATH_MAX + 32];
+	const char *explain;    /* --explain RULE */
+	int list;               /* --list */
 } ctx;
 
-/* Another thread's context: its own rules, and a tagger that reads the
- * first one's gazetteer image (kz_tagger_load_shared). */
-static void *
-worker_new(void *arg, kz_buf **extra, kz_error *err)
+/* The first thread's checker is loaded before anything else (--list and
+ * --explain need nothing more); the others load theirs here. */
+static int
+own_init(void *arg, const void *first, kz_buf **extra, kz_error *err)
 {
-	const ctx *main_ctx = arg;
-	ctx *c = kz_calloc(1, sizeof *c);
+	ctx *c = arg;
+	const ctx *f = first;
 
-	c->opts = main_ctx->opts;
-	c->datadir = main_ctx->datadir;
-	c->rules = main_ctx->rules;
-	c->decisions_path = main_ctx->decisions_path;
-	*extra = NULL;
-	if ((c->decisions_path && kz_decisions_open_for_stage(c->decisions_path,
-	    &c->decisions, err) != 0) ||
-	    (c->checker = kz_checker_load(c->rules, err)) == NULL ||
-	    (c->tagger = kz_tagger_load_shared(c->datadir, main_ctx->tagger,
-	    err)) == NULL) {
-		kz_checker_free(c->checker);
-		kz_decisions_close(c->decisions);
-		free(c);
-		return NULL;
-	}
-	return c;
+	if (f == NULL)
+		return 0;
+	c->opts = f->opts;
+	c->rules = f->rules;
+	c->checker = kz_checker_load(c->rules, err);
+	return c->checker ? 0 : -1;
 }
 
 static void
-worker_free(void *arg)
+own_release(void *arg)
 {
-	ctx *c = arg;
-
-	kz_checker_free(c->checker);
-	kz_tagger_free(c->tagger);
-	kz_decisions_close(c->decisions);
-	free(c);
+	kz_checker_free(((ctx *)arg)->checker);
 }
 
 static int
@@ -119,113 +104,90 @@ check_one(json_t *rec, void *arg, kz_error *err)
 {
 	ctx *c = arg;
 
-	if (kz_checker_run(c->checker, c->tagger, rec, &c->opts, err) != 0)
+	if (kz_checker_run(c->checker, c->base.tagger, rec, &c->opts, err) != 0)
 		return -1;
-	return kz_decisions_apply_flags(c->decisions, rec, err);
+	return kz_decisions_apply_flags(c->base.decisions, rec, err);
+}
+
+static int
+own_opt(kz_stage_cli *cli, int ch, const char *arg)
+{
+	ctx *c = cli->own_ctx;
+
+	switch (ch) {
+	case 'x': c->explain = arg; break;
+	case 'l': c->list = 1; break;
+	case 'L':
+		if (strcmp(arg, "fr") && strcmp(arg, "en")) {
+			kz_msg(stderr, "kz-check: --lang: fr or en, not '%s'\n", arg);
+			return KZ_EXIT_USAGE;
+		}
+		c->opts.lang = arg;
+		break;
+	case 'R': kz_stage_cli_replace(cli, "rules/checks.yaml", arg); break;
+	case 'K': c->base.decisions_path = arg; break;
+	}
+	return -1;
+}
+
+/* --list, --explain RULE: from the rules alone. */
+static int
+describe(const ctx *c)
+{
+	int rc;
+
+	if (c->list) {
+		kz_checker_list(c->checker, stdout);
+		return KZ_EXIT_OK;
+	}
+	rc = kz_checker_explain(c->checker, c->explain, stdout);
+	if (rc != 0) {
+		kz_msg(stderr, "kz-check: no rule '%s'; known rules:\n", c->explain);
+		kz_checker_list(c->checker, stderr);
+	}
+	return rc == 0 ? KZ_EXIT_OK : KZ_EXIT_USAGE;
+}
+
+/* The rules first: --list and --explain need nothing more. */
+static int
+prepare(kz_stage_cli *cli)
+{
+	ctx *c = cli->own_ctx;
+	kz_error err;
+	int rc;
+
+	/* without any date, titles are checked as 'never held' */
+	c->opts.date = cli->date_given ? cli->date : NULL;
+	c->rules = kz_stage_cli_path(cli, "rules/checks.yaml", c->rules_path,
+	    sizeof c->rules_path);
+	if ((c->checker = kz_checker_load(c->rules, &err)) == NULL)
+		return kz_stage_cli_fail(cli, &err);
+	if (!c->list && !c->explain)
+		return -1;
+	rc = describe(c);
+	kz_checker_free(c->checker);
+	return rc;
 }
 
 int
 main(int argc, char **argv)
 {
-	static const struct option longopts[] = {
+	static const struct option own[] = {
 		{ "explain", required_argument, NULL, 'x' },
 		{ "list", no_argument, NULL, 'l' },
 		{ "lang", required_argument, NULL, 'L' },
-		{ "date", required_argument, NULL, 'D' },
 		{ "rules", required_argument, NULL, 'R' },
 		{ "decisions", required_argument, NULL, 'K' },
-		{ "data", required_argument, NULL, 'd' },
-		{ "max-line", required_argument, NULL, 'm' },
-		{ "quiet", no_argument, NULL, 'q' },
-		{ "jobs", required_argument, NULL, 'j' },
-		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
-	kz_stage_opts so = { .stage = "kz-check", .reads = kz_checker_reads,
-	    .writes = kz_checker_writes, .skips = kz_checker_skips,
-	    .jobs = kz_stage_default_jobs(), .worker_new = worker_new,
-	    .worker_free = worker_free };
-	const char *data = NULL, *rules = NULL, *explain = NULL;
-	char datadir[PATH_MAX], path[PATH_MAX + 32], msg[1024];
-	kz_error err;
+	kz_stage_opts so = { .reads = kz_checker_reads,
+	    .writes = kz_checker_writes, .skips = kz_checker_skips };
 	ctx c = { .opts = { .lang = "fr" } };
-	int ch, rc, list = 0;
+	kz_stage_cli cli = { .prog = "kz-check", .usage = usage,
+	    .usage_tail = usage_tail, .help_col = 19, .own = own,
+	    .own_opt = own_opt, .own_ctx = &c, .loads = loads, .so = &so,
+	    .ctx_size = sizeof c, .own_init = own_init,
+	    .own_release = own_release, .prepare = prepare };
 
-	while ((ch = getopt_long(argc, argv, "j:qh", longopts, NULL)) != -1) {
-		switch (ch) {
-		case 'x': explain = optarg; break;
-		case 'l': list = 1; break;
-		case 'L':
-			if (strcmp(optarg, "fr") && strcmp(optarg, "en")) {
-				kz_msg(stderr, "kz-check: --lang: fr or en, not '%s'\n",
-				    optarg);
-				return KZ_EXIT_USAGE;
-			}
-			c.opts.lang = optarg;
-			break;
-		case 'D':
-			if (kz_opt_date("kz-check", optarg) != 0)
-				return KZ_EXIT_USAGE;
-			c.opts.date = optarg;
-			break;
-		case 'R': rules = optarg; break;
-		case 'K': c.decisions_path = optarg; break;
-		case 'd': data = optarg; break;
-		case 'q': so.quiet = 1; break;
-		case 'j':
-			if (kz_opt_jobs("kz-check", optarg, &so.jobs) != 0)
-				return KZ_EXIT_USAGE;
-			break;
-		case 'm':
-			if (kz_opt_size("kz-check", "max-line", optarg, &so.max_line) != 0)
-				return KZ_EXIT_USAGE;
-			break;
-		case 'h':
-			fputs(usage, stdout);
-			return KZ_EXIT_OK;
-		default:
-			fputs("Try 'kz-check --help'.\n", stderr);
-			return KZ_EXIT_USAGE;
-		}
-	}
-	if (kz_datadir_find(data, datadir, sizeof datadir, &err) != 0)
-		goto config_error;
-	if (rules == NULL) {
-		snprintf(path, sizeof path, "%s/rules/checks.yaml", datadir);
-		rules = path;
-	}
-	if ((c.checker = kz_checker_load(rules, &err)) == NULL)
-		goto config_error;
-	if (list) {
-		kz_checker_list(c.checker, stdout);
-		kz_checker_free(c.checker);
-		return KZ_EXIT_OK;
-	}
-	if (explain) {
-		rc = kz_checker_explain(c.checker, explain, stdout);
-		if (rc != 0) {
-			kz_msg(stderr, "kz-check: no rule '%s'; known rules:\n", explain);
-			kz_checker_list(c.checker, stderr);
-		}
-		kz_checker_free(c.checker);
-		return rc == 0 ? KZ_EXIT_OK : KZ_EXIT_USAGE;
-	}
-	if ((c.tagger = kz_tagger_load(datadir, NULL, &err)) == NULL ||
-	    (c.decisions_path && kz_decisions_open_for_stage(c.decisions_path,
-	    &c.decisions, &err) != 0))
-		goto config_error;
-	c.datadir = datadir;
-	c.rules = rules;
-	rc = kz_stage_run_files(argv + optind, (size_t)(argc - optind), stdout,
-	    &so, check_one, &c);
-	kz_checker_free(c.checker);
-	kz_tagger_free(c.tagger);
-	kz_decisions_close(c.decisions);
-	return rc;
-config_error:
-	kz_error_format(&err, msg, sizeof msg);
-	kz_msg(stderr, "kz-check: %s\n", msg);
-	kz_checker_free(c.checker);
-	kz_tagger_free(c.tagger);
-	return KZ_EXIT_CONFIG;
+	return kz_stage_main(&cli, argc, argv, check_one, &c);
 }

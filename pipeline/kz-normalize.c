@@ -10,9 +10,9 @@
 #include "record.h"
 #include "stage.h"
 #include "text.h"
+#include "version.h"
 
 #include <errno.h>
-#include <getopt.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -40,19 +40,17 @@ static const char usage[] =
 "  --raw            input is raw text, even if it starts with '{'\n"
 "  --date DATE      date (YYYY-MM-DD) for articles that state none\n"
 "  --rules FILE     boilerplate and byline rules (default:\n"
-"                   DATA/rules/normalize.yaml)\n"
-"  --data DIR       kz data directory (default: $KZ_DATA, or found\n"
-"                   beside the program)\n"
-"  --max-line SIZE  longest JSON line, or raw article, accepted (default\n"
-"                   64M); a larger one gets a record saying so (exit 65)\n"
-"  -q, --quiet      no per-article warnings on standard error\n"
-"  -h, --help       this text\n"
+"                   DATA/rules/normalize.yaml)\n";
+
+/* after the options every stage takes (kz_stage_cli) */
+static const char usage_tail[] =
 "\n"
 "Bad input never stops the run: invalid UTF-8 and control bytes become\n"
 "U+FFFD with a warning flag; an empty article, an article of only web\n"
-"residue, a broken JSON line or a missing file are reported on standard\n"
-"error, still produce a record (with an \"errors\" entry), and the next\n"
-"article goes on.\n"
+"residue, a broken JSON line, a missing file or an article over\n"
+"--max-line (a JSON line, or a whole raw article) are reported on standard\n"
+"error (-q: not), still produce a record (with an \"errors\" entry), and\n"
+"the next article goes on.\n"
 "\n"
 "Exit status: 0 all good; 64 bad usage; 65 some article or record was bad;\n"
 "66 a FILE could not be read; 74 output error; 78 broken rules file.\n"
@@ -62,13 +60,16 @@ static const char usage[] =
 "  kz-normalize --id a42 < article.txt\n"
 "  jq -c '{id, text, date}' scraped.jsonl | kz-normalize --jsonl\n";
 
+/* What kz-normalize loads: the data snapshot hashes it (--version,
+ * producer). */
+static const char *const loads[] = { "rules/normalize.yaml", NULL };
+
 typedef struct opts {
 	const char *id;
-	const char *date;
+	const char *date;       /* --date, or NULL */
 	int jsonl;
 	int raw;
-	int quiet;
-	kz_stage_opts stage;
+	kz_stage_opts stage;    /* quiet, max_line and the producer too */
 } opts;
 
 typedef struct ctx {
@@ -103,7 +104,7 @@ normalize_one(ctx *c, const char *name, const char *raw, size_t len, json_t *rec
 	/* an input date that is no real day counts as none (date.h) */
 	if (kz_date_drop_impossible(rec, "date", msg, sizeof msg)) {
 		kz_record_add_error(rec, "kz-normalize", msg);
-		if (!c->o->quiet)
+		if (!c->o->stage.quiet)
 			kz_msg(stderr, "kz-normalize: %s: %s\n", name, msg);
 		set_status(c, KZ_EXIT_DATAERR);
 	}
@@ -114,27 +115,27 @@ normalize_one(ctx *c, const char *name, const char *raw, size_t len, json_t *rec
 		json_object_set_new(rec, "date", json_string(c->o->date));
 	if (rep.empty) {
 		kz_record_add_error(rec, "kz-normalize", "empty article: no text");
-		if (!c->o->quiet)
+		if (!c->o->stage.quiet)
 			kz_msg(stderr, "kz-normalize: %s: empty article: no text\n",
 			    name);
 		set_status(c, KZ_EXIT_DATAERR);
 	} else if (rep.only_residue) {
 		kz_record_add_error(rec, "kz-normalize",
 		    "no article text: every line is web residue");
-		if (!c->o->quiet)
+		if (!c->o->stage.quiet)
 			kz_msg(stderr, "kz-normalize: %s: no article text: every"
 			    " line is web residue\n", name);
 		set_status(c, KZ_EXIT_DATAERR);
 	}
 	if (rep.bad_bytes) {
-		if (!c->o->quiet)
+		if (!c->o->stage.quiet)
 			kz_msg(stderr, "kz-normalize: %s: %zu invalid UTF-8 sequence%s"
 			    " replaced by U+FFFD, the first at byte %zu\n", name,
 			    rep.bad_bytes, rep.bad_bytes > 1 ? "s" : "", rep.first_bad);
 		set_status(c, KZ_EXIT_DATAERR);
 	}
 	if (rep.controls) {
-		if (!c->o->quiet)
+		if (!c->o->stage.quiet)
 			kz_msg(stderr, "kz-normalize: %s: %zu control character%s"
 			    " replaced by U+FFFD, the first at byte %zu\n", name,
 			    rep.controls, rep.controls > 1 ? "s" : "",
@@ -179,7 +180,7 @@ settle_id(ctx *c, json_t *rec)
 		return;
 	}
 	snprintf(made, sizeof made, "%s#%ld", c->in_name, c->records);
-	if (!c->o->quiet)
+	if (!c->o->stage.quiet)
 		kz_msg(stderr, "kz-normalize: %s: record %ld has %s \"id\":"
 		    " named \"%s\"\n", c->in_name, c->records, id == NULL ? "no" :
 		    json_is_null(id) ? "a null" : "neither a string nor a number"
@@ -238,6 +239,7 @@ error_record(ctx *c, const char *id, const char *msg, int status)
 	json_object_set_new(rec, "id", json_string(id));
 	json_object_set_new(rec, "text", json_string(""));
 	kz_record_add_error(rec, "kz-normalize", msg);
+	kz_stage_add_producer(rec, &c->o->stage);
 	write_record(c, rec);
 	json_decref(rec);
 	set_status(c, status);
@@ -251,7 +253,7 @@ too_large(ctx *c, const char *id, const char *name)
 
 	snprintf(msg, sizeof msg, "article larger than the maximum of %zu bytes"
 	    " (--max-line)", max_line(c));
-	if (!c->o->quiet)
+	if (!c->o->stage.quiet)
 		kz_msg(stderr, "kz-normalize: %s: %s\n", name, msg);
 	error_record(c, id, msg, KZ_EXIT_DATAERR);
 }
@@ -263,6 +265,7 @@ run_raw(ctx *c, const char *id, const char *name, const char *raw, size_t len)
 
 	json_object_set_new(rec, "kz", json_integer(1));
 	json_object_set_new(rec, "id", json_string(id));
+	kz_stage_add_producer(rec, &c->o->stage);
 	normalize_one(c, name, raw, len, rec);
 	write_record(c, rec);
 	json_decref(rec);
@@ -286,7 +289,7 @@ id_of_path(const ctx *c, const char *path)
 	dot = strrchr(id.data, '.');
 	if (dot && dot != id.data)
 		*dot = '\0';
-	if (bad > 0 && !c->o->quiet)
+	if (bad > 0 && !c->o->stage.quiet)
 		kz_msg(stderr, "kz-normalize: %s: the file name is no UTF-8:"
 		    " its id is \"%s\" (U+FFFD for the bad bytes)\n", path,
 		    id.data);
@@ -361,7 +364,7 @@ run_stdin(ctx *c)
 	    &unsure)) {
 		run_jsonl(c, stdin, "stdin", b.data, b.len);
 	} else {
-		if (unsure && !o->quiet)
+		if (unsure && !o->stage.quiet)
 			kz_msg(stderr, "kz-normalize: stdin: starts with '{' but its"
 			    " first line is no JSON object: read as one raw article"
 			    " (--jsonl reads it as JSON Lines)\n");
@@ -379,78 +382,62 @@ run_stdin(ctx *c)
 	kz_buf_release(&b);
 }
 
+static int
+own_opt(kz_stage_cli *cli, int ch, const char *arg)
+{
+	opts *o = cli->own_ctx;
+
+	switch (ch) {
+	case 'i': o->id = arg; break;
+	case 'j': o->jsonl = 1; break;
+	case 'r': o->raw = 1; break;
+	case 'R': kz_stage_cli_replace(cli, "rules/normalize.yaml", arg); break;
+	}
+	return -1;
+}
+
 int
 main(int argc, char **argv)
 {
-	static const struct option longopts[] = {
+	static const struct option own[] = {
 		{ "id", required_argument, NULL, 'i' },
 		{ "jsonl", no_argument, NULL, 'j' },
 		{ "raw", no_argument, NULL, 'r' },
-		{ "date", required_argument, NULL, 'D' },
 		{ "rules", required_argument, NULL, 'R' },
-		{ "data", required_argument, NULL, 'd' },
-		{ "max-line", required_argument, NULL, 'm' },
-		{ "quiet", no_argument, NULL, 'q' },
-		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
-	opts o = { .id = "stdin", .stage = { .stage = "kz-normalize" } };
-	const char *rules = NULL, *data = NULL;
-	char datadir[PATH_MAX], path[PATH_MAX + 64], msg[1024];
+	opts o = { .id = "stdin", .stage = { .stage = "kz-normalize",
+	    .reads = kz_normalize_reads, .writes = kz_normalize_writes } };
+	kz_stage_cli cli = { .prog = "kz-normalize", .usage = usage,
+	    .usage_tail = usage_tail, .help_col = 19, .own = own,
+	    .own_opt = own_opt, .own_ctx = &o, .no_jobs = 1, .loads = loads,
+	    .so = &o.stage };
+	char path[PATH_MAX + 64];
 	kz_error err;
 	ctx c = { .o = &o };
-	int ch;
+	int rc;
 
-	while ((ch = getopt_long(argc, argv, "qh", longopts, NULL)) != -1) {
-		switch (ch) {
-		case 'i': o.id = optarg; break;
-		case 'j': o.jsonl = 1; break;
-		case 'r': o.raw = 1; break;
-		case 'D': o.date = optarg; break;
-		case 'R': rules = optarg; break;
-		case 'd': data = optarg; break;
-		case 'q': o.quiet = o.stage.quiet = 1; break;
-		case 'm':
-			if (kz_opt_size("kz-normalize", "max-line", optarg, &o.stage.max_line) != 0)
-				return KZ_EXIT_USAGE;
-			break;
-		case 'h':
-			fputs(usage, stdout);
-			return KZ_EXIT_OK;
-		default:
-			fputs("Try 'kz-normalize --help'.\n", stderr);
-			return KZ_EXIT_USAGE;
-		}
+	if ((rc = kz_stage_cli_parse(&cli, argc, argv)) >= 0 ||
+	    (rc = kz_stage_cli_setup(&cli)) != 0)
+		return rc;
+	o.date = cli.date_given ? cli.date : NULL;
+	c.norm = kz_normalizer_load(kz_stage_cli_path(&cli,
+	    "rules/normalize.yaml", path, sizeof path), &err);
+	if (c.norm == NULL || kz_stage_cli_snapshot(&cli, &err) != 0) {
+		kz_normalizer_free(c.norm);
+		return kz_stage_cli_fail(&cli, &err);
 	}
-	if (o.date && kz_opt_date("kz-normalize", o.date) != 0)
-		return KZ_EXIT_USAGE;
-	if (rules == NULL) {
-		if (kz_datadir_find(data, datadir, sizeof datadir, &err) != 0) {
-			kz_error_format(&err, msg, sizeof msg);
-			kz_msg(stderr, "kz-normalize: %s\n", msg);
-			return KZ_EXIT_CONFIG;
-		}
-		snprintf(path, sizeof path, "%s/rules/normalize.yaml", datadir);
-		rules = path;
-	}
-	c.norm = kz_normalizer_load(rules, &err);
+	o.stage.version = kz_version();
+	o.stage.data_snapshot = cli.snapshot;
 	kz_buf_init(&c.members);
 	o.stage.extra = &c.members;
-	o.stage.reads = kz_normalize_reads;
-	o.stage.writes = kz_normalize_writes;
-	if (c.norm == NULL) {
-		kz_error_format(&err, msg, sizeof msg);
-		kz_msg(stderr, "kz-normalize: %s\n", msg);
-		kz_buf_release(&c.members);
-		return KZ_EXIT_CONFIG;
-	}
-	if (optind == argc)
+	if (cli.nfiles == 0)
 		run_stdin(&c);
-	for (int i = optind; i < argc; i++) {
-		if (strcmp(argv[i], "-") == 0)
+	for (size_t i = 0; i < cli.nfiles; i++) {
+		if (strcmp(cli.files[i], "-") == 0)
 			run_stdin(&c);
 		else
-			run_file(&c, argv[i]);
+			run_file(&c, cli.files[i]);
 	}
 	kz_normalizer_free(c.norm);
 	kz_buf_release(&c.members);

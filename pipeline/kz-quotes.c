@@ -10,7 +10,6 @@
 #include "stage.h"
 #include "tagger.h"
 
-#include <getopt.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -42,16 +41,12 @@ static const char usage[] =
 "  --decisions DB     editors' decisions (kz-review): a speaker an editor\n"
 "                     corrected replaces the one found (\"via\": \"editor\"),\n"
 "                     for the same text and quote span; a DB not there yet\n"
-"                     is no decision\n"
-"  --data DIR         kz data directory (default: $KZ_DATA, or found beside\n"
-"                     the program); word lists in DIR/rules/quotes.yaml and\n"
-"                     DIR/rules/speech-verbs.yaml\n"
-"  -j, --jobs N       threads (default: one per processor; input of one\n"
-"                     batch, 16 records, uses one); the output keeps the\n"
-"                     input's order\n"
-"  --max-line SIZE    longest input line accepted (default 64M)\n"
-"  -q, --quiet        no per-record messages on standard error\n"
-"  -h, --help         this text\n"
+"                     is no decision\n";
+
+/* after the options every stage takes (kz_stage_cli) */
+static const char usage_tail[] =
+"\n"
+"Word lists: DATA/rules/quotes.yaml and DATA/rules/speech-verbs.yaml.\n"
 "\n"
 "Exit status: 0 all good; 64 bad usage; 65 some record was bad; 66 a FILE\n"
 "could not be opened (the others are read); 74 output\n"
@@ -60,50 +55,31 @@ static const char usage[] =
 "Example:\n"
 "  kz-normalize a.txt | kz-tag | kz-quotes | jq '.quotes[] | [.speaker.name, .text]'\n";
 
+/* What kz-quotes loads: the data snapshot hashes it (--version,
+ * producer). */
+static const char *const loads[] = { "gazetteers", "rules/roles.yaml",
+	"rules/names.yaml", "rules/firstnames.yaml", "rules/quotes.yaml",
+	"rules/speech-verbs.yaml", NULL };
+
 typedef struct ctx {
-	kz_tagger *tagger;
-	kz_quoter *quoter;
-	char date[11];
-	const char *datadir;    /* for other threads' rules */
-	const char *decisions_path;     /* NULL: no --decisions */
-	kz_decisions *decisions;        /* this thread's connection, or NULL */
+	kz_stage_base base;     /* first: the skeleton's part (stage.h) */
+	kz_quoter *quoter;      /* each thread its own rules */
 } ctx;
 
-/* Another thread's context: its own rules, and a tagger that reads the
- * first one's gazetteer image (kz_tagger_load_shared). */
-static void *
-worker_new(void *arg, kz_buf **extra, kz_error *err)
-{
-	const ctx *main_ctx = arg;
-	ctx *c = kz_calloc(1, sizeof *c);
-
-	memcpy(c->date, main_ctx->date, sizeof c->date);
-	c->datadir = main_ctx->datadir;
-	c->decisions_path = main_ctx->decisions_path;
-	*extra = NULL;
-	if ((c->decisions_path && kz_decisions_open_for_stage(c->decisions_path,
-	    &c->decisions, err) != 0) ||
-	    (c->tagger = kz_tagger_load_shared(c->datadir, main_ctx->tagger,
-	    err)) == NULL ||
-	    (c->quoter = kz_quoter_load(c->datadir, kz_tagger_folder(c->tagger),
-	    err)) == NULL) {
-		kz_tagger_free(c->tagger);
-		kz_decisions_close(c->decisions);
-		free(c);
-		return NULL;
-	}
-	return c;
-}
-
-static void
-worker_free(void *arg)
+static int
+own_init(void *arg, const void *first, kz_buf **extra, kz_error *err)
 {
 	ctx *c = arg;
 
-	kz_quoter_free(c->quoter);
-	kz_tagger_free(c->tagger);
-	kz_decisions_close(c->decisions);
-	free(c);
+	c->quoter = kz_quoter_load(c->base.datadir,
+	    kz_tagger_folder(c->base.tagger), err);
+	return c->quoter ? 0 : -1;
+}
+
+static void
+own_release(void *arg)
+{
+	kz_quoter_free(((ctx *)arg)->quoter);
 }
 
 static int
@@ -111,78 +87,33 @@ quote_one(json_t *rec, void *arg, kz_error *err)
 {
 	ctx *c = arg;
 
-	if (kz_quoter_run(c->quoter, c->tagger, rec, c->date, err) != 0)
+	if (kz_quoter_run(c->quoter, c->base.tagger, rec, c->base.date, err) != 0)
 		return -1;
-	return kz_decisions_apply_quotes(c->decisions, rec, err);
+	return kz_decisions_apply_quotes(c->base.decisions, rec, err);
+}
+
+static int
+own_opt(kz_stage_cli *cli, int ch, const char *arg)
+{
+	((ctx *)cli->own_ctx)->base.decisions_path = arg;   /* --decisions */
+	return -1;
 }
 
 int
 main(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "date", required_argument, NULL, 'D' },
+	static const struct option own[] = {
 		{ "decisions", required_argument, NULL, 'K' },
-		{ "data", required_argument, NULL, 'd' },
-		{ "max-line", required_argument, NULL, 'm' },
-		{ "quiet", no_argument, NULL, 'q' },
-		{ "jobs", required_argument, NULL, 'j' },
-		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
-	kz_stage_opts so = { .stage = "kz-quotes", .reads = kz_quoter_reads,
-	    .writes = kz_quoter_writes, .skips = kz_quoter_skips,
-	    .jobs = kz_stage_default_jobs(), .worker_new = worker_new,
-	    .worker_free = worker_free };
-	const char *data = NULL;
-	char datadir[PATH_MAX], msg[1024];
-	kz_error err;
-	ctx c = { 0 };
-	int ch, rc;
+	kz_stage_opts so = { .reads = kz_quoter_reads,
+	    .writes = kz_quoter_writes, .skips = kz_quoter_skips };
+	ctx c = { .quoter = NULL };
+	kz_stage_cli cli = { .prog = "kz-quotes", .usage = usage,
+	    .usage_tail = usage_tail, .help_col = 21, .own = own,
+	    .own_opt = own_opt, .own_ctx = &c, .loads = loads, .so = &so,
+	    .ctx_size = sizeof c, .own_init = own_init,
+	    .own_release = own_release };
 
-	kz_today(c.date);
-	while ((ch = getopt_long(argc, argv, "j:qh", longopts, NULL)) != -1) {
-		switch (ch) {
-		case 'D':
-			if (kz_opt_date("kz-quotes", optarg) != 0)
-				return KZ_EXIT_USAGE;
-			snprintf(c.date, sizeof c.date, "%s", optarg);
-			break;
-		case 'd': data = optarg; break;
-		case 'K': c.decisions_path = optarg; break;
-		case 'q': so.quiet = 1; break;
-		case 'j':
-			if (kz_opt_jobs("kz-quotes", optarg, &so.jobs) != 0)
-				return KZ_EXIT_USAGE;
-			break;
-		case 'm':
-			if (kz_opt_size("kz-quotes", "max-line", optarg, &so.max_line) != 0)
-				return KZ_EXIT_USAGE;
-			break;
-		case 'h':
-			fputs(usage, stdout);
-			return KZ_EXIT_OK;
-		default:
-			fputs("Try 'kz-quotes --help'.\n", stderr);
-			return KZ_EXIT_USAGE;
-		}
-	}
-	if (kz_datadir_find(data, datadir, sizeof datadir, &err) != 0 ||
-	    (c.tagger = kz_tagger_load(datadir, NULL, &err)) == NULL ||
-	    (c.quoter = kz_quoter_load(datadir, kz_tagger_folder(c.tagger),
-	    &err)) == NULL || (c.decisions_path &&
-	    kz_decisions_open_for_stage(c.decisions_path, &c.decisions,
-	    &err) != 0)) {
-		kz_error_format(&err, msg, sizeof msg);
-		kz_msg(stderr, "kz-quotes: %s\n", msg);
-		kz_quoter_free(c.quoter);
-		kz_tagger_free(c.tagger);
-		return KZ_EXIT_CONFIG;
-	}
-	c.datadir = datadir;
-	rc = kz_stage_run_files(argv + optind, (size_t)(argc - optind), stdout,
-	    &so, quote_one, &c);
-	kz_quoter_free(c.quoter);
-	kz_tagger_free(c.tagger);
-	kz_decisions_close(c.decisions);
-	return rc;
+	return kz_stage_main(&cli, argc, argv, quote_one, &c);
 }

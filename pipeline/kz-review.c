@@ -47,6 +47,7 @@ static const char usage[] =
 "  --db FILE         the decisions (default RESULTS/.kz-review.db, or\n"
 "                    FILE.kz-review.db beside a single results file)\n"
 "  -h, --help        this text\n"
+"  --version         the kz version\n"
 "\n"
 "Exit status: 0 done; 64 bad usage (or no such item); 65 a results record\n"
 "is broken; 66 RESULTS cannot be read; 74 the export cannot be written;\n"
@@ -143,6 +144,7 @@ main(int argc, char **argv)
 		{ "jsonl", no_argument, NULL, 'J' },
 		{ "db", required_argument, NULL, 'b' },
 		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 }
 	};
 	opts o = { .editor = getenv("USER") };
@@ -164,6 +166,9 @@ main(int argc, char **argv)
 		case 'x': o.mode = MODE_EXPORT; o.export_path = optarg; break;
 		case 'J': o.jsonl = 1; break;
 		case 'b': o.db = optarg; break;
+		case 'V':
+			kz_version_print(stdout, "kz-review", NULL, NULL);
+			return KZ_EXIT_OK;
 		case 'h':
 			fputs(usage, stdout);
 			return KZ_EXIT_OK;

@@ -61,6 +61,8 @@ static const char usage[] =
 "                      batch: draw a progress bar (default: when standard\n"
 "                      error is a terminal)\n"
 "  -h, --help          this text\n"
+"  --version           the kz version and the data snapshot (a\n"
+"                      hash of every gazetteer and rules file)\n"
 "\n"
 "Exit status: one article: the worst status of the stages (a stage killed\n"
 "by a signal counts as 70, by SIGPIPE as 74). Batch: 0 every article done\n"
@@ -163,6 +165,13 @@ parse_seconds(const char *s, double *out)
 	return errno || end == s || *end || *out < 0 || *out > 1e7 ? -1 : 0;
 }
 
+/* kz-run runs every stage on the data they find: its snapshot hashes
+ * what they load, all together (--version). */
+static const char *const run_loads[] = { "gazetteers", "rules/normalize.yaml",
+	"rules/roles.yaml", "rules/names.yaml", "rules/firstnames.yaml",
+	"rules/quotes.yaml", "rules/speech-verbs.yaml", "rules/checks.yaml",
+	NULL };
+
 int
 main(int argc, char **argv)
 {
@@ -181,6 +190,7 @@ main(int argc, char **argv)
 		{ "progress", no_argument, NULL, 'p' },
 		{ "no-progress", no_argument, NULL, 'n' },
 		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 }
 	};
 	const char *config = NULL, *id = "stdin", *format = NULL;
@@ -219,6 +229,9 @@ main(int argc, char **argv)
 		case 'L': bo.follow_symlinks = 1; break;
 		case 'p': v.bar = 1; break;
 		case 'n': v.bar = 0; break;
+		case 'V':
+			kz_version_print(stdout, "kz-run", NULL, run_loads);
+			return KZ_EXIT_OK;
 		case 'h':
 			fputs(usage, stdout);
 			return KZ_EXIT_OK;

@@ -62,6 +62,7 @@ static const char usage[] =
 "                     never when standard output is not a terminal)\n"
 "  -q, --quiet        no messages about broken input lines\n"
 "  -h, --help         this text\n"
+"  --version          the kz version\n"
 "\n"
 "Exit status: 0 all shown; 64 bad usage; 65 some input line was not a\n"
 "kz/1 record, or some record carries `errors` (it is still shown); 66 a\n"
@@ -221,6 +222,7 @@ main(int argc, char **argv)
 		{ "no-pager", no_argument, NULL, 'P' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 }
 	};
 	kz_show_opts o = { .format = KZ_SHOW_TEXT };
@@ -266,6 +268,9 @@ main(int argc, char **argv)
 			break;
 		case 'P': page = 0; break;
 		case 'q': quiet = 1; break;
+		case 'V':
+			kz_version_print(stdout, "kz-show", NULL, NULL);
+			return KZ_EXIT_OK;
 		case 'h':
 			fputs(usage, stdout);
 			return KZ_EXIT_OK;

@@ -40,15 +40,10 @@ static const char usage[] =
 "                     cache (also KZ_CACHE=off)\n"
 "  --compile          compile the gazetteers into the cache (or check the\n"
 "                     cached file, rebuilding it if damaged), say where,\n"
-"                     and exit; tags nothing\n"
-"  --data DIR         kz data directory (default: $KZ_DATA, or found beside\n"
-"                     the program)\n"
-"  -j, --jobs N       threads that tag records (default: one per\n"
-"                     processor; input of one batch, 16 records, uses\n"
-"                     one); the output keeps the input's order\n"
-"  --max-line SIZE    longest input line accepted (default 64M)\n"
-"  -q, --quiet        no per-record messages on standard error\n"
-"  -h, --help         this text\n"
+"                     and exit; tags nothing\n";
+
+/* after the options every stage takes (kz_stage_cli) */
+static const char usage_tail[] =
 "\n"
 "The gazetteers are compiled on first use into a cache file keyed on\n"
 "their content, which later runs map in a few milliseconds; editing any\n"
@@ -66,44 +61,32 @@ static const char usage[] =
 "Example:\n"
 "  kz-normalize article.txt | kz-tag | jq '.entities[] | [.text, .type]'\n";
 
+/* What kz-tag loads: the data snapshot hashes it (--version, producer). */
+static const char *const loads[] = { "gazetteers", "rules/roles.yaml",
+	"rules/names.yaml", "rules/firstnames.yaml", NULL };
+
 typedef struct ctx {
-	kz_tagger *tagger;
-	char date[11];
+	kz_stage_base base;     /* first: the skeleton's part (stage.h) */
 	kz_buf members;         /* the record's new members, as JSON text */
-	const char *datadir;    /* for other threads' taggers */
+	int compile;
 } ctx;
 
-/* Another thread's context: its own tagger (a gazetteer fills views of
- * its image as it goes, so threads do not share one), reading the image
- * the first load mapped. */
-static void *
-worker_new(void *arg, kz_buf **extra, kz_error *err)
-{
-	const ctx *main_ctx = arg;
-	ctx *c = kz_calloc(1, sizeof *c);
-
-	/* only what does not change: the first thread is already tagging
-	 * into main_ctx->members */
-	memcpy(c->date, main_ctx->date, sizeof c->date);
-	c->datadir = main_ctx->datadir;
-	c->tagger = kz_tagger_load_shared(c->datadir, main_ctx->tagger, err);
-	if (c->tagger == NULL) {
-		free(c);
-		return NULL;
-	}
-	kz_buf_init(&c->members);
-	*extra = &c->members;
-	return c;
-}
-
-static void
-worker_free(void *arg)
+/* Each thread its own tagger (a gazetteer fills views of its image as it
+ * goes, so threads do not share one; kz_stage_base), and its own buffer. */
+static int
+own_init(void *arg, const void *first, kz_buf **extra, kz_error *err)
 {
 	ctx *c = arg;
 
-	kz_tagger_free(c->tagger);
-	kz_buf_release(&c->members);
-	free(c);
+	kz_buf_init(&c->members);
+	*extra = &c->members;
+	return 0;
+}
+
+static void
+own_release(void *arg)
+{
+	kz_buf_release(&((ctx *)arg)->members);
 }
 
 static int
@@ -111,28 +94,25 @@ tag_one(json_t *rec, void *arg, kz_error *err)
 {
 	ctx *c = arg;
 
-	return kz_tagger_tag_members(c->tagger, rec, c->date, &c->members, err);
+	return kz_tagger_tag_members(c->base.tagger, rec, c->base.date,
+	    &c->members, err);
 }
 
-/* --compile: the gazetteers into the cache, and nothing else. */
+/* --compile: the gazetteers into the cache, and nothing else (-1
+ * without it: the records are tagged). */
 static int
-compile_only(const char *data, const char *gaz, int quiet)
+compile_only(kz_stage_cli *cli)
 {
-	char datadir[PATH_MAX], dir[PATH_MAX + 16], msg[1024];
+	char dir[PATH_MAX + 16], msg[1024];
+	const char *gaz;
 	kz_folder *f;
 	kz_gazetteer *g;
 	kz_error err;
 	int rc = KZ_EXIT_OK;
 
-	if (gaz == NULL) {
-		if (kz_datadir_find(data, datadir, sizeof datadir, &err) != 0) {
-			kz_error_format(&err, msg, sizeof msg);
-			kz_msg(stderr, "kz-tag: %s\n", msg);
-			return KZ_EXIT_CONFIG;
-		}
-		snprintf(dir, sizeof dir, "%s/gazetteers", datadir);
-		gaz = dir;
-	}
+	if (!((ctx *)cli->own_ctx)->compile)
+		return -1;
+	gaz = kz_stage_cli_path(cli, "gazetteers", dir, sizeof dir);
 	f = kz_folder_new();
 	g = kz_gazetteer_load_dir(gaz, f, &err);
 	if (g == NULL) {
@@ -145,7 +125,7 @@ compile_only(const char *data, const char *gaz, int quiet)
 	if (kz_gazetteer_cache_file(g) == NULL) {
 		kz_msg(stderr, "kz-tag: %s: %s\n", gaz, kz_gazetteer_origin(g));
 		rc = KZ_EXIT_IOERR;
-	} else if (!quiet) {
+	} else if (!cli->so->quiet) {
 		kz_msg(stderr, "kz-tag: %s: %zu entries %s\n", gaz,
 		    kz_gazetteer_size(g), kz_gazetteer_origin(g));
 	}
@@ -154,77 +134,41 @@ compile_only(const char *data, const char *gaz, int quiet)
 	return rc;
 }
 
+static int
+own_opt(kz_stage_cli *cli, int ch, const char *arg)
+{
+	ctx *c = cli->own_ctx;
+
+	switch (ch) {
+	case 'g':
+		c->base.gazetteers = arg;
+		kz_stage_cli_replace(cli, "gazetteers", arg);
+		break;
+	case 'C': kz_gazetteer_cache(1, arg); break;
+	case 'N': kz_gazetteer_cache(0, NULL); break;
+	case 'K': c->compile = 1; break;
+	}
+	return -1;
+}
+
 int
 main(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "date", required_argument, NULL, 'D' },
+	static const struct option own[] = {
 		{ "gazetteers", required_argument, NULL, 'g' },
-		{ "data", required_argument, NULL, 'd' },
-		{ "max-line", required_argument, NULL, 'm' },
-		{ "quiet", no_argument, NULL, 'q' },
 		{ "cache", required_argument, NULL, 'C' },
 		{ "no-cache", no_argument, NULL, 'N' },
 		{ "compile", no_argument, NULL, 'K' },
-		{ "jobs", required_argument, NULL, 'j' },
-		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
-	kz_stage_opts so = { .stage = "kz-tag", .reads = kz_tagger_reads,
-	    .writes = kz_tagger_writes, .skips = kz_tagger_skips,
-	    .jobs = kz_stage_default_jobs(), .worker_new = worker_new,
-	    .worker_free = worker_free };
-	const char *data = NULL, *gaz = NULL;
-	char datadir[PATH_MAX], msg[1024];
-	kz_error err;
-	ctx c;
-	int ch, rc, compile = 0;
+	kz_stage_opts so = { .reads = kz_tagger_reads,
+	    .writes = kz_tagger_writes, .skips = kz_tagger_skips };
+	ctx c = { .compile = 0 };
+	kz_stage_cli cli = { .prog = "kz-tag", .usage = usage,
+	    .usage_tail = usage_tail, .help_col = 21, .own = own,
+	    .own_opt = own_opt, .own_ctx = &c, .loads = loads, .so = &so,
+	    .ctx_size = sizeof c, .own_init = own_init,
+	    .own_release = own_release, .prepare = compile_only };
 
-	memset(&c, 0, sizeof c);
-	kz_today(c.date);
-	while ((ch = getopt_long(argc, argv, "j:qh", longopts, NULL)) != -1) {
-		switch (ch) {
-		case 'D':
-			if (kz_opt_date("kz-tag", optarg) != 0)
-				return KZ_EXIT_USAGE;
-			snprintf(c.date, sizeof c.date, "%s", optarg);
-			break;
-		case 'g': gaz = optarg; break;
-		case 'd': data = optarg; break;
-		case 'q': so.quiet = 1; break;
-		case 'C': kz_gazetteer_cache(1, optarg); break;
-		case 'N': kz_gazetteer_cache(0, NULL); break;
-		case 'K': compile = 1; break;
-		case 'j':
-			if (kz_opt_jobs("kz-tag", optarg, &so.jobs) != 0)
-				return KZ_EXIT_USAGE;
-			break;
-		case 'm':
-			if (kz_opt_size("kz-tag", "max-line", optarg, &so.max_line) != 0)
-				return KZ_EXIT_USAGE;
-			break;
-		case 'h':
-			fputs(usage, stdout);
-			return KZ_EXIT_OK;
-		default:
-			fputs("Try 'kz-tag --help'.\n", stderr);
-			return KZ_EXIT_USAGE;
-		}
-	}
-	if (compile)
-		return compile_only(data, gaz, so.quiet);
-	if (kz_datadir_find(data, datadir, sizeof datadir, &err) != 0 ||
-	    (c.tagger = kz_tagger_load(datadir, gaz, &err)) == NULL) {
-		kz_error_format(&err, msg, sizeof msg);
-		kz_msg(stderr, "kz-tag: %s\n", msg);
-		return KZ_EXIT_CONFIG;
-	}
-	c.datadir = datadir;
-	kz_buf_init(&c.members);
-	so.extra = &c.members;
-	rc = kz_stage_run_files(argv + optind, (size_t)(argc - optind), stdout,
-	    &so, tag_one, &c);
-	kz_tagger_free(c.tagger);
-	kz_buf_release(&c.members);
-	return rc;
+	return kz_stage_main(&cli, argc, argv, tag_one, &c);
 }

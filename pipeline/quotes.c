@@ -1,6 +1,7 @@
 #include "quotes.h"
 
 #include "buf.h"
+#include "datapath.h"
 #include "phrases.h"
 #include "record.h"
 #include "text.h"
@@ -230,10 +231,10 @@ kz_quoter_load(const char *datadir, const kz_folder *f, kz_error *err)
 	kz_phrases_init(&q->scare_context);
 	kz_phrases_init(&q->incise_starts);
 	kz_phrases_init(&q->person_heads);
-	snprintf(path, sizeof path, "%s/rules/quotes.yaml", datadir);
+	kz_data_path(datadir, "rules/quotes.yaml", path, sizeof path, NULL);
 	if (load_quotes_yaml(q, path, err) != 0)
 		goto fail;
-	snprintf(path, sizeof path, "%s/rules/speech-verbs.yaml", datadir);
+	kz_data_path(datadir, "rules/speech-verbs.yaml", path, sizeof path, NULL);
 	if (load_verbs(q, path, err) != 0)
 		goto fail;
 	return q;

@@ -188,9 +188,10 @@ stand_in(kz_reader *r, const char *stage, const char *message)
 }
 
 /* Members every stage builds: `kz` to check the version, `id` for its
- * messages, `errors` and `flags` because any stage may add to them. */
+ * messages, `errors` and `flags` because any stage may add to them, and
+ * `producer` because every stage adds its entry. */
 static const char *const always_built[] = { "kz", "id", "errors", "flags",
-	NULL };
+	"producer", NULL };
 
 static int
 listed(const char *const *list, const char *key, size_t len)

@@ -1,9 +1,13 @@
 #include "stage.h"
 
 #include "buf.h"
+#include "datapath.h"
 #include "date.h"
 #include "esc.h"
 #include "record.h"
+#include "decisions_apply.h"
+#include "tagger.h"
+#include "version.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -37,7 +41,7 @@ finish_record(const kz_stage_opts *opts, const char *in_name, kz_reader *r,
 		kz_error_format(err, msg, sizeof msg);
 		kz_esc_addf(msgs, "%s: %s\n", opts->stage, msg);
 		status = KZ_EXIT_DATAERR;
-	} else if (process(rec, ctx, err) != 0) {
+	} else if (kz_stage_add_producer(rec, opts), process(rec, ctx, err) != 0) {
 		const json_t *id = json_object_get(rec, "id");
 
 		kz_record_add_error(rec, opts->stage, err->message);
@@ -690,4 +694,494 @@ kz_today(char out[11])
 
 	gmtime_r(&now, &tm);
 	strftime(out, 11, "%Y-%m-%d", &tm);
+}
+
+void
+kz_stage_add_producer(json_t *rec, const kz_stage_opts *opts)
+{
+	json_t *e;
+
+	if (opts->version == NULL)
+		return;
+	e = json_object();
+	json_object_set_new(e, "program", json_string(opts->stage));
+	json_object_set_new(e, "version", json_string(opts->version));
+	json_object_set_new(e, "data", json_string(opts->data_snapshot ?
+	    opts->data_snapshot : ""));
+	json_array_append_new(kz_record_array(rec, "producer"), e);
+}
+
+/* ------------------------------------------------------ the command line */
+
+/* Long options of the common set get values past any character. */
+enum { OPT_DATE = 0x100, OPT_DATA, OPT_MAX_LINE, OPT_VERSION, OPT_PRINT_DATA };
+enum { MAX_OPTIONS = 40 };
+
+static int print_data(kz_stage_cli *cli);
+
+static const struct option common_opts[] = {
+	{ "date", required_argument, NULL, OPT_DATE },
+	{ "data", required_argument, NULL, OPT_DATA },
+	{ "max-line", required_argument, NULL, OPT_MAX_LINE },
+	{ "quiet", no_argument, NULL, 'q' },
+	{ "help", no_argument, NULL, 'h' },
+	{ "version", no_argument, NULL, OPT_VERSION },
+	{ "print-data", no_argument, NULL, OPT_PRINT_DATA },
+	{ "jobs", required_argument, NULL, 'j' },    /* last: no_jobs drops it */
+};
+
+/* The help of the common options, as --help prints them after the
+ * stage's own. */
+static const struct {
+	const char *opt, *help;
+	int jobs;               /* only where there is -j */
+} common_help[] = {
+	{ "--data DIR", "kz data directory (default: $KZ_DATA, or found beside"
+	    " the program); with it, no local data (~/.config/kz, /etc/kz) is"
+	    " read", 0 },
+	{ "-j, --jobs N", "threads (default: one per processor; input of one"
+	    " batch, 16 records, uses one); the output keeps the input's"
+	    " order", 1 },
+	{ "--max-line SIZE", "longest input line accepted (default 64M)", 0 },
+	{ "-q, --quiet", "no per-record messages on standard error", 0 },
+	{ "--print-data", "what is loaded from where: each data layer"
+	    " (shipped, /etc/kz, ~/.config/kz), then each file; and exit", 0 },
+	{ "--version", "the kz version and the data snapshot (a hash of the"
+	    " gazetteers and rules loaded), which each record's \"producer\""
+	    " carries; and exit", 0 },
+	{ "-h, --help", "this text", 0 },
+};
+
+/* "  OPT   help..." with the help wrapped at 77 columns from col. */
+static void
+print_option(FILE *out, int col, const char *opt, const char *help)
+{
+	int width = 77 - col, at;
+
+	at = fprintf(out, "  %s", opt);
+	if (at >= col) {
+		fputc('\n', out);
+		at = 0;
+	}
+	while (*help) {
+		int n = (int)strlen(help);
+
+		if (n > width) {
+			n = width;
+			while (n > 0 && help[n] != ' ')
+				n--;
+			if (n == 0)
+				n = (int)strcspn(help, " ");
+		}
+		fprintf(out, "%*s%.*s\n", col - at, "", n, help);
+		at = 0;
+		help += n;
+		while (*help == ' ')
+			help++;
+	}
+}
+
+static void
+print_usage(const kz_stage_cli *cli)
+{
+	int col = cli->help_col > 0 ? cli->help_col : 21;
+
+	fputs(cli->usage, stdout);
+	if (cli->usage_tail == NULL)
+		return;
+	for (size_t i = 0; i < sizeof common_help / sizeof *common_help; i++)
+		if (!common_help[i].jobs || !cli->no_jobs)
+			print_option(stdout, col, common_help[i].opt,
+			    common_help[i].help);
+	fputs(cli->usage_tail, stdout);
+}
+
+/* 1 when ch was one of the common options (handled, or *status set to
+ * the exit status to end with). */
+static int
+common_opt(kz_stage_cli *cli, int ch, const char *arg, int *status)
+{
+	kz_stage_opts *so = cli->so;
+
+	switch (ch) {
+	case OPT_DATE:
+		if (kz_opt_date(cli->prog, arg) != 0)
+			*status = KZ_EXIT_USAGE;
+		snprintf(cli->date, sizeof cli->date, "%s", arg);
+		cli->date_given = 1;
+		return 1;
+	case OPT_DATA: cli->data = arg; return 1;
+	case OPT_MAX_LINE:
+		if (kz_opt_size(cli->prog, "max-line", arg, &so->max_line) != 0)
+			*status = KZ_EXIT_USAGE;
+		return 1;
+	case 'q': so->quiet = 1; return 1;
+	case OPT_VERSION: cli->version = 1; return 1;
+	case OPT_PRINT_DATA: cli->print_data = 1; return 1;
+	case 'h':
+		print_usage(cli);
+		*status = KZ_EXIT_OK;
+		return 1;
+	case 'j':
+		if (cli->no_jobs)
+			return 0;
+		if (kz_opt_jobs(cli->prog, arg, &so->jobs) != 0)
+			*status = KZ_EXIT_USAGE;
+		return 1;
+	}
+	return 0;
+}
+
+int
+kz_stage_cli_parse(kz_stage_cli *cli, int argc, char **argv)
+{
+	struct option longopts[MAX_OPTIONS];
+	size_t n = 0, ncommon = sizeof common_opts / sizeof *common_opts;
+	char shortopts[64];
+	int ch;
+
+	kz_today(cli->date);
+	if (cli->so->stage == NULL)
+		cli->so->stage = cli->prog;
+	if (cli->no_jobs)
+		ncommon--;
+	else if (cli->so->jobs == 0)
+		cli->so->jobs = kz_stage_default_jobs();
+	for (size_t i = 0; i < ncommon; i++)
+		longopts[n++] = common_opts[i];
+	for (size_t i = 0; cli->own && cli->own[i].name; i++)
+		if (n < MAX_OPTIONS - 1)
+			longopts[n++] = cli->own[i];
+	longopts[n] = (struct option){ NULL, 0, NULL, 0 };
+	snprintf(shortopts, sizeof shortopts, "%sqh%s", cli->no_jobs ? "" : "j:",
+	    cli->own_short ? cli->own_short : "");
+	while ((ch = getopt_long(argc, argv, shortopts, longopts, NULL)) != -1) {
+		int status = -1;
+
+		if (ch == '?') {
+			kz_msg(stderr, "Try '%s --help'.\n", cli->prog);
+			return KZ_EXIT_USAGE;
+		}
+		if (!common_opt(cli, ch, optarg, &status) && cli->own_opt)
+			status = cli->own_opt(cli, ch, optarg);
+		if (status >= 0)
+			return status;
+	}
+	cli->files = argv + optind;
+	cli->nfiles = (size_t)(argc - optind);
+	/* --data DIR is all the data there is; else the local layers add
+	 * to the shipped data (datapath.h) */
+	kz_data_layers(cli->data == NULL);
+	if (cli->version) {
+		kz_version_print(stdout, cli->prog, cli->data, cli->loads);
+		return KZ_EXIT_OK;
+	}
+	if (cli->print_data)
+		return print_data(cli);
+	return -1;
+}
+
+void
+kz_stage_cli_replace(kz_stage_cli *cli, const char *rel, const char *path)
+{
+	for (size_t i = 0; i < cli->nreplaced; i++)
+		if (strcmp(cli->replaced[i].rel, rel) == 0) {
+			cli->replaced[i].path = path;
+			return;
+		}
+	if (cli->nreplaced < KZ_STAGE_MAX_REPLACED) {
+		cli->replaced[cli->nreplaced].rel = rel;
+		cli->replaced[cli->nreplaced++].path = path;
+	}
+}
+
+static const char *
+replacement(const kz_stage_cli *cli, const char *rel)
+{
+	for (size_t i = 0; i < cli->nreplaced; i++)
+		if (strcmp(cli->replaced[i].rel, rel) == 0)
+			return cli->replaced[i].path;
+	return NULL;
+}
+
+const char *
+kz_stage_cli_path(const kz_stage_cli *cli, const char *rel, char *buf,
+    size_t n)
+{
+	const char *r = replacement(cli, rel);
+
+	if (r != NULL)
+		return r;
+	return kz_data_path(cli->datadir, rel, buf, n, NULL);
+}
+
+/* The files of a load that is a folder ("gazetteers"), with their
+ * layers; 0, or -1 with err. */
+static int
+folder_files(const kz_stage_cli *cli, const char *rel, kz_data_files *f,
+    kz_error *err)
+{
+	const char *r = replacement(cli, rel);
+	char dir[PATH_MAX + 16];
+
+	if (r != NULL)
+		return kz_data_gazetteers(r, 0, f, err);
+	snprintf(dir, sizeof dir, "%s/%s", cli->datadir, rel);
+	return kz_data_gazetteers(dir, 1, f, err);
+}
+
+static int
+is_folder_load(const char *rel)
+{
+	return strcmp(rel, "gazetteers") == 0;
+}
+
+static int
+needs_datadir(const kz_stage_cli *cli)
+{
+	for (size_t i = 0; cli->loads && cli->loads[i]; i++)
+		if (replacement(cli, cli->loads[i]) == NULL)
+			return 1;
+	return 0;
+}
+
+int
+kz_stage_cli_fail(const kz_stage_cli *cli, const kz_error *err)
+{
+	char msg[1024];
+
+	kz_error_format(err, msg, sizeof msg);
+	kz_msg(stderr, "%s: %s\n", cli->prog, msg);
+	return KZ_EXIT_CONFIG;
+}
+
+int
+kz_stage_cli_setup(kz_stage_cli *cli)
+{
+	kz_error err;
+
+	cli->datadir[0] = '\0';
+	if (needs_datadir(cli) && kz_datadir_find(cli->data, cli->datadir,
+	    sizeof cli->datadir, &err) != 0)
+		return kz_stage_cli_fail(cli, &err);
+	return 0;
+}
+
+int
+kz_stage_cli_snapshot(kz_stage_cli *cli, kz_error *err)
+{
+	char buf[PATH_MAX + 64];
+	kz_snapshot s;
+
+	kz_snapshot_init(&s);
+	for (size_t i = 0; cli->loads && cli->loads[i]; i++) {
+		kz_data_files f;
+		int rc = 0;
+
+		if (!is_folder_load(cli->loads[i])) {
+			if (kz_snapshot_add(&s, kz_stage_cli_path(cli, cli->loads[i],
+			    buf, sizeof buf), err) != 0)
+				return -1;
+			continue;
+		}
+		if (folder_files(cli, cli->loads[i], &f, err) != 0)
+			return -1;
+		for (size_t j = 0; j < f.n && rc == 0; j++)
+			rc = kz_snapshot_add(&s, f.paths[j], err);
+		kz_data_files_free(&f);
+		if (rc != 0)
+			return -1;
+	}
+	kz_snapshot_hex(&s, cli->snapshot);
+	return 0;
+}
+
+int
+kz_stage_cli_run(kz_stage_cli *cli, kz_stage_fn process, void *ctx)
+{
+	kz_error err;
+
+	if (kz_stage_cli_snapshot(cli, &err) != 0)
+		return kz_stage_cli_fail(cli, &err);
+	cli->so->version = kz_version();
+	cli->so->data_snapshot = cli->snapshot;
+	return kz_stage_run_files(cli->files, cli->nfiles, stdout, cli->so,
+	    process, ctx);
+}
+
+void
+kz_version_print(FILE *out, const char *prog, const char *data,
+    const char *const *loads)
+{
+	kz_stage_cli cli = { .prog = prog, .data = data, .loads = loads };
+	char msg[1024];
+	kz_error err;
+
+	fprintf(out, "%s (kz) %s\n", prog, kz_version());
+	if (loads == NULL)
+		return;
+	kz_data_layers(data == NULL);
+	if (kz_datadir_find(data, cli.datadir, sizeof cli.datadir, &err) != 0 ||
+	    kz_stage_cli_snapshot(&cli, &err) != 0) {
+		kz_error_format(&err, msg, sizeof msg);
+		fprintf(out, "data none (%s)\n", msg);
+		return;
+	}
+	fprintf(out, "data %s %s\n", cli.snapshot, cli.datadir);
+}
+
+/* --print-data: each layer's folder, then every file loaded, as
+ * "NAME<TAB>LAYER<TAB>PATH" (LAYER: shipped, system, user, or option for
+ * a --rules or --gazetteers file). */
+static int
+print_data(kz_stage_cli *cli)
+{
+	char buf[PATH_MAX + 64];
+	kz_error err;
+	int rc;
+
+	if ((rc = kz_stage_cli_setup(cli)) != 0)
+		return rc;
+	printf("layer\tshipped\t%s\n", cli->datadir[0] ? cli->datadir :
+	    "(not needed)");
+	for (int l = KZ_DATA_SYSTEM; l < KZ_DATA_NLAYERS; l++) {
+		const char *d = kz_data_layer_dir(l, buf, sizeof buf);
+
+		printf("layer\t%s\t%s\n", kz_data_layer_name(l),
+		    d ? d : cli->data ? "(off: --data)" : "(none: no HOME)");
+	}
+	for (size_t i = 0; cli->loads && cli->loads[i]; i++) {
+		const char *rel = cli->loads[i];
+		kz_data_files f;
+		int layer;
+
+		if (!is_folder_load(rel)) {
+			const char *r = replacement(cli, rel);
+			const char *p = r ? r : kz_data_path(cli->datadir, rel, buf,
+			    sizeof buf, &layer);
+
+			printf("%s\t%s\t%s\n", rel, r ? "option" :
+			    kz_data_layer_name(layer), p);
+			continue;
+		}
+		if (folder_files(cli, rel, &f, &err) != 0)
+			return kz_stage_cli_fail(cli, &err);
+		for (size_t j = 0; j < f.n; j++) {
+			const char *base = strrchr(f.paths[j], '/');
+
+			printf("%s/%s\t%s\t%s\n", rel, base ? base + 1 : f.paths[j],
+			    replacement(cli, rel) ? "option" :
+			    kz_data_layer_name((int)f.layers[j]), f.paths[j]);
+		}
+		kz_data_files_free(&f);
+	}
+	return fflush(stdout) == 0 ? KZ_EXIT_OK : KZ_EXIT_IOERR;
+}
+
+/* ------------------------------------------------ what the threads share */
+
+int
+kz_stage_base_init(kz_stage_base *b, const kz_stage_cli *cli,
+    const kz_stage_base *first, kz_error *err)
+{
+	if (first != NULL) {
+		memset(b, 0, sizeof *b);
+		b->cli = first->cli;
+		memcpy(b->date, first->date, sizeof b->date);
+		b->datadir = first->datadir;
+		b->decisions_path = first->decisions_path;
+		b->tagger = kz_tagger_load_shared(b->datadir, first->tagger, err);
+	} else {
+		b->cli = cli;
+		memcpy(b->date, cli->date, sizeof b->date);
+		b->datadir = cli->datadir;
+		b->tagger = kz_tagger_load(b->datadir, b->gazetteers, err);
+	}
+	if (b->tagger == NULL || (b->decisions_path &&
+	    kz_decisions_open_for_stage(b->decisions_path, &b->decisions,
+	    err) != 0)) {
+		kz_stage_base_release(b);
+		return -1;
+	}
+	return 0;
+}
+
+void
+kz_stage_base_release(kz_stage_base *b)
+{
+	kz_tagger_free(b->tagger);
+	kz_decisions_close(b->decisions);
+	b->tagger = NULL;
+	b->decisions = NULL;
+}
+
+/* Another thread's context (kz_stage_opts.worker_new). */
+static void *
+worker_new(void *first, struct kz_buf **extra, kz_error *err)
+{
+	const kz_stage_cli *cli = ((const kz_stage_base *)first)->cli;
+	void *c = kz_calloc(1, cli->ctx_size);
+
+	*extra = NULL;
+	if (kz_stage_base_init(c, NULL, first, err) != 0)
+		goto fail;
+	if (cli->own_init && cli->own_init(c, first, extra, err) != 0) {
+		if (cli->own_release)
+			cli->own_release(c);
+		kz_stage_base_release(c);
+		goto fail;
+	}
+	return c;
+fail:
+	free(c);
+	return NULL;
+}
+
+static void
+worker_free(void *c)
+{
+	kz_stage_cli_finish(((kz_stage_base *)c)->cli, c);
+	free(c);
+}
+
+int
+kz_stage_cli_start(kz_stage_cli *cli, void *ctx)
+{
+	kz_error err;
+
+	/* a failure releases what main loaded into ctx before, too: ctx
+	 * must start zeroed */
+	if (kz_stage_base_init(ctx, cli, NULL, &err) != 0 ||
+	    (cli->own_init && cli->own_init(ctx, NULL, &cli->so->extra,
+	    &err) != 0)) {
+		kz_stage_cli_finish(cli, ctx);
+		return kz_stage_cli_fail(cli, &err);
+	}
+	cli->so->worker_new = worker_new;
+	cli->so->worker_free = worker_free;
+	return 0;
+}
+
+void
+kz_stage_cli_finish(const kz_stage_cli *cli, void *ctx)
+{
+	if (cli->own_release)
+		cli->own_release(ctx);
+	kz_stage_base_release(ctx);
+}
+
+int
+kz_stage_main(kz_stage_cli *cli, int argc, char **argv, kz_stage_fn process,
+    void *ctx)
+{
+	int rc;
+
+	if ((rc = kz_stage_cli_parse(cli, argc, argv)) >= 0 ||
+	    (rc = kz_stage_cli_setup(cli)) != 0 ||
+	    (cli->prepare && (rc = cli->prepare(cli)) >= 0) ||
+	    (rc = kz_stage_cli_start(cli, ctx)) != 0)
+		return rc;
+	rc = kz_stage_cli_run(cli, process, ctx);
+	kz_stage_cli_finish(cli, ctx);
+	return rc;
 }

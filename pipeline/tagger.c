@@ -2,6 +2,7 @@
 
 #include "buf.h"
 #include "chains.h"
+#include "datapath.h"
 #include "jsonline.h"
 #include "names.h"
 #include "record.h"
@@ -28,20 +29,24 @@ load(const char *datadir, const char *gazetteer_dir, const kz_tagger *first,
 	char path[PATH_MAX], path2[PATH_MAX];
 
 	t->folder = kz_folder_new();
-	if (gazetteer_dir == NULL) {
+	/* a folder given instead of the data's is the only one read; the
+	 * data's comes with the local layers (datapath.h) */
+	if (first)
+		t->g = kz_gazetteer_share(first->g, t->folder);
+	else if (gazetteer_dir)
+		t->g = kz_gazetteer_load_dir(gazetteer_dir, t->folder, err);
+	else {
 		snprintf(path, sizeof path, "%s/gazetteers", datadir);
-		gazetteer_dir = path;
+		t->g = kz_gazetteer_load_layered(path, t->folder, err);
 	}
-	t->g = first ? kz_gazetteer_share(first->g, t->folder) :
-	    kz_gazetteer_load_dir(gazetteer_dir, t->folder, err);
 	if (t->g == NULL)
 		goto fail;
-	snprintf(path, sizeof path, "%s/rules/roles.yaml", datadir);
-	t->roles = kz_roles_load(path, t->g, t->folder, err);
+	t->roles = kz_roles_load(kz_data_path(datadir, "rules/roles.yaml", path,
+	    sizeof path, NULL), t->g, t->folder, err);
 	if (t->roles == NULL)
 		goto fail;
-	snprintf(path, sizeof path, "%s/rules/names.yaml", datadir);
-	snprintf(path2, sizeof path2, "%s/rules/firstnames.yaml", datadir);
+	kz_data_path(datadir, "rules/names.yaml", path, sizeof path, NULL);
+	kz_data_path(datadir, "rules/firstnames.yaml", path2, sizeof path2, NULL);
 	if (kz_names_load(&t->names, path, path2, t->folder, err) != 0)
 		goto fail;
 	return t;

@@ -10,6 +10,9 @@ EXPECT="python3 $HERE/expect.py"
 TMP=$(mktemp -d)
 trap 'rm -rf "$TMP"' EXIT
 export KZ_DATA="${KZ_DATA:-$(cd "$HERE/../.." && pwd)}"
+# local data (docs/gazetteers.md) only where a test puts it: none of the
+# machine's /etc/kz or ~/.config/kz
+export KZ_SYSCONFDIR="$TMP/no-etc-kz" XDG_CONFIG_HOME="$TMP/no-xdg-config"
 passed=0 failed=0 names=""
 
 pipeline() { "$BIN/kz-tag" | "$BIN/kz-quotes" | "$BIN/kz-check"; }

@@ -16,13 +16,14 @@ CC      ?= cc
 CFLAGS  ?= -O2 -g
 SAN     ?=
 
-PKGS      = libutf8proc yaml-0.1 jansson yajl sqlite3
+PKGS      = libutf8proc yaml-0.1 jansson yajl sqlite3 libmicrohttpd
 # Debian packages for each pkg-config name, as `make deps` installs them
 DEB_libutf8proc = libutf8proc-dev
 DEB_yaml-0.1    = libyaml-dev
 DEB_jansson     = libjansson-dev
 DEB_yajl        = libyajl-dev
 DEB_sqlite3     = libsqlite3-dev
+DEB_libmicrohttpd = libmicrohttpd-dev
 DEB_check       = check
 
 DATADIR = $(PREFIX)/share/kz
@@ -44,7 +45,10 @@ endif
 
 MAIN_SRC = $(wildcard pipeline/kz-*.c)
 LIB_SRC  = $(filter-out $(MAIN_SRC),$(wildcard pipeline/*.c))
-LIB_OBJ  = $(patsubst pipeline/%.c,$(BUILD)/obj/%.o,$(LIB_SRC))
+LIB_OBJ  = $(patsubst pipeline/%.c,$(BUILD)/obj/%.o,$(LIB_SRC)) $(BUILD)/obj/review_assets.o
+# kz-review's pages (HTML, CSS, JS) are files in share/review/, compiled in
+# as byte arrays so the program needs nothing installed beside it
+REVIEW_ASSETS = $(sort $(wildcard share/review/*))
 PROGRAMS = $(patsubst pipeline/%.c,$(BIN)/%,$(MAIN_SRC))
 UNIT_SRC = $(wildcard tests/unit/test_*.c)
 UNIT_BIN = $(BUILD)/unit-tests
@@ -63,6 +67,14 @@ $(BUILD)/obj/%.o: pipeline/%.c $(wildcard pipeline/*.h) | $(BUILD)/obj
 
 $(BUILD)/obj:
 	mkdir -p $@
+
+$(BUILD)/obj/review_assets.c: $(REVIEW_ASSETS) tools/embed-assets.sh | $(BUILD)/obj
+	@$(if $(V),,echo "  EMBED   $(REVIEW_ASSETS)")
+	$(Q)tools/embed-assets.sh $(REVIEW_ASSETS) > $@.tmp && mv $@.tmp $@
+
+$(BUILD)/obj/review_assets.o: $(BUILD)/obj/review_assets.c pipeline/review_assets.h
+	@$(if $(V),,echo "  CC      $<")
+	$(Q)$(CC) $(CFLAGS) $(KZ_CFLAGS) -c -o $@ $<
 
 $(BUILD)/libkz.a: $(LIB_OBJ)
 	$(Q)rm -f $@
@@ -95,6 +107,7 @@ deps:
 	command -v man >/dev/null 2>&1 || missing="$$missing man-db"; \
 	command -v mandoc >/dev/null 2>&1 || missing="$$missing mandoc"; \
 	command -v valgrind >/dev/null 2>&1 || missing="$$missing valgrind"; \
+	command -v curl >/dev/null 2>&1 || missing="$$missing curl"; \
 	for p in $(PKGS) check; do \
 	    if ! pkg-config --exists $$p 2>/dev/null; then \
 	        case $$p in \
@@ -103,6 +116,7 @@ deps:
 	        jansson) missing="$$missing libjansson-dev";; \
 	        yajl) missing="$$missing libyajl-dev";; \
 	        sqlite3) missing="$$missing libsqlite3-dev";; \
+	        libmicrohttpd) missing="$$missing libmicrohttpd-dev";; \
 	        check) missing="$$missing check";; \
 	        esac; \
 	    fi; \

@@ -9,6 +9,7 @@
 #include "show.h"
 
 #include <arpa/inet.h>
+#include <ctype.h>
 #include <errno.h>
 #include <microhttpd.h>
 #include <netdb.h>
@@ -487,6 +488,32 @@ handle(void *cls, struct MHD_Connection *c, const char *url,
 	return route(s, c, url, method, r);
 }
 
+/* %XX decoding of paths and arguments, but for %00: a NUL would end the
+ * string early, and "/app.js%00.png" must not be "/app.js". */
+static size_t
+unescape(void *cls, struct MHD_Connection *c, char *s)
+{
+	static const char hex[] = "0123456789abcdef";
+	char *w = s;
+
+	for (const char *r = s; *r;) {
+		const char *h1 = r[0] == '%' && r[1] ? strchr(hex, tolower(
+		    (unsigned char)r[1])) : NULL;
+		const char *h2 = h1 && r[2] ? strchr(hex, tolower(
+		    (unsigned char)r[2])) : NULL;
+		int v = h1 && h2 ? (int)((h1 - hex) * 16 + (h2 - hex)) : 0;
+
+		if (v != 0) {
+			*w++ = (char)v;
+			r += 3;
+		} else {
+			*w++ = *r++;
+		}
+	}
+	*w = '\0';
+	return (size_t)(w - s);
+}
+
 static void
 completed(void *cls, struct MHD_Connection *c, void **ctx,
     enum MHD_RequestTerminationCode toe)
@@ -546,6 +573,7 @@ kz_review_server_start(kz_review_app *app, const char *listen, kz_error *err)
 	    NULL, NULL, handle, s,
 	    MHD_OPTION_SOCK_ADDR, ai->ai_addr,
 	    MHD_OPTION_NOTIFY_COMPLETED, completed, s,
+	    MHD_OPTION_UNESCAPE_CALLBACK, unescape, s,
 	    MHD_OPTION_CONNECTION_LIMIT, (unsigned)64,
 	    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)30,
 	    MHD_OPTION_END);

@@ -229,8 +229,10 @@ clean:
 	rm -rf build bin
 
 # ---------------------------------------------------------------- browser test
-# kz-show --html in a real headless browser (tests/browser/run.sh); installs
-# Debian's chromium first when it is missing. Part of `check`.
+# kz-show --html in a real headless browser (tests/browser/run.sh), and an
+# editor at kz-review's page, driven over the DevTools pipe
+# (tests/browser/review.sh); installs Debian's chromium first when it is
+# missing. Part of `check`.
 .PHONY: browser-test
 browser-test: all
 	@command -v chromium >/dev/null 2>&1 || { \
@@ -239,6 +241,7 @@ browser-test: all
 	    $$SUDO apt-get update -q && \
 	    DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -q chromium; }
 	KZ_DATA=$(CURDIR) tests/browser/run.sh $(BIN)
+	KZ_DATA=$(CURDIR) tests/browser/review.sh $(BIN)
 
 # ---------------------------------------------------------------- fuzzing (issue 7)
 # libFuzzer targets in tests/fuzz/ (clang, ASan, UBSan; docs/hostile-input.md).

@@ -455,6 +455,9 @@ route(kz_review_server *s, struct MHD_Connection *c, const char *url,
 		return api_queue(s, c);
 	if (strcmp(url, "/api/item") == 0)
 		return api_item(s, c);
+	if (strcmp(url, "/favicon.ico") == 0)    /* browsers ask; none */
+		return send_bytes(c, 204, "image/x-icon", "", 0,
+		    MHD_RESPMEM_PERSISTENT);
 	/* the page's own files, by exact name: nothing else is served */
 	if (url[0] == '/' && strchr(url + 1, '/') == NULL &&
 	    strcmp(url + 1, "index.html") != 0 && (a = asset(url + 1)) != NULL)

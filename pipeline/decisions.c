@@ -249,6 +249,25 @@ kz_decisions_version(kz_decisions *d, const kz_decision_key *key,
 	return version_of(d, key, err);
 }
 
+long
+kz_decisions_article_version(kz_decisions *d, const char *article,
+    kz_error *err)
+{
+	sqlite3_stmt *st;
+	long n = -1;
+
+	if ((st = prepare(d, "SELECT COUNT(*) + COALESCE(SUM(undone), 0)"
+	    " FROM history WHERE article = ?1", err)) == NULL)
+		return -1;
+	sqlite3_bind_text(st, 1, article, -1, SQLITE_TRANSIENT);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		n = (long)sqlite3_column_int64(st, 0);
+	else
+		db_error(d, err, "read");
+	sqlite3_finalize(st);
+	return n;
+}
+
 /* After BEGIN IMMEDIATE: 0 when the key is at version (or version < 0:
  * no check), KZ_DECISIONS_CONFLICT (transaction ended) when it moved on,
  * -1 (rolled back) on error. */

@@ -99,6 +99,11 @@ void kz_decision_release(kz_decision *dec);
 long kz_decisions_version(kz_decisions *d, const kz_decision_key *key,
     kz_error *err);
 
+/* The versions of every key of an article added up: it grows at each
+ * decision or undo on the article (kz-run redoes the article then). */
+long kz_decisions_article_version(kz_decisions *d, const char *article,
+    kz_error *err);
+
 /* kz_decisions_decide and kz_decisions_undo, done only when the key is
  * still at version (what the editor saw), checked in the same transaction
  * as the write: a decision made meanwhile by someone else is never

@@ -247,6 +247,10 @@ main(int argc, char **argv)
 		fputs("Try 'kz-review --help'.\n", stderr);
 		return KZ_EXIT_USAGE;
 	}
+	if (o.mode == MODE_SERVE && kz_review_listen_check(o.listen, &err) != 0) {
+		kz_msg(stderr, "kz-review: %s\n", err.message);
+		return KZ_EXIT_USAGE;
+	}
 	if ((o.mode == MODE_DECIDE && item_args(&o, argc, argv, 5) != 0) ||
 	    (o.mode == MODE_UNDO && item_args(&o, argc, argv, 4) != 0))
 		return KZ_EXIT_USAGE;

@@ -532,27 +532,53 @@ completed(void *cls, struct MHD_Connection *c, void **ctx,
 
 /* ------------------------------------------------------------ life */
 
+/* listen as an address: host[n] (localhost as 127.0.0.1), *port, *ai
+ * (freeaddrinfo it). -1 with err when it is no numeric address and port. */
+static int
+resolve(const char *listen, char *host, size_t n, unsigned *port,
+    struct addrinfo **ai, kz_error *err)
+{
+	struct addrinfo hints = { .ai_flags = AI_NUMERICHOST,
+		.ai_socktype = SOCK_STREAM };
+
+	*ai = NULL;
+	if (kz_review_parse_listen(listen, host, n, port) != 0)
+		return kz_error_set(err, NULL, 0, 0, "--listen wants ADDRESS:PORT,"
+		    " such as 127.0.0.1:8080, not '%s'", listen);
+	if (strcmp(host, "localhost") == 0)
+		snprintf(host, n, "127.0.0.1");
+	if (getaddrinfo(host, NULL, &hints, ai) != 0 || *ai == NULL)
+		return kz_error_set(err, NULL, 0, 0, "--listen: '%s' is no IP"
+		    " address", host);
+	return 0;
+}
+
+int
+kz_review_listen_check(const char *listen, kz_error *err)
+{
+	struct addrinfo *ai;
+	char host[64];
+	unsigned port;
+	int rc = resolve(listen, host, sizeof host, &port, &ai, err);
+
+	if (ai)
+		freeaddrinfo(ai);
+	return rc;
+}
+
 kz_review_server *
 kz_review_server_start(kz_review_app *app, const char *listen, kz_error *err)
 {
 	kz_review_server *s;
-	struct addrinfo hints = { .ai_flags = AI_NUMERICHOST,
-		.ai_socktype = SOCK_STREAM }, *ai = NULL;
+	struct addrinfo *ai = NULL;
 	char host[64];
 	unsigned port;
 	int v6;
 	const union MHD_DaemonInfo *info;
 
-	if (kz_review_parse_listen(listen, host, sizeof host, &port) != 0) {
-		kz_error_set(err, NULL, 0, 0, "--listen wants ADDRESS:PORT, such as"
-		    " 127.0.0.1:8080, not '%s'", listen);
-		return NULL;
-	}
-	if (strcmp(host, "localhost") == 0)
-		snprintf(host, sizeof host, "127.0.0.1");
-	if (getaddrinfo(host, NULL, &hints, &ai) != 0 || ai == NULL) {
-		kz_error_set(err, NULL, 0, 0, "--listen: '%s' is no IP address",
-		    host);
+	if (resolve(listen, host, sizeof host, &port, &ai, err) != 0) {
+		if (ai)
+			freeaddrinfo(ai);
 		return NULL;
 	}
 	s = kz_calloc(1, sizeof *s);
@@ -571,8 +597,9 @@ kz_review_server_start(kz_review_app *app, const char *listen, kz_error *err)
 		free(s);
 		return NULL;
 	}
+	/* no MHD_USE_ERROR_LOG: the error comes back here, said once */
 	s->daemon = MHD_start_daemon(MHD_USE_AUTO_INTERNAL_THREAD |
-	    MHD_USE_ERROR_LOG | (v6 ? MHD_USE_IPv6 : 0), (uint16_t)port,
+	    (v6 ? MHD_USE_IPv6 : 0), (uint16_t)port,
 	    NULL, NULL, handle, s,
 	    MHD_OPTION_SOCK_ADDR, ai->ai_addr,
 	    MHD_OPTION_NOTIFY_COMPLETED, completed, s,

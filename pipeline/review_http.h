@@ -48,6 +48,10 @@ int kz_review_server_needs_token(const kz_review_server *s);
 
 void kz_review_server_stop(kz_review_server *s);
 
+/* 0 when listen is an address kz_review_server_start takes (numeric,
+ * or localhost, and a port); -1 with err saying what is wrong. */
+int kz_review_listen_check(const char *listen, kz_error *err);
+
 /* Parse "HOST:PORT" ("[v6]:PORT" for IPv6) into host[n] and *port.
  * -1 when it is no address and port. */
 int kz_review_parse_listen(const char *listen, char *host, size_t n,

@@ -199,3 +199,33 @@ Fin de l'article, qui continue encore un peu.
 	! grep -q $'\x1b' "$TMP/queue.json"
 	$EXPECT 'any(i["article"] == "a<svg onload=alert(3)>\x1b[2J" and "<img src=x onerror=alert(2)>" in i["text"] for i in doc["items"])' "$TMP/queue.json"
 }
+
+t_review_http_listen_errors_and_new_results() {
+	review_fresh
+	review_batch "$REVIEW_ARTICLE"
+	set +e
+	"$BIN/kz-review" "$TMP/res" --listen nonsense 2> "$TMP/err"
+	rc1=$?
+	"$BIN/kz-review" "$TMP/res" --listen example.org:80 2>> "$TMP/err"
+	rc2=$?
+	set -e
+	expect_eq "bad --listen" "$rc1 $rc2" "64 64"
+	grep -q "^kz-review: --listen wants ADDRESS:PORT" "$TMP/err"
+	grep -q "^kz-review: --listen: 'example.org' is no IP address" "$TMP/err"
+	review_serve
+	port=${SRV_URL##*:}
+	port=${port%/}
+	set +e
+	"$BIN/kz-review" "$TMP/res" --listen "127.0.0.1:$port" > /dev/null 2> "$TMP/err"
+	rc=$?
+	set -e
+	expect_eq "port taken" "$rc" 69
+	expect_eq "said once" "$(cat "$TMP/err")" "kz-review: cannot listen on 127.0.0.1:$port: Address already in use"
+	# results written while it serves (cron) are in the next queue
+	curl -sf "${SRV_URL}api/queue" > "$TMP/q1.json"
+	sed 's/"id": *"a1"/"id":"b2"/' "$TMP/res/a1.jsonl" > "$TMP/res/b2.jsonl"
+	grep -q '"id":"b2"' "$TMP/res/b2.jsonl"
+	curl -sf "${SRV_URL}api/queue" > "$TMP/q2.json"
+	n1=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["total"])' "$TMP/q1.json")
+	$EXPECT "doc['total'] == 2 * $n1 and 'b2' in doc['facets']['article']" "$TMP/q2.json"
+}

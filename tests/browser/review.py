@@ -44,6 +44,21 @@ with Browser(profile) as b:
     page.wait("document.getElementById('reviewed').textContent === '1'", what="1 reviewed after x")
     need(progress() == (1, total - 1), "progress 1 reviewed, %d left after x, not %r" % (total - 1, progress()))
     page.wait("document.body.dataset.item !== %r" % first, what="the next item after x")
+    # u: back to the item just decided, undone; x again
+    page.key("u")
+    page.wait("document.getElementById('reviewed').textContent === '0'", what="0 reviewed after u")
+    need(ev("document.body.dataset.item") == first and
+         ev("document.getElementById('state').textContent") == "open", "u undoes the reject, on its item")
+    page.key("x")
+    page.wait("document.getElementById('reviewed').textContent === '1'", what="1 reviewed after x again")
+    page.wait("document.body.dataset.item !== %r" % first, what="the next item after x")
+    # k goes back, j forward again
+    second = ev("document.body.dataset.item")
+    page.key("k")
+    page.wait("document.body.dataset.item === %r" % first, what="k back to the first item")
+    need(ev("document.getElementById('state').textContent") == "reject", "the first item shown as rejected")
+    page.key("j")
+    page.wait("document.body.dataset.item === %r" % second, what="j to the second item")
 
     # to the weak attribution of "Nous verrons bien" with j, then c
     for _ in range(4):

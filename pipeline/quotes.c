@@ -280,6 +280,7 @@ typedef struct referent {
 	const char *type;       /* PER, ORG, LOC, or "role" */
 	int gender;             /* G_M / G_F bits, 0 unknown */
 	int is_mention;
+	int unresolved;         /* a mention kz-tag tied to nobody */
 } referent;
 
 typedef struct quote {
@@ -296,6 +297,7 @@ typedef struct quote {
 	json_t *source;         /* anonymous source description */
 	long same_as;
 	long signature_name, signature_title;   /* block indexes or -1 */
+	int unsaid;             /* scare only because nobody was found saying it */
 } quote;
 
 typedef struct work {
@@ -490,8 +492,10 @@ add_referent(work *w, const json_t *item, int is_mention)
 	e = kz_gazetteer_by_id(kz_tagger_gazetteer(w->tg), ref);
 	if (is_mention) {
 		r->type = e ? e->type : "role";
-		if (r->name == NULL)
+		if (r->name == NULL) {
 			r->name = json_string_value(json_object_get(item, "text"));
+			r->unresolved = 1;
+		}
 	} else {
 		r->type = json_string_value(json_object_get(item, "type"));
 	}
@@ -1136,6 +1140,23 @@ description_at(const work *w, size_t i, int *gender)
 	return 0;
 }
 
+/* A description's speaker: the person it refers back to, else the
+ * description itself (nobody named fits: "le joueur de 22 ans" is still
+ * who speaks, and no earlier speaker should be carried over it). */
+static json_t *
+described_speaker(const work *w, size_t ts, size_t te, int gender)
+{
+	json_t *s = referring_speaker(w, ts, te, gender, "anaphora");
+
+	if (s == NULL) {
+		s = tokens_span(w, ts, te);
+		json_object_set(s, "name", json_object_get(s, "text"));
+		json_object_set_new(s, "ref", json_null());
+		json_object_set_new(s, "via", json_string("description"));
+	}
+	return s;
+}
+
 /* A speaker noun phrase at token i: a name, a role description, a
  * pronoun, a collective or anonymous source. *source gets an anonymous
  * description (speaker NULL). Returns the speaker or NULL. */
@@ -1160,6 +1181,26 @@ speaker_at(const work *w, size_t i, json_t **source)
 			json_object_set_new(*source, "kind", json_string("anonymous"));
 			return NULL;
 		}
+		/* "l'élu", "le magistrat": a role kz-tag tied to nobody refers
+		 * back to a person named before, as any description does */
+		if (r->is_mention && r->unresolved && determiner_gender(w, r->ts)) {
+			int g = 0;
+			json_t *s;
+
+			/* "la présidente d'IF Metall, Marie Nilsson": the name in
+			 * apposition is who */
+			if (r->te < w->tok.n && comma_after(w, r->te - 1) &&
+			    w->ref_at[r->te] >= 0 &&
+			    strcmp(w->refs[w->ref_at[r->te]].type, "PER") == 0 &&
+			    !w->refs[w->ref_at[r->te]].is_mention)
+				return speaker_from_referent(w,
+				    &w->refs[w->ref_at[r->te]], "name");
+
+			if (description_at(w, r->ts, &g) == 0)
+				g = determiner_gender(w, r->ts);
+			if ((s = referring_speaker(w, r->ts, r->te, g, "anaphora")))
+				return s;
+		}
 		return speaker_from_referent(w, r, via);
 	}
 	{
@@ -1167,7 +1208,7 @@ speaker_at(const work *w, size_t i, json_t **source)
 		size_t dn = description_at(w, i, &g);
 
 		if (dn > 0)
-			return referring_speaker(w, i, i + dn, g, "anaphora");
+			return described_speaker(w, i, i + dn, g);
 	}
 	if (match_phrase(w, &w->q->anonymous, i, &n, NULL)) {
 		*source = tokens_span(w, i, i + n);
@@ -1414,9 +1455,24 @@ speaker_after_quote(const work *w, quote *q)
 		saw_comma = w->text[last] == ',' || w->text[last] == '!' ||
 		    w->text[last] == '?';
 	}
-	/* « … » selon X: "selon" needs no comma before it */
-	if (!saw_comma && !kz_token_is(&w->tok, i, "selon"))
-		return 0;
+	/* « … » selon X: "selon" needs no comma before it; nor does a verb
+	 * with its subject right after it (« … » déplore le ministre) */
+	if (!saw_comma && !kz_token_is(&w->tok, i, "selon")) {
+		size_t vn = verb_at(w, i, &flags, &is, &ie, &g);
+		json_t *subj;
+
+		if (vn == 0)
+			return 0;
+		if (ie > is)
+			subj = pronoun_speaker(w, is, ie, g);
+		else if ((subj = speaker_at(w, i + vn, &source)) == NULL &&
+		    source == NULL)
+			subj = unknown_name_after(w, i + vn);
+		if (subj == NULL && source == NULL)
+			return 0;
+		set_speaker(q, subj, tokens_span(w, i, i + vn), source);
+		return 1;
+	}
 	if (match_phrase(w, &w->q->prepositions, i, &n, NULL) &&
 	    !kz_token_is(&w->tok, i, "pour")) {
 		s = speaker_after(w, i + n, i + n + 6, &source);
@@ -1598,8 +1654,16 @@ sentence_subject(const work *w, size_t st, size_t end)
 		if (i > from && (is_auxiliary_token(w, i) ||
 		    match_phrase(w, &w->q->verbs, i, &n, NULL)))
 			return NULL;
-		if (r < 0)
+		if (r < 0) {
+			int g = 0;
+			size_t dn = i == from || !after_preposition(w, i) ?
+			    description_at(w, i, &g) : 0;
+
+			/* "La pénaliste du barreau de Lyon a plaidé …" */
+			if (dn > 0)
+				return described_speaker(w, i, i + dn, g);
 			continue;
+		}
 		if (after_preposition(w, w->refs[r].ts)) {
 			i = (size_t)w->refs[r].te - 1;
 			continue;
@@ -1904,9 +1968,104 @@ attribute(work *w, quote *q)
 			return;
 		}
 	}
-	/* a short term in quotes that nobody is said to say */
-	if (!alone && words <= 6)
+	/* a short term in quotes that nobody is said to say (yet: a later
+	 * quote of its sentence may give it a speaker) */
+	if (!alone && words <= 6) {
 		q->kind = "scare";
+		q->unsaid = 1;
+	}
+}
+
+/* Another person named outside quotations between bytes s and e? */
+static int
+person_named_between(const work *w, size_t s, size_t e, const char *name)
+{
+	for (size_t t = kz_tokens_at(&w->tok, s); t < w->tok.n &&
+	    w->tok.tok[t].sstart < e; t++) {
+		long r = w->ref_at[t];
+
+		if (r >= 0 && !w->in_quote[t] && w->refs[r].name &&
+		    strcmp(w->refs[r].type, "PER") == 0 &&
+		    (name == NULL || strcmp(w->refs[r].name, name) != 0))
+			return 1;
+	}
+	return 0;
+}
+
+static void
+carry_speaker(quote *q, const quote *from, const char *via)
+{
+	q->speaker = json_deep_copy(from->speaker);
+	json_object_set_new(q->speaker, "via", json_string(via));
+	if (q->unsaid)
+		q->kind = "partial";
+	q->unsaid = 0;
+}
+
+static int
+speakable(const quote *q)
+{
+	return !q->pull && q->depth == 0 && q->speaker == NULL &&
+	    q->source == NULL && q->cue == NULL &&
+	    (strcmp(q->kind, "scare") != 0 || q->unsaid);
+}
+
+/* Quotes no cue of their own attributes, once every cue has been read:
+ * - "« A » puisque « B », juge X": A is X's too (same sentence);
+ * - "« A », a-t-elle dit. « B »" and a paragraph that is only a quote
+ *   after a paragraph ending on one: the same speaker goes on, unless
+ *   someone else is named between them.
+ * Quotes are in the order they close; each looks at one neighbour, so
+ * the pass is linear. */
+static void
+carry_speakers(work *w)
+{
+	for (size_t k = w->nquotes; k-- > 1;) {
+		quote *q = &w->quotes[k - 1];
+		const quote *next = &w->quotes[k];
+		span sq, sn;
+
+		if (!speakable(q) || next->speaker == NULL || next->pull ||
+		    next->depth > 0 || next->block != q->block)
+			continue;
+		sq = sentence_of(w, q->open);
+		sn = sentence_of(w, next->open);
+		if (sq.s == sn.s && !person_named_between(w, q->close, next->open,
+		    json_string_value(json_object_get(next->speaker, "name"))))
+			carry_speaker(q, next, "sentence");
+	}
+	for (size_t k = 1; k < w->nquotes; k++) {
+		quote *q = &w->quotes[k];
+		const quote *prev = NULL;
+		const block *b = &w->blocks[q->block];
+
+		if (!speakable(q) || strcmp(q->kind, "direct") != 0)
+			continue;
+		for (size_t j = k; j-- > 0;) {
+			const quote *o = &w->quotes[j];
+
+			if (o->pull || o->depth > 0)
+				continue;
+			prev = o;
+			break;
+		}
+		if (prev == NULL || prev->speaker == NULL)
+			continue;
+		/* the same paragraph, or the one just before, whose last
+		 * sentence holds it */
+		if (prev->block != q->block) {
+			const block *pb = &w->blocks[prev->block];
+			size_t last = skip_space_back(w, pb->e, pb->s);
+
+			if (prev->block + 1 != q->block || !content_block(pb->kind) ||
+			    skip_space(w, b->s, b->e) != q->open || last <= pb->s ||
+			    sentence_of(w, last - 1).s > prev->open)
+				continue;
+		}
+		if (!person_named_between(w, prev->close, q->open,
+		    json_string_value(json_object_get(prev->speaker, "name"))))
+			carry_speaker(q, prev, "continued");
+	}
 }
 
 /* ---- pull quotes and the body quotes they repeat */
@@ -2149,6 +2308,7 @@ kz_quoter_run(const kz_quoter *qr, const kz_tagger *tg, json_t *rec,
 		}
 		attribute(&w, &w.quotes[i]);
 	}
+	carry_speakers(&w);
 	link_pull_quotes(&w);
 	emit(&w, rec);
 

@@ -45,3 +45,54 @@ Bernard Lucas a présenté son programme. Il a été rédigé par son conseiller
 '
 	$EXPECT "$speakers"' == [("Nous tiendrons parole", "Bernard Lucas")]' "$TMP/out"
 }
+
+t_attr_incise_without_comma() {
+	attributed 'Inondations
+
+Les pompiers sont intervenus toute la nuit. « On n'\''avait jamais vu ça » raconte Josiane Perrot, riveraine du canal.
+'
+	$EXPECT "$speakers"' == [("On n'\''avait jamais vu ça", "Josiane Perrot")]' "$TMP/out"
+}
+
+t_attr_role_tied_to_nobody_refers_back() {
+	# "l'élu" is a role kz-tag resolves to nobody: it is the mayor named
+	# before, not a new speaker called "l'élu"
+	attributed 'Conseil municipal
+
+Le maire, Rémi Castagnet, a présenté le budget. « Nous ne toucherons pas aux impôts », a promis l'\''élu devant le conseil.
+'
+	$EXPECT "$speakers"' == [("Nous ne toucherons pas aux impôts", "Rémi Castagnet")]' "$TMP/out"
+}
+
+t_attr_role_with_name_in_apposition() {
+	attributed 'Grève chez Norvel
+
+Les salariés ont cessé le travail. « Nous tiendrons », a déclaré la présidente du syndicat, Ingrid Solberg.
+'
+	$EXPECT "$speakers"' == [("Nous tiendrons", "Ingrid Solberg")]' "$TMP/out"
+}
+
+t_attr_quote_paragraph_goes_on() {
+	# a paragraph that is only a quote, after a paragraph ending on the
+	# same speaker's quote: the speaker goes on; a new name stops it
+	attributed 'Fin de saison
+
+« Nous avons tout donné », a reconnu Hugo Lemaire après la défaite.
+
+« La saison prochaine, nous reviendrons plus forts. »
+
+Son adjoint Paul Girard est resté discret.
+
+« Rien à dire. »
+'
+	$EXPECT "$speakers"' == [("Nous avons tout donné", "Hugo Lemaire"), ("La saison prochaine, nous reviendrons plus forts.", "Hugo Lemaire"), ("Rien à dire.", None)]' "$TMP/out"
+	$EXPECT 'doc["quotes"][1]["speaker"]["via"] == "continued"' "$TMP/out"
+}
+
+t_attr_sentence_shares_its_cue() {
+	attributed 'Industrie
+
+Nadia Ferhat dirige le syndicat. « Le plan est un échec » puisque « nos usines ferment », juge la syndicaliste.
+'
+	$EXPECT "$speakers"' == [("Le plan est un échec", "Nadia Ferhat"), ("nos usines ferment", "Nadia Ferhat")]' "$TMP/out"
+}

@@ -25,7 +25,7 @@ ifeq ($(KZ_VERSION),)
 KZ_VERSION := $(VERSION)
 endif
 
-PKGS      = libutf8proc yaml-0.1 jansson yajl sqlite3 libxxhash
+PKGS      = libutf8proc yaml-0.1 jansson yajl sqlite3 libxxhash libmicrohttpd
 # Debian packages for each pkg-config name, as `make deps` installs them
 DEB_libutf8proc = libutf8proc-dev
 DEB_yaml-0.1    = libyaml-dev
@@ -33,6 +33,7 @@ DEB_jansson     = libjansson-dev
 DEB_yajl        = libyajl-dev
 DEB_sqlite3     = libsqlite3-dev
 DEB_libxxhash   = libxxhash-dev
+DEB_libmicrohttpd = libmicrohttpd-dev
 DEB_check       = check
 
 DATADIR = $(PREFIX)/share/kz
@@ -54,7 +55,10 @@ endif
 
 MAIN_SRC = $(wildcard pipeline/kz-*.c)
 LIB_SRC  = $(filter-out $(MAIN_SRC),$(wildcard pipeline/*.c))
-LIB_OBJ  = $(patsubst pipeline/%.c,$(BUILD)/obj/%.o,$(LIB_SRC))
+LIB_OBJ  = $(patsubst pipeline/%.c,$(BUILD)/obj/%.o,$(LIB_SRC)) $(BUILD)/obj/review_assets.o
+# kz-review's pages (HTML, CSS, JS) are files in share/review/, compiled in
+# as byte arrays so the program needs nothing installed beside it
+REVIEW_ASSETS = $(sort $(wildcard share/review/*))
 PROGRAMS = $(patsubst pipeline/%.c,$(BIN)/%,$(MAIN_SRC))
 UNIT_SRC = $(wildcard tests/unit/test_*.c)
 UNIT_BIN = $(BUILD)/unit-tests
@@ -91,6 +95,13 @@ $(BUILD)/version.stamp: FORCE | $(BUILD)/obj
 	@[ "$$(cat $@ 2>/dev/null)" = "$(KZ_VERSION)" ] || echo "$(KZ_VERSION)" > $@
 .PHONY: FORCE
 FORCE:
+$(BUILD)/obj/review_assets.c: $(REVIEW_ASSETS) tools/embed-assets.sh | $(BUILD)/obj
+	@$(if $(V),,echo "  EMBED   $(REVIEW_ASSETS)")
+	$(Q)tools/embed-assets.sh $(REVIEW_ASSETS) > $@.tmp && mv $@.tmp $@
+
+$(BUILD)/obj/review_assets.o: $(BUILD)/obj/review_assets.c pipeline/review_assets.h
+	@$(if $(V),,echo "  CC      $<")
+	$(Q)$(CC) $(CFLAGS) $(KZ_CFLAGS) -c -o $@ $<
 
 $(BUILD)/libkz.a: $(LIB_OBJ)
 	$(Q)rm -f $@
@@ -126,6 +137,7 @@ deps:
 	command -v valgrind >/dev/null 2>&1 || missing="$$missing valgrind"; \
 	command -v xxd >/dev/null 2>&1 || missing="$$missing xxd"; \
 	command -v script >/dev/null 2>&1 || missing="$$missing bsdutils"; \
+	command -v curl >/dev/null 2>&1 || missing="$$missing curl"; \
 	for p in $(PKGS) check; do \
 	    if ! pkg-config --exists $$p 2>/dev/null; then \
 	        case $$p in \
@@ -135,6 +147,7 @@ deps:
 	        yajl) missing="$$missing libyajl-dev";; \
 	        sqlite3) missing="$$missing libsqlite3-dev";; \
 	        libxxhash) missing="$$missing libxxhash-dev";; \
+	        libmicrohttpd) missing="$$missing libmicrohttpd-dev";; \
 	        check) missing="$$missing check";; \
 	        esac; \
 	    fi; \
@@ -261,8 +274,10 @@ clean:
 	rm -rf build bin
 
 # ---------------------------------------------------------------- browser test
-# kz-show --html in a real headless browser (tests/browser/run.sh); installs
-# Debian's chromium first when it is missing. Part of `check`.
+# kz-show --html in a real headless browser (tests/browser/run.sh), and an
+# editor at kz-review's page, driven over the DevTools pipe
+# (tests/browser/review.sh); installs Debian's chromium first when it is
+# missing. Part of `check`.
 .PHONY: browser-test
 browser-test: all
 	@command -v chromium >/dev/null 2>&1 || { \
@@ -271,6 +286,7 @@ browser-test: all
 	    $$SUDO apt-get update -q && \
 	    DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -q chromium; }
 	KZ_DATA=$(CURDIR) tests/browser/run.sh $(BIN)
+	KZ_DATA=$(CURDIR) tests/browser/review.sh $(BIN)
 
 # ---------------------------------------------------------------- fuzzing (issue 7)
 # libFuzzer targets in tests/fuzz/ (clang, ASan, UBSan; docs/hostile-input.md).

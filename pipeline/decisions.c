@@ -222,15 +222,84 @@ set_current(kz_decisions *d, const kz_decision_key *key, const char *verdict,
 	return step_done(d, st, err);
 }
 
-int
-kz_decisions_decide(kz_decisions *d, const kz_decision_key *key,
+/* Inside a transaction: the key's version (decisions.h). */
+static long
+version_of(kz_decisions *d, const kz_decision_key *key, kz_error *err)
+{
+	sqlite3_stmt *st;
+	long n = -1;
+
+	if ((st = prepare(d, "SELECT COUNT(*) + COALESCE(SUM(undone), 0)"
+	    " FROM history WHERE article = ?1 AND text_hash = ?2 AND rule = ?3"
+	    " AND start = ?4 AND end = ?5", err)) == NULL)
+		return -1;
+	bind_key(st, 1, key);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		n = (long)sqlite3_column_int64(st, 0);
+	else
+		db_error(d, err, "read");
+	sqlite3_finalize(st);
+	return n;
+}
+
+long
+kz_decisions_version(kz_decisions *d, const kz_decision_key *key,
+    kz_error *err)
+{
+	return version_of(d, key, err);
+}
+
+long
+kz_decisions_article_version(kz_decisions *d, const char *article,
+    kz_error *err)
+{
+	sqlite3_stmt *st;
+	long n = -1;
+
+	if ((st = prepare(d, "SELECT COUNT(*) + COALESCE(SUM(undone), 0)"
+	    " FROM history WHERE article = ?1", err)) == NULL)
+		return -1;
+	sqlite3_bind_text(st, 1, article, -1, SQLITE_TRANSIENT);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		n = (long)sqlite3_column_int64(st, 0);
+	else
+		db_error(d, err, "read");
+	sqlite3_finalize(st);
+	return n;
+}
+
+/* After BEGIN IMMEDIATE: 0 when the key is at version (or version < 0:
+ * no check), KZ_DECISIONS_CONFLICT (transaction ended) when it moved on,
+ * -1 (rolled back) on error. */
+static int
+check_version(kz_decisions *d, const kz_decision_key *key, long version,
+    kz_error *err)
+{
+	long now;
+
+	if (version < 0)
+		return 0;
+	if ((now = version_of(d, key, err)) < 0)
+		return rollback(d);
+	if (now != version) {
+		exec(d, "ROLLBACK;", NULL);
+		return KZ_DECISIONS_CONFLICT;
+	}
+	return 0;
+}
+
+static int
+decide(kz_decisions *d, const kz_decision_key *key, long version,
     kz_verdict verdict, const char *correction, const char *note,
     const char *editor, kz_error *err)
 {
 	sqlite3_stmt *st;
+	int rc;
 
 	if (exec(d, "BEGIN IMMEDIATE;", err) != 0)
 		return -1;
+	if ((rc = check_version(d, key, version, err)) != 0)
+		return rc;
 	/* the history row keeps what the decision replaces */
 	if ((st = prepare(d, "INSERT INTO history (article, text_hash, rule,"
 	    " start, end, verdict, correction, note, editor, time,"
@@ -257,6 +326,23 @@ kz_decisions_decide(kz_decisions *d, const kz_decision_key *key,
 	return 0;
 }
 
+int
+kz_decisions_decide(kz_decisions *d, const kz_decision_key *key,
+    kz_verdict verdict, const char *correction, const char *note,
+    const char *editor, kz_error *err)
+{
+	return decide(d, key, -1, verdict, correction, note, editor, err);
+}
+
+int
+kz_decisions_decide_if(kz_decisions *d, const kz_decision_key *key,
+    long version, kz_verdict verdict, const char *correction,
+    const char *note, const char *editor, kz_error *err)
+{
+	return decide(d, key, version < 0 ? 0 : version, verdict, correction,
+	    note, editor, err);
+}
+
 static char *
 column_dup(sqlite3_stmt *st, int i)
 {
@@ -265,8 +351,9 @@ column_dup(sqlite3_stmt *st, int i)
 	return s ? strdup((const char *)s) : NULL;
 }
 
-int
-kz_decisions_undo(kz_decisions *d, const kz_decision_key *key, kz_error *err)
+static int
+undo(kz_decisions *d, const kz_decision_key *key, long version,
+    kz_error *err)
 {
 	sqlite3_stmt *st;
 	long long seq;
@@ -275,6 +362,8 @@ kz_decisions_undo(kz_decisions *d, const kz_decision_key *key, kz_error *err)
 
 	if (exec(d, "BEGIN IMMEDIATE;", err) != 0)
 		return -1;
+	if ((rc = check_version(d, key, version, err)) != 0)
+		return rc;
 	if ((st = prepare(d, "SELECT seq, prev_verdict, prev_correction,"
 	    " prev_note, prev_editor, prev_time FROM history WHERE article = ?1"
 	    " AND text_hash = ?2 AND rule = ?3 AND start = ?4 AND end = ?5"
@@ -309,6 +398,19 @@ kz_decisions_undo(kz_decisions *d, const kz_decision_key *key, kz_error *err)
 	if (step_done(d, st, err) != 0 || exec(d, "COMMIT;", err) != 0)
 		return rollback(d);
 	return 1;
+}
+
+int
+kz_decisions_undo(kz_decisions *d, const kz_decision_key *key, kz_error *err)
+{
+	return undo(d, key, -1, err);
+}
+
+int
+kz_decisions_undo_if(kz_decisions *d, const kz_decision_key *key,
+    long version, kz_error *err)
+{
+	return undo(d, key, version < 0 ? 0 : version, err);
 }
 
 static void

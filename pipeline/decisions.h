@@ -89,6 +89,32 @@ int kz_decisions_get(kz_decisions *d, const kz_decision_key *key,
     kz_decision *out, kz_error *err);
 void kz_decision_release(kz_decision *dec);
 
+/* ---------------------------------------------------------- two editors */
+
+/* Returned by the _if functions when the key changed since version. */
+#define KZ_DECISIONS_CONFLICT 2
+
+/* The key's version: how many times it was decided or undone so far (0
+ * for a key nobody touched); it grows at each change. -1 on error. */
+long kz_decisions_version(kz_decisions *d, const kz_decision_key *key,
+    kz_error *err);
+
+/* The versions of every key of an article added up: it grows at each
+ * decision or undo on the article (kz-run redoes the article then). */
+long kz_decisions_article_version(kz_decisions *d, const char *article,
+    kz_error *err);
+
+/* kz_decisions_decide and kz_decisions_undo, done only when the key is
+ * still at version (what the editor saw), checked in the same transaction
+ * as the write: a decision made meanwhile by someone else is never
+ * overwritten unseen. KZ_DECISIONS_CONFLICT, with nothing written, when
+ * the version moved on; otherwise what the plain function returns. */
+int kz_decisions_decide_if(kz_decisions *d, const kz_decision_key *key,
+    long version, kz_verdict verdict, const char *correction,
+    const char *note, const char *editor, kz_error *err);
+int kz_decisions_undo_if(kz_decisions *d, const kz_decision_key *key,
+    long version, kz_error *err);
+
 /* How many history rows the key has (undone ones included), -1 on error. */
 long kz_decisions_history_count(kz_decisions *d, const kz_decision_key *key,
     kz_error *err);

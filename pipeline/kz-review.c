@@ -6,17 +6,22 @@
 #include "decisions_apply.h"
 #include "esc.h"
 #include "record.h"
+#include "review_app.h"
 #include "review_export.h"
+#include "review_http.h"
 #include "review_queue.h"
 #include "stage.h"
 
 #include <getopt.h>
+#include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 static const char usage[] =
-"Usage: kz-review [OPTIONS] RESULTS --list\n"
+"Usage: kz-review [OPTIONS] RESULTS [--listen ADDRESS:PORT]\n"
+"       kz-review [OPTIONS] RESULTS --list\n"
 "       kz-review [OPTIONS] RESULTS --decide ID RULE START END VERDICT\n"
 "       kz-review [OPTIONS] RESULTS --undo ID RULE START END\n"
 "       kz-review [OPTIONS] RESULTS --export FILE [--jsonl]\n"
@@ -31,6 +36,15 @@ static const char usage[] =
 "(pronoun, role description, anaphora, no speech verb), worst first:\n"
 "errors, warnings, weak attributions, info.\n"
 "\n"
+"Without --list, --decide, --undo or --export, kz-review serves the queue to\n"
+"editors' browsers and prints the address to open: one item at a time with\n"
+"its article, keys a (accept), x (reject), c (correct), u (undo), j/k\n"
+"(next/previous), / (search). It stops on Ctrl-C or SIGTERM.\n"
+"\n"
+"  --listen ADDRESS:PORT\n"
+"                    where to serve (default 127.0.0.1:8080; port 0 takes a\n"
+"                    free one). On an address that is not loopback every\n"
+"                    request needs the token in the printed address\n"
 "  --list            print the queue, one item a line (tab-separated: state,\n"
 "                    severity, id, rule, start, end, text)\n"
 "  --decide ID RULE START END VERDICT\n"
@@ -49,21 +63,27 @@ static const char usage[] =
 "  -h, --help        this text\n"
 "  --version         the kz version\n"
 "\n"
-"Exit status: 0 done; 64 bad usage (or no such item); 65 a results record\n"
-"is broken; 66 RESULTS cannot be read; 74 the export cannot be written;\n"
-"78 the decisions database cannot be opened or written.\n"
+"Exit status: 0 done (or served until stopped); 64 bad usage (or no such\n"
+"item); 65 a results record is broken; 66 RESULTS cannot be read; 69 the\n"
+"address cannot be served on; 74 the export cannot be written; 78 the\n"
+"decisions database cannot be opened or written.\n"
 "\n"
 "Example:\n"
 "  kz-run --in articles/ --out results/\n"
+"  kz-review results/                     # then open http://127.0.0.1:8080/\n"
 "  kz-review results/ --list\n"
 "  kz-review results/ --decide a1 misquote 120 164 reject --note 'same words'\n"
 "  kz-run --in articles/ --out results/   # pipeline.yaml has decisions:\n";
 
-enum { MODE_NONE, MODE_LIST, MODE_DECIDE, MODE_UNDO, MODE_EXPORT };
+enum { MODE_SERVE, MODE_LIST, MODE_DECIDE, MODE_UNDO, MODE_EXPORT };
+
+/* sysexits(3) EX_UNAVAILABLE: the address cannot be served on */
+#define EXIT_UNAVAILABLE 69
 
 typedef struct opts {
 	int mode, jsonl;
 	const char *results, *db, *speaker, *note, *editor, *export_path;
+	const char *listen;
 	const char *id, *rule, *verdict;
 	long start, end;
 } opts;
@@ -99,6 +119,47 @@ item_args(opts *o, int argc, char **argv, int want)
 		o->verdict = argv[optind + 4];
 	optind += want;
 	return 0;
+}
+
+/* Serve until SIGINT or SIGTERM. The signals are blocked before the
+ * server's thread starts (it inherits the mask), and waited for here. */
+static int
+serve(const opts *o, kz_review_queue *q, kz_decisions *d, kz_error *err)
+{
+	kz_review_app *app;
+	kz_review_server *srv;
+	sigset_t set;
+	int sig;
+	size_t left = 0;
+
+	for (size_t i = 0; i < q->n; i++) {
+		kz_decision dec;
+
+		left += kz_decisions_get(d, &q->items[i].key, &dec, NULL) != 1;
+		kz_decision_release(&dec);
+	}
+	if ((app = kz_review_app_new(o->results, d, o->editor, err)) == NULL)
+		return KZ_EXIT_NOINPUT;
+	sigemptyset(&set);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGTERM);
+	pthread_sigmask(SIG_BLOCK, &set, NULL);
+	signal(SIGPIPE, SIG_IGN);
+	if ((srv = kz_review_server_start(app, o->listen, err)) == NULL) {
+		kz_review_app_free(app);
+		return EXIT_UNAVAILABLE;
+	}
+	kz_msg(stdout, "kz-review: %zu items in %s, %zu left to review\n",
+	    q->n, o->results, left);
+	printf("kz-review: open %s\n", kz_review_server_url(srv));
+	if (kz_review_server_needs_token(srv))
+		printf("kz-review: not on loopback: every request needs that"
+		    " token\n");
+	fflush(stdout);
+	sigwait(&set, &sig);
+	kz_review_server_stop(srv);
+	kz_review_app_free(app);
+	return KZ_EXIT_OK;
 }
 
 static void
@@ -143,11 +204,12 @@ main(int argc, char **argv)
 		{ "export", required_argument, NULL, 'x' },
 		{ "jsonl", no_argument, NULL, 'J' },
 		{ "db", required_argument, NULL, 'b' },
+		{ "listen", required_argument, NULL, 'L' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 }
 	};
-	opts o = { .editor = getenv("USER") };
+	opts o = { .editor = getenv("USER"), .listen = "127.0.0.1:8080" };
 	kz_review_queue q;
 	kz_decisions *d;
 	kz_error err;
@@ -169,6 +231,7 @@ main(int argc, char **argv)
 		case 'V':
 			kz_version_print(stdout, "kz-review", NULL, NULL);
 			return KZ_EXIT_OK;
+		case 'L': o.listen = optarg; break;
 		case 'h':
 			fputs(usage, stdout);
 			return KZ_EXIT_OK;
@@ -183,11 +246,14 @@ main(int argc, char **argv)
 		o.results = argv[optind++];
 	if (o.editor && !*o.editor)
 		o.editor = NULL;
-	if (o.results == NULL || o.mode == MODE_NONE) {
-		kz_msg(stderr, "kz-review: %s\n", o.results ? "say what to do:"
-		    " --list, --decide, --undo or --export" : "which results? (a"
-		    " folder or a kz/1 file)");
+	if (o.results == NULL) {
+		kz_msg(stderr, "kz-review: which results? (a folder or a kz/1"
+		    " file)\n");
 		fputs("Try 'kz-review --help'.\n", stderr);
+		return KZ_EXIT_USAGE;
+	}
+	if (o.mode == MODE_SERVE && kz_review_listen_check(o.listen, &err) != 0) {
+		kz_msg(stderr, "kz-review: %s\n", err.message);
 		return KZ_EXIT_USAGE;
 	}
 	if ((o.mode == MODE_DECIDE && item_args(&o, argc, argv, 5) != 0) ||
@@ -222,7 +288,10 @@ main(int argc, char **argv)
 		rc = KZ_EXIT_CONFIG;
 		goto fail;
 	}
-	if (o.mode == MODE_LIST) {
+	if (o.mode == MODE_SERVE) {
+		if ((rc = serve(&o, &q, d, &err)) != KZ_EXIT_OK)
+			goto fail;
+	} else if (o.mode == MODE_LIST) {
 		list_queue(&q, d);
 	} else if (o.mode == MODE_EXPORT) {
 		rc = kz_review_export(d, o.export_path, o.jsonl, &err);

@@ -4,6 +4,7 @@
 #include "sentinel.h"
 
 #include "buf.h"
+#include "decisions_apply.h"
 #include "record.h"
 #include "stage.h"
 #include "strmap.h"
@@ -141,6 +142,7 @@ kz_pipeline_release(kz_pipeline *pl)
 	free(pl->data);
 	free(pl->lang);
 	free(pl->show_path);
+	free(pl->decisions);
 	memset(pl, 0, sizeof *pl);
 }
 
@@ -267,12 +269,53 @@ load_stage(const kz_yaml_doc *doc, const kz_yaml_node *node,
 	return 0;
 }
 
+/* `decisions: FILE` (issue 17): the editors' store, relative to the
+ * pipeline file, made absolute; it need not exist yet (no decision). */
+static int
+load_decisions(const kz_yaml_doc *doc, const kz_yaml_node *root,
+    const char *base_dir, kz_pipeline *pl, kz_error *err)
+{
+	const kz_yaml_node *v = kz_yaml_get(root, "decisions");
+	const char *s;
+	char cwd[PATH_MAX];
+	kz_buf p;
+
+	if (v == NULL || kz_yaml_is_null(v))
+		return 0;
+	if ((s = scalar_of(doc, v, "decisions", err)) == NULL)
+		return -1;
+	if (*s == '\0')
+		return kz_yaml_error(err, doc, v, "decisions: a file name, such as"
+		    " results/.kz-review.db");
+	kz_buf_init(&p);
+	if (s[0] != '/') {
+		if ((base_dir == NULL || base_dir[0] != '/') &&
+		    getcwd(cwd, sizeof cwd) != NULL)
+			kz_buf_addf(&p, "%s/", cwd);
+		if (base_dir && *base_dir && strcmp(base_dir, ".") != 0)
+			kz_buf_addf(&p, "%s/", base_dir);
+	}
+	kz_buf_adds(&p, s);
+	pl->decisions = kz_buf_detach(&p, NULL);
+	return 0;
+}
+
+/* The stages that read decisions (kz-quotes, kz-check), by program name. */
+static int
+takes_decisions(const kz_stage_spec *st)
+{
+	const char *base = strrchr(st->path, '/');
+
+	base = base ? base + 1 : st->path;
+	return strcmp(base, "kz-quotes") == 0 || strcmp(base, "kz-check") == 0;
+}
+
 static int
 load_tree(const kz_yaml_doc *doc, const char *base_dir, const char *exe_dir,
     kz_pipeline *pl, kz_error *err)
 {
 	static const char *const known[] = { "stages", "data", "lang", "output",
-		NULL };
+		"decisions", NULL };
 	const kz_yaml_node *root = doc->root, *stages, *v;
 
 	if (root == NULL)
@@ -337,6 +380,8 @@ load_tree(const kz_yaml_doc *doc, const char *base_dir, const char *exe_dir,
 		kz_buf_release(&p);
 		pl->data = kz_strdup(real);
 	}
+	if (load_decisions(doc, root, base_dir, pl, err) != 0)
+		return -1;
 	for (size_t i = 0; i < pl->n; i++)
 		for (size_t j = 0; j < pl->stages[i].nargs; j++)
 			if (strstr(pl->stages[i].args[j], "$data") && pl->data == NULL)
@@ -442,7 +487,7 @@ kz_pipeline_argv(const kz_pipeline *pl, size_t i, const char *id)
 		argv[3] = kz_strdup("--no-pager");
 		return argv;
 	}
-	argv = kz_calloc(pl->stages[i].nargs + 2, sizeof *argv);
+	argv = kz_calloc(pl->stages[i].nargs + 4, sizeof *argv);
 	argv[0] = kz_strdup(pl->stages[i].path);
 	for (size_t j = 0; j < pl->stages[i].nargs; j++) {
 		kz_buf b;
@@ -450,6 +495,10 @@ kz_pipeline_argv(const kz_pipeline *pl, size_t i, const char *id)
 		kz_buf_init(&b);
 		substitute(&b, pl->stages[i].args[j], pl, id);
 		argv[j + 1] = kz_buf_detach(&b, NULL);
+	}
+	if (pl->decisions && takes_decisions(&pl->stages[i])) {
+		argv[pl->stages[i].nargs + 1] = kz_strdup("--decisions");
+		argv[pl->stages[i].nargs + 2] = kz_strdup(pl->decisions);
 	}
 	return argv;
 }
@@ -848,6 +897,25 @@ typedef struct batch {
 	double t0;
 	char throttle_reason[700];  /* the last start put off for want of fds */
 } batch;
+
+/* What an article's output depends on besides its bytes: the editors'
+ * decisions on it, when the pipeline names a store (issue 17). A decision
+ * made since the last run changes the hash, and the article is redone. */
+static uint64_t
+article_hash(const batch *b, const item *it, const char *data, size_t len)
+{
+	uint64_t h = kz_content_hash(data, len);
+	kz_decisions *d = NULL;
+	long v;
+
+	if (b->pl->decisions == NULL ||
+	    kz_decisions_open_for_stage(b->pl->decisions, &d, NULL) != 0 ||
+	    d == NULL)
+		return h;
+	v = kz_decisions_article_version(d, it->id, NULL);
+	kz_decisions_close(d);
+	return v > 0 ? h ^ kz_hash_bytes((const char *)&v, sizeof v) : h;
+}
 
 static volatile sig_atomic_t got_stop;
 static int wake_pipe[2] = { -1, -1 };
@@ -1317,7 +1385,7 @@ job_start(batch *b, job *j, int in_dirfd, item *it, int last_try)
 		fail_item(b, it, msg);
 		return -1;
 	}
-	it->hash = kz_content_hash(data.data, data.len);
+	it->hash = article_hash(b, it, data.data, data.len);
 	j->it = it;
 	j->input = kz_buf_detach(&data, &j->in_len);
 	j->in_off = 0;
@@ -1949,7 +2017,7 @@ kz_batch_run(const kz_pipeline *pl, const kz_batch_opts *o,
 
 			kz_buf_init(&data);
 			if (read_file_at(in_fd, it->name, o->follow_symlinks, &data) == 0 &&
-			    kz_content_hash(data.data, data.len) == h) {
+			    article_hash(&b, it, data.data, data.len) == h) {
 				st->skipped++;
 				kz_buf_release(&data);
 				continue;

@@ -12,6 +12,8 @@
  *     data: .                     # optional: KZ_DATA for every stage
  *     lang: fr                    # fr or en
  *     output: jsonl               # jsonl, text, html or tsv (kz-show)
+ *     decisions: results/.kz-review.db  # optional: editors' decisions,
+ *                                 #   --decisions for kz-quotes, kz-check
  * Unknown keys, a stage that cannot be found, a bad value: an error
  * naming the file, line and column (exit 78 in kz-run).
  *
@@ -63,6 +65,7 @@ typedef struct kz_pipeline {
 	char *lang;             /* "fr" or "en" */
 	kz_output output;
 	char *show_path;        /* kz-show, when output is not jsonl */
+	char *decisions;        /* absolute path of `decisions:`, or NULL */
 } kz_pipeline;
 
 /* ---------------------------------------------------------------- config */
@@ -88,8 +91,9 @@ char *kz_find_program(const char *name, const char *exe_dir,
     const char *base_dir);
 
 /* Stage i's argv, NULL-terminated, with $id, $lang and $data filled in
- * (the kz-show stage when i == pl->n and output is not jsonl). Free with
- * kz_argv_free. */
+ * (the kz-show stage when i == pl->n and output is not jsonl), and
+ * `--decisions FILE` added for kz-quotes and kz-check when the file has a
+ * `decisions:` key. Free with kz_argv_free. */
 char **kz_pipeline_argv(const kz_pipeline *pl, size_t i, const char *id);
 void kz_argv_free(char **argv);
 /* Number of processes the pipeline starts (the stages, plus kz-show when

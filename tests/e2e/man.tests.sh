@@ -6,7 +6,7 @@ t_man_pages_installed() {
 	make -s -C "$root" install DESTDIR="$TMP/dest" PREFIX=/usr > "$TMP/log" 2>&1 ||
 	    { cat "$TMP/log"; return 1; }
 	man1="$TMP/dest/usr/share/man/man1"
-	for p in kz-normalize kz-tag kz-quotes kz-check kz-show kz-run; do
+	for p in kz-normalize kz-tag kz-quotes kz-check kz-show kz-run kz-review; do
 		[ -f "$man1/$p.1" ] || { echo "no $p.1 installed"; return 1; }
 		MANWIDTH=80 man -l "$man1/$p.1" > "$TMP/page" 2> "$TMP/err"
 		grep -q "^NAME" "$TMP/page"
@@ -23,7 +23,7 @@ t_man_pages_installed() {
 
 t_man_pages_list_every_option() {
 	root=$(cd "$HERE/../.." && pwd)
-	for p in kz-normalize kz-tag kz-quotes kz-check kz-show kz-run; do
+	for p in kz-normalize kz-tag kz-quotes kz-check kz-show kz-run kz-review; do
 		# the options list: lines that start with an option
 		"$BIN/$p" --help | grep -E -- '^ +(-[a-z], )?--' |
 		    grep -o -- '--[a-z][a-z-]*' | sort -u |

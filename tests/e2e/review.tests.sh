@@ -138,3 +138,38 @@ Fin de l'article, qui continue encore un peu.
 	"$BIN/kz-show" --format csv < /dev/null > "$TMP/empty.csv"
 	python3 "$HERE/review_check.py" show_csv "$TMP/c2.jsonl" "$TMP/c.csv" "$TMP/empty.csv"
 }
+
+# kz-run with `decisions:` in pipeline.yaml: kz-quotes and kz-check get
+# --decisions, and an article decided on since the last run is redone
+# (its bytes did not change) so the batch shows only what is undecided.
+t_run_decisions_from_pipeline_yaml() {
+	rm -rf "$TMP/nr"
+	mkdir -p "$TMP/nr/in"
+	printf '%s' "$REVIEW_ARTICLE" > "$TMP/nr/in/a1.txt"
+	{ grep -v '^lang:' "$KZ_DATA/pipeline.yaml"; echo 'lang: fr'; echo 'decisions: out/.kz-review.db'; } > "$TMP/nr/p.yaml"
+	"$BIN/kz-run" --config "$TMP/nr/p.yaml" --print > "$TMP/nr/print"
+	grep -q "kz-quotes --decisions $TMP/nr/out/.kz-review.db" "$TMP/nr/print"
+	grep -q "kz-check --lang fr --decisions $TMP/nr/out/.kz-review.db" "$TMP/nr/print"
+	! grep -q "kz-tag --decisions" "$TMP/nr/print"
+	"$BIN/kz-run" --config "$TMP/nr/p.yaml" --in "$TMP/nr/in" --out "$TMP/nr/out" 2> /dev/null
+	$EXPECT '[f["rule"] for f in doc["flags"] if f["rule"] == "misquote"] == ["misquote"]' "$TMP/nr/out/a1.jsonl"
+	misq=$("$BIN/kz-review" "$TMP/nr/out" --list | awk -F '\t' '$4 == "misquote" { print $5, $6 }')
+	weak=$("$BIN/kz-review" "$TMP/nr/out" --list | awk -F '\t' '$4 == "speaker" && $7 == "Nous verrons bien" { print $5, $6 }')
+	"$BIN/kz-review" "$TMP/nr/out" --decide a1 misquote $misq reject
+	"$BIN/kz-review" "$TMP/nr/out" --decide a1 speaker $weak correct --speaker "Sergueï Lavrov"
+	"$BIN/kz-run" --config "$TMP/nr/p.yaml" --in "$TMP/nr/in" --out "$TMP/nr/out" 2> /dev/null
+	$EXPECT 'not [f for f in doc["flags"] if f["rule"] == "misquote"]' "$TMP/nr/out/a1.jsonl"
+	$EXPECT '[q["speaker"]["via"] for q in doc["quotes"] if q["text"] == "Nous verrons bien"] == ["editor"]' "$TMP/nr/out/a1.jsonl"
+	# nothing decided since: the article is not redone
+	touch -d '2001-01-01' "$TMP/nr/out/a1.jsonl"
+	"$BIN/kz-run" --config "$TMP/nr/p.yaml" --in "$TMP/nr/in" --out "$TMP/nr/out" 2> /dev/null
+	[ "$(stat -c %Y "$TMP/nr/out/a1.jsonl")" = "$(date -d 2001-01-01 +%s)" ]
+	# an empty name is an error naming the place
+	printf 'stages:\n  - run: kz-normalize\ndecisions: ""\n' > "$TMP/nr/bad.yaml"
+	set +e
+	"$BIN/kz-run" --config "$TMP/nr/bad.yaml" --print > /dev/null 2> "$TMP/nr/err"
+	rc=$?
+	set -e
+	expect_eq "empty decisions exit" "$rc" 78
+	grep -q "bad.yaml:3:[0-9]*: decisions: a file name" "$TMP/nr/err"
+}

@@ -8,7 +8,7 @@
 
 FUZZ_CC    ?= clang
 FUZZ_BUILD ?= build/fuzz
-PKGS        = libutf8proc yaml-0.1 jansson yajl libxxhash
+PKGS        = libutf8proc yaml-0.1 jansson yajl sqlite3 libxxhash libmicrohttpd
 
 SAN      = -fsanitize=address,undefined -fno-sanitize-recover=undefined \
            -fno-omit-frame-pointer

@@ -135,6 +135,46 @@ START_TEST(undo_steps_back_through_history)
 }
 END_TEST
 
+/* Two editors saw the item at the same version: the second one's write is
+ * refused, not laid over the first, and undo is checked the same way. */
+START_TEST(second_editor_at_an_old_version_is_refused)
+{
+	kz_decisions *a, *b;
+	kz_error err;
+	kz_decision_key k = key_for("a3", "Texte.", "misquote", 1, 4);
+	char corr[64];
+	long v0;
+
+	fresh_db();
+	a = open_db(0);
+	b = open_db(0);
+	v0 = kz_decisions_version(a, &k, &err);
+	ck_assert_int_eq(v0, 0);
+	ck_assert_int_eq(kz_decisions_decide_if(a, &k, v0, KZ_VERDICT_REJECT,
+	    NULL, NULL, "anne", &err), 0);
+	ck_assert_int_eq(kz_decisions_decide_if(b, &k, v0, KZ_VERDICT_CORRECT,
+	    "X", NULL, "bob", &err), KZ_DECISIONS_CONFLICT);
+	ck_assert_int_eq(verdict_of(b, &k, corr, sizeof corr),
+	    KZ_VERDICT_REJECT);
+	ck_assert_int_eq(kz_decisions_history_count(b, &k, &err), 1);
+	/* at the version now, it goes through; undo moves the version too */
+	ck_assert_int_eq(kz_decisions_version(b, &k, &err), 1);
+	ck_assert_int_eq(kz_decisions_decide_if(b, &k, 1, KZ_VERDICT_ACCEPT,
+	    NULL, NULL, "bob", &err), 0);
+	ck_assert_int_eq(kz_decisions_undo_if(a, &k, 1, &err),
+	    KZ_DECISIONS_CONFLICT);
+	ck_assert_int_eq(verdict_of(a, &k, NULL, 0), KZ_VERDICT_ACCEPT);
+	ck_assert_int_eq(kz_decisions_undo_if(a, &k, 2, &err), 1);
+	ck_assert_int_eq(kz_decisions_version(a, &k, &err), 3);
+	ck_assert_int_eq(verdict_of(a, &k, NULL, 0), KZ_VERDICT_REJECT);
+	ck_assert_int_eq(kz_decisions_decide_if(b, &k, 2, KZ_VERDICT_ACCEPT,
+	    NULL, NULL, "bob", &err), KZ_DECISIONS_CONFLICT);
+	kz_decisions_close(a);
+	kz_decisions_close(b);
+	remove_db();
+}
+END_TEST
+
 static int
 count_row(const kz_decision_key *key, const kz_decision *dec, void *arg)
 {
@@ -267,6 +307,7 @@ suite_decisions(void)
 	tcase_add_test(tc, two_writer_processes_lose_nothing);
 	tcase_add_test(tc, kill_during_writes_keeps_what_was_committed);
 	tcase_add_test(tc, open_errors_name_the_file);
+	tcase_add_test(tc, second_editor_at_an_old_version_is_refused);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -1,0 +1,101 @@
+#!/usr/bin/env bash
+# Browser test of the kz-review web application (issue 17): kz-review
+# serves a batch, real headless Chromium (Debian `chromium`) is driven over
+# the DevTools protocol (tests/browser/cdp.py) as an editor would: x on a
+# false alarm, c on a wrong speaker, progress watched. Then the decisions
+# are in the store, and a re-run of the batch with --decisions has the
+# flag gone and the speaker corrected. Screenshots of the queue are kept
+# in build/browser/review-*.png.
+#
+# Usage: tests/browser/review.sh [BINDIR]   (`make browser-test`)
+set -eu
+HERE=$(cd "$(dirname "$0")" && pwd)
+ROOT=$(cd "$HERE/../.." && pwd)
+BIN=$(cd "${1:-$ROOT/bin}" && pwd)
+OUT=${KZ_BROWSER_OUT:-$ROOT/build/browser}
+export KZ_DATA="${KZ_DATA:-$ROOT}"
+
+if ! command -v chromium > /dev/null 2>&1; then
+	echo "browser-test: chromium is not installed (apt-get install -y chromium)" >&2
+	exit 1
+fi
+W=$(mktemp -d)
+SRV_PID=
+trap '[ -n "$SRV_PID" ] && kill "$SRV_PID" 2>/dev/null; rm -rf "$W"' EXIT
+mkdir -p "$OUT" "$W/res"
+
+fail() {
+	echo "browser-test: FAIL: $*" >&2
+	exit 1
+}
+
+# The batch: an article with a misquote (pull quote 3 000, text 2 000) and
+# a quote attributed by a pronoun, and one whose text and id are hostile.
+ARTICLE="Titre du jour
+
+« Nous retirerons 2 000 soldats avant l'été », a déclaré Sergueï Lavrov devant la presse.
+
+Nous retirerons 3 000 soldats avant l'été.
+Sergueï Lavrov
+Ministre russe des Affaires étrangères
+
+Marie Lefèvre, la maire de Lyon, était aussi là. « Nous verrons bien », a-t-elle dit.
+
+Fin de l'article, qui continue encore un peu.
+"
+HOSTILE="Titre <script>window.__kz_pwned = 1</script>
+
+« Nous partirons demain matin », a déclaré Sergueï Lavrov devant la presse.
+
+Nous partirons \"><img src=x onerror=window.__kz_pwned=2> demain soir.
+Sergueï Lavrov
+Ministre russe des Affaires étrangères
+
+Fin de l'article, qui continue encore un peu.
+"
+batch() {
+	printf '%s' "$ARTICLE" | "$BIN/kz-normalize" --id a1 --date 2022-03-01 |
+		"$BIN/kz-tag" | "$BIN/kz-quotes" "$@" | "$BIN/kz-check" "$@" > "$W/res/a1.jsonl"
+	printf '%s' "$HOSTILE" | "$BIN/kz-normalize" --id 'h<svg onload=window.__kz_pwned=3>' --date 2022-03-01 |
+		"$BIN/kz-tag" | "$BIN/kz-quotes" "$@" | "$BIN/kz-check" "$@" |
+		python3 -c 'import json,sys; d=json.loads(sys.stdin.read()); d["id"] += "\u001b[2J"; print(json.dumps(d))' \
+		> "$W/res/h.jsonl"
+}
+batch
+total=$("$BIN/kz-review" "$W/res" --list | wc -l)
+[ "$total" -ge 4 ] || fail "the batch has $total items to review, not 4 or more"
+
+"$BIN/kz-review" "$W/res" --listen 127.0.0.1:0 --editor browser > "$W/srv.out" 2> "$W/srv.err" &
+SRV_PID=$!
+url=
+for _ in $(seq 100); do
+	url=$(sed -n 's/^kz-review: open //p' "$W/srv.out")
+	[ -n "$url" ] && break
+	sleep 0.1
+done
+[ -n "$url" ] || fail "kz-review did not start: $(cat "$W/srv.err")"
+
+rm -f "$OUT"/review-*.png
+PYTHONPATH="$HERE" timeout 180 python3 "$HERE/review.py" "$url" "$OUT" "$W/profile" "$total" ||
+	fail "the editor's session in Chromium (above)"
+for shot in review-queue review-hostile; do
+	[ "$(head -c 8 "$OUT/$shot.png" | od -An -tx1 | tr -d ' ')" = 89504e470d0a1a0a ] ||
+		fail "no screenshot $OUT/$shot.png"
+done
+
+# the decisions are in the store, as the page made them
+"$BIN/kz-review" "$W/res" --list > "$W/list"
+grep -q "^reject	warning	a1	misquote	" "$W/list" || fail "x did not store a reject: $(cat "$W/list")"
+grep -q "^correct	weak	a1	speaker	.*	Nous verrons bien$" "$W/list" || fail "c did not store a correction"
+"$BIN/kz-review" "$W/res" --export - --jsonl | grep -q '"editor": *"browser"' || fail "the editor's name is not kept"
+
+# and they stick: the batch run again with the store
+batch --decisions "$W/res/.kz-review.db"
+python3 - "$W/res/a1.jsonl" <<'PY' || fail "the re-run does not show the decisions"
+import json, sys
+doc = json.loads(open(sys.argv[1]).read())
+assert not [f for f in doc["flags"] if f["rule"] == "misquote"], "the rejected misquote is back"
+sp = [q["speaker"] for q in doc["quotes"] if q["text"] == "Nous verrons bien"][0]
+assert (sp["name"], sp["via"]) == ("Sergueï Lavrov", "editor"), sp
+PY
+echo "browser-test: kz-review passed (screenshots in $OUT)"

@@ -19,6 +19,7 @@
 static const char usage[] =
 "Usage: kz-run [--config FILE] [--id ID] < article.txt > checked.jsonl\n"
 "       kz-run [--config FILE] --in DIR --out DIR [--jobs N] [--timeout S]\n"
+"              [--include GLOB]...\n"
 "       kz-run [--config FILE] --print\n"
 "\n"
 "Run the stages named in pipeline.yaml, joined by pipes as a shell joins\n"
@@ -27,14 +28,15 @@ static const char usage[] =
 "Stages are found beside kz-run, then in PATH.\n"
 "\n"
 "With --in and --out, every article file in the input folder (regular,\n"
-"not hidden) that is new or changed since the last run (by a hash of its\n"
-"bytes) goes through the pipeline into OUT/NAME.jsonl (or .txt, .html,\n"
-".tsv for the other output formats). Each output is written whole or not\n"
-"at all (temporary file, fsync, rename): a run killed with kill -9 leaves\n"
-"no half-written file, and the next run does what is left. An article\n"
-"that fails (a stage exits non-zero, as kz-normalize does on invalid\n"
-"UTF-8; a stage killed by a signal; --timeout) gets no new output, is\n"
-"listed with its reason in OUT/failures.tsv and is tried again next run;\n"
+"not hidden, matching --include) that is new or changed since the last\n"
+"run (by a hash of its bytes) goes through the pipeline into\n"
+"OUT/NAME.jsonl (or .txt, .html, .tsv for the other output formats).\n"
+"Each output is written whole or not at all (temporary file, fsync,\n"
+"rename): a run killed with kill -9 leaves no half-written file, and the\n"
+"next run does what is left. An article that fails (a stage exits\n"
+"non-zero, as kz-normalize does on invalid UTF-8; a stage killed by a\n"
+"signal; --timeout) gets no new output, is listed with its reason in\n"
+"OUT/failures.tsv and is tried again next run;\n"
 "the others go on. One run at a time per output folder (a lock on\n"
 "OUT/.kz-lock): a second run exits at once with status 75, or waits with\n"
 "--wait. On a terminal, a progress bar; otherwise only failures and a\n"
@@ -55,6 +57,9 @@ static const char usage[] =
 "                      0: no limit)\n"
 "  --force             batch: redo every article\n"
 "  --wait              batch: wait for another run on the same --out\n"
+"  --include GLOB      batch: the files of --in that are articles, by a\n"
+"                      shell pattern on the name; repeatable (default:\n"
+"                      '*.txt' and '*.jsonl': a README.md is no article)\n"
 "  --follow-symlinks   batch: read links in --in that lead out of it (by\n"
 "                      default they are listed as failures, not read)\n"
 "  --progress, --no-progress\n"
@@ -178,6 +183,7 @@ main(int argc, char **argv)
 		{ "force", no_argument, NULL, 'F' },
 		{ "wait", no_argument, NULL, 'W' },
 		{ "follow-symlinks", no_argument, NULL, 'L' },
+		{ "include", required_argument, NULL, 'G' },
 		{ "progress", no_argument, NULL, 'p' },
 		{ "no-progress", no_argument, NULL, 'n' },
 		{ "help", no_argument, NULL, 'h' },
@@ -190,6 +196,8 @@ main(int argc, char **argv)
 	kz_error err;
 	view v = { .bar = -1 };
 	int ch, print = 0, rc;
+	const char **include = NULL;
+	size_t ninclude = 0;
 
 	while ((ch = getopt_long(argc, argv, "c:j:h", longopts, NULL)) != -1) {
 		switch (ch) {
@@ -217,6 +225,16 @@ main(int argc, char **argv)
 		case 'F': bo.force = 1; break;
 		case 'W': bo.wait_lock = 1; break;
 		case 'L': bo.follow_symlinks = 1; break;
+		case 'G':
+			if (*optarg == '\0') {
+				kz_msg(stderr, "kz-run: --include: a pattern such as"
+				    " '*.txt', not an empty one\n");
+				free(include);
+				return KZ_EXIT_USAGE;
+			}
+			include = kz_realloc(include, (ninclude + 1) * sizeof *include);
+			include[ninclude++] = optarg;
+			break;
 		case 'p': v.bar = 1; break;
 		case 'n': v.bar = 0; break;
 		case 'h':
@@ -287,6 +305,8 @@ main(int argc, char **argv)
 
 	if (v.bar < 0)
 		v.bar = isatty(STDERR_FILENO);
+	bo.include = include;
+	bo.ninclude = ninclude;
 	bo.on_failure = on_failure;
 	bo.on_progress = on_progress;
 	bo.ctx = &v;
@@ -313,5 +333,6 @@ main(int argc, char **argv)
 		}
 	}
 	kz_pipeline_release(&pl);
+	free(include);
 	return rc;
 }

@@ -12,6 +12,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <fnmatch.h>
 #include <limits.h>
 #include <poll.h>
 #include <signal.h>
@@ -1187,6 +1188,21 @@ link_refusal(int dirfd, const char *in_dir, const char *name, int *skip)
 	return kz_buf_detach(&why, NULL);
 }
 
+/* Whether name is an article by the include patterns: a README.md or a
+ * notes.csv dropped in the input folder is not one. */
+static int
+included(const kz_batch_opts *o, const char *name)
+{
+	static const char *const dflt[] = KZ_BATCH_INCLUDE_DEFAULT;
+	const char *const *pat = o->ninclude ? o->include : dflt;
+	size_t n = o->ninclude ? o->ninclude : sizeof dflt / sizeof *dflt;
+
+	for (size_t i = 0; i < n; i++)
+		if (fnmatch(pat[i], name, FNM_PERIOD) == 0)
+			return 1;
+	return 0;
+}
+
 /* The article files of the input folder, sorted by name. Links are
  * looked at, not followed (--follow-symlinks follows them). */
 static int
@@ -1208,7 +1224,8 @@ list_articles(batch *b, int in_fd, item **out, size_t *n)
 		size_t len = strlen(de->d_name);
 		char *dot, *refused = NULL;
 
-		if (de->d_name[0] == '.' || de->d_name[len - 1] == '~')
+		if (de->d_name[0] == '.' || de->d_name[len - 1] == '~' ||
+		    !included(b->o, de->d_name))
 			continue;
 		if (fstatat(in_fd, de->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0)
 			continue;

@@ -16,7 +16,8 @@
  * naming the file, line and column (exit 78 in kz-run).
  *
  * Batch (kz_batch_run): every regular, non-hidden file of the input folder
- * is an article. Its output OUT/STEM.EXT is redone when the article's
+ * whose name matches an include pattern (default *.txt, *.jsonl) is an
+ * article. Its output OUT/STEM.EXT is redone when the article's
  * bytes changed (FNV-1a 64 hash, journal in OUT/.kz-state) or the output
  * is missing; written to a temporary file, fsync'd and renamed, so a
  * killed run never leaves half an output; an article whose stage fails,
@@ -125,6 +126,9 @@ typedef struct kz_batch_stats {
 	double elapsed;         /* seconds */
 } kz_batch_stats;
 
+/* The articles of a folder when no --include is given. */
+#define KZ_BATCH_INCLUDE_DEFAULT { "*.txt", "*.jsonl" }
+
 typedef struct kz_batch_opts {
 	const char *in_dir, *out_dir;
 	int jobs;               /* articles at once (>= 1) */
@@ -132,6 +136,10 @@ typedef struct kz_batch_opts {
 	int wait_lock;          /* wait for another run instead of failing */
 	int force;              /* redo every article */
 	int follow_symlinks;    /* read links that lead out of in_dir */
+	/* fnmatch(3) patterns a file name must match to be an article; NULL
+	 * or none: KZ_BATCH_INCLUDE_DEFAULT */
+	const char *const *include;
+	size_t ninclude;
 	/* An article failed (reason in plain words). May be NULL. */
 	void (*on_failure)(void *ctx, const char *file, const char *reason);
 	/* Called about five times a second while articles run, and once at

@@ -388,6 +388,30 @@ tb_run_torn_journal_line() {
 	grep -q '^kz-run: 3 articles: 0 done, 3 skipped' "$W/err"
 }
 
+# Only files matching --include are articles (default *.txt, *.jsonl): a
+# README.md or a notes file in the input folder gets no output, no failure.
+tb_run_batch_include() {
+	work run_batch_include
+	run_cfg "$W/p.yaml"
+	gen_articles "$W/in" 2
+	printf '# Articles\n\nDéposés ici par le robot.\n' > "$W/in/README.md"
+	printf 'notes\n' > "$W/in/notes.csv"
+	"$BIN/kz-normalize" "$W/in/a1.txt" > "$W/in/feed.jsonl"
+	"$BIN/kz-run" --config "$W/p.yaml" --in "$W/in" --out "$W/out" 2> "$W/err"
+	grep -q '^kz-run: 3 articles: 3 done, 0 skipped, 0 failed;' "$W/err"
+	expect_eq "outputs" "$(ls "$W/out" | tr '\n' ' ')" "a1.jsonl a2.jsonl feed.jsonl "
+	# patterns of one's own, repeatable; the default is then off
+	"$BIN/kz-run" --config "$W/p.yaml" --in "$W/in" --out "$W/out2" \
+		--include '*.md' --include 'a1.*' 2> "$W/err"
+	grep -q '^kz-run: 2 articles: 2 done, 0 skipped, 0 failed;' "$W/err"
+	expect_eq "outputs" "$(ls "$W/out2" | tr '\n' ' ')" "README.jsonl a1.jsonl "
+	set +e
+	"$BIN/kz-run" --config "$W/p.yaml" --in "$W/in" --out "$W/out3" --include '' 2> "$W/err"
+	rc=$?
+	set -e
+	expect_eq "empty pattern" "$rc" 64
+}
+
 # t_NAME, as run.sh finds them: each runs tb_NAME strictly
 for _tb in $(declare -F | awk '{print $3}' | grep '^tb_run_'); do
 	eval "t_${_tb#tb_}() { kz_strict $_tb; }"

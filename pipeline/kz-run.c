@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <limits.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -67,8 +68,10 @@ static const char usage[] =
 "                      error is a terminal)\n"
 "  -h, --help          this text\n"
 "\n"
-"Exit status: one article: the worst status of the stages (a stage killed\n"
-"by a signal counts as 70, by SIGPIPE as 74). Batch: 0 every article done\n"
+"Exit status: one article: the worst status of the stages (another\n"
+"program's non-zero status, or a stage killed by a signal, is 70; when\n"
+"the reader of kz-run's output stops, kz-run ends quietly of SIGPIPE).\n"
+"Batch: 0 every article done\n"
 "or unchanged; 65 some failed (see OUT/failures.tsv); 66 the input folder\n"
 "cannot be read; 74 the output folder cannot be written; 75 another run\n"
 "holds the lock, or the run was interrupted; 77 the output folder can be\n"
@@ -294,6 +297,15 @@ main(int argc, char **argv)
 	}
 	if (bo.in_dir == NULL) {
 		rc = kz_pipeline_run(&pl, id, STDIN_FILENO, STDOUT_FILENO, &err);
+		if (rc == KZ_RUN_SIGPIPE) {
+			/* our reader stopped (`kz-run | head`): end as cat
+			 * would, quietly, of SIGPIPE */
+			kz_pipeline_release(&pl);
+			free(include);
+			signal(SIGPIPE, SIG_DFL);
+			raise(SIGPIPE);
+			return KZ_EXIT_IOERR;
+		}
 		/* the kz stages explain their own failures; say which stage died */
 		if (rc != KZ_EXIT_OK && err.message[0] &&
 		    strstr(err.message, "exited with status 6") == NULL &&

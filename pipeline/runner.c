@@ -759,13 +759,32 @@ blame(const int *ws, size_t n)
 	return pick;
 }
 
+/* A status kz documents passes on; any other program's (a script's exit
+ * 3, exec's 127) means "a stage failed": 70. */
+static int
+known_status(int code)
+{
+	static const int known[] = { 0, 64, 65, 66, 70, 74, 75, 78 };
+
+	for (size_t i = 0; i < sizeof known / sizeof *known; i++)
+		if (known[i] == code)
+			return code;
+	return KZ_EXIT_SOFTWARE;
+}
+
+static int
+died_of_sigpipe(int ws)
+{
+	return WIFSIGNALED(ws) && WTERMSIG(ws) == SIGPIPE;
+}
+
 int
 kz_pipeline_run(const kz_pipeline *pl, const char *id, int in_fd, int out_fd,
     kz_error *err)
 {
 	size_t n = kz_pipeline_nprocs(pl, 1), k;
 	pid_t *pids = kz_calloc(n, sizeof *pids);
-	int *ws = kz_calloc(n, sizeof *ws), worst = 0;
+	int *ws = kz_calloc(n, sizeof *ws), rc = 0;
 
 	if (spawn(pl, id, 1, in_fd, out_fd, -1, 0, pids, err) != 0) {
 		free(pids);
@@ -779,12 +798,20 @@ kz_pipeline_run(const kz_pipeline *pl, const char *id, int in_fd, int out_fd,
 				break;
 			}
 		}
-		worst = kz_exit_worst(worst, status_code(ws[i]));
 	}
 	k = blame(ws, n);
-	if (k < n) {
+	if (k < n && died_of_sigpipe(ws[k])) {
+		/* only SIGPIPE: a reader stopped early, nobody failed. When it
+		 * was our own reader (`kz-run | head`), say so as cat would,
+		 * by dying of it; a stage's reader that stopped is its own
+		 * business (`head -1` as a stage) */
+		rc = died_of_sigpipe(ws[n - 1]) ? KZ_RUN_SIGPIPE : 0;
+	} else if (k < n) {
 		kz_buf b;
 
+		/* the blamed stage's status, not the SIGPIPE of the stage
+		 * before a crash, which would read as an output error (74) */
+		rc = known_status(status_code(ws[k]));
 		kz_buf_init(&b);
 		describe_status(&b, stage_label(pl, k), ws[k]);
 		kz_error_set(err, NULL, 0, 0, "%s", b.data);
@@ -792,7 +819,7 @@ kz_pipeline_run(const kz_pipeline *pl, const char *id, int in_fd, int out_fd,
 	}
 	free(pids);
 	free(ws);
-	return worst;
+	return rc;
 }
 
 uint64_t

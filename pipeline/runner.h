@@ -107,9 +107,12 @@ const char *kz_output_ext(kz_output o);
 /* ---------------------------------------------------------------- one run */
 /* Run the pipeline once from in_fd to out_fd (stderr is shared), as the
  * shell pipe would, kz-show included when the output is not jsonl.
- * Returns the worst exit status of the stages (kz_exit_worst; a stage
- * killed by SIGPIPE counts as 74, by another signal as 70); err then says
- * which stage failed and how. */
+ * Returns the status of the stage to blame (the worst; err then says
+ * which stage failed and how): a status kz documents as it is, any other
+ * program's non-zero status or a death by a signal as 70. A stage killed
+ * by SIGPIPE is no failure (its reader stopped); when it is the last
+ * stage (out_fd's reader stopped), KZ_RUN_SIGPIPE. */
+#define KZ_RUN_SIGPIPE (128 + 13)
 int kz_pipeline_run(const kz_pipeline *pl, const char *id, int in_fd,
     int out_fd, kz_error *err);
 

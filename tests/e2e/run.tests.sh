@@ -412,6 +412,53 @@ tb_run_batch_include() {
 	expect_eq "empty pattern" "$rc" 64
 }
 
+# Exit statuses as documented: a stage that crashes is 70 even when the
+# stage before it dies of SIGPIPE for it (that read as 74); a custom
+# stage's own status (3) is mapped to 70, not passed on; `kz-run | head`
+# ends quietly of SIGPIPE, as cat does.
+tb_run_exit_statuses() {
+	work run_exit_statuses
+	cat > "$W/crash.sh" <<'EOF'
+#!/bin/sh
+head -c 1 > /dev/null
+kill -SEGV $$
+EOF
+	cat > "$W/three.sh" <<'EOF'
+#!/bin/sh
+cat
+exit 3
+EOF
+	chmod +x "$W/crash.sh" "$W/three.sh"
+	printf 'stages:\n  - run: yes\n  - run: ./crash.sh\n' > "$W/p.yaml"
+	set +e
+	"$BIN/kz-run" --config "$W/p.yaml" < /dev/null > "$W/out" 2> "$W/err"
+	rc=$?
+	set -e
+	expect_eq "a crash after a writer" "$rc" 70
+	grep -q '^kz-run: crash.sh killed by signal 11' "$W/err"
+	refute grep -q 'signal 13' "$W/err"
+	printf 'stages:\n  - run: ./three.sh\n  - run: cat\n' > "$W/p.yaml"
+	set +e
+	echo '{"id":"x"}' | "$BIN/kz-run" --config "$W/p.yaml" > "$W/out" 2> "$W/err"
+	rc=$?
+	set -e
+	expect_eq "a custom stage's exit 3" "$rc" 70
+	grep -q '^kz-run: three.sh exited with status 3' "$W/err"
+	# our reader stops: no message, SIGPIPE as a filter ends
+	printf 'stages:\n  - run: yes\n' > "$W/p.yaml"
+	set +e
+	( set -o pipefail; "$BIN/kz-run" --config "$W/p.yaml" < /dev/null 2> "$W/err" | head -n 1 > "$W/out" )
+	rc=$?
+	set -e
+	expect_eq "kz-run | head" "$rc" 141
+	expect_eq "stderr" "$(cat "$W/err")" ""
+	# a stage's own reader that stops early is no failure
+	printf 'stages:\n  - run: yes\n  - {run: head, args: [-n, "2"]}\n' > "$W/p.yaml"
+	"$BIN/kz-run" --config "$W/p.yaml" < /dev/null > "$W/out" 2> "$W/err"
+	expect_eq "lines" "$(wc -l < "$W/out")" 2
+	expect_eq "stderr" "$(cat "$W/err")" ""
+}
+
 # t_NAME, as run.sh finds them: each runs tb_NAME strictly
 for _tb in $(declare -F | awk '{print $3}' | grep '^tb_run_'); do
 	eval "t_${_tb#tb_}() { kz_strict $_tb; }"

@@ -1230,6 +1230,36 @@ included(const kz_batch_opts *o, const char *name)
 	return 0;
 }
 
+/* The output's name: ID.EXT, or, when that is longer than the output
+ * folder takes (an article named with 251 bytes and .txt has no room
+ * for .jsonl), the id cut at a character boundary with a dash and the
+ * hash of the whole input name: one long name no longer stops the batch,
+ * and two long names that start alike keep apart. */
+static char *
+output_name_for(batch *b, const char *name, const char *id)
+{
+	const char *ext = kz_output_ext(b->pl->output);
+	long max = fpathconf(b->dirfd, _PC_NAME_MAX);
+	size_t room, cut;
+	kz_buf o;
+
+	if (max <= 0)
+		max = NAME_MAX;
+	kz_buf_init(&o);
+	if (strlen(id) + strlen(ext) <= (size_t)max) {
+		kz_buf_addf(&o, "%s%s", id, ext);
+		return kz_buf_detach(&o, NULL);
+	}
+	room = (size_t)max > strlen(ext) + 17 + 1 ? (size_t)max - strlen(ext) - 17 : 1;
+	cut = room < strlen(id) ? room : strlen(id);
+	while (cut > 0 && ((unsigned char)id[cut] & 0xC0) == 0x80)
+		cut--;      /* not inside a UTF-8 sequence */
+	kz_buf_add(&o, id, cut);
+	kz_buf_addf(&o, "-%016llx%s", (unsigned long long)kz_content_hash(name,
+	    strlen(name)), ext);
+	return kz_buf_detach(&o, NULL);
+}
+
 /* The article files of the input folder, sorted by name. Links are
  * looked at, not followed (--follow-symlinks follows them). */
 static int
@@ -1283,13 +1313,8 @@ list_articles(batch *b, int in_fd, item **out, size_t *n)
 	closedir(d);
 	if (k)
 		qsort(v, k, sizeof *v, name_cmp);
-	for (size_t i = 0; i < k; i++) {
-		kz_buf o;
-
-		kz_buf_init(&o);
-		kz_buf_addf(&o, "%s%s", v[i].id, kz_output_ext(b->pl->output));
-		v[i].out = kz_buf_detach(&o, NULL);
-	}
+	for (size_t i = 0; i < k; i++)
+		v[i].out = output_name_for(b, v[i].name, v[i].id);
 	*out = v;
 	*n = k;
 	return 0;

@@ -459,6 +459,39 @@ EOF
 	expect_eq "stderr" "$(cat "$W/err")" ""
 }
 
+# A file name with no room for the output's extension (255 bytes with
+# .txt) gets a shortened output name with a hash suffix, instead of
+# stopping the batch with "File name too long" on every run.
+tb_run_batch_long_names() {
+	work run_batch_long_names
+	run_cfg "$W/p.yaml"
+	gen_articles "$W/in" 2
+	long=$(printf 'x%.0s' $(seq 1 251))
+	accents=$(printf 'é%.0s' $(seq 1 125))
+	cp "$W/in/a1.txt" "$W/in/$long.txt"
+	cp "$W/in/a2.txt" "$W/in/${long}y.tx"
+	cp "$W/in/a2.txt" "$W/in/$accents.txt"
+	"$BIN/kz-run" --config "$W/p.yaml" --in "$W/in" --out "$W/out" \
+		--include '*.txt' --include '*.tx' 2> "$W/err"
+	grep -q '^kz-run: 5 articles: 5 done, 0 skipped, 0 failed;' "$W/err"
+	expect_eq "outputs" "$(ls "$W/out" | wc -l)" 5
+	python3 - "$W/out" <<'EOF'
+import os, re, sys
+names = [n for n in os.listdir(sys.argv[1].encode()) if not n.startswith(b".")]
+short = [n for n in names if not re.match(rb"a[12]\.jsonl$", n)]
+assert len(short) == 3, names
+for n in short:
+    assert len(n) <= 255, (len(n), n)
+    n.decode("utf-8")                  # cut at a character boundary
+    assert re.search(rb"-[0-9a-f]{16}\.jsonl$", n), n
+EOF
+	# the record keeps its whole id; the next run skips them all
+	grep -q "\"id\":\"$long\"" "$W"/out/xxx*
+	"$BIN/kz-run" --config "$W/p.yaml" --in "$W/in" --out "$W/out" \
+		--include '*.txt' --include '*.tx' 2> "$W/err"
+	grep -q '^kz-run: 5 articles: 0 done, 5 skipped, 0 failed;' "$W/err"
+}
+
 # t_NAME, as run.sh finds them: each runs tb_NAME strictly
 for _tb in $(declare -F | awk '{print $3}' | grep '^tb_run_'); do
 	eval "t_${_tb#tb_}() { kz_strict $_tb; }"

@@ -61,6 +61,10 @@ static const char usage[] =
 "  --include GLOB      batch: the files of --in that are articles, by a\n"
 "                      shell pattern on the name; repeatable (default:\n"
 "                      '*.txt' and '*.jsonl': a README.md is no article)\n"
+"  --max-attempts N    batch: an article whose same bytes failed N runs in\n"
+"                      a row is quarantined: listed in failures.tsv, not\n"
+"                      run again until it changes (default 3; 0: never)\n"
+"  --retry-quarantined batch: run quarantined articles once more\n"
 "  --follow-symlinks   batch: read links in --in that lead out of it (by\n"
 "                      default they are listed as failures, not read)\n"
 "  --progress, --no-progress\n"
@@ -187,6 +191,8 @@ main(int argc, char **argv)
 		{ "wait", no_argument, NULL, 'W' },
 		{ "follow-symlinks", no_argument, NULL, 'L' },
 		{ "include", required_argument, NULL, 'G' },
+		{ "max-attempts", required_argument, NULL, 'M' },
+		{ "retry-quarantined", no_argument, NULL, 'R' },
 		{ "progress", no_argument, NULL, 'p' },
 		{ "no-progress", no_argument, NULL, 'n' },
 		{ "help", no_argument, NULL, 'h' },
@@ -194,7 +200,7 @@ main(int argc, char **argv)
 	};
 	const char *config = NULL, *id = "stdin", *format = NULL;
 	char path[PATH_MAX + 32], exe[PATH_MAX], msg[1024];
-	kz_batch_opts bo = { .jobs = 1, .timeout = 600 };
+	kz_batch_opts bo = { .jobs = 1, .timeout = 600, .max_attempts = 3 };
 	kz_pipeline pl;
 	kz_error err;
 	view v = { .bar = -1 };
@@ -225,6 +231,22 @@ main(int argc, char **argv)
 				return KZ_EXIT_USAGE;
 			}
 			break;
+		case 'M': {
+			char *end;
+			long n;
+
+			errno = 0;
+			n = strtol(optarg, &end, 10);
+			if (errno || end == optarg || *end || n < 0 || n > 1000000) {
+				kz_msg(stderr, "kz-run: --max-attempts: a number from 0"
+				    " (never quarantine) up, not '%s'\n", optarg);
+				free(include);
+				return KZ_EXIT_USAGE;
+			}
+			bo.max_attempts = (int)n;
+			break;
+		}
+		case 'R': bo.retry_quarantined = 1; break;
 		case 'F': bo.force = 1; break;
 		case 'W': bo.wait_lock = 1; break;
 		case 'L': bo.follow_symlinks = 1; break;
@@ -338,6 +360,9 @@ main(int argc, char **argv)
 			    st.skipped, st.failed);
 			if (st.failed)
 				kz_msg(stderr, " (%s/failures.tsv)", bo.out_dir);
+			if (st.quarantined)
+				kz_msg(stderr, ", %zu quarantined%s", st.quarantined,
+				    st.failed ? "" : " (see failures.tsv)");
 			kz_msg(stderr, "; flags: %zu error%s, %zu warning%s, %zu info;"
 			    " %.1f s\n", st.flags[0], st.flags[0] == 1 ? "" : "s",
 			    st.flags[1], st.flags[1] == 1 ? "" : "s", st.flags[2],

@@ -1,6 +1,7 @@
 #include "runner.h"
 
 #include "esc.h"
+#include "journal.h"
 #include "sentinel.h"
 
 #include "buf.h"
@@ -839,6 +840,7 @@ typedef struct item {
 	uint64_t hash;          /* at the last read */
 	char *reason;           /* failure, or NULL */
 	char *refused;          /* why it is not read at all, or NULL */
+	int read;               /* hash is the bytes' (the article was read) */
 } item;
 
 typedef struct job {
@@ -862,6 +864,8 @@ typedef struct batch {
 	kz_error *err;
 	int dirfd;              /* output folder */
 	FILE *journal;
+	kz_journal failj;       /* .kz-failed: name -> HASH TAB ATTEMPTS TAB REASON */
+	FILE *failed_f;
 	kz_strmap *state;       /* name -> index into hashes and names */
 	uint64_t *hashes;
 	char **names;
@@ -1154,6 +1158,122 @@ state_open(batch *b)
 	return 0;
 }
 
+/* Open kz-run's journal `file` (.kz-failed, .kz-made) into j, as
+ * state_open opens .kz-state: a torn last line cut off, compacted when
+ * mostly stale, refused when a link or another's; opened for appending
+ * into *f. 0, or an exit status. */
+static int
+journal_open(batch *b, const char *file, kz_journal *j, FILE **f)
+{
+	kz_buf data;
+	size_t whole;
+	int fd, refused, compacted = 0;
+
+	kz_buf_init(&data);
+	kz_journal_init(j);
+	if (read_file_at(b->dirfd, file, 0, &data) != 0 && errno != ENOENT) {
+		int e = errno;
+
+		kz_buf_release(&data);
+		if (e == ELOOP || e == EINVAL)
+			return kz_error_set(b->err, b->o->out_dir, 0, 0, "%s is %s:"
+			    " refusing it (remove it; kz-run makes its own)", file,
+			    e == ELOOP ? "a symbolic link" : "not a plain file"),
+			    KZ_EXIT_NOPERM;
+		return kz_error_set(b->err, b->o->out_dir, 0, 0, "cannot read"
+		    " %s: %s", file, strerror(e)), KZ_EXIT_IOERR;
+	}
+	whole = kz_journal_parse(j, data.data, data.len);
+	kz_buf_release(&data);
+	if (kz_journal_stale(j)) {
+		kz_buf out;
+
+		compacted = 1;
+		kz_buf_init(&out);
+		kz_journal_dump(j, &out);
+		if (write_atomic(b, file, out.data, out.len) != 0) {
+			kz_buf_release(&out);
+			return kz_error_set(b->err, b->o->out_dir, 0, 0, "cannot write"
+			    " %s: %s", file, strerror(errno)), KZ_EXIT_IOERR;
+		}
+		kz_buf_release(&out);
+	}
+	fd = open_own_file(b, file, O_WRONLY | O_APPEND, &refused);
+	if (fd < 0)
+		return refused ? KZ_EXIT_NOPERM : KZ_EXIT_IOERR;
+	if (!compacted && whole < file_size(fd) && ftruncate(fd, (off_t)whole) != 0) {
+		close(fd);
+		return kz_error_set(b->err, b->o->out_dir, 0, 0, "cannot mend"
+		    " %s: %s", file, strerror(errno)), KZ_EXIT_IOERR;
+	}
+	if ((*f = fdopen(fd, "a")) == NULL) {
+		close(fd);
+		return kz_error_set(b->err, b->o->out_dir, 0, 0, "cannot write"
+		    " %s: %s", file, strerror(errno)), KZ_EXIT_IOERR;
+	}
+	return 0;
+}
+
+/* Record name = value in j and its file f (flushed: a kill after this
+ * keeps it). */
+static void
+journal_put(batch *b, kz_journal *j, FILE *f, const char *name,
+    const char *value)
+{
+	kz_buf line;
+
+	kz_journal_set(j, name, value);
+	if (f == NULL)
+		return;
+	kz_buf_init(&line);
+	kz_journal_line(&line, name, value);
+	if (fputs(line.data, f) == EOF || fflush(f) != 0)
+		b->status = KZ_EXIT_IOERR;
+	kz_buf_release(&line);
+}
+
+/* An article's entry in .kz-failed: the hash of the bytes that failed,
+ * how many runs in a row they failed, and the last reason (malloc'd). 0
+ * when there is none. */
+static int
+failed_get(const batch *b, const char *name, uint64_t *hash, int *attempts,
+    char **reason)
+{
+	const char *v = kz_journal_get(&b->failj, name), *t1, *t2;
+	kz_buf r;
+
+	if (v == NULL || (t1 = strchr(v, '\t')) == NULL ||
+	    (t2 = strchr(t1 + 1, '\t')) == NULL)
+		return 0;
+	*hash = strtoull(v, NULL, 16);
+	*attempts = atoi(t1 + 1);
+	kz_buf_init(&r);
+	kz_esc_unescape(&r, t2 + 1, strlen(t2 + 1));
+	*reason = kz_buf_detach(&r, NULL);
+	return 1;
+}
+
+/* One more failure of it's bytes (it->hash): attempts count from 1 again
+ * when the bytes changed. */
+static void
+failed_count(batch *b, item *it)
+{
+	uint64_t h;
+	int attempts = 0;
+	char *old = NULL;
+	kz_buf v;
+
+	if (failed_get(b, it->name, &h, &attempts, &old) && h != it->hash)
+		attempts = 0;
+	free(old);
+	kz_buf_init(&v);
+	kz_buf_addf(&v, "%016llx\t%d\t", (unsigned long long)it->hash,
+	    attempts + 1);
+	kz_esc_add(&v, it->reason, strlen(it->reason), KZ_ESC_BACKSLASH);
+	journal_put(b, &b->failj, b->failed_f, it->name, v.data);
+	kz_buf_release(&v);
+}
+
 static void
 remove_stale_temps(batch *b)
 {
@@ -1330,6 +1450,8 @@ fail_item(batch *b, item *it, const char *reason)
 	b->st->failed++;
 	if (b->status == 0)
 		b->status = KZ_EXIT_DATAERR;
+	if (it->read)
+		failed_count(b, it);
 	if (b->o->on_failure)
 		b->o->on_failure(b->o->ctx, it->name, reason);
 }
@@ -1384,6 +1506,7 @@ job_start(batch *b, job *j, int in_dirfd, item *it, int last_try)
 		return -1;
 	}
 	it->hash = kz_content_hash(data.data, data.len);
+	it->read = 1;
 	j->it = it;
 	j->input = kz_buf_detach(&data, &j->in_len);
 	j->in_off = 0;
@@ -1483,6 +1606,48 @@ stage_message(const kz_buf *errb, const char *label, kz_buf *out)
 		kz_buf_add(out, best, best_len);
 }
 
+/* Every stage exited 0 or 65: 65 is how a kz stage says an article was
+ * bad, and whether it was bad is in the records (an `errors` entry) or
+ * only worth a warning flag (invalid UTF-8 replaced): the records judge. */
+static int
+only_dataerr(const job *j)
+{
+	for (size_t i = 0; i < j->nprocs; i++)
+		if (!WIFEXITED(j->ws[i]) || (WEXITSTATUS(j->ws[i]) != 0 &&
+		    WEXITSTATUS(j->ws[i]) != KZ_EXIT_DATAERR))
+			return 0;
+	return 1;
+}
+
+/* The first `errors` entry of a record, as "STAGE: MESSAGE". */
+static void
+record_error(const json_t *rec, kz_buf *out)
+{
+	const json_t *e = json_array_get(json_object_get(rec, "errors"), 0);
+	const char *stage = json_string_value(json_object_get(e, "stage"));
+	const char *msg = json_string_value(json_object_get(e, "message"));
+
+	kz_buf_addf(out, "%s: %s", stage ? stage : "a stage",
+	    msg ? msg : "the record carries an error");
+}
+
+/* Why stage k failed: its status, and its last message. */
+static void
+status_reason(const batch *b, const job *j, size_t k, kz_buf *reason)
+{
+	describe_status(reason, stage_label(b->pl, k), j->ws[k]);
+	if (WIFEXITED(j->ws[k])) {
+		size_t mark = reason->len;
+
+		kz_buf_adds(reason, ": ");
+		stage_message(&j->errb, stage_label(b->pl, k), reason);
+		if (reason->len == mark + 2) {
+			reason->len = mark;
+			reason->data[mark] = '\0';
+		}
+	}
+}
+
 /* The article's processes are gone: judge, then write or record. */
 static void
 job_finish(batch *b, job *j)
@@ -1496,18 +1661,8 @@ job_finish(batch *b, job *j)
 		/* interrupted: neither done nor failed; redone next run */
 	} else if (j->timed_out) {
 		kz_buf_addf(&reason, "timed out after %g s", b->o->timeout);
-	} else if (k < j->nprocs) {
-		describe_status(&reason, stage_label(b->pl, k), j->ws[k]);
-		if (WIFEXITED(j->ws[k])) {
-			size_t mark = reason.len;
-
-			kz_buf_adds(&reason, ": ");
-			stage_message(&j->errb, stage_label(b->pl, k), &reason);
-			if (reason.len == mark + 2) {
-				reason.len = mark;
-				reason.data[mark] = '\0';
-			}
-		}
+	} else if (k < j->nprocs && !only_dataerr(j)) {
+		status_reason(b, j, k, &reason);
 	} else {
 		/* every stage succeeded: the output must be kz/1 records */
 		const char *p = j->outb.data, *end = p + j->outb.len;
@@ -1516,6 +1671,7 @@ job_finish(batch *b, job *j)
 		FILE *mem = NULL;
 		char *mdata = NULL;
 		size_t mlen = 0;
+		int from_record = 0;
 
 		if (b->pl->output != KZ_OUT_JSONL) {
 			kz_show_opts so = { .width = 80 };
@@ -1538,6 +1694,11 @@ job_finish(batch *b, job *j)
 					kz_buf_addf(&reason, "the output is not kz/1 JSON"
 					    " Lines (line %zu: %s)", line,
 					    rec ? "not an object" : je.text);
+				} else if (kz_show_has_errors(rec)) {
+					/* an article the stages could not read costs
+					 * only itself */
+					record_error(rec, &reason);
+					from_record = 1;
 				} else {
 					size_t c[3];
 
@@ -1554,6 +1715,11 @@ job_finish(batch *b, job *j)
 		}
 		if (reason.len == 0 && nrec == 0)
 			kz_buf_adds(&reason, "the pipeline wrote no record");
+		if (k < j->nprocs && reason.len > 0 && !from_record) {
+			/* exit 65 and no record to say why: the stage's words */
+			kz_buf_reset(&reason);
+			status_reason(b, j, k, &reason);
+		}
 		if (show) {
 			kz_show_finish(show);
 			kz_show_free(show);
@@ -1580,6 +1746,8 @@ job_finish(batch *b, job *j)
 					b->status = KZ_EXIT_IOERR;
 				kz_buf_release(&line_b);
 				state_put(b, it->name, it->hash);
+				if (kz_journal_get(&b->failj, it->name))
+					journal_put(b, &b->failj, b->failed_f, it->name, "");
 				b->st->done++;
 				for (int i = 0; i < 3; i++)
 					b->st->flags[i] += flags[i];
@@ -1735,6 +1903,56 @@ progress(batch *b, double *last, int force)
 	*last = t;
 	b->st->elapsed = t - b->t0;
 	b->o->on_progress(b->o->ctx, b->st);
+}
+
+/* Read the article to know its hash (it->hash, it->read): 0, or -1. */
+static int
+item_hash(batch *b, int in_fd, item *it)
+{
+	kz_buf data;
+
+	if (it->read)
+		return 0;
+	kz_buf_init(&data);
+	if (read_file_at(in_fd, it->name, b->o->follow_symlinks, &data) != 0) {
+		kz_buf_release(&data);
+		return -1;
+	}
+	it->hash = kz_content_hash(data.data, data.len);
+	it->read = 1;
+	kz_buf_release(&data);
+	return 0;
+}
+
+/* An article whose same bytes failed --max-attempts runs in a row is set
+ * aside: listed in failures.tsv with its last reason, not run again
+ * until its bytes change or --retry-quarantined. */
+static int
+quarantined(batch *b, int in_fd, item *it)
+{
+	uint64_t h;
+	int attempts;
+	char *last = NULL;
+	kz_buf why;
+
+	if (b->o->max_attempts <= 0 || b->o->retry_quarantined ||
+	    !failed_get(b, it->name, &h, &attempts, &last))
+		return 0;
+	if (attempts < b->o->max_attempts || item_hash(b, in_fd, it) != 0 ||
+	    it->hash != h) {
+		free(last);
+		return 0;
+	}
+	kz_buf_init(&why);
+	kz_buf_addf(&why, "quarantined after %d failed attempts (edit it, or"
+	    " --retry-quarantined): %s", attempts, last);
+	free(last);
+	free(it->reason);
+	it->reason = kz_buf_detach(&why, NULL);
+	b->failed = kz_realloc(b->failed, (b->nfailed + 1) * sizeof *b->failed);
+	b->failed[b->nfailed++] = it;
+	b->st->quarantined++;
+	return 1;
 }
 
 /* The loop over the articles to do: at most jobs at once, polling their
@@ -1977,7 +2195,8 @@ kz_batch_run(const kz_pipeline *pl, const kz_batch_opts *o,
 	/* what a custom stage starts dies with kz-run, even by kill -9 */
 	kz_sentinel_start();
 	remove_stale_temps(&b);
-	if ((rc = state_open(&b)) != 0)
+	if ((rc = state_open(&b)) != 0 ||
+	    (rc = journal_open(&b, ".kz-failed", &b.failj, &b.failed_f)) != 0)
 		goto out;
 	if (list_articles(&b, in_fd, &items, &nitems) != 0) {
 		kz_error_set(err, o->in_dir, 0, 0, "cannot list the input folder: %s",
@@ -2010,18 +2229,13 @@ kz_batch_run(const kz_pipeline *pl, const kz_batch_opts *o,
 		}
 		kz_strmap_put(outs, it->out, strlen(it->out), (intptr_t)i);
 		if (!o->force && state_get(&b, it->name, &h) &&
-		    fstatat(b.dirfd, it->out, &os, 0) == 0) {
-			kz_buf data;
-
-			kz_buf_init(&data);
-			if (read_file_at(in_fd, it->name, o->follow_symlinks, &data) == 0 &&
-			    kz_content_hash(data.data, data.len) == h) {
-				st->skipped++;
-				kz_buf_release(&data);
-				continue;
-			}
-			kz_buf_release(&data);
+		    fstatat(b.dirfd, it->out, &os, 0) == 0 &&
+		    item_hash(&b, in_fd, it) == 0 && it->hash == h) {
+			st->skipped++;
+			continue;
 		}
+		if (quarantined(&b, in_fd, it))
+			continue;
 		todo[ntodo++] = it;
 	}
 	kz_strmap_free(outs);
@@ -2053,6 +2267,12 @@ out:
 	wake_pipe[0] = wake_pipe[1] = -1;
 	if (b.journal)
 		fclose(b.journal);
+	if (b.failed_f && (fflush(b.failed_f) != 0 || fsync(fileno(b.failed_f)) != 0) &&
+	    rc == 0)
+		rc = KZ_EXIT_IOERR;
+	if (b.failed_f)
+		fclose(b.failed_f);
+	kz_journal_release(&b.failj);
 	if (b.state)
 		kz_strmap_free(b.state);
 	for (size_t k = 0; k < b.nhashes; k++)

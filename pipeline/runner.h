@@ -20,10 +20,13 @@
  * article. Its output OUT/STEM.EXT is redone when the article's
  * bytes changed (FNV-1a 64 hash, journal in OUT/.kz-state) or the output
  * is missing; written to a temporary file, fsync'd and renamed, so a
- * killed run never leaves half an output; an article whose stage fails,
- * is killed by a signal or times out is listed in OUT/failures.tsv with
- * the reason, gets no new output, and is retried next run. One run at a
- * time per output folder: flock on OUT/.kz-lock.
+ * killed run never leaves half an output; an article whose record
+ * carries `errors`, whose stage fails (a status but 0 and 65), is killed
+ * by a signal or times out is listed in OUT/failures.tsv with the reason,
+ * gets no new output, and is retried next run, until the same bytes have
+ * failed max_attempts runs (OUT/.kz-failed counts them): then it is
+ * quarantined, listed but not run. One run at a time per output folder:
+ * flock on OUT/.kz-lock.
  *
  * Ownership: a kz_pipeline owns every string in it; kz_pipeline_release
  * frees them. Nothing here prints or exits: errors come back in a
@@ -125,6 +128,7 @@ typedef struct kz_batch_stats {
 	size_t seen;            /* article files in the input folder */
 	size_t todo;            /* of which new or changed */
 	size_t done, skipped, failed;
+	size_t quarantined;     /* set aside, not run (--max-attempts) */
 	size_t flags[3];        /* in the outputs written: error, warning, info */
 	double elapsed;         /* seconds */
 } kz_batch_stats;
@@ -139,6 +143,9 @@ typedef struct kz_batch_opts {
 	int wait_lock;          /* wait for another run instead of failing */
 	int force;              /* redo every article */
 	int follow_symlinks;    /* read links that lead out of in_dir */
+	int max_attempts;       /* failed runs of the same bytes before the
+	                         * article is quarantined; 0: never */
+	int retry_quarantined;  /* run quarantined articles again */
 	/* fnmatch(3) patterns a file name must match to be an article; NULL
 	 * or none: KZ_BATCH_INCLUDE_DEFAULT */
 	const char *const *include;

@@ -191,21 +191,26 @@ tb_run_batch_twice_then_edit() {
 	grep -q "^kz-run: $n articles: 1 done, $((n - 1)) skipped" "$W/err"
 }
 
+# An article the stages cannot read (empty: a record with `errors`) fails
+# alone and is retried; one kz-normalize could read with a warning (a
+# stray byte replaced by U+FFFD, exit 65) is a success with its flag.
 tb_run_batch_broken_article() {
 	work run_batch_broken_article
 	run_cfg "$W/p.yaml"
 	gen_articles "$W/in" 5
-	printf 'Titre\n\nUn texte \xff ici.\n' > "$W/in/broken.txt"
+	printf 'Titre\n\nUn texte \xff ici.\n' > "$W/in/latin1.txt"
+	: > "$W/in/broken.txt"
 	set +e
 	"$BIN/kz-run" --config "$W/p.yaml" --in "$W/in" --out "$W/out" -j 2 2> "$W/err"
 	rc=$?
 	set -e
 	expect_eq "exit" "$rc" 65
-	grep -q '^kz-run: broken.txt: kz-normalize exited with status 65: .*invalid UTF-8' "$W/err"
-	grep -q '^kz-run: 6 articles: 5 done, 0 skipped, 1 failed (.*failures.tsv)' "$W/err"
+	grep -q '^kz-run: broken.txt: kz-normalize: empty article: no text$' "$W/err"
+	grep -q '^kz-run: 7 articles: 6 done, 0 skipped, 1 failed (.*failures.tsv)' "$W/err"
 	expect_eq "failures header" "$(head -1 "$W/out/failures.tsv")" "$(printf 'file\treason\thash\ttime')"
 	expect_eq "failed files" "$(tail -n +2 "$W/out/failures.tsv" | cut -f1)" "broken.txt"
 	test ! -e "$W/out/broken.jsonl"
+	$EXPECT 'any(f["rule"] == "invalid-utf8" and f["severity"] == "warning" for f in doc["flags"])' "$W/out/latin1.jsonl"
 	every_output_parses "$W/out"
 	# retried next run; once mended, done, and failures.tsv is gone
 	set +e
@@ -213,11 +218,63 @@ tb_run_batch_broken_article() {
 	rc=$?
 	set -e
 	expect_eq "exit again" "$rc" 65
-	grep -q '^kz-run: 6 articles: 0 done, 5 skipped, 1 failed' "$W/err"
+	grep -q '^kz-run: 7 articles: 0 done, 6 skipped, 1 failed' "$W/err"
 	printf 'Titre\n\nUn texte ici.\n' > "$W/in/broken.txt"
 	"$BIN/kz-run" --config "$W/p.yaml" --in "$W/in" --out "$W/out" 2> "$W/err"
-	grep -q '^kz-run: 6 articles: 1 done, 5 skipped, 0 failed' "$W/err"
+	grep -q '^kz-run: 7 articles: 1 done, 6 skipped, 0 failed' "$W/err"
 	test ! -e "$W/out/failures.tsv"
+}
+
+# The same bytes failing --max-attempts runs in a row (default 3) are
+# quarantined: listed in failures.tsv, not run, not a failure of the run;
+# run again when they change or with --retry-quarantined.
+tb_run_batch_quarantine() {
+	work run_batch_quarantine
+	run_cfg "$W/p.yaml"
+	gen_articles "$W/in" 2
+	: > "$W/in/broken.txt"
+	for i in 1 2 3; do
+		set +e
+		"$BIN/kz-run" --config "$W/p.yaml" --in "$W/in" --out "$W/out" 2> "$W/err"
+		rc=$?
+		set -e
+		expect_eq "exit of run $i" "$rc" 65
+		grep -q '^kz-run: 3 articles: [0-9]* done, [0-9]* skipped, 1 failed (' "$W/err"
+	done
+	"$BIN/kz-run" --config "$W/p.yaml" --in "$W/in" --out "$W/out" 2> "$W/err"
+	expect_eq "stderr" "$(cat "$W/err" | sed 's/; flags:.*//')" \
+		"kz-run: 3 articles: 0 done, 2 skipped, 0 failed, 1 quarantined (see failures.tsv)"
+	expect_eq "listed" "$(tail -n +2 "$W/out/failures.tsv" | cut -f1,2)" \
+		"$(printf 'broken.txt\tquarantined after 3 failed attempts (edit it, or --retry-quarantined): kz-normalize: empty article: no text')"
+	# asked to, it runs once more (and fails once more)
+	set +e
+	"$BIN/kz-run" --config "$W/p.yaml" --in "$W/in" --out "$W/out" --retry-quarantined 2> "$W/err"
+	rc=$?
+	set -e
+	expect_eq "retried" "$rc" 65
+	grep -q '^kz-run: broken.txt: kz-normalize: empty article' "$W/err"
+	# other bytes: attempts count afresh
+	printf '\n\n' > "$W/in/broken.txt"
+	set +e
+	"$BIN/kz-run" --config "$W/p.yaml" --in "$W/in" --out "$W/out" 2> "$W/err"
+	rc=$?
+	set -e
+	expect_eq "changed" "$rc" 65
+	grep -q '1 failed (' "$W/err"
+	printf 'Titre\n\nUn texte enfin.\n' > "$W/in/broken.txt"
+	"$BIN/kz-run" --config "$W/p.yaml" --in "$W/in" --out "$W/out" 2> "$W/err"
+	grep -q '^kz-run: 3 articles: 1 done, 2 skipped, 0 failed;' "$W/err"
+	test ! -e "$W/out/failures.tsv"
+	# --max-attempts 1: set aside after one failure; 0: never
+	: > "$W/in/broken.txt"
+	"$BIN/kz-run" --config "$W/p.yaml" --in "$W/in" --out "$W/o1" --max-attempts 1 2> "$W/err" || true
+	"$BIN/kz-run" --config "$W/p.yaml" --in "$W/in" --out "$W/o1" --max-attempts 1 2> "$W/err"
+	grep -q ', 1 quarantined' "$W/err"
+	set +e
+	"$BIN/kz-run" --config "$W/p.yaml" --in "$W/in" --out "$W/o1" --max-attempts 0 2> "$W/err"
+	rc=$?
+	set -e
+	expect_eq "never quarantined" "$rc" 65
 }
 
 tb_run_batch_crashing_stage() {
@@ -359,7 +416,7 @@ tb_run_failures_escaped() {
 	work run_failures_escaped
 	run_cfg "$W/p.yaml"
 	mkdir -p "$W/in"
-	printf 'Titre\n\nUn texte \xff ici.\n' > "$W/in/$(printf 'b\033[2Jx\\y\tz\342\200\256.txt')"
+	: > "$W/in/$(printf 'b\033[2Jx\\y\tz\342\200\256.txt')"    # empty: it fails
 	set +e
 	"$BIN/kz-run" --config "$W/p.yaml" --in "$W/in" --out "$W/out" 2> "$W/err"
 	rc=$?

@@ -65,6 +65,8 @@ static const char usage[] =
 "                      a row is quarantined: listed in failures.tsv, not\n"
 "                      run again until it changes (default 3; 0: never)\n"
 "  --retry-quarantined batch: run quarantined articles once more\n"
+"  --fail-on SEVERITY  batch: exit 1 when an output written has a flag of\n"
+"                      SEVERITY (error, or warning: warnings and errors)\n"
 "  --follow-symlinks   batch: read links in --in that lead out of it (by\n"
 "                      default they are listed as failures, not read)\n"
 "  --progress, --no-progress\n"
@@ -75,8 +77,9 @@ static const char usage[] =
 "Exit status: one article: the worst status of the stages (another\n"
 "program's non-zero status, or a stage killed by a signal, is 70; when\n"
 "the reader of kz-run's output stops, kz-run ends quietly of SIGPIPE).\n"
-"Batch: 0 every article done\n"
-"or unchanged; 65 some failed (see OUT/failures.tsv); 66 the input folder\n"
+"Batch: 0 every article done,\n"
+"unchanged or quarantined; 1 --fail-on and such a flag in an output\n"
+"written; 65 some failed (see OUT/failures.tsv); 66 the input folder\n"
 "cannot be read; 74 the output folder cannot be written; 75 another run\n"
 "holds the lock, or the run was interrupted; 77 the output folder can be\n"
 "written by another user, or .kz-lock or .kz-state there is a link.\n"
@@ -142,6 +145,59 @@ on_progress(void *ctx, const kz_batch_stats *st)
 	v->drawn = 1;
 }
 
+static const char *
+plural(size_t n, const char *one, const char *many)
+{
+	return n == 1 ? one : many;
+}
+
+static void
+flag_counts(const size_t f[3])
+{
+	kz_msg(stderr, "%zu %s, %zu %s, %zu info", f[0],
+	    plural(f[0], "error", "errors"), f[1],
+	    plural(f[1], "warning", "warnings"), f[2]);
+}
+
+/* The one line a batch ends with: what it did, the flags of its outputs
+ * and of the whole folder, what was redone and why. */
+static void
+summary(const kz_batch_stats *st, const char *out_dir)
+{
+	struct { size_t n; const char *why; } redone[] = {
+		{ st->redone_article, "article" },
+		{ st->redone_missing, "output missing" },
+		{ st->redone_pipeline, "pipeline" },
+		{ st->redone_data, "data" },
+		{ st->redone_version, "kz version" },
+		{ st->redone_forced, "--force" },
+	};
+	const char *sep = " (";
+
+	kz_msg(stderr, "kz-run: %zu %s: %zu done, %zu skipped, %zu failed",
+	    st->seen, plural(st->seen, "article", "articles"), st->done,
+	    st->skipped, st->failed);
+	if (st->failed)
+		kz_msg(stderr, " (%s/failures.tsv)", out_dir);
+	if (st->quarantined)
+		kz_msg(stderr, ", %zu quarantined%s", st->quarantined,
+		    st->failed ? "" : " (see failures.tsv)");
+	kz_msg(stderr, "; flags: ");
+	flag_counts(st->flags);
+	kz_msg(stderr, "; in the folder: ");
+	flag_counts(st->folder_flags);
+	if (st->redone) {
+		kz_msg(stderr, "; %zu redone", st->redone);
+		for (size_t i = 0; i < sizeof redone / sizeof *redone; i++)
+			if (redone[i].n) {
+				kz_msg(stderr, "%s%s %zu", sep, redone[i].why, redone[i].n);
+				sep = ", ";
+			}
+		kz_msg(stderr, ")");
+	}
+	kz_msg(stderr, "; %.1f s\n", st->elapsed);
+}
+
 static int
 find_config(const char *given, char *out, size_t n)
 {
@@ -193,6 +249,7 @@ main(int argc, char **argv)
 		{ "include", required_argument, NULL, 'G' },
 		{ "max-attempts", required_argument, NULL, 'M' },
 		{ "retry-quarantined", no_argument, NULL, 'R' },
+		{ "fail-on", required_argument, NULL, 'X' },
 		{ "progress", no_argument, NULL, 'p' },
 		{ "no-progress", no_argument, NULL, 'n' },
 		{ "help", no_argument, NULL, 'h' },
@@ -247,6 +304,18 @@ main(int argc, char **argv)
 			break;
 		}
 		case 'R': bo.retry_quarantined = 1; break;
+		case 'X':
+			if (strcmp(optarg, "error") == 0) {
+				bo.fail_on = 1;
+			} else if (strcmp(optarg, "warning") == 0) {
+				bo.fail_on = 2;
+			} else {
+				kz_msg(stderr, "kz-run: --fail-on: error or warning, not"
+				    " '%s'\n", optarg);
+				free(include);
+				return KZ_EXIT_USAGE;
+			}
+			break;
 		case 'F': bo.force = 1; break;
 		case 'W': bo.wait_lock = 1; break;
 		case 'L': bo.follow_symlinks = 1; break;
@@ -354,20 +423,8 @@ main(int argc, char **argv)
 			kz_msg(stderr, "kz-run: %s\n", msg);
 		}
 		if (rc == KZ_EXIT_OK || rc == KZ_EXIT_DATAERR ||
-		    (rc == KZ_EXIT_TEMPFAIL && st.seen > 0)) {
-			kz_msg(stderr, "kz-run: %zu article%s: %zu done, %zu skipped,"
-			    " %zu failed", st.seen, st.seen == 1 ? "" : "s", st.done,
-			    st.skipped, st.failed);
-			if (st.failed)
-				kz_msg(stderr, " (%s/failures.tsv)", bo.out_dir);
-			if (st.quarantined)
-				kz_msg(stderr, ", %zu quarantined%s", st.quarantined,
-				    st.failed ? "" : " (see failures.tsv)");
-			kz_msg(stderr, "; flags: %zu error%s, %zu warning%s, %zu info;"
-			    " %.1f s\n", st.flags[0], st.flags[0] == 1 ? "" : "s",
-			    st.flags[1], st.flags[1] == 1 ? "" : "s", st.flags[2],
-			    st.elapsed);
-		}
+		    rc == KZ_EXIT_FLAGGED || (rc == KZ_EXIT_TEMPFAIL && st.seen > 0))
+			summary(&st, bo.out_dir);
 	}
 	kz_pipeline_release(&pl);
 	free(include);

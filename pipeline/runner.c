@@ -866,6 +866,11 @@ typedef struct batch {
 	FILE *journal;
 	kz_journal failj;       /* .kz-failed: name -> HASH TAB ATTEMPTS TAB REASON */
 	FILE *failed_f;
+	/* .kz-made: name -> PIPELINE TAB DATA TAB VERSION TAB E TAB W TAB I */
+	kz_journal madej;
+	FILE *made_f;
+	uint64_t pipe_hash, data_hash;  /* this run's */
+	char version[64];
 	kz_strmap *state;       /* name -> index into hashes and names */
 	uint64_t *hashes;
 	char **names;
@@ -1272,6 +1277,183 @@ failed_count(batch *b, item *it)
 	kz_esc_add(&v, it->reason, strlen(it->reason), KZ_ESC_BACKSLASH);
 	journal_put(b, &b->failj, b->failed_f, it->name, v.data);
 	kz_buf_release(&v);
+}
+
+/* ------------------------------------------------ what made an output */
+typedef struct made {
+	uint64_t pipe, data;
+	char version[64];
+	size_t flags[3];
+} made;
+
+static int
+made_get(const batch *b, const char *name, made *m)
+{
+	const char *v = kz_journal_get(&b->madej, name);
+	unsigned long long p, d;
+	size_t e, w, i;
+
+	if (v == NULL || sscanf(v, "%16llx\t%16llx\t%63[^\t]\t%zu\t%zu\t%zu",
+	    &p, &d, m->version, &e, &w, &i) != 6)
+		return 0;
+	m->pipe = p;
+	m->data = d;
+	m->flags[0] = e;
+	m->flags[1] = w;
+	m->flags[2] = i;
+	return 1;
+}
+
+static void
+made_put(batch *b, const item *it, const size_t flags[3])
+{
+	char v[160];
+
+	snprintf(v, sizeof v, "%016llx\t%016llx\t%s\t%zu\t%zu\t%zu",
+	    (unsigned long long)b->pipe_hash, (unsigned long long)b->data_hash,
+	    b->version, flags[0], flags[1], flags[2]);
+	journal_put(b, &b->madej, b->made_f, it->name, v);
+}
+
+static int
+str_cmp(const void *x, const void *y)
+{
+	return strcmp(*(char *const *)x, *(char *const *)y);
+}
+
+/* Hash every regular file under dirfd/path (sorted, recursive): names,
+ * sizes and bytes. A missing folder adds only its name. */
+static uint64_t
+hash_tree(int dirfd, const char *path, uint64_t h)
+{
+	int fd = openat(dirfd, path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	DIR *d;
+	struct dirent *de;
+	char **names = NULL;
+	size_t n = 0, cap = 0;
+
+	for (const char *c = path; *c; c++)
+		h = kz_hash_step(h, *c);
+	h = kz_hash_step(h, '/');
+	if (fd < 0 || (d = fdopendir(fd)) == NULL) {
+		if (fd >= 0)
+			close(fd);
+		return h;
+	}
+	while ((de = readdir(d)) != NULL) {
+		if (de->d_name[0] == '.')
+			continue;
+		if (n == cap) {
+			cap = cap ? cap * 2 : 32;
+			names = kz_realloc(names, cap * sizeof *names);
+		}
+		names[n++] = kz_strdup(de->d_name);
+	}
+	qsort(names, n, sizeof *names, str_cmp);
+	for (size_t i = 0; i < n; i++) {
+		struct stat st;
+		kz_buf sub, data;
+
+		kz_buf_init(&sub);
+		kz_buf_addf(&sub, "%s/%s", path, names[i]);
+		if (fstatat(dirfd, sub.data, &st, 0) == 0 && S_ISDIR(st.st_mode)) {
+			h = hash_tree(dirfd, sub.data, h);
+		} else if (S_ISREG(st.st_mode)) {
+			kz_buf_init(&data);
+			if (read_file_at(dirfd, sub.data, 1, &data) == 0) {
+				for (const char *c = sub.data; *c; c++)
+					h = kz_hash_step(h, *c);
+				h = kz_hash_step(h, '\0');
+				for (size_t k = 0; k < data.len; k++)
+					h = kz_hash_step(h, data.data[k]);
+				h = kz_hash_step(h, '\0');
+			}
+			kz_buf_release(&data);
+		}
+		kz_buf_release(&sub);
+		free(names[i]);
+	}
+	free(names);
+	closedir(d);
+	return h;
+}
+
+static uint64_t
+hash_file(const char *path, uint64_t h)
+{
+	kz_buf data;
+
+	kz_buf_init(&data);
+	if (read_file_at(AT_FDCWD, path, 1, &data) == 0)
+		for (size_t k = 0; k < data.len; k++)
+			h = kz_hash_step(h, data.data[k]);
+	kz_buf_release(&data);
+	return h;
+}
+
+/* What makes this run's outputs: the pipeline as the command it stands
+ * for, the data files the stages read (gazetteers/, rules/ of `data:`, or
+ * of the folder the stages find), and kz's version with a hash of the
+ * programs the pipeline runs (a rebuilt kz, an edited custom stage). */
+static void
+fingerprint(batch *b)
+{
+	const kz_pipeline *pl = b->pl;
+	char found[PATH_MAX];
+	const char *data = pl->data;
+	kz_buf f;
+	kz_error e;
+	uint64_t progs = KZ_HASH_START;
+
+	kz_buf_init(&f);
+	kz_pipeline_format(pl, "$id", &f);
+	kz_buf_addf(&f, "\n%s", kz_output_ext(pl->output));
+	b->pipe_hash = kz_content_hash(f.data, f.len);
+	kz_buf_release(&f);
+	if (data == NULL && kz_datadir_find(NULL, found, sizeof found, &e) == 0)
+		data = found;
+	b->data_hash = KZ_HASH_START;
+	if (data) {
+		int fd = open(data, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+		if (fd >= 0) {
+			b->data_hash = hash_tree(fd, "gazetteers", b->data_hash);
+			b->data_hash = hash_tree(fd, "rules", b->data_hash);
+			close(fd);
+		}
+	}
+	for (size_t i = 0; i < pl->n; i++)
+		progs = hash_file(pl->stages[i].path, progs);
+	if (pl->show_path && pl->output != KZ_OUT_JSONL)
+		progs = hash_file(pl->show_path, progs);
+	snprintf(b->version, sizeof b->version, "%s+%016llx", KZ_VERSION,
+	    (unsigned long long)progs);
+}
+
+/* Is the output of it, which exists and whose article is unchanged, up
+ * to date? With count, say why not (st->redone_*). */
+static int
+made_current(batch *b, const item *it, int count)
+{
+	kz_batch_stats *st = b->st;
+	made m;
+	int pipe, data, version;
+
+	if (!made_get(b, it->name, &m)) {
+		/* made by a kz-run that did not record it: another version */
+		if (count)
+			st->redone_version++;
+		return 0;
+	}
+	pipe = m.pipe != b->pipe_hash;
+	data = m.data != b->data_hash;
+	version = strcmp(m.version, b->version) != 0;
+	if (count) {
+		st->redone_pipeline += (size_t)pipe;
+		st->redone_data += (size_t)data;
+		st->redone_version += (size_t)version;
+	}
+	return !pipe && !data && !version;
 }
 
 static void
@@ -1746,6 +1928,7 @@ job_finish(batch *b, job *j)
 					b->status = KZ_EXIT_IOERR;
 				kz_buf_release(&line_b);
 				state_put(b, it->name, it->hash);
+				made_put(b, it, flags);
 				if (kz_journal_get(&b->failj, it->name))
 					journal_put(b, &b->failj, b->failed_f, it->name, "");
 				b->st->done++;
@@ -1953,6 +2136,23 @@ quarantined(batch *b, int in_fd, item *it)
 	b->failed[b->nfailed++] = it;
 	b->st->quarantined++;
 	return 1;
+}
+
+/* The flags of every output the folder holds for an article of the
+ * input folder (written by this run or before), from .kz-made. */
+static void
+folder_flags(batch *b, const item *items, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		struct stat os;
+		made m;
+
+		if (items[i].refused || !made_get(b, items[i].name, &m) ||
+		    fstatat(b->dirfd, items[i].out, &os, 0) != 0)
+			continue;
+		for (int k = 0; k < 3; k++)
+			b->st->folder_flags[k] += m.flags[k];
+	}
 }
 
 /* The loop over the articles to do: at most jobs at once, polling their
@@ -2196,8 +2396,10 @@ kz_batch_run(const kz_pipeline *pl, const kz_batch_opts *o,
 	kz_sentinel_start();
 	remove_stale_temps(&b);
 	if ((rc = state_open(&b)) != 0 ||
-	    (rc = journal_open(&b, ".kz-failed", &b.failj, &b.failed_f)) != 0)
+	    (rc = journal_open(&b, ".kz-failed", &b.failj, &b.failed_f)) != 0 ||
+	    (rc = journal_open(&b, ".kz-made", &b.madej, &b.made_f)) != 0)
 		goto out;
+	fingerprint(&b);
 	if (list_articles(&b, in_fd, &items, &nitems) != 0) {
 		kz_error_set(err, o->in_dir, 0, 0, "cannot list the input folder: %s",
 		    strerror(errno));
@@ -2213,6 +2415,7 @@ kz_batch_run(const kz_pipeline *pl, const kz_batch_opts *o,
 		struct stat os;
 		uint64_t h;
 		intptr_t other;
+		int made_before, have = 0, same = 0;
 
 		if (it->refused) {
 			fail_item(&b, it, it->refused);
@@ -2228,23 +2431,42 @@ kz_batch_run(const kz_pipeline *pl, const kz_batch_opts *o,
 			continue;
 		}
 		kz_strmap_put(outs, it->out, strlen(it->out), (intptr_t)i);
-		if (!o->force && state_get(&b, it->name, &h) &&
-		    fstatat(b.dirfd, it->out, &os, 0) == 0 &&
-		    item_hash(&b, in_fd, it) == 0 && it->hash == h) {
-			st->skipped++;
-			continue;
+		made_before = state_get(&b, it->name, &h);
+		if (made_before) {
+			/* skipped when nothing that made it changed */
+			have = fstatat(b.dirfd, it->out, &os, 0) == 0;
+			same = item_hash(&b, in_fd, it) == 0 && it->hash == h;
+			if (!o->force && have && same && made_current(&b, it, 0)) {
+				st->skipped++;
+				continue;
+			}
 		}
 		if (quarantined(&b, in_fd, it))
 			continue;
+		if (made_before) {
+			st->redone++;
+			if (o->force)
+				st->redone_forced++;
+			else if (!same)
+				st->redone_article++;
+			else if (!have)
+				st->redone_missing++;
+			else
+				made_current(&b, it, 1);
+		}
 		todo[ntodo++] = it;
 	}
 	kz_strmap_free(outs);
 	st->todo = ntodo;
 	run_items(&b, in_fd, todo, ntodo);
+	folder_flags(&b, items, nitems);
 	if (fflush(b.journal) != 0 || fsync(fileno(b.journal)) != 0)
 		b.status = KZ_EXIT_IOERR;
 	write_failures(&b);
 	rc = b.status;
+	if (rc == 0 && o->fail_on > 0 && (st->flags[0] > 0 ||
+	    (o->fail_on > 1 && st->flags[1] > 0)))
+		rc = KZ_EXIT_FLAGGED;
 	if (got_stop && rc != KZ_EXIT_IOERR) {
 		kz_error_set(err, NULL, 0, 0, "interrupted: %zu article%s left for"
 		    " the next run", ntodo - st->done - st->failed,
@@ -2273,6 +2495,12 @@ out:
 	if (b.failed_f)
 		fclose(b.failed_f);
 	kz_journal_release(&b.failj);
+	if (b.made_f && (fflush(b.made_f) != 0 || fsync(fileno(b.made_f)) != 0) &&
+	    rc == 0)
+		rc = KZ_EXIT_IOERR;
+	if (b.made_f)
+		fclose(b.made_f);
+	kz_journal_release(&b.madej);
 	if (b.state)
 		kz_strmap_free(b.state);
 	for (size_t k = 0; k < b.nhashes; k++)

@@ -26,7 +26,10 @@
  * gets no new output, and is retried next run, until the same bytes have
  * failed max_attempts runs (OUT/.kz-failed counts them): then it is
  * quarantined, listed but not run. One run at a time per output folder:
- * flock on OUT/.kz-lock.
+ * flock on OUT/.kz-lock. Each output's journal line in OUT/.kz-made
+ * records what made it (hashes of the pipeline and of the data files, kz's
+ * version and its programs) and its flags: an output whose maker differs
+ * from this run's is redone.
  *
  * Ownership: a kz_pipeline owns every string in it; kz_pipeline_release
  * frees them. Nothing here prints or exits: errors come back in a
@@ -41,6 +44,12 @@
 
 #include <stddef.h>
 #include <stdint.h>
+
+/* kz's version, recorded with every output a batch writes: an output
+ * made by another version is redone. */
+#define KZ_VERSION "0.15"
+/* --fail-on: a flag of that severity or worse in an output of the run */
+#define KZ_EXIT_FLAGGED 1
 
 /* sysexits(3) EX_TEMPFAIL: another run holds the output folder's lock, or
  * the run was interrupted; try again later. */
@@ -130,6 +139,11 @@ typedef struct kz_batch_stats {
 	size_t done, skipped, failed;
 	size_t quarantined;     /* set aside, not run (--max-attempts) */
 	size_t flags[3];        /* in the outputs written: error, warning, info */
+	size_t folder_flags[3]; /* in every output of the folder after the run */
+	/* outputs redone (made before, made again), and why; one output may
+	 * count under several reasons */
+	size_t redone, redone_article, redone_missing, redone_pipeline,
+	    redone_data, redone_version, redone_forced;
 	double elapsed;         /* seconds */
 } kz_batch_stats;
 
@@ -146,6 +160,9 @@ typedef struct kz_batch_opts {
 	int max_attempts;       /* failed runs of the same bytes before the
 	                         * article is quarantined; 0: never */
 	int retry_quarantined;  /* run quarantined articles again */
+	int fail_on;            /* 0: off; 1: error flags; 2: warnings too:
+	                         * exit KZ_EXIT_FLAGGED when an output written
+	                         * has one */
 	/* fnmatch(3) patterns a file name must match to be an article; NULL
 	 * or none: KZ_BATCH_INCLUDE_DEFAULT */
 	const char *const *include;

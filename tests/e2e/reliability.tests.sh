@@ -198,7 +198,7 @@ EOF2
 # Links planted in --out where kz-run writes its lock and its journal:
 # refused, and the files they point at untouched.
 t_reliab_run_planted_links() {
-	for f in .kz-lock .kz-state .kz-failed; do
+	for f in .kz-lock .kz-state .kz-failed .kz-made; do
 		rel_batch "links$f"
 		mkdir -p "$W/out"
 		echo "precious" > "$W/victim"

@@ -549,6 +549,99 @@ EOF
 	grep -q '^kz-run: 5 articles: 0 done, 5 skipped, 0 failed;' "$W/err"
 }
 
+# The summary counts the flags of the whole folder too (a run with nothing
+# new no longer says "0 errors" over a folder that holds some), and
+# --fail-on error|warning exits 1 when an output written by the run has a
+# flag of that severity or worse.
+tb_run_batch_fail_on() {
+	work run_batch_fail_on
+	run_cfg "$W/p.yaml"
+	gen_articles "$W/in" 3
+	"$BIN/kz-run" --config "$W/p.yaml" --in "$W/in" --out "$W/out" 2> "$W/err"
+	grep -q '; flags: 3 errors, 0 warnings, 3 info; in the folder: 3 errors, 0 warnings, 3 info;' "$W/err"
+	# nothing new: this run's flags are none, the folder's are still there
+	"$BIN/kz-run" --config "$W/p.yaml" --in "$W/in" --out "$W/out" --fail-on error 2> "$W/err"
+	grep -q '^kz-run: 3 articles: 0 done, 3 skipped, 0 failed; flags: 0 errors, 0 warnings, 0 info; in the folder: 3 errors, 0 warnings, 3 info;' "$W/err"
+	# one redone: its error flag fails the run with --fail-on error
+	echo 'Une phrase de plus.' >> "$W/in/a2.txt"
+	set +e
+	"$BIN/kz-run" --config "$W/p.yaml" --in "$W/in" --out "$W/out" --fail-on error 2> "$W/err"
+	rc=$?
+	set -e
+	expect_eq "--fail-on error" "$rc" 1
+	grep -q '1 done, 2 skipped, 0 failed; flags: 1 error, 0 warnings, 1 info; in the folder: 3 errors' "$W/err"
+	# warnings only: --fail-on error passes, --fail-on warning does not
+	printf 'Titre\n\nUn texte \377 ici.\n' > "$W/in/w.txt"
+	"$BIN/kz-run" --config "$W/p.yaml" --in "$W/in" --out "$W/out" --fail-on error 2> "$W/err"
+	grep -q '1 done, 3 skipped, 0 failed; flags: 0 errors, 1 warning, [0-9]* info' "$W/err"
+	printf 'Titre\n\nUn autre texte \377 ici.\n' > "$W/in/w.txt"
+	set +e
+	"$BIN/kz-run" --config "$W/p.yaml" --in "$W/in" --out "$W/out" --fail-on warning 2> "$W/err"
+	rc=$?
+	set -e
+	expect_eq "--fail-on warning" "$rc" 1
+	grep -q 'in the folder: 3 errors, 1 warning, [0-9]* info' "$W/err"
+	set +e
+	"$BIN/kz-run" --config "$W/p.yaml" --in "$W/in" --out "$W/out" --fail-on info 2> "$W/err"
+	rc=$?
+	set -e
+	expect_eq "bad severity" "$rc" 64
+}
+
+# An output is redone when what made it changes, not only its article:
+# the data files (a rule edited), the pipeline (another argument), kz's
+# programs (a rebuilt stage). .kz-made records, for each output, the
+# hashes of the pipeline and of the data and kz's version; the summary
+# says how many were redone and why.
+tb_run_batch_stale_outputs() {
+	work run_batch_stale_outputs
+	mkdir -p "$W/data" "$W/bin"
+	cp -r "$ROOT/gazetteers" "$ROOT/rules" "$W/data/"
+	for p in kz-normalize kz-tag kz-quotes kz-check; do cp "$BIN/$p" "$W/bin/"; done
+	cat > "$W/p.yaml" <<EOF
+stages:
+  - run: $W/bin/kz-normalize
+    args: [--id, \$id]
+  - run: $W/bin/kz-tag
+  - run: $W/bin/kz-quotes
+  - run: $W/bin/kz-check
+data: $W/data
+EOF
+	gen_articles "$W/in" 3
+	"$BIN/kz-run" --config "$W/p.yaml" --in "$W/in" --out "$W/out" 2> "$W/err"
+	grep -q '^kz-run: 3 articles: 3 done, 0 skipped, 0 failed;' "$W/err"
+	refute grep -q 'redone' "$W/err"
+	# each output's maker: pipeline hash, data hash, version, flag counts
+	expect_eq "made lines" "$(awk -F'\t' 'NF == 7 && length($2) == 16 && length($3) == 16' "$W/out/.kz-made" | wc -l)" 3
+	md5sum "$W"/out/*.jsonl > "$W/sums"
+	# the data: a comment added to a rules file
+	printf '\n# relu le 7 décembre\n' >> "$W/data/rules/checks.yaml"
+	"$BIN/kz-run" --config "$W/p.yaml" --in "$W/in" --out "$W/out" 2> "$W/err"
+	grep -q '^kz-run: 3 articles: 3 done, 0 skipped, 0 failed;.*; 3 redone (data 3);' "$W/err"
+	md5sum -c --quiet "$W/sums"         # same results, made again
+	"$BIN/kz-run" --config "$W/p.yaml" --in "$W/in" --out "$W/out" 2> "$W/err"
+	grep -q '^kz-run: 3 articles: 0 done, 3 skipped' "$W/err"
+	# the pipeline: another argument
+	sed -i "s|  - run: $W/bin/kz-check|  - run: $W/bin/kz-check\n    args: [--lang, fr]|" "$W/p.yaml"
+	"$BIN/kz-run" --config "$W/p.yaml" --in "$W/in" --out "$W/out" 2> "$W/err"
+	grep -q '^kz-run: 3 articles: 3 done, 0 skipped, 0 failed;.*; 3 redone (pipeline 3);' "$W/err"
+	# kz's programs: a stage rebuilt (bytes appended still run)
+	printf 'rebuilt' >> "$W/bin/kz-tag"
+	"$BIN/kz-run" --config "$W/p.yaml" --in "$W/in" --out "$W/out" 2> "$W/err"
+	grep -q '^kz-run: 3 articles: 3 done, 0 skipped, 0 failed;.*; 3 redone (kz version 3);' "$W/err"
+	# an article edited, an output deleted: said as well
+	echo 'Une phrase de plus.' >> "$W/in/a1.txt"
+	rm "$W/out/a2.jsonl"
+	"$BIN/kz-run" --config "$W/p.yaml" --in "$W/in" --out "$W/out" 2> "$W/err"
+	grep -q '^kz-run: 3 articles: 2 done, 1 skipped, 0 failed;.*; 2 redone (article 1, output missing 1);' "$W/err"
+	# an output folder of an older kz-run (no .kz-made): redone once
+	rm "$W/out/.kz-made"
+	"$BIN/kz-run" --config "$W/p.yaml" --in "$W/in" --out "$W/out" 2> "$W/err"
+	grep -q '; 3 redone (kz version 3);' "$W/err"
+	"$BIN/kz-run" --config "$W/p.yaml" --in "$W/in" --out "$W/out" 2> "$W/err"
+	grep -q '^kz-run: 3 articles: 0 done, 3 skipped' "$W/err"
+}
+
 # t_NAME, as run.sh finds them: each runs tb_NAME strictly
 for _tb in $(declare -F | awk '{print $3}' | grep '^tb_run_'); do
 	eval "t_${_tb#tb_}() { kz_strict $_tb; }"

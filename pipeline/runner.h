@@ -15,9 +15,12 @@
  * Unknown keys, a stage that cannot be found, a bad value: an error
  * naming the file, line and column (exit 78 in kz-run).
  *
- * Batch (kz_batch_run): every regular, non-hidden file of the input folder
- * whose name matches an include pattern (default *.txt, *.jsonl) is an
- * article. Its output OUT/STEM.EXT is redone when the article's
+ * Batch (kz_batch_run): the stages start once per --jobs worker and the
+ * articles stream through them as kz/1 records, split back one record
+ * per article (what cannot stream, or the article a pipeline died on,
+ * gets a pipeline of its own). Every regular, non-hidden file of the
+ * input folder whose name matches an include pattern (default *.txt,
+ * *.jsonl) is an article. Its output OUT/STEM.EXT is redone when the article's
  * bytes changed (FNV-1a 64 hash, journal in OUT/.kz-state) or the output
  * is missing; written to a temporary file, fsync'd and renamed, so a
  * killed run never leaves half an output; an article whose record

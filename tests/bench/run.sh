@@ -540,6 +540,27 @@ else
 		row "hand pipe, $nfiles files" "$fmb" - - "$CPU" "$RSS" "$NOTE"
 	fi
 	rm -f "$RUN/hand.jsonl"
+	# 200 articles (the cron test of issue 6): one batch through kz-run,
+	# its stages started once, against the hand pipe on the same files
+	mkdir -p "$RUN/files200"
+	head -n 200 "$RUN/files.list" | xargs cp -t "$RUN/files200"
+	n200=$(ls "$RUN/files200" | wc -l)
+	measure /dev/null "$RUN/hand200.jsonl" bash -c \
+		"set -o pipefail; '$BIN/kz-normalize' -q '$RUN'/files200/*.txt | '$BIN/kz-tag' -q | '$BIN/kz-quotes' -q | '$BIN/kz-check' -q"
+	hand200=$SECS; ok || hand200=-
+	ok && row "hand pipe, $n200 files" - - "$SECS" "$CPU" "$RSS" "$(calc "$n200 / $SECS" '%.0f') articles/s"
+	rm -rf "$RUN/kz-run-200"
+	measure /dev/null "$RUN/kz-run.log" --limit "$RUN_TIMEOUT" \
+		"$BIN/kz-run" --in "$RUN/files200" --out "$RUN/kz-run-200" --jobs 1
+	if ok && [ "$hand200" != - ]; then
+		ratio=$(calc "$hand200 / ($SECS > 0 ? $SECS : 1e-9)" '%.2f')
+		row "kz-run --jobs 1, $n200 files" - - "$SECS" "$CPU" "$RSS" "$(calc "$n200 / $SECS" '%.0f') articles/s, ${ratio}x the hand pipe"
+		if awk "BEGIN { exit !($ratio >= 0.8) }"; then r=MET; else r=NOT-MET; fi
+		goal "$r" "kz-run on $n200 articles >= 0.8x the hand pipe's speed (issue 15): ${ratio}x"
+	else
+		row "kz-run --jobs 1, $n200 files" - - - "$CPU" "$RSS" "$NOTE"
+	fi
+	rm -rf "$RUN/kz-run-200" "$RUN/files200" "$RUN/hand200.jsonl"
 	for j in 1 2; do
 		out=$RUN/kz-run-out-$j
 		rm -rf "$out"

@@ -311,36 +311,57 @@ EOF
 	refute pgrep -f "$W/crashy.sh" > /dev/null
 }
 
+# kill -9 at several moments of a 200-article batch, then a run that
+# completes it: every output whole and byte for byte a clean run's, every
+# article once. A last stage that passes each record on after a short
+# pause keeps the batch running long enough to be killed in the middle
+# (streamed, 200 articles take well under a second).
 tb_run_batch_kill9_then_rerun() {
 	work run_batch_kill9_then_rerun
+	cat > "$W/slow.sh" <<'EOF'
+#!/bin/sh
+while IFS= read -r line; do
+	printf '%s\n' "$line"
+	sleep 0.02
+done
+EOF
+	chmod +x "$W/slow.sh"
 	run_cfg "$W/p.yaml"
-	gen_articles "$W/in" 50
-	"$BIN/kz-run" --config "$W/p.yaml" --in "$W/in" --out "$W/out" --jobs 2 2> "$W/err1" &
-	pid=$!
-	# wait until a few outputs are there, then kill -9 in the middle
-	for _ in $(seq 1 600); do
-		n=$(ls "$W/out" 2>/dev/null | grep -c 'jsonl$' || true)
-		[ "$n" -ge 5 ] && break
-		sleep 0.05
+	sed -i 's|^lang: fr$|  - run: ./slow.sh|' "$W/p.yaml"
+	gen_articles "$W/in" 200
+	"$BIN/kz-run" --config "$W/p.yaml" --in "$W/in" --out "$W/clean" --jobs 2 2> "$W/err0"
+	for at in 5 60 130; do
+		"$BIN/kz-run" --config "$W/p.yaml" --in "$W/in" --out "$W/out" --jobs 2 2> "$W/err1" &
+		pid=$!
+		# wait until that many outputs are there, then kill -9 in the middle
+		for _ in $(seq 1 1200); do
+			n=$(ls "$W/out" 2>/dev/null | grep -c 'jsonl$' || true)
+			[ "$n" -ge "$at" ] && break
+			sleep 0.05
+		done
+		kill -KILL "$pid"
+		wait "$pid" || true
+		n=$(ls "$W/out" | grep -c 'jsonl$' || true)
+		echo "killed after $n outputs"
+		[ "$n" -lt 200 ] || { echo "the run ended before the kill"; return 1; }
+		# what is there is whole; stages died with kz-run (no orphans writing)
+		every_output_parses "$W/out"
+		sleep 0.2
+		refute pgrep -f "$BIN/kz-(normalize|tag|quotes|check)" -P 1 > /dev/null
+		refute pgrep -f "$W/slow.sh" > /dev/null
 	done
-	kill -KILL "$pid"
-	wait "$pid" || true
-	n=$(ls "$W/out" | grep -c 'jsonl$' || true)
-	echo "killed after $n outputs"
-	# what is there is whole; stages died with kz-run (no orphans writing)
-	every_output_parses "$W/out"
-	sleep 0.2
-	refute pgrep -f "$BIN/kz-(normalize|tag|quotes|check)" -P 1 > /dev/null
 	"$BIN/kz-run" --config "$W/p.yaml" --in "$W/in" --out "$W/out" --jobs 2 2> "$W/err"
 	cat "$W/err"
-	done_n=$(sed -n 's/^kz-run: 50 articles: \([0-9]*\) done, \([0-9]*\) skipped, 0 failed.*/\1+\2/p' "$W/err")
-	expect_eq "done + skipped" "$((done_n))" 50
-	# every article once, whole; no temporary file left
-	expect_eq "outputs" "$(ls "$W/out" | wc -l)" 50
+	done_n=$(sed -n 's/^kz-run: 200 articles: \([0-9]*\) done, \([0-9]*\) skipped, 0 failed.*/\1+\2/p' "$W/err")
+	expect_eq "done + skipped" "$((done_n))" 200
+	# every article once, whole, as a clean run wrote it; no temporary file
+	expect_eq "outputs" "$(ls "$W/out" | wc -l)" 200
 	expect_eq "temporary files" "$(ls -a "$W/out" | grep -c '^\.kz-tmp' || true)" 0
-	every_output_parses "$W/out"
+	for i in $(seq 1 200); do
+		cmp "$W/clean/a$i.jsonl" "$W/out/a$i.jsonl"
+	done
 	"$BIN/kz-run" --config "$W/p.yaml" --in "$W/in" --out "$W/out" 2> "$W/err"
-	grep -q '^kz-run: 50 articles: 0 done, 50 skipped, 0 failed' "$W/err"
+	grep -q '^kz-run: 200 articles: 0 done, 200 skipped, 0 failed' "$W/err"
 }
 
 tb_run_batch_lock() {
@@ -640,6 +661,90 @@ EOF
 	grep -q '; 3 redone (kz version 3);' "$W/err"
 	"$BIN/kz-run" --config "$W/p.yaml" --in "$W/in" --out "$W/out" 2> "$W/err"
 	grep -q '^kz-run: 3 articles: 0 done, 3 skipped' "$W/err"
+}
+
+# One pipeline per batch and per --jobs worker: each stage starts once
+# (not once per article) and the articles stream through it as kz/1
+# records; every output is still byte for byte the hand-typed pipe's.
+tb_run_batch_streams() {
+	work run_batch_streams
+	cat > "$W/count.sh" <<EOF
+#!/bin/sh
+echo started >> "$W/starts"
+exec cat
+EOF
+	chmod +x "$W/count.sh"
+	cat > "$W/p.yaml" <<EOF
+stages:
+  - run: $BIN/kz-normalize
+    args: [--id, \$id]
+  - run: $BIN/kz-tag
+  - run: ./count.sh
+  - run: $BIN/kz-quotes
+  - run: $BIN/kz-check
+    args: [--lang, \$lang]
+EOF
+	gen_articles "$W/in" 30
+	printf '   \n\n' > "$W/in/blank.txt"     # a record with errors, in the stream
+	set +e
+	"$BIN/kz-run" --config "$W/p.yaml" --in "$W/in" --out "$W/out" --jobs 2 2> "$W/err"
+	rc=$?
+	set -e
+	expect_eq "exit" "$rc" 65
+	grep -q '^kz-run: 31 articles: 30 done, 0 skipped, 1 failed' "$W/err"
+	grep -q '^kz-run: blank.txt: kz-normalize: empty article: no text$' "$W/err"
+	expect_eq "starts for 31 articles, 2 jobs" "$(wc -l < "$W/starts")" 2
+	for i in $(seq 1 30); do
+		"$BIN/kz-normalize" "$W/in/a$i.txt" | "$BIN/kz-tag" | "$BIN/kz-quotes" |
+			"$BIN/kz-check" > "$W/hand"
+		cmp "$W/hand" "$W/out/a$i.jsonl"
+	done
+	# other formats are rendered per article as before
+	"$BIN/kz-run" --config "$W/p.yaml" --in "$W/in" --out "$W/tsv" --format tsv 2> "$W/err" || true
+	"$BIN/kz-show" --tsv "$W/out/a7.jsonl" > "$W/a7.tsv"
+	cmp "$W/a7.tsv" "$W/tsv/a7.tsv"
+}
+
+# A stage that dies on one record, or hangs on another, mid-stream: the
+# pipeline is started again after the last good record, the article it
+# died on is run alone (and fails alone), every other output is whole and
+# the same as a clean run's.
+tb_run_batch_stream_crash() {
+	work run_batch_stream_crash
+	cat > "$W/crashy.sh" <<'EOF'
+#!/bin/sh
+while IFS= read -r line; do
+	case "$line" in
+	*'"id":"a13"'*) kill -SEGV $$ ;;
+	*'"id":"a21"'*) sleep 60 ;;
+	esac
+	printf '%s\n' "$line"
+done
+EOF
+	chmod +x "$W/crashy.sh"
+	cat > "$W/p.yaml" <<EOF
+stages:
+  - run: $BIN/kz-normalize
+    args: [--id, \$id]
+  - run: ./crashy.sh
+  - run: $BIN/kz-tag
+EOF
+	printf 'stages:\n  - run: %s/kz-normalize\n  - run: %s/kz-tag\n' "$BIN" "$BIN" > "$W/clean.yaml"
+	gen_articles "$W/in" 30
+	set +e
+	"$BIN/kz-run" --config "$W/p.yaml" --in "$W/in" --out "$W/out" --jobs 2 --timeout 3 2> "$W/err"
+	rc=$?
+	set -e
+	expect_eq "exit" "$rc" 65
+	grep -q '^kz-run: 30 articles: 28 done, 0 skipped, 2 failed' "$W/err"
+	expect_eq "reasons" "$(tail -n +2 "$W/out/failures.tsv" | cut -f1,2 | sort)" \
+		"$(printf 'a13.txt\tcrashy.sh killed by signal 11 (Segmentation fault)\na21.txt\ttimed out after 3 s')"
+	"$BIN/kz-run" --config "$W/clean.yaml" --in "$W/in" --out "$W/clean" 2> "$W/err"
+	for i in $(seq 1 30); do
+		case $i in 13|21) test ! -e "$W/out/a$i.jsonl"; continue ;; esac
+		cmp "$W/clean/a$i.jsonl" "$W/out/a$i.jsonl"
+	done
+	refute pgrep -f "$W/crashy.sh" > /dev/null
 }
 
 # t_NAME, as run.sh finds them: each runs tb_NAME strictly

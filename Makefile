@@ -167,11 +167,17 @@ SCORE_MIN_OWN3 = --min-entity-f1 0.89 --min-quote-f1 0.97 --min-attribution 0.84
 # general rules and gazetteer entries since have reached
 SCORE_MIN_OWN4 = --min-entity-f1 0.85 --min-quote-f1 0.97 --min-attribution 0.82 \
 	--min-flag-recall 0.7 --max-false-flags 1
+# tests/articles5: a fifth corpus, written blind (helper session, December
+# 2026, without seeing the code or kz's output) on topics and page styles
+# the others lack. First figures, before anyone read its misses: entities
+# F1 0.75, quotes 0.98, attribution 0.62, flags 0/1 with 1 false.
+SCORE_MIN_OWN5 = --min-entity-f1 0.73 --min-quote-f1 0.96 --min-attribution 0.60 \
+	--max-false-flags 1
 # ../shared/real: 33 real pages from 33 outlets (a development set: only the
 # misses of d01-d22 are read). The floors keep what has been reached, so
 # that no change costs real pages what it gains on our own corpora.
 REAL = $(SHARED)/real
-SCORE_MIN_REAL = --min-entity-f1 0.75 --min-quote-f1 0.96 --min-attribution 0.39 \
+SCORE_MIN_REAL = --min-entity-f1 0.81 --min-quote-f1 0.96 --min-attribution 0.50 \
 	--min-flag-recall 0.8 --max-false-flags 0
 score: all
 	@if [ -f $(SCORER) ]; then \
@@ -185,6 +191,8 @@ score: all
 	    python3 $(SCORER) $(SCORE_MIN_OWN3) tests/articles3 || exit 1; \
 	    echo "== scores on our fourth corpus (tests/articles4) =="; \
 	    python3 $(SCORER) $(SCORE_MIN_OWN4) tests/articles4 || exit 1; \
+	    echo "== scores on our fifth corpus (tests/articles5) =="; \
+	    python3 $(SCORER) $(SCORE_MIN_OWN5) tests/articles5 || exit 1; \
 	    if [ -d $(REAL) ]; then \
 	    echo "== scores on real news pages ($(REAL)) =="; \
 	    python3 $(SCORER) $(SCORE_MIN_REAL) $(REAL) || exit 1; fi; \

@@ -33,6 +33,7 @@ struct kz_quoter {
 	kz_phrases collective;
 	kz_phrases scare_context;
 	kz_phrases incise_starts;
+	kz_phrases person_heads;    /* "syndicaliste", "coach": gender bits */
 };
 
 static int
@@ -104,7 +105,7 @@ load_quotes_yaml(kz_quoter *q, const char *path, kz_error *err)
 {
 	static const char *const known[] = {
 		"speaker_prepositions", "pronouns", "inversion_pronouns",
-		"anaphoric_nouns", "auxiliaries", "semi_auxiliaries",
+		"person_heads", "auxiliaries", "semi_auxiliaries",
 		"anonymous_sources", "collective_speakers", "document_speakers",
 		"attribution_incises", "attribution_incise_starts",
 		"scare_context", "quote_marks", NULL
@@ -129,7 +130,9 @@ load_quotes_yaml(kz_quoter *q, const char *path, kz_error *err)
 	    load_phrase_list(&doc, "scare_context", &q->scare_context, q->folder,
 	    1, err) != 0 ||
 	    load_phrase_list(&doc, "attribution_incise_starts", &q->incise_starts,
-	    q->folder, 1, err) != 0)
+	    q->folder, 1, err) != 0 ||
+	    load_gendered(&doc, "person_heads", &q->person_heads, q->folder,
+	    err) != 0)
 		goto out;
 	aux = kz_yaml_require(&doc, doc.root, "auxiliaries", KZ_YAML_MAP, err);
 	if (aux == NULL)
@@ -226,6 +229,7 @@ kz_quoter_load(const char *datadir, const kz_folder *f, kz_error *err)
 	kz_phrases_init(&q->collective);
 	kz_phrases_init(&q->scare_context);
 	kz_phrases_init(&q->incise_starts);
+	kz_phrases_init(&q->person_heads);
 	snprintf(path, sizeof path, "%s/rules/quotes.yaml", datadir);
 	if (load_quotes_yaml(q, path, err) != 0)
 		goto fail;
@@ -252,6 +256,7 @@ kz_quoter_free(kz_quoter *q)
 	kz_phrases_release(&q->collective);
 	kz_phrases_release(&q->scare_context);
 	kz_phrases_release(&q->incise_starts);
+	kz_phrases_release(&q->person_heads);
 	free(q);
 }
 
@@ -275,6 +280,7 @@ typedef struct referent {
 	const char *type;       /* PER, ORG, LOC, or "role" */
 	int gender;             /* G_M / G_F bits, 0 unknown */
 	int is_mention;
+	int unresolved;         /* a mention kz-tag tied to nobody */
 } referent;
 
 typedef struct quote {
@@ -291,6 +297,7 @@ typedef struct quote {
 	json_t *source;         /* anonymous source description */
 	long same_as;
 	long signature_name, signature_title;   /* block indexes or -1 */
+	int unsaid;             /* scare only because nobody was found saying it */
 } quote;
 
 typedef struct work {
@@ -313,6 +320,7 @@ typedef struct work {
 	size_t nquotes, capquotes;
 	size_t *stray;          /* closing guillemets never opened (bytes) */
 	size_t nstray;
+	kz_strmap *times_named; /* canonical person name -> mentions in all */
 } work;
 
 static int
@@ -484,8 +492,10 @@ add_referent(work *w, const json_t *item, int is_mention)
 	e = kz_gazetteer_by_id(kz_tagger_gazetteer(w->tg), ref);
 	if (is_mention) {
 		r->type = e ? e->type : "role";
-		if (r->name == NULL)
+		if (r->name == NULL) {
 			r->name = json_string_value(json_object_get(item, "text"));
+			r->unresolved = 1;
+		}
 	} else {
 		r->type = json_string_value(json_object_get(item, "type"));
 	}
@@ -524,6 +534,17 @@ read_referents(work *w, const json_t *rec)
 		add_referent(w, x, 0);
 	json_array_foreach(ments, i, x)
 		add_referent(w, x, 1);
+	/* how often each person is named: who the article is about */
+	w->times_named = kz_strmap_new();
+	for (size_t k = 0; k < w->nrefs; k++) {
+		const referent *r = &w->refs[k];
+		intptr_t n = 0;
+
+		if (r->name == NULL || strcmp(r->type, "PER") != 0)
+			continue;
+		kz_strmap_get(w->times_named, r->name, strlen(r->name), &n);
+		kz_strmap_put(w->times_named, r->name, strlen(r->name), n + 1);
+	}
 }
 
 /* ---- finding the quotes */
@@ -900,8 +921,16 @@ subject_like(const work *w, const referent *x)
 {
 	size_t n;
 
-	if (x->ts > 0 && is_preposition_token(w, x->ts - 1))
-		return 0;
+	/* "par son ex-avocat Michael Cohen": a complement, whatever stands
+	 * between the preposition and the name */
+	for (size_t k = x->ts, back = 0; k > 0 && back < 4; back++) {
+		k--;
+		if (is_preposition_token(w, k))
+			return 0;
+		if ((w->tok.tok[k].flags & KZ_TOK_UPPER) ||
+		    !(w->tok.tok[k].flags & KZ_TOK_JOINS))
+			break;
+	}
 	if (x->te >= w->tok.n)
 		return 0;
 	if (comma_after(w, x->te - 1) || kz_token_is(&w->tok, x->te, "et") ||
@@ -911,13 +940,23 @@ subject_like(const work *w, const referent *x)
 	    match_phrase(w, &w->q->verbs, x->te, &n, NULL);
 }
 
+/* How often the article names this person. */
+static intptr_t
+times_named(const work *w, const referent *x)
+{
+	intptr_t n = 0;
+
+	kz_strmap_get(w->times_named, x->name, strlen(x->name), &n);
+	return n;
+}
+
 /* The earlier person a pronoun at token p stands for: gender fits,
  * outside quotations; a subject in the last few sentences first, else the
- * nearest. */
+ * one the article names most (the person it is about), nearest first. */
 static const referent *
 antecedent(const work *w, size_t p, int gender)
 {
-	const referent *nearest = NULL;
+	const referent *best = NULL;
 	size_t looked = 0;
 
 	for (size_t i = p; i > 0 && looked < 400; looked++) {
@@ -933,16 +972,14 @@ antecedent(const work *w, size_t p, int gender)
 			continue;
 		if (x->gender && !(x->gender & gender & (G_M | G_F)))
 			continue;
-		if (nearest == NULL)
-			nearest = x;
 		if (gender & G_LAST)
 			return x;
-		if (p - i > 80)
-			break;
-		if (subject_like(w, x))
+		if (p - i <= 80 && subject_like(w, x))
 			return x;
+		if (best == NULL || times_named(w, x) > times_named(w, best))
+			best = x;
 	}
-	return nearest;
+	return best;
 }
 
 /* The person who spoke the last quote before byte pos in the same block,
@@ -1017,7 +1054,8 @@ previous_quote_speaker(const work *w, size_t pos, int gender)
 }
 
 static json_t *
-pronoun_speaker(const work *w, size_t ts, size_t te, int gender)
+referring_speaker(const work *w, size_t ts, size_t te, int gender,
+    const char *via)
 {
 	const referent *a = NULL;
 	json_t *s;
@@ -1032,8 +1070,90 @@ pronoun_speaker(const work *w, size_t ts, size_t te, int gender)
 	s = tokens_span(w, ts, te);
 	json_object_set_new(s, "name", json_string(a->name));
 	json_object_set_new(s, "ref", a->ref ? json_string(a->ref) : json_null());
-	json_object_set_new(s, "via", json_string("pronoun"));
+	json_object_set_new(s, "via", json_string(via));
 	json_object_set_new(s, "antecedent", tokens_span(w, a->ts, a->te));
+	return s;
+}
+
+static json_t *
+pronoun_speaker(const work *w, size_t ts, size_t te, int gender)
+{
+	return referring_speaker(w, ts, te, gender, "pronoun");
+}
+
+/* The gender a determiner gives the noun after it: "la" feminine, "le"
+ * masculine, "l'" either; 0 when token i is no singular definite or
+ * demonstrative determiner. */
+static int
+determiner_gender(const work *w, size_t i)
+{
+	if (kz_token_is(&w->tok, i, "le") || kz_token_is(&w->tok, i, "ce") ||
+	    kz_token_is(&w->tok, i, "cet"))
+		return G_M;
+	if (kz_token_is(&w->tok, i, "la") || kz_token_is(&w->tok, i, "cette"))
+		return G_F;
+	if (kz_token_is(&w->tok, i, "l"))
+		return G_M | G_F;
+	return 0;
+}
+
+/* A definite description of a person at token i: a determiner, up to two
+ * modifiers, and a head noun of `person_heads` or a demonym ("la
+ * syndicaliste", "la dernière championne olympique", "L'Espagnol").
+ * Returns the tokens up to the head (0 if none), *gender its gender. */
+static size_t
+description_at(const work *w, size_t i, int *gender)
+{
+	int dg = determiner_gender(w, i);
+
+	if (dg == 0)
+		return 0;
+	for (size_t k = i + 1; k < w->tok.n && k <= i + 3; k++) {
+		const kz_token *t = &w->tok.tok[k];
+		size_t n;
+		intptr_t v;
+
+		if (!(w->tok.tok[k - 1].flags & KZ_TOK_JOINS) || w->in_quote[k])
+			return 0;
+		if (match_phrase(w, &w->q->person_heads, k, &n, &v)) {
+			int g = (int)v & dg;
+
+			if (g == 0 || ((int)v & G_PLURAL))
+				return 0;
+			*gender = g;
+			return k + n - i;
+		}
+		if ((t->flags & KZ_TOK_UPPER) && kz_gazetteer_demonym(
+		    kz_tagger_gazetteer(w->tg), w->tok.folded.text + t->fstart,
+		    t->fend - t->fstart)) {
+			*gender = dg;
+			return k + 1 - i;
+		}
+		/* a modifier: a lower-case word that is no verb, auxiliary or
+		 * preposition ("la jeune femme", not "la France a dit") */
+		if ((t->flags & (KZ_TOK_UPPER | KZ_TOK_DIGIT)) ||
+		    is_preposition_token(w, k) ||
+		    match_phrase(w, &w->q->auxiliaries, k, &n, NULL) ||
+		    match_phrase(w, &w->q->verbs, k, &n, NULL))
+			return 0;
+	}
+	return 0;
+}
+
+/* A description's speaker: the person it refers back to, else the
+ * description itself (nobody named fits: "le joueur de 22 ans" is still
+ * who speaks, and no earlier speaker should be carried over it). */
+static json_t *
+described_speaker(const work *w, size_t ts, size_t te, int gender)
+{
+	json_t *s = referring_speaker(w, ts, te, gender, "anaphora");
+
+	if (s == NULL) {
+		s = tokens_span(w, ts, te);
+		json_object_set(s, "name", json_object_get(s, "text"));
+		json_object_set_new(s, "ref", json_null());
+		json_object_set_new(s, "via", json_string("description"));
+	}
 	return s;
 }
 
@@ -1061,7 +1181,34 @@ speaker_at(const work *w, size_t i, json_t **source)
 			json_object_set_new(*source, "kind", json_string("anonymous"));
 			return NULL;
 		}
+		/* "l'élu", "le magistrat": a role kz-tag tied to nobody refers
+		 * back to a person named before, as any description does */
+		if (r->is_mention && r->unresolved && determiner_gender(w, r->ts)) {
+			int g = 0;
+			json_t *s;
+
+			/* "la présidente d'IF Metall, Marie Nilsson": the name in
+			 * apposition is who */
+			if (r->te < w->tok.n && comma_after(w, r->te - 1) &&
+			    w->ref_at[r->te] >= 0 &&
+			    strcmp(w->refs[w->ref_at[r->te]].type, "PER") == 0 &&
+			    !w->refs[w->ref_at[r->te]].is_mention)
+				return speaker_from_referent(w,
+				    &w->refs[w->ref_at[r->te]], "name");
+
+			if (description_at(w, r->ts, &g) == 0)
+				g = determiner_gender(w, r->ts);
+			if ((s = referring_speaker(w, r->ts, r->te, g, "anaphora")))
+				return s;
+		}
 		return speaker_from_referent(w, r, via);
+	}
+	{
+		int g = 0;
+		size_t dn = description_at(w, i, &g);
+
+		if (dn > 0)
+			return described_speaker(w, i, i + dn, g);
 	}
 	if (match_phrase(w, &w->q->anonymous, i, &n, NULL)) {
 		*source = tokens_span(w, i, i + n);
@@ -1308,9 +1455,24 @@ speaker_after_quote(const work *w, quote *q)
 		saw_comma = w->text[last] == ',' || w->text[last] == '!' ||
 		    w->text[last] == '?';
 	}
-	/* « … » selon X: "selon" needs no comma before it */
-	if (!saw_comma && !kz_token_is(&w->tok, i, "selon"))
-		return 0;
+	/* « … » selon X: "selon" needs no comma before it; nor does a verb
+	 * with its subject right after it (« … » déplore le ministre) */
+	if (!saw_comma && !kz_token_is(&w->tok, i, "selon")) {
+		size_t vn = verb_at(w, i, &flags, &is, &ie, &g);
+		json_t *subj;
+
+		if (vn == 0)
+			return 0;
+		if (ie > is)
+			subj = pronoun_speaker(w, is, ie, g);
+		else if ((subj = speaker_at(w, i + vn, &source)) == NULL &&
+		    source == NULL)
+			subj = unknown_name_after(w, i + vn);
+		if (subj == NULL && source == NULL)
+			return 0;
+		set_speaker(q, subj, tokens_span(w, i, i + vn), source);
+		return 1;
+	}
 	if (match_phrase(w, &w->q->prepositions, i, &n, NULL) &&
 	    !kz_token_is(&w->tok, i, "pour")) {
 		s = speaker_after(w, i + n, i + n + 6, &source);
@@ -1492,8 +1654,16 @@ sentence_subject(const work *w, size_t st, size_t end)
 		if (i > from && (is_auxiliary_token(w, i) ||
 		    match_phrase(w, &w->q->verbs, i, &n, NULL)))
 			return NULL;
-		if (r < 0)
+		if (r < 0) {
+			int g = 0;
+			size_t dn = i == from || !after_preposition(w, i) ?
+			    description_at(w, i, &g) : 0;
+
+			/* "La pénaliste du barreau de Lyon a plaidé …" */
+			if (dn > 0)
+				return described_speaker(w, i, i + dn, g);
 			continue;
+		}
 		if (after_preposition(w, w->refs[r].ts)) {
 			i = (size_t)w->refs[r].te - 1;
 			continue;
@@ -1552,9 +1722,21 @@ static int
 speaker_before(const work *w, quote *q, size_t end, int partial)
 {
 	span sent = sentence_of(w, end > 0 ? end - 1 : 0);
-	size_t st = kz_tokens_at(&w->tok, sent.s);
-	size_t et = kz_tokens_at(&w->tok, end);
+	size_t st, et = kz_tokens_at(&w->tok, end);
 	size_t limit = partial ? 25 : 40;
+	const block *b = &w->blocks[q->block];
+
+	/* the paragraph before a quote that opens its own may introduce the
+	 * speaker, but a caption or a credit before it never does */
+	if (end == q->open && sent.s < b->s) {
+		for (long k = q->block - 1; k >= 0; k--)
+			if (w->blocks[k].s <= sent.s) {
+				if (!content_block(w->blocks[k].kind))
+					return 0;
+				break;
+			}
+	}
+	st = kz_tokens_at(&w->tok, sent.s);
 
 	size_t counted = 0, scanned = 0;
 
@@ -1614,7 +1796,10 @@ speaker_before(const work *w, quote *q, size_t end, int partial)
 	return 0;
 }
 
-/* ", assure X" closing the quote's sentence, after the quote. */
+/* The cue later in the quote's sentence, after a comma: "« … » en raison
+ * de l'épidémie, a assuré mercredi X devant …", "« … » puisque « … »,
+ * juge la syndicaliste". The first comma followed by a verb of saying
+ * decides; another quote before it takes the cue itself. */
 static int
 speaker_sentence_end(const work *w, quote *q)
 {
@@ -1622,22 +1807,25 @@ speaker_sentence_end(const work *w, quote *q)
 	size_t st = kz_tokens_at(&w->tok, q->close), et = kz_tokens_at(&w->tok,
 	    sent.e);
 
-	/* the inversion closes the sentence: look at its last words only */
-	if (et > st + 12)
-		st = et - 12;
-	for (size_t c = et; c > st + 1;) {
+	if (sent.e <= q->close)
+		return 0;
+	for (size_t c = st + 1; c < et && c < st + 40; c++) {
 		size_t n, is, ie;
 		intptr_t flags;
 		int g = 0;
 		json_t *source = NULL, *s;
 
-		c--;
+		if (w->in_quote[c])
+			return 0;
 		if (!comma_after(w, c - 1))
 			continue;
 		n = verb_at(w, c, &flags, &is, &ie, &g);
-		if (n == 0 || ie > is || et - (c + n) > 5)
-			return 0;
-		s = speaker_after(w, c + n, et, &source);
+		if (n == 0)
+			continue;
+		if (ie > is)
+			s = pronoun_speaker(w, is, ie, g);
+		else
+			s = speaker_after(w, c + n, et, &source);
 		if (s == NULL && source == NULL)
 			return 0;
 		set_speaker(q, s, tokens_span(w, c, c + n), source);
@@ -1755,8 +1943,8 @@ attribute(work *w, quote *q)
 		return;
 	if (speaker_before(w, q, q->open, !alone))
 		return;
-	/* a headline's closing inversion: "… « X » …, assure Emmanuel Macron" */
-	if (!alone && speaker_sentence_end(w, q))
+	/* the cue later in the sentence: "« … » …, assure Emmanuel Macron" */
+	if (speaker_sentence_end(w, q))
 		return;
 	/* "X, chauffeur de taxi, se montre plus prudent : « … »": a colon
 	 * gives the quote to the person the sentence is about */
@@ -1780,9 +1968,104 @@ attribute(work *w, quote *q)
 			return;
 		}
 	}
-	/* a short term in quotes that nobody is said to say */
-	if (!alone && words <= 6)
+	/* a short term in quotes that nobody is said to say (yet: a later
+	 * quote of its sentence may give it a speaker) */
+	if (!alone && words <= 6) {
 		q->kind = "scare";
+		q->unsaid = 1;
+	}
+}
+
+/* Another person named outside quotations between bytes s and e? */
+static int
+person_named_between(const work *w, size_t s, size_t e, const char *name)
+{
+	for (size_t t = kz_tokens_at(&w->tok, s); t < w->tok.n &&
+	    w->tok.tok[t].sstart < e; t++) {
+		long r = w->ref_at[t];
+
+		if (r >= 0 && !w->in_quote[t] && w->refs[r].name &&
+		    strcmp(w->refs[r].type, "PER") == 0 &&
+		    (name == NULL || strcmp(w->refs[r].name, name) != 0))
+			return 1;
+	}
+	return 0;
+}
+
+static void
+carry_speaker(quote *q, const quote *from, const char *via)
+{
+	q->speaker = json_deep_copy(from->speaker);
+	json_object_set_new(q->speaker, "via", json_string(via));
+	if (q->unsaid)
+		q->kind = "partial";
+	q->unsaid = 0;
+}
+
+static int
+speakable(const quote *q)
+{
+	return !q->pull && q->depth == 0 && q->speaker == NULL &&
+	    q->source == NULL && q->cue == NULL &&
+	    (strcmp(q->kind, "scare") != 0 || q->unsaid);
+}
+
+/* Quotes no cue of their own attributes, once every cue has been read:
+ * - "« A » puisque « B », juge X": A is X's too (same sentence);
+ * - "« A », a-t-elle dit. « B »" and a paragraph that is only a quote
+ *   after a paragraph ending on one: the same speaker goes on, unless
+ *   someone else is named between them.
+ * Quotes are in the order they close; each looks at one neighbour, so
+ * the pass is linear. */
+static void
+carry_speakers(work *w)
+{
+	for (size_t k = w->nquotes; k-- > 1;) {
+		quote *q = &w->quotes[k - 1];
+		const quote *next = &w->quotes[k];
+		span sq, sn;
+
+		if (!speakable(q) || next->speaker == NULL || next->pull ||
+		    next->depth > 0 || next->block != q->block)
+			continue;
+		sq = sentence_of(w, q->open);
+		sn = sentence_of(w, next->open);
+		if (sq.s == sn.s && !person_named_between(w, q->close, next->open,
+		    json_string_value(json_object_get(next->speaker, "name"))))
+			carry_speaker(q, next, "sentence");
+	}
+	for (size_t k = 1; k < w->nquotes; k++) {
+		quote *q = &w->quotes[k];
+		const quote *prev = NULL;
+		const block *b = &w->blocks[q->block];
+
+		if (!speakable(q) || strcmp(q->kind, "direct") != 0)
+			continue;
+		for (size_t j = k; j-- > 0;) {
+			const quote *o = &w->quotes[j];
+
+			if (o->pull || o->depth > 0)
+				continue;
+			prev = o;
+			break;
+		}
+		if (prev == NULL || prev->speaker == NULL)
+			continue;
+		/* the same paragraph, or the one just before, whose last
+		 * sentence holds it */
+		if (prev->block != q->block) {
+			const block *pb = &w->blocks[prev->block];
+			size_t last = skip_space_back(w, pb->e, pb->s);
+
+			if (prev->block + 1 != q->block || !content_block(pb->kind) ||
+			    skip_space(w, b->s, b->e) != q->open || last <= pb->s ||
+			    sentence_of(w, last - 1).s > prev->open)
+				continue;
+		}
+		if (!person_named_between(w, prev->close, q->open,
+		    json_string_value(json_object_get(prev->speaker, "name"))))
+			carry_speaker(q, prev, "continued");
+	}
 }
 
 /* ---- pull quotes and the body quotes they repeat */
@@ -2025,6 +2308,7 @@ kz_quoter_run(const kz_quoter *qr, const kz_tagger *tg, json_t *rec,
 		}
 		attribute(&w, &w.quotes[i]);
 	}
+	carry_speakers(&w);
 	link_pull_quotes(&w);
 	emit(&w, rec);
 
@@ -2036,6 +2320,7 @@ kz_quoter_run(const kz_quoter *qr, const kz_tagger *tg, json_t *rec,
 	free(w.in_quote);
 	free(w.quotes);
 	free(w.stray);
+	kz_strmap_free(w.times_named);
 	kz_tokens_release(&w.tok);
 	kz_offsets_release(&w.o);
 	json_decref(tagged);

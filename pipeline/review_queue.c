@@ -25,7 +25,7 @@ weak_attribution(const json_t *q)
 	if (!json_is_object(sp) || (kind && strcmp(kind, "scare") == 0))
 		return 0;
 	if (via && (strcmp(via, "pronoun") == 0 || strcmp(via, "role") == 0 ||
-	    strcmp(via, "anaphora") == 0))
+	    strcmp(via, "anaphora") == 0 || strcmp(via, "description") == 0))
 		return 1;
 	return via && strcmp(via, "editor") != 0 &&
 	    !json_is_object(json_object_get(q, "cue"));

@@ -1,0 +1,98 @@
+# Who said it, by the structure of the sentence: definite descriptions,
+# cues that close the sentence, complements that are no subject. Our own
+# sentences, written for these tests. Sourced by tests/e2e/run.sh.
+
+attributed() {
+	printf '%s' "$1" | "$BIN/kz-normalize" --date 2026-03-01 | "$BIN/kz-tag" |
+		"$BIN/kz-quotes" > "$TMP/out"
+}
+
+speakers='[(q["text"], (q.get("speaker") or {}).get("name")) for q in doc["quotes"]]'
+
+t_attr_description_refers_back() {
+	attributed 'Match nul à Brest
+
+Gaëtan Morvan a fait tourner son effectif. « Nous avons manqué de justesse », a répondu sèchement le coach brestois devant la presse.
+'
+	$EXPECT "$speakers"' == [("Nous avons manqué de justesse", "Gaëtan Morvan")]' "$TMP/out"
+	$EXPECT 'doc["quotes"][0]["speaker"]["via"] == "anaphora" and doc["quotes"][0]["speaker"]["text"] == "le coach"' "$TMP/out"
+}
+
+t_attr_description_gender_must_fit() {
+	# "la syndicaliste" is not the man named last
+	attributed 'Grève aux chantiers
+
+Odile Garnier, déléguée syndicale, a reçu le directeur Paul Vasseur. « Rien n'\''est réglé », estime la syndicaliste.
+'
+	$EXPECT "$speakers"' == [("Rien n'\''est réglé", "Odile Garnier")]' "$TMP/out"
+}
+
+t_attr_cue_closes_the_sentence() {
+	attributed 'Hôpitaux sous tension
+
+Élise Marchand a visité les urgences. « Les équipes sont épuisées » en raison de l'\''afflux de patients, a assuré mardi Élise Marchand devant les soignants.
+'
+	$EXPECT "$speakers"' == [("Les équipes sont épuisées", "Élise Marchand")]' "$TMP/out"
+	$EXPECT 'doc["quotes"][0]["cue"]["text"] == "a assuré"' "$TMP/out"
+}
+
+t_attr_complement_is_no_subject() {
+	# the man named after "par son conseiller" is a complement: the
+	# candidate named as the subject before is who "il" stands for
+	attributed 'Campagne municipale
+
+Bernard Lucas a présenté son programme. Il a été rédigé par son conseiller Jean Fabre, après des mois de travail. « Nous tiendrons parole », a-t-il promis.
+'
+	$EXPECT "$speakers"' == [("Nous tiendrons parole", "Bernard Lucas")]' "$TMP/out"
+}
+
+t_attr_incise_without_comma() {
+	attributed 'Inondations
+
+Les pompiers sont intervenus toute la nuit. « On n'\''avait jamais vu ça » raconte Josiane Perrot, riveraine du canal.
+'
+	$EXPECT "$speakers"' == [("On n'\''avait jamais vu ça", "Josiane Perrot")]' "$TMP/out"
+}
+
+t_attr_role_tied_to_nobody_refers_back() {
+	# "l'élu" is a role kz-tag resolves to nobody: it is the mayor named
+	# before, not a new speaker called "l'élu"
+	attributed 'Conseil municipal
+
+Le maire, Rémi Castagnet, a présenté le budget. « Nous ne toucherons pas aux impôts », a promis l'\''élu devant le conseil.
+'
+	$EXPECT "$speakers"' == [("Nous ne toucherons pas aux impôts", "Rémi Castagnet")]' "$TMP/out"
+}
+
+t_attr_role_with_name_in_apposition() {
+	attributed 'Grève chez Norvel
+
+Les salariés ont cessé le travail. « Nous tiendrons », a déclaré la présidente du syndicat, Ingrid Solberg.
+'
+	$EXPECT "$speakers"' == [("Nous tiendrons", "Ingrid Solberg")]' "$TMP/out"
+}
+
+t_attr_quote_paragraph_goes_on() {
+	# a paragraph that is only a quote, after a paragraph ending on the
+	# same speaker's quote: the speaker goes on; a new name stops it
+	attributed 'Fin de saison
+
+« Nous avons tout donné », a reconnu Hugo Lemaire après la défaite.
+
+« La saison prochaine, nous reviendrons plus forts. »
+
+Son adjoint Paul Girard est resté discret.
+
+« Rien à dire. »
+'
+	$EXPECT "$speakers"' == [("Nous avons tout donné", "Hugo Lemaire"), ("La saison prochaine, nous reviendrons plus forts.", "Hugo Lemaire"), ("Rien à dire.", None)]' "$TMP/out"
+	$EXPECT 'doc["quotes"][1]["speaker"]["via"] == "continued"' "$TMP/out"
+}
+
+t_attr_sentence_shares_its_cue() {
+	attributed 'Industrie
+
+Nadia Ferhat dirige le syndicat. « Le plan est un échec » puisque « nos usines ferment », juge la syndicaliste.
+'
+	$EXPECT "$speakers"' == [("Le plan est un échec", "Nadia Ferhat"), ("nos usines ferment", "Nadia Ferhat")]' "$TMP/out"
+}

@@ -6,6 +6,7 @@
 
 #include "esc.h"
 #include "journal.h"
+#include "jsonline.h"
 #include "sentinel.h"
 
 #include "buf.h"
@@ -1979,6 +1980,20 @@ commit_flush(batch *b)
 	b->npending = 0;
 }
 
+/* The members of an output record kz-run judges it by. */
+static int
+judged_member(const char *top, size_t top_len, const char *key, size_t len,
+    void *ctx)
+{
+	(void)top_len;
+	(void)ctx;
+	if (top)
+		return 1;
+	return (len == 2 && memcmp(key, "id", 2) == 0) ||
+	    (len == 6 && memcmp(key, "errors", 6) == 0) ||
+	    (len == 5 && memcmp(key, "flags", 5) == 0);
+}
+
 /* What output_write made of an article's output. */
 enum { OUT_WRITTEN, OUT_ERRORS, OUT_BAD, OUT_OTHER_ID };
 
@@ -1999,6 +2014,7 @@ output_write(batch *b, item *it, const char *data, size_t dlen,
 	char *mdata = NULL;
 	size_t mlen = 0;
 	int from_record = 0, other_id = 0;
+	kz_json_members members = { 0 };
 
 	if (b->pl->output != KZ_OUT_JSONL) {
 		kz_show_opts so = { .width = 80 };
@@ -2016,7 +2032,12 @@ output_write(batch *b, item *it, const char *data, size_t dlen,
 
 		line++;
 		if (len > 0) {
-			rec = json_loadb(p, len, 0, &je);
+			/* yajl builds what is judged (all of it for kz-show) and
+			 * checks the rest; jansson only explains a refusal */
+			rec = show ? kz_json_parse_line(p, len) :
+			    kz_json_parse_members(p, len, judged_member, NULL, &members);
+			if (rec == NULL)
+				rec = json_loadb(p, len, 0, &je);
 			if (expect_id && (!json_is_object(rec) || !json_is_string(
 			    json_object_get(rec, "id")) || strcmp(json_string_value(
 			    json_object_get(rec, "id")), expect_id) != 0)) {
@@ -2044,6 +2065,7 @@ output_write(batch *b, item *it, const char *data, size_t dlen,
 		}
 		p += len + 1;
 	}
+	kz_json_members_release(&members);
 	if (reason->len == 0 && nrec == 0 && !other_id)
 		kz_buf_adds(reason, "the pipeline wrote no record");
 	if (show) {

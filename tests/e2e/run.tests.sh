@@ -747,6 +747,42 @@ EOF
 	refute pgrep -f "$W/crashy.sh" > /dev/null
 }
 
+# Articles streamed as records read as their files do: line ends of every
+# kind, decomposed accents, no final newline, tabs, emoji, a BOM inside,
+# backslashes and quotes that JSON escapes. Each output is the hand pipe's.
+tb_run_batch_stream_same_as_files() {
+	work run_batch_stream_same_as_files
+	run_cfg "$W/p.yaml"
+	mkdir -p "$W/in"
+	python3 - "$FIX/minsk.txt" "$W/in" <<'EOF'
+import sys, unicodedata
+base = open(sys.argv[1], encoding="utf-8").read()
+arts = {
+    "crlf": base.replace("\n", "\r\n"),
+    "cr": base.replace("\n", "\r"),
+    "nfd": unicodedata.normalize("NFD", base),
+    "nofinal": base.rstrip("\n"),
+    "tabs": base.replace(" ", "\t", 20),
+    "spaces": "   \n\n" + base + "\n\n\n   ",
+    "oneline": base.replace("\n", " "),
+    "marks": "Titre «\u00a0x\u00a0»\n\n« Bonjour », a dit le maire.\u2028Fin\u2029.\n",
+    "emoji": "Titre 😀\n\nLe maire 👍 a parlé, zéro\u200blargeur, \ufeff au milieu.\n",
+    "escapes": 'Titre \\ "guillemets" \\n\n\nTexte \\u00e9 et \\t.\n',
+}
+for name, text in arts.items():
+    with open("%s/%s.txt" % (sys.argv[2], name), "w", encoding="utf-8", newline="") as f:
+        f.write(text)
+EOF
+	"$BIN/kz-run" --config "$W/p.yaml" --in "$W/in" --out "$W/out" 2> "$W/err"
+	grep -q '^kz-run: 10 articles: 10 done' "$W/err"
+	for f in "$W"/in/*.txt; do
+		id=$(basename "$f" .txt)
+		"$BIN/kz-normalize" "$f" 2> /dev/null | "$BIN/kz-tag" | "$BIN/kz-quotes" |
+			"$BIN/kz-check" > "$W/hand"
+		cmp "$W/hand" "$W/out/$id.jsonl"
+	done
+}
+
 # t_NAME, as run.sh finds them: each runs tb_NAME strictly
 for _tb in $(declare -F | awk '{print $3}' | grep '^tb_run_'); do
 	eval "t_${_tb#tb_}() { kz_strict $_tb; }"

@@ -2737,6 +2737,10 @@ worker_feed(stream *sm, worker *w)
 		}
 		kz_buf_reset(&w->inb);
 		w->in_off = 0;
+		if (b->status == KZ_EXIT_IOERR) {
+			job_close(&w->in);      /* the folder takes no more: stop */
+			return;
+		}
 		if (got_stop || sm->broken || w->nfly - w->head >= STREAM_FLY)
 			return;
 		{

@@ -61,7 +61,7 @@ kz_names_load(kz_names *n, const char *names_path, const char *firstnames_path,
 	static const char *const known[] = { "org_heads", "org_linkers",
 	    "not_names", "place_kind_cues", "org_adjective_endings",
 	    "place_feature_heads", "person_nouns", "name_particles",
-	    "org_followers", "seat_heads", NULL };
+	    "org_followers", "seat_heads", "name_introducers", NULL };
 	static const char *const known_first[] = { "firstnames", "masculine",
 	    "feminine", NULL };
 	kz_yaml_doc doc;
@@ -78,6 +78,7 @@ kz_names_load(kz_names *n, const char *names_path, const char *firstnames_path,
 	n->org_followers = kz_strmap_new();
 	n->place_cues = kz_strmap_new();
 	n->seat_heads = kz_strmap_new();
+	n->introducers = kz_strmap_new();
 	if (kz_yaml_load_rules(names_path, known, &doc, err) != 0)
 		return -1;
 	if (load_keys(&doc, "org_heads", n->org_heads, f, &n->max_head_tokens,
@@ -110,6 +111,40 @@ kz_names_load(kz_names *n, const char *names_path, const char *firstnames_path,
 			n->adj_endings = kz_realloc(n->adj_endings,
 			    (n->nadj_endings + 1) * sizeof *n->adj_endings);
 			n->adj_endings[n->nadj_endings++] = kz_fold_string(f, s);
+		}
+	}
+	if (rc == 0) {
+		/* name_introducers: person and organisation lists, optional */
+		const kz_yaml_node *intro = kz_yaml_get(doc.root,
+		    "name_introducers");
+		static const char *const kinds[] = { "person", "organisation" };
+
+		for (size_t k = 0; intro && k < 2 && rc == 0; k++) {
+			const kz_yaml_node *list = intro->kind == KZ_YAML_MAP ?
+			    kz_yaml_get(intro, kinds[k]) : NULL;
+
+			if (intro->kind != KZ_YAML_MAP || (list &&
+			    list->kind != KZ_YAML_SEQ)) {
+				rc = kz_yaml_error(err, &doc, list ? list : intro,
+				    "name_introducers holds the lists person and"
+				    " organisation");
+				break;
+			}
+			for (size_t i = 0; list && i < list->n; i++) {
+				const char *s = kz_yaml_str(list->items[i]);
+				char *key;
+
+				if (s == NULL || *s == '\0') {
+					rc = kz_yaml_error(err, &doc, list->items[i],
+					    "name introducers are non-empty strings");
+					break;
+				}
+				key = kz_key_of(f, s, NULL);
+				if (*key)
+					kz_strmap_put(n->introducers, key, strlen(key),
+					    k == 0 ? 'P' : 'O');
+				free(key);
+			}
 		}
 	}
 	if (rc == 0) {
@@ -159,6 +194,7 @@ kz_names_release(kz_names *n)
 	kz_strmap_free(n->place_heads);
 	kz_strmap_free(n->person_nouns);
 	kz_strmap_free(n->seat_heads);
+	kz_strmap_free(n->introducers);
 	kz_strmap_free(n->particles);
 	kz_strmap_free(n->org_followers);
 	kz_strmap_free(n->place_cues);

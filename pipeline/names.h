@@ -21,6 +21,7 @@ typedef struct kz_names {
 	kz_strmap *particles;      /* "ben", "van", "al": inside a surname */
 	kz_strmap *org_followers;  /* "a", "qui": an org's name ended before */
 	kz_strmap *seat_heads;     /* "tribunal": an org named by its seat */
+	kz_strmap *introducers;    /* "arrière", "groupe": 'P' or 'O' names follow */
 	char **adj_endings;        /* folded endings of org adjectives */
 	size_t nadj_endings;
 	kz_strmap *place_cues;     /* cue word -> index into cue_kinds */

@@ -974,6 +974,176 @@ unknown_places_pass(work *w)
 	}
 }
 
+/* "l'arrière Melvyn Jaminet", "le groupe Sanofi", "le réseau social
+ * Instagram": a noun of `name_introducers` after a determiner, perhaps
+ * one lower-case modifier, then capitalised words no rule has taken. A
+ * person's single word must be a known first name. */
+static void
+introduced_names_pass(work *w)
+{
+	const kz_names *nm = &w->tg->names;
+
+	for (size_t i = 1; i + 1 < w->tok.n; i++) {
+		intptr_t kind;
+		const kz_token *k = &w->tok.tok[i];
+		size_t j, e;
+		int person;
+
+		if (is_upper(w, i) || w->skip[i] || !joins(w, i) ||
+		    !kz_strmap_get_hashed(nm->introducers, w->tok.folded.text +
+		    k->fstart, k->fend - k->fstart, k->hash, &kind) ||
+		    !kz_roles_is_determiner(w->tg->roles, w->tok.folded.text +
+		    w->tok.tok[i - 1].fstart, w->tok.tok[i - 1].fend -
+		    w->tok.tok[i - 1].fstart))
+			continue;
+		person = kind == 'P';
+		j = i + 1;
+		/* one modifier: "le réseau social Instagram" */
+		if (!is_upper(w, j) && joins(w, j) && j + 1 < w->tok.n &&
+		    !(w->tok.tok[j].flags & KZ_TOK_DIGIT) &&
+		    !kz_token_is(&w->tok, j, "de") && !kz_token_is(&w->tok, j, "du") &&
+		    !kz_token_is(&w->tok, j, "des") && !kz_token_is(&w->tok, j, "d"))
+			j++;
+		e = name_words_end(w, j, person);
+		if (e == 0 || (e < w->tok.n && joins(w, e - 1) && is_upper(w, e)))
+			continue;
+		while (e < w->tok.n && hyphen_tail(w, e))
+			e++;
+		if (person && e - j == 1 && !tok_key_in(w, nm->firstnames, j))
+			continue;
+		add_rule(w, j, e, person ? "PER" : "ORG", VIA_RULE);
+		i = e - 1;
+	}
+}
+
+/* Is the token an acronym: capitals only, 2 to 8 letters (a hyphen
+ * allowed: AP-HP)? */
+static int
+acronym_token(const work *w, size_t i)
+{
+	const kz_token *t = &w->tok.tok[i];
+	size_t letters = 0;
+
+	if (!(t->flags & KZ_TOK_ALLCAPS) || (t->flags & KZ_TOK_DIGIT))
+		return 0;
+	for (size_t b = t->fstart; b < t->fend; b++)
+		if (w->tok.folded.text[b] != '-')
+			letters++;
+	return letters >= 2 && letters <= 8;
+}
+
+/* Between bytes s and e: spaces and the character c, which ends it
+ * (backwards: starts it) — "France (SPF), la": "(" before, ")" after. */
+static int
+bracket_between(const work *w, size_t s, size_t e, char c, int forward)
+{
+	for (size_t k = 0; k < e - s; k++) {
+		char x = w->text[forward ? s + k : e - 1 - k];
+
+		if (x == c)
+			return 1;
+		if (x != ' ')
+			return 0;
+	}
+	return 0;
+}
+
+/* The start token of the long form an acronym at token a defines,
+ * "Santé publique France (SPF)": going back from the parenthesis, each
+ * letter of the acronym, last first, is the initial of a word; little
+ * words (de, la, et) may stand between. 0 when the words do not fit. */
+static size_t
+long_form_start(const work *w, size_t a)
+{
+	static const char *const little[] = { "de", "du", "des", "la", "le",
+	    "l", "les", "d", "et", "en", "pour", "a", "au", "aux", "sur", NULL };
+	const kz_token *t = &w->tok.tok[a];
+	const char *acr = w->tok.folded.text + t->fstart;
+	size_t n = t->fend - t->fstart, k = a, looked = 0;
+
+	while (n > 0 && k > 0 && looked < 24) {
+		const kz_token *x;
+		size_t q;
+
+		if (acr[n - 1] == '-') {
+			n--;
+			continue;
+		}
+		x = &w->tok.tok[--k];
+		looked++;
+		if (x->fend > x->fstart &&
+		    w->tok.folded.text[x->fstart] == acr[n - 1]) {
+			n--;
+			continue;
+		}
+		for (q = 0; little[q]; q++)
+			if (kz_token_is(&w->tok, k, little[q]))
+				break;
+		if (little[q] == NULL)
+			return 0;
+	}
+	if (n > 0 || !is_upper(w, k) || a - k < 2)
+		return 0;
+	return k;
+}
+
+/* An acronym defined in brackets after its long form names an
+ * organisation, and so does each later use of it: "Santé publique France
+ * (SPF) … SPF relève". Names found inside the long form ("France") give
+ * way to it. Two passes over the tokens and a map of the acronyms. */
+static void
+acronyms_pass(work *w)
+{
+	kz_strmap *defined = kz_strmap_new();
+
+	for (size_t a = 2; a + 1 < w->tok.n; a++) {
+		const kz_token *t = &w->tok.tok[a];
+		size_t ls;
+
+		if (!acronym_token(w, a) || w->skip[a] || w->covered[a] ||
+		    !bracket_between(w, w->tok.tok[a - 1].send, t->sstart, '(', 0) ||
+		    !bracket_between(w, t->send, w->tok.tok[a + 1].sstart, ')', 1))
+			continue;
+		if ((ls = long_form_start(w, a)) == 0)
+			continue;
+		/* the long form as one organisation, unless a longer name or
+		 * a person already holds part of it */
+		for (size_t f = 0; f < w->nf; f++) {
+			found *x = &w->f[f];
+
+			if (x->dropped || x->te <= ls || x->ts >= a)
+				continue;   /* outside the long form */
+			if (x->ts < ls || x->te > a || strcmp(x->type, "PER") == 0) {
+				ls = 0;
+				break;
+			}
+		}
+		if (ls == 0)
+			continue;
+		for (size_t f = 0; f < w->nf; f++) {
+			found *x = &w->f[f];
+
+			if (!x->dropped && x->ts >= ls && x->te <= a) {
+				x->dropped = 1;
+				for (size_t q = x->ts; q < x->te; q++)
+					w->covered[q] = 0;
+			}
+		}
+		if (!free_span(w, ls, a))
+			continue;
+		add_rule(w, ls, a, "ORG", VIA_RULE);
+		add_rule(w, a, a + 1, "ORG", VIA_RULE);
+		kz_strmap_put(defined, w->tok.folded.text + t->fstart,
+		    t->fend - t->fstart, 1);
+	}
+	if (kz_strmap_size(defined) > 0)
+		for (size_t i = 0; i < w->tok.n; i++)
+			if (acronym_token(w, i) && free_span(w, i, i + 1) &&
+			    tok_key_in(w, defined, i))
+				add_rule(w, i, i + 1, "ORG", VIA_RULE);
+	kz_strmap_free(defined);
+}
+
 /* "Le parti au pouvoir, Morena, a salué": capitalised words between
  * commas after a lower-case organisation head (`org_heads`) and its
  * complement name that organisation. */
@@ -1879,6 +2049,8 @@ kz_tagger_tag_members(const kz_tagger *tg, json_t *rec,
 	hyphenated_names_pass(&w);
 	unknown_places_pass(&w);
 	apposed_organisations_pass(&w);
+	introduced_names_pass(&w);
+	acronyms_pass(&w);
 	recurrence_pass(&w);
 	first_name_recurrence_pass(&w);
 	ms = find_mentions(&w, date, &nm);

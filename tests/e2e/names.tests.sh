@@ -1,0 +1,53 @@
+# Names no gazetteer knows, found by how news introduces them: a noun
+# that presents the name after it, an acronym defined in brackets. Our
+# own sentences. Sourced by tests/e2e/run.sh.
+
+tagged() {
+	printf '%s' "$1" | "$BIN/kz-normalize" --date 2026-03-01 | "$BIN/kz-tag" > "$TMP/out"
+}
+
+ents='[(e["type"], e["text"]) for e in doc["entities"]]'
+
+t_names_introduced_by_a_noun() {
+	tagged 'Transferts
+
+L'\''arrière Théodore Vasquelin rejoint le groupe Orvalis, qui possède aussi le réseau social Pikoto. La plateforme ZKTV diffusera les matchs.
+'
+	$EXPECT "$ents"' == [("PER", "Théodore Vasquelin"), ("ORG", "Orvalis"), ("ORG", "Pikoto"), ("ORG", "ZKTV")]' "$TMP/out"
+}
+
+t_names_introducer_single_word_needs_first_name() {
+	# "l'attaquant Vasquelin": one word, no first name: not taken on the
+	# noun's word alone; "le coach Mathilde" is
+	tagged 'Entraînement
+
+L'\''attaquant Vasquelin est blessé, et le coach Mathilde le regrette.
+'
+	$EXPECT "$ents"' == [("PER", "Mathilde")]' "$TMP/out"
+}
+
+t_names_acronym_defined_in_brackets() {
+	tagged 'Épidémie
+
+Selon l'\''Office régional des eaux vives (OREV), la crue monte. L'\''OREV relève une hausse, et le Bureau national de veille (BNV) aussi.
+'
+	$EXPECT "$ents"' == [("ORG", "Office régional des eaux vives"), ("ORG", "OREV"), ("ORG", "OREV"), ("ORG", "Bureau national de veille"), ("ORG", "BNV")]' "$TMP/out"
+}
+
+t_names_acronym_long_form_replaces_a_place() {
+	# "France" inside the long form is no place of its own
+	tagged 'Santé
+
+Santé publique France (SPF) publie son bulletin. Pour SPF, la vague recule.
+'
+	$EXPECT "$ents"' == [("ORG", "Santé publique France"), ("ORG", "SPF"), ("ORG", "SPF")]' "$TMP/out"
+}
+
+t_names_acronym_must_fit_its_words() {
+	# the letters do not match the words before: nothing is made of it
+	tagged 'Note
+
+Le comité de suivi (ZQX) se réunit.
+'
+	$EXPECT '[e for e in doc["entities"] if e["text"] == "ZQX" or "comité" in e["text"]] == []' "$TMP/out"
+}

@@ -3001,8 +3001,11 @@ run_stream(batch *b, int in_fd, item **todo, size_t ntodo, item ***solo,
 
 			if (!w->live || w->nreaped < w->nprocs)
 				continue;
-			if (w->killed) {
-				/* a stage's child may hold the pipes: stop waiting */
+			if (w->killed || (w->in < 0 && w->head == w->nfly)) {
+				/* every stage is gone and nothing more is due, but a
+				 * stage's child may hold the pipes: it is killed with
+				 * the group, and not waited for */
+				kill(-w->pids[0], SIGKILL);
 				job_close(&w->out);
 				job_close(&w->errp);
 			}

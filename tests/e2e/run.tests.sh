@@ -783,6 +783,30 @@ EOF
 	done
 }
 
+# A stage that leaves a child behind holding its output: once every stage
+# has exited and every record is out, the batch ends, and the child goes
+# with the pipeline's process group instead of outliving the run.
+tb_run_batch_stage_child_left() {
+	work run_batch_stage_child_left
+	cat > "$W/leaves.sh" <<EOF
+#!/bin/sh
+( sleep 300; echo ended > "$W/ended" ) &
+exec cat
+EOF
+	chmod +x "$W/leaves.sh"
+	cat > "$W/p.yaml" <<EOF
+stages:
+  - run: $BIN/kz-normalize
+    args: [--id, \$id]
+  - run: ./leaves.sh
+EOF
+	gen_articles "$W/in" 3
+	"$BIN/kz-run" --config "$W/p.yaml" --in "$W/in" --out "$W/out" 2> "$W/err"
+	grep -q '^kz-run: 3 articles: 3 done' "$W/err"
+	test ! -e "$W/ended"
+	refute pgrep -f "$W/leaves.sh" > /dev/null
+}
+
 # t_NAME, as run.sh finds them: each runs tb_NAME strictly
 for _tb in $(declare -F | awk '{print $3}' | grep '^tb_run_'); do
 	eval "t_${_tb#tb_}() { kz_strict $_tb; }"

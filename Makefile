@@ -170,14 +170,15 @@ SCORE_MIN_OWN4 = --min-entity-f1 0.85 --min-quote-f1 0.97 --min-attribution 0.82
 # tests/articles5: a fifth corpus, written blind (helper session, December
 # 2026, without seeing the code or kz's output) on topics and page styles
 # the others lack. First figures, before anyone read its misses: entities
-# F1 0.75, quotes 0.98, attribution 0.62, flags 0/1 with 1 false.
-SCORE_MIN_OWN5 = --min-entity-f1 0.73 --min-quote-f1 0.96 --min-attribution 0.60 \
+# F1 0.75, quotes 0.98, attribution 0.62, flags 0/1 with 1 false; the
+# floors keep what the general rules since have reached (0.77 / 0.75).
+SCORE_MIN_OWN5 = --min-entity-f1 0.75 --min-quote-f1 0.96 --min-attribution 0.72 \
 	--max-false-flags 1
 # ../shared/real: 33 real pages from 33 outlets (a development set: only the
 # misses of d01-d22 are read). The floors keep what has been reached, so
 # that no change costs real pages what it gains on our own corpora.
 REAL = $(SHARED)/real
-SCORE_MIN_REAL = --min-entity-f1 0.81 --min-quote-f1 0.96 --min-attribution 0.50 \
+SCORE_MIN_REAL = --min-entity-f1 0.82 --min-quote-f1 0.96 --min-attribution 0.58 \
 	--min-flag-recall 0.8 --max-false-flags 0
 score: all
 	@if [ -f $(SCORER) ]; then \

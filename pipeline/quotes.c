@@ -921,6 +921,10 @@ subject_like(const work *w, const referent *x)
 {
 	size_t n;
 
+	/* "(Gallimard)": a name in brackets is an aside, not a subject */
+	if (w->tok.tok[x->ts].sstart > 0 &&
+	    w->text[w->tok.tok[x->ts].sstart - 1] == '(')
+		return 0;
 	/* "par son ex-avocat Michael Cohen": a complement, whatever stands
 	 * between the preposition and the name */
 	for (size_t k = x->ts, back = 0; k > 0 && back < 4; back++) {
@@ -1146,7 +1150,15 @@ description_at(const work *w, size_t i, int *gender)
 static json_t *
 described_speaker(const work *w, size_t ts, size_t te, int gender)
 {
-	json_t *s = referring_speaker(w, ts, te, gender, "anaphora");
+	json_t *s;
+
+	/* "le pilier Maxence Dorval": the name the noun presents */
+	if (te < w->tok.n && w->ref_at[te] >= 0 &&
+	    strcmp(w->refs[w->ref_at[te]].type, "PER") == 0 &&
+	    (w->tok.tok[te - 1].flags & KZ_TOK_JOINS))
+		return speaker_from_referent(w, &w->refs[w->ref_at[te]],
+		    w->refs[w->ref_at[te]].is_mention ? "role" : "name");
+	s = referring_speaker(w, ts, te, gender, "anaphora");
 
 	if (s == NULL) {
 		s = tokens_span(w, ts, te);
@@ -1218,6 +1230,7 @@ speaker_at(const work *w, size_t i, json_t **source)
 	/* "le ministère russe des Affaires étrangères": the name after the
 	 * determiner, before any collective "le ministère" */
 	if (i + 1 < w->tok.n && w->ref_at[i + 1] >= 0 &&
+	    !is_preposition_token(w, i) &&  /* "du PS": a complement */
 	    kz_roles_is_determiner(kz_tagger_roles(w->tg), w->tok.folded.text +
 	    w->tok.tok[i].fstart, w->tok.tok[i].fend - w->tok.tok[i].fstart) &&
 	    (w->tok.tok[i].flags & KZ_TOK_JOINS)) {
@@ -1715,6 +1728,22 @@ inherited(const work *w, const quote *q, size_t st)
 	return json_deep_copy(best->speaker);
 }
 
+/* Another person named outside quotations between bytes s and e? */
+static int
+person_named_between(const work *w, size_t s, size_t e, const char *name)
+{
+	for (size_t t = kz_tokens_at(&w->tok, s); t < w->tok.n &&
+	    w->tok.tok[t].sstart < e; t++) {
+		long r = w->ref_at[t];
+
+		if (r >= 0 && !w->in_quote[t] && w->refs[r].name &&
+		    strcmp(w->refs[r].type, "PER") == 0 &&
+		    (name == NULL || strcmp(w->refs[r].name, name) != 0))
+			return 1;
+	}
+	return 0;
+}
+
 /* Before the quote in its sentence: X a déclaré : « … » / selon X, « … » /
  * X a affirmé que « … ». `end` is where the search stops (the opening
  * mark, or the end of the paragraph before a quote). */
@@ -1735,6 +1764,19 @@ speaker_before(const work *w, quote *q, size_t end, int partial)
 					return 0;
 				break;
 			}
+	}
+	/* a quote opening its sentence after another quote's sentence
+	 * whose speaker is known: that speaker goes on (carry_speakers),
+	 * rather than whatever else the sentence before names */
+	if (end == q->open && q > w->quotes &&
+	    skip_space(w, sentence_of(w, q->open).s, q->open) == q->open) {
+		const quote *prev = q - 1;
+
+		if (prev->speaker && !prev->pull && prev->depth == 0 &&
+		    prev->block == q->block && !person_named_between(w,
+		    prev->close, q->open, json_string_value(json_object_get(
+		    prev->speaker, "name"))))
+			return 0;
 	}
 	st = kz_tokens_at(&w->tok, sent.s);
 
@@ -1896,6 +1938,30 @@ colon_block_before(const work *w, const quote *q)
 	return -1;
 }
 
+/* "« … » : X hausse le ton": a colon right after the closing mark,
+ * then a sentence whose subject is a person. */
+static json_t *
+subject_after_colon(const work *w, const quote *q)
+{
+	size_t p = q->close, st;
+	int32_t cp;
+	span sent;
+
+	if (q->unbalanced || p >= w->len)
+		return NULL;
+	p += (size_t)cp_at(w, p, &cp);
+	while (p < w->len && cp_at(w, p, &cp) > 0 && is_space_cp(cp) &&
+	    cp != '\n')
+		p += (size_t)cp_at(w, p, &cp);
+	if (p >= w->len || w->text[p] != ':')
+		return NULL;
+	st = tok_after(w, p + 1);
+	if (st >= w->tok.n)
+		return NULL;
+	sent = sentence_of(w, w->tok.tok[st].sstart);
+	return sentence_subject(w, st, kz_tokens_at(&w->tok, sent.e));
+}
+
 static void
 attribute(work *w, quote *q)
 {
@@ -1938,9 +2004,26 @@ attribute(work *w, quote *q)
 	}
 	if (speaker_after_quote(w, q))
 		return;
+	/* a headline's "« … » : Pierre Mignoni hausse le ton": the subject
+	 * after the colon */
+	if ((q->speaker = subject_after_colon(w, q)) != NULL)
+		return;
 	colon = colon_block_before(w, q);
 	if (colon >= 0 && speaker_before(w, q, w->blocks[colon].e, 0))
 		return;
+	/* "l'arrière X n'a pas caché son agacement :" then the quote as
+	 * the next paragraph: the person that sentence is about */
+	if (colon >= 0) {
+		const block *cb = &w->blocks[colon];
+		size_t e = skip_space_back(w, cb->e, cb->s);
+		span sent = sentence_of(w, e > cb->s ? e - 1 : cb->s);
+
+		if (sent.s < cb->s)
+			sent.s = cb->s;
+		if ((q->speaker = sentence_subject(w, kz_tokens_at(&w->tok, sent.s),
+		    kz_tokens_at(&w->tok, e))) != NULL)
+			return;
+	}
 	if (speaker_before(w, q, q->open, !alone))
 		return;
 	/* the cue later in the sentence: "« … » …, assure Emmanuel Macron" */
@@ -1974,22 +2057,6 @@ attribute(work *w, quote *q)
 		q->kind = "scare";
 		q->unsaid = 1;
 	}
-}
-
-/* Another person named outside quotations between bytes s and e? */
-static int
-person_named_between(const work *w, size_t s, size_t e, const char *name)
-{
-	for (size_t t = kz_tokens_at(&w->tok, s); t < w->tok.n &&
-	    w->tok.tok[t].sstart < e; t++) {
-		long r = w->ref_at[t];
-
-		if (r >= 0 && !w->in_quote[t] && w->refs[r].name &&
-		    strcmp(w->refs[r].type, "PER") == 0 &&
-		    (name == NULL || strcmp(w->refs[r].name, name) != 0))
-			return 1;
-	}
-	return 0;
 }
 
 static void

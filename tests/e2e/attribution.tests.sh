@@ -96,3 +96,56 @@ Nadia Ferhat dirige le syndicat. « Le plan est un échec » puisque « nos usin
 '
 	$EXPECT "$speakers"' == [("Le plan est un échec", "Nadia Ferhat"), ("nos usines ferment", "Nadia Ferhat")]' "$TMP/out"
 }
+
+t_attr_headline_quote_then_colon() {
+	attributed '« Nous avons été trop naïfs » : Armand Téchiné recadre ses joueurs
+
+Le club a perdu samedi.
+'
+	$EXPECT "$speakers"' == [("Nous avons été trop naïfs", "Armand Téchiné")]' "$TMP/out"
+}
+
+t_attr_colon_paragraph_before() {
+	attributed 'Défaite à Agen
+
+De retour au vestiaire, le pilier Maxence Dorval n'\''a pas caché sa colère :
+
+« On répète les mêmes fautes chaque semaine. »
+'
+	$EXPECT "$speakers"' == [("On répète les mêmes fautes chaque semaine.", "Maxence Dorval")]' "$TMP/out"
+}
+
+t_attr_reflexive_verb_of_saying() {
+	attributed 'Brigades
+
+Odette Ferrand est maire depuis 2020. « C'\''est une grande déception », se désole l'\''élue.
+'
+	$EXPECT "$speakers"' == [("C'\''est une grande déception", "Odette Ferrand")]' "$TMP/out"
+}
+
+t_attr_organisation_in_a_complement_is_no_subject() {
+	# "du PS": the party is the complement of the description, not who speaks
+	attributed 'Budget
+
+Olivier Faure a été reçu à Matignon. Le premier secrétaire du PS demande « une copie complète » du projet.
+'
+	$EXPECT "$speakers"' == [("une copie complète", "Olivier Faure")]' "$TMP/out"
+}
+
+t_attr_name_in_brackets_is_no_antecedent() {
+	attributed 'Prix littéraire
+
+Hélène Varin a reçu le prix pour Les Heures (Brunel), un roman familial. « Je n'\''y crois pas encore », a-t-elle confié.
+'
+	$EXPECT "$speakers"' == [("Je n'\''y crois pas encore", "Hélène Varin")]' "$TMP/out"
+}
+
+t_attr_next_sentence_quote_goes_on() {
+	# the second quote opens its sentence: the minister just quoted goes
+	# on, not the board named in the sentence before
+	attributed 'Usine menacée
+
+Le ministre Sébastien Ravel recevra la direction du groupe Norvel. « Je demanderai toutes les options », a déclaré Sébastien Ravel dans un message. « L'\''Etat sera vigilant. »
+'
+	$EXPECT "$speakers"' == [("Je demanderai toutes les options", "Sébastien Ravel"), ("L'\''Etat sera vigilant.", "Sébastien Ravel")]' "$TMP/out"
+}

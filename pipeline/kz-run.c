@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <limits.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,6 +20,7 @@
 static const char usage[] =
 "Usage: kz-run [--config FILE] [--id ID] < article.txt > checked.jsonl\n"
 "       kz-run [--config FILE] --in DIR --out DIR [--jobs N] [--timeout S]\n"
+"              [--include GLOB]...\n"
 "       kz-run [--config FILE] --print\n"
 "\n"
 "Run the stages named in pipeline.yaml, joined by pipes as a shell joins\n"
@@ -27,18 +29,24 @@ static const char usage[] =
 "Stages are found beside kz-run, then in PATH.\n"
 "\n"
 "With --in and --out, every article file in the input folder (regular,\n"
-"not hidden) that is new or changed since the last run (by a hash of its\n"
-"bytes) goes through the pipeline into OUT/NAME.jsonl (or .txt, .html,\n"
-".tsv for the other output formats). Each output is written whole or not\n"
-"at all (temporary file, fsync, rename): a run killed with kill -9 leaves\n"
-"no half-written file, and the next run does what is left. An article\n"
-"that fails (a stage exits non-zero, as kz-normalize does on invalid\n"
-"UTF-8; a stage killed by a signal; --timeout) gets no new output, is\n"
-"listed with its reason in OUT/failures.tsv and is tried again next run;\n"
-"the others go on. One run at a time per output folder (a lock on\n"
-"OUT/.kz-lock): a second run exits at once with status 75, or waits with\n"
-"--wait. On a terminal, a progress bar; otherwise only failures and a\n"
-"one-line summary on standard error.\n"
+"not hidden, matching --include) that is new or changed since the last\n"
+"run goes through the pipeline into OUT/NAME.jsonl (or .txt, .html, .tsv\n"
+"for the other output formats). Changed: its bytes, or the pipeline, the\n"
+"data (gazetteers, rules) or kz's version that made its output\n"
+"(OUT/.kz-made records them). Each stage starts once per --jobs worker\n"
+"and the articles stream through it as kz/1 records, split back into one\n"
+"file per article. Each output is written whole or not at all (temporary\n"
+"file, fsync, rename): a run killed with kill -9 leaves no half-written\n"
+"file, and the next run does what is left. An article that fails (a\n"
+"record with `errors`, as kz-normalize writes for an empty article; a\n"
+"stage's status other than 0 and 65; a stage killed by a signal, or\n"
+"--timeout) gets no new output, is listed with its reason in\n"
+"OUT/failures.tsv and is tried again next run, up to --max-attempts; the\n"
+"others go on. An article read with a warning (a stray byte replaced by\n"
+"U+FFFD) is done, with its warning flag. One run at a time per output\n"
+"folder (a lock on OUT/.kz-lock): a second run exits at once with status\n"
+"75, or waits with --wait. On a terminal, a progress bar; otherwise only\n"
+"failures and a one-line summary on standard error.\n"
 "\n"
 "Options:\n"
 "  -c, --config FILE   pipeline file (default: ./pipeline.yaml, else\n"
@@ -50,11 +58,20 @@ static const char usage[] =
 "  --print             print the pipeline as a shell command and exit\n"
 "  --in DIR            batch: the folder of articles\n"
 "  --out DIR           batch: the folder of results (created if missing)\n"
-"  -j, --jobs N        batch: articles run at once (default 1)\n"
+"  -j, --jobs N        batch: pipelines run at once (default 1)\n"
 "  --timeout SECONDS   batch: longest time for one article (default 600;\n"
 "                      0: no limit)\n"
 "  --force             batch: redo every article\n"
 "  --wait              batch: wait for another run on the same --out\n"
+"  --include GLOB      batch: the files of --in that are articles, by a\n"
+"                      shell pattern on the name; repeatable (default:\n"
+"                      '*.txt' and '*.jsonl': a README.md is no article)\n"
+"  --max-attempts N    batch: an article whose same bytes failed N runs in\n"
+"                      a row is quarantined: listed in failures.tsv, not\n"
+"                      run again until it changes (default 3; 0: never)\n"
+"  --retry-quarantined batch: run quarantined articles once more\n"
+"  --fail-on SEVERITY  batch: exit 1 when an output written has a flag of\n"
+"                      SEVERITY (error, or warning: warnings and errors)\n"
 "  --follow-symlinks   batch: read links in --in that lead out of it (by\n"
 "                      default they are listed as failures, not read)\n"
 "  --progress, --no-progress\n"
@@ -64,14 +81,17 @@ static const char usage[] =
 "  --version           the kz version and the data snapshot (a\n"
 "                      hash of every gazetteer and rules file)\n"
 "\n"
-"Exit status: one article: the worst status of the stages (a stage killed\n"
-"by a signal counts as 70, by SIGPIPE as 74). Batch: 0 every article done\n"
-"or unchanged; 65 some failed (see OUT/failures.tsv); 66 the input folder\n"
-"cannot be read; 74 the output folder cannot be written; 75 another run\n"
-"holds the lock, or the run was interrupted; 77 the output folder can be\n"
-"written by another user, or .kz-lock or .kz-state there is a link.\n"
-"Both: 64 bad usage; 78\n"
-"pipeline.yaml is broken (the message names file, line and column).\n"
+"Exit status: one article: the worst status of the stages (another\n"
+"program's non-zero status, or a stage killed by a signal, is 70; when\n"
+"the reader of kz-run's output stops, kz-run ends quietly of SIGPIPE).\n"
+"Batch: 0 every article done, unchanged or quarantined; 1 --fail-on and\n"
+"such a flag in an output written; 65 some failed (see OUT/failures.tsv);\n"
+"66 the input folder cannot be read; 74 the output folder cannot be\n"
+"written; 75 another run holds the lock, or the run was interrupted; 77\n"
+"the output folder can be written by another user, or a file of kz-run's\n"
+"there (.kz-lock, .kz-state, .kz-failed, .kz-made) is a link. Both: 64\n"
+"bad usage; 78 pipeline.yaml is broken (the message names file, line and\n"
+"column).\n"
 "\n"
 "Examples:\n"
 "  kz-run < article.txt | kz-show\n"
@@ -132,6 +152,59 @@ on_progress(void *ctx, const kz_batch_stats *st)
 	v->drawn = 1;
 }
 
+static const char *
+plural(size_t n, const char *one, const char *many)
+{
+	return n == 1 ? one : many;
+}
+
+static void
+flag_counts(const size_t f[3])
+{
+	kz_msg(stderr, "%zu %s, %zu %s, %zu info", f[0],
+	    plural(f[0], "error", "errors"), f[1],
+	    plural(f[1], "warning", "warnings"), f[2]);
+}
+
+/* The one line a batch ends with: what it did, the flags of its outputs
+ * and of the whole folder, what was redone and why. */
+static void
+summary(const kz_batch_stats *st, const char *out_dir)
+{
+	struct { size_t n; const char *why; } redone[] = {
+		{ st->redone_article, "article" },
+		{ st->redone_missing, "output missing" },
+		{ st->redone_pipeline, "pipeline" },
+		{ st->redone_data, "data" },
+		{ st->redone_version, "kz version" },
+		{ st->redone_forced, "--force" },
+	};
+	const char *sep = " (";
+
+	kz_msg(stderr, "kz-run: %zu %s: %zu done, %zu skipped, %zu failed",
+	    st->seen, plural(st->seen, "article", "articles"), st->done,
+	    st->skipped, st->failed);
+	if (st->failed)
+		kz_msg(stderr, " (%s/failures.tsv)", out_dir);
+	if (st->quarantined)
+		kz_msg(stderr, ", %zu quarantined%s", st->quarantined,
+		    st->failed ? "" : " (see failures.tsv)");
+	kz_msg(stderr, "; flags: ");
+	flag_counts(st->flags);
+	kz_msg(stderr, "; in the folder: ");
+	flag_counts(st->folder_flags);
+	if (st->redone) {
+		kz_msg(stderr, "; %zu redone", st->redone);
+		for (size_t i = 0; i < sizeof redone / sizeof *redone; i++)
+			if (redone[i].n) {
+				kz_msg(stderr, "%s%s %zu", sep, redone[i].why, redone[i].n);
+				sep = ", ";
+			}
+		kz_msg(stderr, ")");
+	}
+	kz_msg(stderr, "; %.1f s\n", st->elapsed);
+}
+
 static int
 find_config(const char *given, char *out, size_t n)
 {
@@ -187,6 +260,10 @@ main(int argc, char **argv)
 		{ "force", no_argument, NULL, 'F' },
 		{ "wait", no_argument, NULL, 'W' },
 		{ "follow-symlinks", no_argument, NULL, 'L' },
+		{ "include", required_argument, NULL, 'G' },
+		{ "max-attempts", required_argument, NULL, 'M' },
+		{ "retry-quarantined", no_argument, NULL, 'R' },
+		{ "fail-on", required_argument, NULL, 'X' },
 		{ "progress", no_argument, NULL, 'p' },
 		{ "no-progress", no_argument, NULL, 'n' },
 		{ "help", no_argument, NULL, 'h' },
@@ -195,11 +272,13 @@ main(int argc, char **argv)
 	};
 	const char *config = NULL, *id = "stdin", *format = NULL;
 	char path[PATH_MAX + 32], exe[PATH_MAX], msg[1024];
-	kz_batch_opts bo = { .jobs = 1, .timeout = 600 };
+	kz_batch_opts bo = { .jobs = 1, .timeout = 600, .max_attempts = 3 };
 	kz_pipeline pl;
 	kz_error err;
 	view v = { .bar = -1 };
 	int ch, print = 0, rc;
+	const char **include = NULL;
+	size_t ninclude = 0;
 
 	while ((ch = getopt_long(argc, argv, "c:j:h", longopts, NULL)) != -1) {
 		switch (ch) {
@@ -224,9 +303,47 @@ main(int argc, char **argv)
 				return KZ_EXIT_USAGE;
 			}
 			break;
+		case 'M': {
+			char *end;
+			long n;
+
+			errno = 0;
+			n = strtol(optarg, &end, 10);
+			if (errno || end == optarg || *end || n < 0 || n > 1000000) {
+				kz_msg(stderr, "kz-run: --max-attempts: a number from 0"
+				    " (never quarantine) up, not '%s'\n", optarg);
+				free(include);
+				return KZ_EXIT_USAGE;
+			}
+			bo.max_attempts = (int)n;
+			break;
+		}
+		case 'R': bo.retry_quarantined = 1; break;
+		case 'X':
+			if (strcmp(optarg, "error") == 0) {
+				bo.fail_on = 1;
+			} else if (strcmp(optarg, "warning") == 0) {
+				bo.fail_on = 2;
+			} else {
+				kz_msg(stderr, "kz-run: --fail-on: error or warning, not"
+				    " '%s'\n", optarg);
+				free(include);
+				return KZ_EXIT_USAGE;
+			}
+			break;
 		case 'F': bo.force = 1; break;
 		case 'W': bo.wait_lock = 1; break;
 		case 'L': bo.follow_symlinks = 1; break;
+		case 'G':
+			if (*optarg == '\0') {
+				kz_msg(stderr, "kz-run: --include: a pattern such as"
+				    " '*.txt', not an empty one\n");
+				free(include);
+				return KZ_EXIT_USAGE;
+			}
+			include = kz_realloc(include, (ninclude + 1) * sizeof *include);
+			include[ninclude++] = optarg;
+			break;
 		case 'p': v.bar = 1; break;
 		case 'n': v.bar = 0; break;
 		case 'V':
@@ -289,6 +406,15 @@ main(int argc, char **argv)
 	}
 	if (bo.in_dir == NULL) {
 		rc = kz_pipeline_run(&pl, id, STDIN_FILENO, STDOUT_FILENO, &err);
+		if (rc == KZ_RUN_SIGPIPE) {
+			/* our reader stopped (`kz-run | head`): end as cat
+			 * would, quietly, of SIGPIPE */
+			kz_pipeline_release(&pl);
+			free(include);
+			signal(SIGPIPE, SIG_DFL);
+			raise(SIGPIPE);
+			return KZ_EXIT_IOERR;
+		}
 		/* the kz stages explain their own failures; say which stage died */
 		if (rc != KZ_EXIT_OK && err.message[0] &&
 		    strstr(err.message, "exited with status 6") == NULL &&
@@ -300,6 +426,8 @@ main(int argc, char **argv)
 
 	if (v.bar < 0)
 		v.bar = isatty(STDERR_FILENO);
+	bo.include = include;
+	bo.ninclude = ninclude;
 	bo.on_failure = on_failure;
 	bo.on_progress = on_progress;
 	bo.ctx = &v;
@@ -313,18 +441,10 @@ main(int argc, char **argv)
 			kz_msg(stderr, "kz-run: %s\n", msg);
 		}
 		if (rc == KZ_EXIT_OK || rc == KZ_EXIT_DATAERR ||
-		    (rc == KZ_EXIT_TEMPFAIL && st.seen > 0)) {
-			kz_msg(stderr, "kz-run: %zu article%s: %zu done, %zu skipped,"
-			    " %zu failed", st.seen, st.seen == 1 ? "" : "s", st.done,
-			    st.skipped, st.failed);
-			if (st.failed)
-				kz_msg(stderr, " (%s/failures.tsv)", bo.out_dir);
-			kz_msg(stderr, "; flags: %zu error%s, %zu warning%s, %zu info;"
-			    " %.1f s\n", st.flags[0], st.flags[0] == 1 ? "" : "s",
-			    st.flags[1], st.flags[1] == 1 ? "" : "s", st.flags[2],
-			    st.elapsed);
-		}
+		    rc == KZ_EXIT_FLAGGED || (rc == KZ_EXIT_TEMPFAIL && st.seen > 0))
+			summary(&st, bo.out_dir);
 	}
 	kz_pipeline_release(&pl);
+	free(include);
 	return rc;
 }

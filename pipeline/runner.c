@@ -1,6 +1,12 @@
+/* syncfs(2), Linux: a group of outputs made durable with one commit */
+#ifdef __linux__
+#define _GNU_SOURCE
+#endif
 #include "runner.h"
 
 #include "esc.h"
+#include "journal.h"
+#include "jsonline.h"
 #include "sentinel.h"
 
 #include "buf.h"
@@ -8,11 +14,13 @@
 #include "record.h"
 #include "stage.h"
 #include "strmap.h"
+#include "text.h"
 #include "yamltree.h"
 
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <fnmatch.h>
 #include <limits.h>
 #include <poll.h>
 #include <signal.h>
@@ -673,10 +681,41 @@ child_exec(const kz_pipeline *pl, char **argv, int in, int out, int errfd,
 	_exit(127);
 }
 
+/* Stage i's argv for a stream of records (a batch streamed through one
+ * pipeline): as kz_pipeline_argv, but kz-normalize is told --jsonl and
+ * its `--id $id` is left out, since each record brings its own id. */
+static char **
+stream_argv(const kz_pipeline *pl, size_t i)
+{
+	char **argv = kz_pipeline_argv(pl, i, "$id"), **w = argv + 1;
+	size_t n = 0;
+
+	if (i != 0)
+		return argv;
+	while (argv[n])
+		n++;
+	/* room for --jsonl: the stream is records, whatever it looks like */
+	argv = kz_realloc(argv, (n + 2) * sizeof *argv);
+	memmove(argv + 2, argv + 1, n * sizeof *argv);
+	argv[1] = kz_strdup("--jsonl");
+	w = argv + 2;
+	for (char **r = argv + 2; *r; r++) {
+		if (strcmp(*r, "--id") == 0 && r[1] && strcmp(r[1], "$id") == 0) {
+			free(*r++);
+			free(*r);
+			continue;
+		}
+		*w++ = *r;
+	}
+	*w = NULL;
+	return argv;
+}
+
 /* Start the pipeline's processes: in_fd -> stage 0 -> ... -> out_fd, every
  * stderr to err_fd (-1: inherited). With own_group, they share a new
- * process group (pids[0]'s). pids receives nprocs pids. Returns 0, or -1
- * with err when a pipe or fork failed (what was started is killed). */
+ * process group (pids[0]'s). pids receives nprocs pids. id NULL: a stream
+ * of records (stream_argv). Returns 0, or -1 with err when a pipe or fork
+ * failed (what was started is killed). */
 static int
 spawn(const kz_pipeline *pl, const char *id, int with_show, int in_fd,
     int out_fd, int err_fd, int own_group, pid_t *pids, kz_error *err)
@@ -698,7 +737,7 @@ spawn(const kz_pipeline *pl, const char *id, int with_show, int in_fd,
 		} else {
 			out = out_fd;
 		}
-		argv = kz_pipeline_argv(pl, i, id);
+		argv = id ? kz_pipeline_argv(pl, i, id) : stream_argv(pl, i);
 		pid = fork();
 		if (pid == 0)
 			child_exec(pl, argv, prev, out, err_fd,
@@ -810,13 +849,32 @@ blame(const int *ws, size_t n)
 	return pick;
 }
 
+/* A status kz documents passes on; any other program's (a script's exit
+ * 3, exec's 127) means "a stage failed": 70. */
+static int
+known_status(int code)
+{
+	static const int known[] = { 0, 64, 65, 66, 70, 74, 75, 78 };
+
+	for (size_t i = 0; i < sizeof known / sizeof *known; i++)
+		if (known[i] == code)
+			return code;
+	return KZ_EXIT_SOFTWARE;
+}
+
+static int
+died_of_sigpipe(int ws)
+{
+	return WIFSIGNALED(ws) && WTERMSIG(ws) == SIGPIPE;
+}
+
 int
 kz_pipeline_run(const kz_pipeline *pl, const char *id, int in_fd, int out_fd,
     kz_error *err)
 {
 	size_t n = kz_pipeline_nprocs(pl, 1), k;
 	pid_t *pids = kz_calloc(n, sizeof *pids);
-	int *ws = kz_calloc(n, sizeof *ws), worst = 0;
+	int *ws = kz_calloc(n, sizeof *ws), rc = 0;
 
 	if (spawn(pl, id, 1, in_fd, out_fd, -1, 0, pids, err) != 0) {
 		free(pids);
@@ -830,12 +888,20 @@ kz_pipeline_run(const kz_pipeline *pl, const char *id, int in_fd, int out_fd,
 				break;
 			}
 		}
-		worst = kz_exit_worst(worst, status_code(ws[i]));
 	}
 	k = blame(ws, n);
-	if (k < n) {
+	if (k < n && died_of_sigpipe(ws[k])) {
+		/* only SIGPIPE: a reader stopped early, nobody failed. When it
+		 * was our own reader (`kz-run | head`), say so as cat would,
+		 * by dying of it; a stage's reader that stopped is its own
+		 * business (`head -1` as a stage) */
+		rc = died_of_sigpipe(ws[n - 1]) ? KZ_RUN_SIGPIPE : 0;
+	} else if (k < n) {
 		kz_buf b;
 
+		/* the blamed stage's status, not the SIGPIPE of the stage
+		 * before a crash, which would read as an output error (74) */
+		rc = known_status(status_code(ws[k]));
 		kz_buf_init(&b);
 		describe_status(&b, stage_label(pl, k), ws[k]);
 		kz_error_set(err, NULL, 0, 0, "%s", b.data);
@@ -843,7 +909,7 @@ kz_pipeline_run(const kz_pipeline *pl, const char *id, int in_fd, int out_fd,
 	}
 	free(pids);
 	free(ws);
-	return worst;
+	return rc;
 }
 
 uint64_t
@@ -863,6 +929,7 @@ typedef struct item {
 	uint64_t hash;          /* at the last read */
 	char *reason;           /* failure, or NULL */
 	char *refused;          /* why it is not read at all, or NULL */
+	int read;               /* hash is the bytes' (the article was read) */
 } item;
 
 typedef struct job {
@@ -886,11 +953,24 @@ typedef struct batch {
 	kz_error *err;
 	int dirfd;              /* output folder */
 	FILE *journal;
+	kz_journal failj;       /* .kz-failed: name -> HASH TAB ATTEMPTS TAB REASON */
+	FILE *failed_f;
+	/* .kz-made: name -> PIPELINE TAB DATA TAB VERSION TAB E TAB W TAB I */
+	kz_journal madej;
+	FILE *made_f;
+	uint64_t pipe_hash, data_hash;  /* this run's */
+	char version[64];
 	kz_strmap *state;       /* name -> index into hashes and names */
 	uint64_t *hashes;
 	char **names;
 	size_t nhashes, caphashes;
 	unsigned long tmp_counter;
+	/* group commit (a stream): outputs written to temporary files, made
+	 * durable together, then renamed and journaled (commit_flush) */
+	struct pending *pending;
+	size_t npending, cappending;
+	double pending_since;
+	int group;
 	item **failed;
 	size_t nfailed;
 	int status;
@@ -1197,6 +1277,299 @@ state_open(batch *b)
 	return 0;
 }
 
+/* Open kz-run's journal `file` (.kz-failed, .kz-made) into j, as
+ * state_open opens .kz-state: a torn last line cut off, compacted when
+ * mostly stale, refused when a link or another's; opened for appending
+ * into *f. 0, or an exit status. */
+static int
+journal_open(batch *b, const char *file, kz_journal *j, FILE **f)
+{
+	kz_buf data;
+	size_t whole;
+	int fd, refused, compacted = 0;
+
+	kz_buf_init(&data);
+	kz_journal_init(j);
+	if (read_file_at(b->dirfd, file, 0, &data) != 0 && errno != ENOENT) {
+		int e = errno;
+
+		kz_buf_release(&data);
+		if (e == ELOOP || e == EINVAL)
+			return kz_error_set(b->err, b->o->out_dir, 0, 0, "%s is %s:"
+			    " refusing it (remove it; kz-run makes its own)", file,
+			    e == ELOOP ? "a symbolic link" : "not a plain file"),
+			    KZ_EXIT_NOPERM;
+		return kz_error_set(b->err, b->o->out_dir, 0, 0, "cannot read"
+		    " %s: %s", file, strerror(e)), KZ_EXIT_IOERR;
+	}
+	whole = kz_journal_parse(j, data.data, data.len);
+	kz_buf_release(&data);
+	if (kz_journal_stale(j)) {
+		kz_buf out;
+
+		compacted = 1;
+		kz_buf_init(&out);
+		kz_journal_dump(j, &out);
+		if (write_atomic(b, file, out.data, out.len) != 0) {
+			kz_buf_release(&out);
+			return kz_error_set(b->err, b->o->out_dir, 0, 0, "cannot write"
+			    " %s: %s", file, strerror(errno)), KZ_EXIT_IOERR;
+		}
+		kz_buf_release(&out);
+	}
+	fd = open_own_file(b, file, O_WRONLY | O_APPEND, &refused);
+	if (fd < 0)
+		return refused ? KZ_EXIT_NOPERM : KZ_EXIT_IOERR;
+	if (!compacted && whole < file_size(fd) && ftruncate(fd, (off_t)whole) != 0) {
+		close(fd);
+		return kz_error_set(b->err, b->o->out_dir, 0, 0, "cannot mend"
+		    " %s: %s", file, strerror(errno)), KZ_EXIT_IOERR;
+	}
+	if ((*f = fdopen(fd, "a")) == NULL) {
+		close(fd);
+		return kz_error_set(b->err, b->o->out_dir, 0, 0, "cannot write"
+		    " %s: %s", file, strerror(errno)), KZ_EXIT_IOERR;
+	}
+	return 0;
+}
+
+/* Record name = value in j and its file f (flushed: a kill after this
+ * keeps it). */
+static void
+journal_put(batch *b, kz_journal *j, FILE *f, const char *name,
+    const char *value)
+{
+	kz_buf line;
+
+	kz_journal_set(j, name, value);
+	if (f == NULL)
+		return;
+	kz_buf_init(&line);
+	kz_journal_line(&line, name, value);
+	if (fputs(line.data, f) == EOF || fflush(f) != 0)
+		b->status = KZ_EXIT_IOERR;
+	kz_buf_release(&line);
+}
+
+/* An article's entry in .kz-failed: the hash of the bytes that failed,
+ * how many runs in a row they failed, and the last reason (malloc'd). 0
+ * when there is none. */
+static int
+failed_get(const batch *b, const char *name, uint64_t *hash, int *attempts,
+    char **reason)
+{
+	const char *v = kz_journal_get(&b->failj, name), *t1, *t2;
+	kz_buf r;
+
+	if (v == NULL || (t1 = strchr(v, '\t')) == NULL ||
+	    (t2 = strchr(t1 + 1, '\t')) == NULL)
+		return 0;
+	*hash = strtoull(v, NULL, 16);
+	*attempts = atoi(t1 + 1);
+	kz_buf_init(&r);
+	kz_esc_unescape(&r, t2 + 1, strlen(t2 + 1));
+	*reason = kz_buf_detach(&r, NULL);
+	return 1;
+}
+
+/* One more failure of it's bytes (it->hash): attempts count from 1 again
+ * when the bytes changed. */
+static void
+failed_count(batch *b, item *it)
+{
+	uint64_t h;
+	int attempts = 0;
+	char *old = NULL;
+	kz_buf v;
+
+	if (failed_get(b, it->name, &h, &attempts, &old) && h != it->hash)
+		attempts = 0;
+	free(old);
+	kz_buf_init(&v);
+	kz_buf_addf(&v, "%016llx\t%d\t", (unsigned long long)it->hash,
+	    attempts + 1);
+	kz_esc_add(&v, it->reason, strlen(it->reason), KZ_ESC_BACKSLASH);
+	journal_put(b, &b->failj, b->failed_f, it->name, v.data);
+	kz_buf_release(&v);
+}
+
+/* ------------------------------------------------ what made an output */
+typedef struct made {
+	uint64_t pipe, data;
+	char version[64];
+	size_t flags[3];
+} made;
+
+static int
+made_get(const batch *b, const char *name, made *m)
+{
+	const char *v = kz_journal_get(&b->madej, name);
+	unsigned long long p, d;
+	size_t e, w, i;
+
+	if (v == NULL || sscanf(v, "%16llx\t%16llx\t%63[^\t]\t%zu\t%zu\t%zu",
+	    &p, &d, m->version, &e, &w, &i) != 6)
+		return 0;
+	m->pipe = p;
+	m->data = d;
+	m->flags[0] = e;
+	m->flags[1] = w;
+	m->flags[2] = i;
+	return 1;
+}
+
+static void
+made_put(batch *b, const item *it, const size_t flags[3])
+{
+	char v[160];
+
+	snprintf(v, sizeof v, "%016llx\t%016llx\t%s\t%zu\t%zu\t%zu",
+	    (unsigned long long)b->pipe_hash, (unsigned long long)b->data_hash,
+	    b->version, flags[0], flags[1], flags[2]);
+	journal_put(b, &b->madej, b->made_f, it->name, v);
+}
+
+static int
+str_cmp(const void *x, const void *y)
+{
+	return strcmp(*(char *const *)x, *(char *const *)y);
+}
+
+/* Hash every regular file under dirfd/path (sorted, recursive): names,
+ * sizes and bytes. A missing folder adds only its name. */
+static uint64_t
+hash_tree(int dirfd, const char *path, uint64_t h)
+{
+	int fd = openat(dirfd, path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	DIR *d;
+	struct dirent *de;
+	char **names = NULL;
+	size_t n = 0, cap = 0;
+
+	for (const char *c = path; *c; c++)
+		h = kz_hash_step(h, *c);
+	h = kz_hash_step(h, '/');
+	if (fd < 0 || (d = fdopendir(fd)) == NULL) {
+		if (fd >= 0)
+			close(fd);
+		return h;
+	}
+	while ((de = readdir(d)) != NULL) {
+		if (de->d_name[0] == '.')
+			continue;
+		if (n == cap) {
+			cap = cap ? cap * 2 : 32;
+			names = kz_realloc(names, cap * sizeof *names);
+		}
+		names[n++] = kz_strdup(de->d_name);
+	}
+	qsort(names, n, sizeof *names, str_cmp);
+	for (size_t i = 0; i < n; i++) {
+		struct stat st;
+		kz_buf sub, data;
+
+		kz_buf_init(&sub);
+		kz_buf_addf(&sub, "%s/%s", path, names[i]);
+		if (fstatat(dirfd, sub.data, &st, 0) == 0 && S_ISDIR(st.st_mode)) {
+			h = hash_tree(dirfd, sub.data, h);
+		} else if (S_ISREG(st.st_mode)) {
+			kz_buf_init(&data);
+			if (read_file_at(dirfd, sub.data, 1, &data) == 0) {
+				for (const char *c = sub.data; *c; c++)
+					h = kz_hash_step(h, *c);
+				h = kz_hash_step(h, '\0');
+				for (size_t k = 0; k < data.len; k++)
+					h = kz_hash_step(h, data.data[k]);
+				h = kz_hash_step(h, '\0');
+			}
+			kz_buf_release(&data);
+		}
+		kz_buf_release(&sub);
+		free(names[i]);
+	}
+	free(names);
+	closedir(d);
+	return h;
+}
+
+static uint64_t
+hash_file(const char *path, uint64_t h)
+{
+	kz_buf data;
+
+	kz_buf_init(&data);
+	if (read_file_at(AT_FDCWD, path, 1, &data) == 0)
+		for (size_t k = 0; k < data.len; k++)
+			h = kz_hash_step(h, data.data[k]);
+	kz_buf_release(&data);
+	return h;
+}
+
+/* What makes this run's outputs: the pipeline as the command it stands
+ * for, the data files the stages read (gazetteers/, rules/ of `data:`, or
+ * of the folder the stages find), and kz's version with a hash of the
+ * programs the pipeline runs (a rebuilt kz, an edited custom stage). */
+static void
+fingerprint(batch *b)
+{
+	const kz_pipeline *pl = b->pl;
+	char found[PATH_MAX];
+	const char *data = pl->data;
+	kz_buf f;
+	kz_error e;
+	uint64_t progs = KZ_HASH_START;
+
+	kz_buf_init(&f);
+	kz_pipeline_format(pl, "$id", &f);
+	kz_buf_addf(&f, "\n%s", kz_output_ext(pl->output));
+	b->pipe_hash = kz_content_hash(f.data, f.len);
+	kz_buf_release(&f);
+	if (data == NULL && kz_datadir_find(NULL, found, sizeof found, &e) == 0)
+		data = found;
+	b->data_hash = KZ_HASH_START;
+	if (data) {
+		int fd = open(data, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+		if (fd >= 0) {
+			b->data_hash = hash_tree(fd, "gazetteers", b->data_hash);
+			b->data_hash = hash_tree(fd, "rules", b->data_hash);
+			close(fd);
+		}
+	}
+	for (size_t i = 0; i < pl->n; i++)
+		progs = hash_file(pl->stages[i].path, progs);
+	if (pl->show_path && pl->output != KZ_OUT_JSONL)
+		progs = hash_file(pl->show_path, progs);
+	snprintf(b->version, sizeof b->version, "%s+%016llx", KZ_VERSION,
+	    (unsigned long long)progs);
+}
+
+/* Is the output of it, which exists and whose article is unchanged, up
+ * to date? With count, say why not (st->redone_*). */
+static int
+made_current(batch *b, const item *it, int count)
+{
+	kz_batch_stats *st = b->st;
+	made m;
+	int pipe, data, version;
+
+	if (!made_get(b, it->name, &m)) {
+		/* made by a kz-run that did not record it: another version */
+		if (count)
+			st->redone_version++;
+		return 0;
+	}
+	pipe = m.pipe != b->pipe_hash;
+	data = m.data != b->data_hash;
+	version = strcmp(m.version, b->version) != 0;
+	if (count) {
+		st->redone_pipeline += (size_t)pipe;
+		st->redone_data += (size_t)data;
+		st->redone_version += (size_t)version;
+	}
+	return !pipe && !data && !version;
+}
+
 static void
 remove_stale_temps(batch *b)
 {
@@ -1258,6 +1631,51 @@ link_refusal(int dirfd, const char *in_dir, const char *name, int *skip)
 	return kz_buf_detach(&why, NULL);
 }
 
+/* Whether name is an article by the include patterns: a README.md or a
+ * notes.csv dropped in the input folder is not one. */
+static int
+included(const kz_batch_opts *o, const char *name)
+{
+	static const char *const dflt[] = KZ_BATCH_INCLUDE_DEFAULT;
+	const char *const *pat = o->ninclude ? o->include : dflt;
+	size_t n = o->ninclude ? o->ninclude : sizeof dflt / sizeof *dflt;
+
+	for (size_t i = 0; i < n; i++)
+		if (fnmatch(pat[i], name, FNM_PERIOD) == 0)
+			return 1;
+	return 0;
+}
+
+/* The output's name: ID.EXT, or, when that is longer than the output
+ * folder takes (an article named with 251 bytes and .txt has no room
+ * for .jsonl), the id cut at a character boundary with a dash and the
+ * hash of the whole input name: one long name no longer stops the batch,
+ * and two long names that start alike keep apart. */
+static char *
+output_name_for(batch *b, const char *name, const char *id)
+{
+	const char *ext = kz_output_ext(b->pl->output);
+	long max = fpathconf(b->dirfd, _PC_NAME_MAX);
+	size_t room, cut;
+	kz_buf o;
+
+	if (max <= 0)
+		max = NAME_MAX;
+	kz_buf_init(&o);
+	if (strlen(id) + strlen(ext) <= (size_t)max) {
+		kz_buf_addf(&o, "%s%s", id, ext);
+		return kz_buf_detach(&o, NULL);
+	}
+	room = (size_t)max > strlen(ext) + 17 + 1 ? (size_t)max - strlen(ext) - 17 : 1;
+	cut = room < strlen(id) ? room : strlen(id);
+	while (cut > 0 && ((unsigned char)id[cut] & 0xC0) == 0x80)
+		cut--;      /* not inside a UTF-8 sequence */
+	kz_buf_add(&o, id, cut);
+	kz_buf_addf(&o, "-%016llx%s", (unsigned long long)kz_content_hash(name,
+	    strlen(name)), ext);
+	return kz_buf_detach(&o, NULL);
+}
+
 /* The article files of the input folder, sorted by name. Links are
  * looked at, not followed (--follow-symlinks follows them). */
 static int
@@ -1279,7 +1697,8 @@ list_articles(batch *b, int in_fd, item **out, size_t *n)
 		size_t len = strlen(de->d_name);
 		char *dot, *refused = NULL;
 
-		if (de->d_name[0] == '.' || de->d_name[len - 1] == '~')
+		if (de->d_name[0] == '.' || de->d_name[len - 1] == '~' ||
+		    !included(b->o, de->d_name))
 			continue;
 		if (fstatat(in_fd, de->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0)
 			continue;
@@ -1310,13 +1729,8 @@ list_articles(batch *b, int in_fd, item **out, size_t *n)
 	closedir(d);
 	if (k)
 		qsort(v, k, sizeof *v, name_cmp);
-	for (size_t i = 0; i < k; i++) {
-		kz_buf o;
-
-		kz_buf_init(&o);
-		kz_buf_addf(&o, "%s%s", v[i].id, kz_output_ext(b->pl->output));
-		v[i].out = kz_buf_detach(&o, NULL);
-	}
+	for (size_t i = 0; i < k; i++)
+		v[i].out = output_name_for(b, v[i].name, v[i].id);
 	*out = v;
 	*n = k;
 	return 0;
@@ -1332,6 +1746,8 @@ fail_item(batch *b, item *it, const char *reason)
 	b->st->failed++;
 	if (b->status == 0)
 		b->status = KZ_EXIT_DATAERR;
+	if (it->read)
+		failed_count(b, it);
 	if (b->o->on_failure)
 		b->o->on_failure(b->o->ctx, it->name, reason);
 }
@@ -1386,6 +1802,7 @@ job_start(batch *b, job *j, int in_dirfd, item *it, int last_try)
 		return -1;
 	}
 	it->hash = article_hash(b, it, data.data, data.len);
+	it->read = 1;
 	j->it = it;
 	j->input = kz_buf_detach(&data, &j->in_len);
 	j->in_off = 0;
@@ -1485,11 +1902,282 @@ stage_message(const kz_buf *errb, const char *label, kz_buf *out)
 		kz_buf_add(out, best, best_len);
 }
 
+/* Every stage exited 0 or 65: 65 is how a kz stage says an article was
+ * bad, and whether it was bad is in the records (an `errors` entry) or
+ * only worth a warning flag (invalid UTF-8 replaced): the records judge. */
+static int
+only_dataerr(const job *j)
+{
+	for (size_t i = 0; i < j->nprocs; i++)
+		if (!WIFEXITED(j->ws[i]) || (WEXITSTATUS(j->ws[i]) != 0 &&
+		    WEXITSTATUS(j->ws[i]) != KZ_EXIT_DATAERR))
+			return 0;
+	return 1;
+}
+
+/* The first `errors` entry of a record, as "STAGE: MESSAGE". */
+static void
+record_error(const json_t *rec, kz_buf *out)
+{
+	const json_t *e = json_array_get(json_object_get(rec, "errors"), 0);
+	const char *stage = json_string_value(json_object_get(e, "stage"));
+	const char *msg = json_string_value(json_object_get(e, "message"));
+
+	kz_buf_addf(out, "%s: %s", stage ? stage : "a stage",
+	    msg ? msg : "the record carries an error");
+}
+
+/* Why stage k failed: its status, and its last message. */
+static void
+status_reason(const batch *b, const job *j, size_t k, kz_buf *reason)
+{
+	describe_status(reason, stage_label(b->pl, k), j->ws[k]);
+	if (WIFEXITED(j->ws[k])) {
+		size_t mark = reason->len;
+
+		kz_buf_adds(reason, ": ");
+		stage_message(&j->errb, stage_label(b->pl, k), reason);
+		if (reason->len == mark + 2) {
+			reason->len = mark;
+			reason->data[mark] = '\0';
+		}
+	}
+}
+
+/* An output in place: journal it and count it. */
+static void
+output_done(batch *b, item *it, const size_t flags[3])
+{
+	kz_buf line_b;
+
+	kz_buf_init(&line_b);
+	journal_line(&line_b, it->name, it->hash);
+	if (fputs(line_b.data, b->journal) == EOF || fflush(b->journal) != 0)
+		b->status = KZ_EXIT_IOERR;
+	kz_buf_release(&line_b);
+	state_put(b, it->name, it->hash);
+	made_put(b, it, flags);
+	if (kz_journal_get(&b->failj, it->name))
+		journal_put(b, &b->failj, b->failed_f, it->name, "");
+	b->st->done++;
+	for (int i = 0; i < 3; i++)
+		b->st->flags[i] += flags[i];
+}
+
+/* ---------------------------------------------------- group commit */
+/* A stream gives back records faster than two fsyncs per article allow
+ * (about 6 ms each here, more than the stages take): outputs are written
+ * to temporary files, and every COMMIT_MAX of them, or every COMMIT_WAIT
+ * seconds, made durable at once (syncfs), renamed over their names, the
+ * folder fsync'd once, and journaled. A run killed before the rename
+ * leaves temporary files, which the next run removes, and articles that
+ * are not journaled, which it does again: whole outputs or none still. */
+#define COMMIT_MAX 64
+#define COMMIT_WAIT 0.2
+
+typedef struct pending {
+	item *it;
+	char tmp[64];
+	size_t flags[3];
+} pending;
+
+static int
+commit_add(batch *b, item *it, const char *data, size_t len,
+    const size_t flags[3])
+{
+	pending *p;
+	int fd, saved;
+
+	if (b->npending == b->cappending) {
+		b->cappending = b->cappending ? b->cappending * 2 : COMMIT_MAX;
+		b->pending = kz_realloc(b->pending, b->cappending * sizeof *b->pending);
+	}
+	p = &b->pending[b->npending];
+	snprintf(p->tmp, sizeof p->tmp, ".kz-tmp.%ld.%lu", (long)getpid(),
+	    ++b->tmp_counter);
+	fd = openat(b->dirfd, p->tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+	if (fd < 0)
+		return -1;
+	if (write_all(fd, data, len) != 0 || close(fd) != 0) {
+		saved = errno;
+		close(fd);
+		unlinkat(b->dirfd, p->tmp, 0);
+		errno = saved;
+		return -1;
+	}
+	p->it = it;
+	memcpy(p->flags, flags, sizeof p->flags);
+	if (b->npending++ == 0)
+		b->pending_since = now();
+	return 0;
+}
+
+/* Make the pending outputs durable, put them in place, journal them. */
+static void
+commit_flush(batch *b)
+{
+	int synced = 1;
+
+	if (b->npending == 0)
+		return;
+#ifdef __linux__
+	synced = syncfs(b->dirfd) == 0;
+#else
+	synced = 0;
+#endif
+	for (size_t i = 0; i < b->npending; i++) {
+		pending *p = &b->pending[i];
+		int fd;
+
+		if (!synced && (fd = openat(b->dirfd, p->tmp, O_RDONLY | O_CLOEXEC)) >= 0) {
+			fsync(fd);
+			close(fd);
+		}
+		if (renameat(b->dirfd, p->tmp, b->dirfd, p->it->out) != 0) {
+			char msg[600];
+
+			snprintf(msg, sizeof msg, "cannot write %s/%s: %s",
+			    b->o->out_dir, p->it->out, strerror(errno));
+			unlinkat(b->dirfd, p->tmp, 0);
+			b->status = KZ_EXIT_IOERR;
+			fail_item(b, p->it, msg);
+			p->it = NULL;
+		}
+	}
+	fsync(b->dirfd);
+	for (size_t i = 0; i < b->npending; i++)
+		if (b->pending[i].it)
+			output_done(b, b->pending[i].it, b->pending[i].flags);
+	b->npending = 0;
+}
+
+/* The members of an output record kz-run judges it by. */
+static int
+judged_member(const char *top, size_t top_len, const char *key, size_t len,
+    void *ctx)
+{
+	(void)top_len;
+	(void)ctx;
+	if (top)
+		return 1;
+	return (len == 2 && memcmp(key, "id", 2) == 0) ||
+	    (len == 6 && memcmp(key, "errors", 6) == 0) ||
+	    (len == 5 && memcmp(key, "flags", 5) == 0);
+}
+
+/* What output_write made of an article's output. */
+enum { OUT_WRITTEN, OUT_ERRORS, OUT_BAD, OUT_OTHER_ID };
+
+/* The pipeline's output for it, data[0..len): check that it is kz/1
+ * records without `errors` (with expect_id, that the first is that
+ * article's: a stream out of step is not written), render it when the
+ * output is not jsonl, write it whole, and journal it. OUT_WRITTEN, or
+ * reason says why not (OUT_ERRORS: a record's `errors`; OUT_BAD: no
+ * records, or not kz/1). */
+static int
+output_write(batch *b, item *it, const char *data, size_t dlen,
+    const char *expect_id, kz_buf *reason)
+{
+	const char *p = data, *end = p + dlen;
+	size_t line = 0, nrec = 0, flags[3] = { 0, 0, 0 };
+	kz_show *show = NULL;
+	FILE *mem = NULL;
+	char *mdata = NULL;
+	size_t mlen = 0;
+	int from_record = 0, other_id = 0;
+	kz_json_members members = { 0 };
+
+	if (b->pl->output != KZ_OUT_JSONL) {
+		kz_show_opts so = { .width = 80 };
+
+		so.format = b->pl->output == KZ_OUT_TEXT ? KZ_SHOW_TEXT :
+		    b->pl->output == KZ_OUT_HTML ? KZ_SHOW_HTML : KZ_SHOW_TSV;
+		mem = open_memstream(&mdata, &mlen);
+		show = mem ? kz_show_new(mem, &so) : NULL;
+	}
+	while (p < end && reason->len == 0 && !other_id) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		size_t len = nl ? (size_t)(nl - p) : (size_t)(end - p);
+		json_error_t je;
+		json_t *rec;
+
+		line++;
+		if (len > 0) {
+			/* yajl builds what is judged (all of it for kz-show) and
+			 * checks the rest; jansson only explains a refusal */
+			rec = show ? kz_json_parse_line(p, len) :
+			    kz_json_parse_members(p, len, judged_member, NULL, &members);
+			if (rec == NULL)
+				rec = json_loadb(p, len, 0, &je);
+			if (expect_id && (!json_is_object(rec) || !json_is_string(
+			    json_object_get(rec, "id")) || strcmp(json_string_value(
+			    json_object_get(rec, "id")), expect_id) != 0)) {
+				other_id = 1;
+			} else if (!json_is_object(rec)) {
+				kz_buf_addf(reason, "the output is not kz/1 JSON"
+				    " Lines (line %zu: %s)", line,
+				    rec ? "not an object" : je.text);
+			} else if (kz_show_has_errors(rec)) {
+				/* an article the stages could not read costs
+				 * only itself */
+				record_error(rec, reason);
+				from_record = 1;
+			} else {
+				size_t c[3];
+
+				kz_show_count_flags(rec, c);
+				for (int i = 0; i < 3; i++)
+					flags[i] += c[i];
+				nrec++;
+				if (show && kz_show_record(show, rec) != 0)
+					kz_buf_adds(reason, "cannot render the output");
+			}
+			json_decref(rec);
+		}
+		p += len + 1;
+	}
+	kz_json_members_release(&members);
+	if (reason->len == 0 && nrec == 0 && !other_id)
+		kz_buf_adds(reason, "the pipeline wrote no record");
+	if (show) {
+		kz_show_finish(show);
+		kz_show_free(show);
+	}
+	if (mem)
+		fclose(mem);
+	if (other_id) {
+		free(mdata);
+		return OUT_OTHER_ID;
+	}
+	if (reason->len == 0 && b->pl->output != KZ_OUT_JSONL && mdata == NULL)
+		kz_buf_adds(reason, "cannot render the output");
+	if (reason->len == 0) {
+		const char *out = mdata ? mdata : data;
+		size_t olen = mdata ? mlen : dlen;
+
+		if (b->group) {
+			if (commit_add(b, it, out, olen, flags) != 0) {
+				kz_buf_addf(reason, "cannot write %s/%s: %s",
+				    b->o->out_dir, it->out, strerror(errno));
+				b->status = KZ_EXIT_IOERR;
+			}
+		} else if (write_atomic(b, it->out, out, olen) != 0) {
+			kz_buf_addf(reason, "cannot write %s/%s: %s",
+			    b->o->out_dir, it->out, strerror(errno));
+			b->status = KZ_EXIT_IOERR;
+		} else {
+			output_done(b, it, flags);
+		}
+	}
+	free(mdata);
+	return reason->len == 0 ? OUT_WRITTEN : from_record ? OUT_ERRORS : OUT_BAD;
+}
+
 /* The article's processes are gone: judge, then write or record. */
 static void
 job_finish(batch *b, job *j)
 {
-	size_t k = blame(j->ws, j->nprocs), flags[3] = { 0, 0, 0 };
+	size_t k = blame(j->ws, j->nprocs);
 	kz_buf reason;
 	item *it = j->it;
 
@@ -1498,96 +2186,16 @@ job_finish(batch *b, job *j)
 		/* interrupted: neither done nor failed; redone next run */
 	} else if (j->timed_out) {
 		kz_buf_addf(&reason, "timed out after %g s", b->o->timeout);
-	} else if (k < j->nprocs) {
-		describe_status(&reason, stage_label(b->pl, k), j->ws[k]);
-		if (WIFEXITED(j->ws[k])) {
-			size_t mark = reason.len;
-
-			kz_buf_adds(&reason, ": ");
-			stage_message(&j->errb, stage_label(b->pl, k), &reason);
-			if (reason.len == mark + 2) {
-				reason.len = mark;
-				reason.data[mark] = '\0';
-			}
-		}
+	} else if (k < j->nprocs && !only_dataerr(j)) {
+		status_reason(b, j, k, &reason);
 	} else {
-		/* every stage succeeded: the output must be kz/1 records */
-		const char *p = j->outb.data, *end = p + j->outb.len;
-		size_t line = 0, nrec = 0;
-		kz_show *show = NULL;
-		FILE *mem = NULL;
-		char *mdata = NULL;
-		size_t mlen = 0;
+		int r = output_write(b, it, j->outb.data, j->outb.len, NULL, &reason);
 
-		if (b->pl->output != KZ_OUT_JSONL) {
-			kz_show_opts so = { .width = 80 };
-
-			so.format = b->pl->output == KZ_OUT_TEXT ? KZ_SHOW_TEXT :
-			    b->pl->output == KZ_OUT_HTML ? KZ_SHOW_HTML : KZ_SHOW_TSV;
-			mem = open_memstream(&mdata, &mlen);
-			show = mem ? kz_show_new(mem, &so) : NULL;
+		if (k < j->nprocs && r == OUT_BAD) {
+			/* exit 65 and no record to say why: the stage's words */
+			kz_buf_reset(&reason);
+			status_reason(b, j, k, &reason);
 		}
-		while (p < end && reason.len == 0) {
-			const char *nl = memchr(p, '\n', (size_t)(end - p));
-			size_t len = nl ? (size_t)(nl - p) : (size_t)(end - p);
-			json_error_t je;
-			json_t *rec;
-
-			line++;
-			if (len > 0) {
-				rec = json_loadb(p, len, 0, &je);
-				if (!json_is_object(rec)) {
-					kz_buf_addf(&reason, "the output is not kz/1 JSON"
-					    " Lines (line %zu: %s)", line,
-					    rec ? "not an object" : je.text);
-				} else {
-					size_t c[3];
-
-					kz_show_count_flags(rec, c);
-					for (int i = 0; i < 3; i++)
-						flags[i] += c[i];
-					nrec++;
-					if (show && kz_show_record(show, rec) != 0)
-						kz_buf_adds(&reason, "cannot render the output");
-				}
-				json_decref(rec);
-			}
-			p += len + 1;
-		}
-		if (reason.len == 0 && nrec == 0)
-			kz_buf_adds(&reason, "the pipeline wrote no record");
-		if (show) {
-			kz_show_finish(show);
-			kz_show_free(show);
-		}
-		if (mem)
-			fclose(mem);
-		if (reason.len == 0 && b->pl->output != KZ_OUT_JSONL && mdata == NULL)
-			kz_buf_adds(&reason, "cannot render the output");
-		if (reason.len == 0) {
-			const char *data = mdata ? mdata : j->outb.data;
-			size_t len = mdata ? mlen : j->outb.len;
-
-			if (write_atomic(b, it->out, data, len) != 0) {
-				kz_buf_addf(&reason, "cannot write %s/%s: %s",
-				    b->o->out_dir, it->out, strerror(errno));
-				b->status = KZ_EXIT_IOERR;
-			} else {
-				kz_buf line_b;
-
-				kz_buf_init(&line_b);
-				journal_line(&line_b, it->name, it->hash);
-				if (fputs(line_b.data, b->journal) == EOF ||
-				    fflush(b->journal) != 0)
-					b->status = KZ_EXIT_IOERR;
-				kz_buf_release(&line_b);
-				state_put(b, it->name, it->hash);
-				b->st->done++;
-				for (int i = 0; i < 3; i++)
-					b->st->flags[i] += flags[i];
-			}
-		}
-		free(mdata);
 	}
 	if (reason.len > 0)
 		fail_item(b, it, reason.data);
@@ -1737,6 +2345,73 @@ progress(batch *b, double *last, int force)
 	*last = t;
 	b->st->elapsed = t - b->t0;
 	b->o->on_progress(b->o->ctx, b->st);
+}
+
+/* Read the article to know its hash (it->hash, it->read): 0, or -1. */
+static int
+item_hash(batch *b, int in_fd, item *it)
+{
+	kz_buf data;
+
+	if (it->read)
+		return 0;
+	kz_buf_init(&data);
+	if (read_file_at(in_fd, it->name, b->o->follow_symlinks, &data) != 0) {
+		kz_buf_release(&data);
+		return -1;
+	}
+	it->hash = article_hash(b, it, data.data, data.len);
+	it->read = 1;
+	kz_buf_release(&data);
+	return 0;
+}
+
+/* An article whose same bytes failed --max-attempts runs in a row is set
+ * aside: listed in failures.tsv with its last reason, not run again
+ * until its bytes change or --retry-quarantined. */
+static int
+quarantined(batch *b, int in_fd, item *it)
+{
+	uint64_t h;
+	int attempts;
+	char *last = NULL;
+	kz_buf why;
+
+	if (b->o->max_attempts <= 0 || b->o->retry_quarantined ||
+	    !failed_get(b, it->name, &h, &attempts, &last))
+		return 0;
+	if (attempts < b->o->max_attempts || item_hash(b, in_fd, it) != 0 ||
+	    it->hash != h) {
+		free(last);
+		return 0;
+	}
+	kz_buf_init(&why);
+	kz_buf_addf(&why, "quarantined after %d failed attempts (edit it, or"
+	    " --retry-quarantined): %s", attempts, last);
+	free(last);
+	free(it->reason);
+	it->reason = kz_buf_detach(&why, NULL);
+	b->failed = kz_realloc(b->failed, (b->nfailed + 1) * sizeof *b->failed);
+	b->failed[b->nfailed++] = it;
+	b->st->quarantined++;
+	return 1;
+}
+
+/* The flags of every output the folder holds for an article of the
+ * input folder (written by this run or before), from .kz-made. */
+static void
+folder_flags(batch *b, const item *items, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		struct stat os;
+		made m;
+
+		if (items[i].refused || !made_get(b, items[i].name, &m) ||
+		    fstatat(b->dirfd, items[i].out, &os, 0) != 0)
+			continue;
+		for (int k = 0; k < 3; k++)
+			b->st->folder_flags[k] += m.flags[k];
+	}
 }
 
 /* The loop over the articles to do: at most jobs at once, polling their
@@ -1899,6 +2574,544 @@ run_items(batch *b, int in_fd, item **todo, size_t ntodo)
 	free(pjob);
 }
 
+/* ================================================================ stream */
+/* A batch through one pipeline per worker: each stage starts once and
+ * the articles flow through it as kz/1 records ({"kz":1,"id":..,"text":..}
+ * lines, which kz-normalize reads as it reads the raw file: the same
+ * bytes come out), the output is split back one record per article, and
+ * each is judged and written as a pipeline of its own would be. What does
+ * not fit goes through a pipeline of its own (run_items): a pipeline whose
+ * stages use $id but as kz-normalize's --id, an article kz-normalize would
+ * warn about or read differently as a record (bad bytes, controls, JSON, a
+ * BOM), a large one, the article a pipeline died or timed out on. */
+
+/* Articles in flight in one pipeline at most: enough to keep every stage
+ * busy, few enough that the --jobs pipelines share the batch, and what a
+ * crash or a timeout sends back to the queue. */
+#define STREAM_FLY 8
+/* Larger articles get a pipeline of their own (a record line holds the
+ * text escaped, and kz-normalize caps a line). */
+#define STREAM_MAX_ARTICLE ((size_t)1 << 20)
+
+typedef struct worker {
+	pid_t *pids;            /* pids[0] is also the process group */
+	int *ws;
+	char *reaped;
+	size_t nprocs, nreaped;
+	int in, out, errp;      /* our ends; -1 when closed */
+	kz_buf inb;             /* record lines not yet written to stage 0 */
+	size_t in_off;
+	kz_buf outb;            /* output not yet a whole line */
+	kz_buf errb;            /* the stages' last messages */
+	item **fly;             /* in flight, oldest first: fly[head..nfly) */
+	size_t head, nfly, capfly;
+	double since;           /* the last record out, or the first in */
+	size_t records;         /* records out of this pipeline */
+	int live, killed, dead; /* dead: could not start; not tried again */
+} worker;
+
+typedef struct stream {
+	batch *b;
+	int in_fd;
+	item **queue;           /* the articles to stream */
+	size_t nq, next;
+	item **back;            /* sent back by a pipeline that died: first */
+	size_t nback, capback;
+	item **solo;            /* for a pipeline of their own */
+	size_t nsolo, capsolo;
+	int broken;             /* the pipeline is no 1:1 filter: the rest solo */
+	int fruitless;          /* pipelines in a row that ended with no record */
+} stream;
+
+static void
+items_push(item ***v, size_t *n, size_t *cap, item *it)
+{
+	if (*n == *cap) {
+		*cap = *cap ? *cap * 2 : 64;
+		*v = kz_realloc(*v, *cap * sizeof **v);
+	}
+	(*v)[(*n)++] = it;
+}
+
+/* Can the batch stream? The first stage is kz-normalize, which reads a
+ * record as it reads a file, and $id appears nowhere but as its `--id
+ * $id` (a stage given the article's id as an argument needs a pipeline
+ * per article). */
+static int
+stream_pipeline_ok(const kz_pipeline *pl)
+{
+	const char *name = pl->stages[0].name, *base = strrchr(name, '/');
+
+	if (strcmp(base ? base + 1 : name, "kz-normalize") != 0)
+		return 0;
+	for (size_t i = 0; i < pl->n; i++)
+		for (size_t j = 0; j < pl->stages[i].nargs; j++) {
+			const char *a = pl->stages[i].args[j];
+			int id_arg = i == 0 && j > 0 && strcmp(a, "$id") == 0 &&
+			    strcmp(pl->stages[0].args[j - 1], "--id") == 0;
+
+			if ((i == 0 && strcmp(a, "--raw") == 0) ||
+			    (strstr(a, "$id") && !id_arg))
+				return 0;
+		}
+	return 1;
+}
+
+/* Plain text: valid UTF-8 with no control character but tab and line
+ * ends (kz-normalize replaces the others with a warning that gives the
+ * byte offset in the file). */
+static int
+plain_text(const char *s, size_t len)
+{
+	if (!kz_utf8_valid(s, len))
+		return 0;
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r') || c == 0x7f)
+			return 0;
+		if (c == 0xC2 && i + 1 < len && (unsigned char)s[i + 1] < 0xA0)
+			return 0;       /* C1 controls, U+0080..U+009F */
+	}
+	return 1;
+}
+
+/* Does this article read the same as a record as from its file? */
+static int
+stream_article_ok(const item *it, const char *s, size_t len)
+{
+	size_t nl = strlen(it->name), i = 0;
+
+	if (len == 0 || len > STREAM_MAX_ARTICLE ||
+	    (nl > 6 && strcmp(it->name + nl - 6, ".jsonl") == 0))
+		return 0;
+	while (i < len && (s[i] == ' ' || s[i] == '\t' || s[i] == '\n' ||
+	    s[i] == '\r'))
+		i++;
+	if (i < len && s[i] == '{')
+		return 0;       /* kz-normalize would read the file as JSON */
+	if (len >= 3 && memcmp(s, "\xEF\xBB\xBF", 3) == 0)
+		return 0;
+	return plain_text(s, len) && plain_text(it->id, strlen(it->id));
+}
+
+static void
+worker_release(worker *w)
+{
+	if (w->pids && w->pids[0] > 0)
+		kz_sentinel_forget(w->pids[0]);
+	job_close(&w->in);
+	job_close(&w->out);
+	job_close(&w->errp);
+	free(w->pids);
+	free(w->ws);
+	free(w->reaped);
+	free(w->fly);
+	kz_buf_release(&w->inb);
+	kz_buf_release(&w->outb);
+	kz_buf_release(&w->errb);
+	w->pids = NULL;
+	w->ws = NULL;
+	w->reaped = NULL;
+	w->fly = NULL;
+	w->head = w->nfly = w->capfly = 0;
+	w->live = 0;
+}
+
+static int
+stream_has_work(const stream *sm)
+{
+	return !sm->broken && (sm->nback > 0 || sm->next < sm->nq);
+}
+
+static int
+worker_start(stream *sm, worker *w)
+{
+	batch *b = sm->b;
+	int pin[2] = { -1, -1 }, pout[2] = { -1, -1 }, perr[2] = { -1, -1 };
+	kz_error e;
+
+	memset(w, 0, sizeof *w);
+	w->in = w->out = w->errp = -1;
+	kz_buf_init(&w->inb);
+	kz_buf_init(&w->outb);
+	kz_buf_init(&w->errb);
+	w->nprocs = kz_pipeline_nprocs(b->pl, 0);
+	w->pids = kz_calloc(w->nprocs, sizeof *w->pids);
+	w->ws = kz_calloc(w->nprocs, sizeof *w->ws);
+	w->reaped = kz_calloc(w->nprocs, 1);
+	kz_error_clear(&e);
+	if (cloexec_pipe(pin) != 0 || cloexec_pipe(pout) != 0 ||
+	    cloexec_pipe(perr) != 0 ||
+	    spawn(b->pl, NULL, 0, pin[0], pout[1], perr[1], 1, w->pids, &e) != 0) {
+		for (int i = 0; i < 2; i++) {
+			if (pin[i] >= 0)
+				close(pin[i]);
+			if (pout[i] >= 0)
+				close(pout[i]);
+			if (perr[i] >= 0)
+				close(perr[i]);
+		}
+		free(w->pids);
+		w->pids = NULL;
+		worker_release(w);
+		w->dead = 1;
+		return -1;
+	}
+	kz_sentinel_watch(w->pids[0]);
+	close(pin[0]);
+	close(pout[1]);
+	close(perr[1]);
+	w->in = pin[1];
+	w->out = pout[0];
+	w->errp = perr[0];
+	set_nonblock(w->in);
+	set_nonblock(w->out);
+	set_nonblock(w->errp);
+	w->live = 1;
+	w->since = now();
+	return 0;
+}
+
+static item *
+stream_next(stream *sm)
+{
+	if (sm->nback > 0)
+		return sm->back[--sm->nback];
+	if (sm->next < sm->nq)
+		return sm->queue[sm->next++];
+	return NULL;
+}
+
+/* Write what is pending to stage 0, taking more articles while there is
+ * room in flight; close its input when none is left. */
+static void
+worker_feed(stream *sm, worker *w)
+{
+	batch *b = sm->b;
+
+	while (w->in >= 0) {
+		if (w->in_off < w->inb.len) {
+			ssize_t n = write(w->in, w->inb.data + w->in_off,
+			    w->inb.len - w->in_off);
+
+			if (n > 0) {
+				w->in_off += (size_t)n;
+				continue;
+			}
+			if (n < 0 && errno == EINTR)
+				continue;
+			if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+				return;
+			job_close(&w->in);      /* stage 0 stopped reading */
+			return;
+		}
+		kz_buf_reset(&w->inb);
+		w->in_off = 0;
+		if (b->status == KZ_EXIT_IOERR) {
+			job_close(&w->in);      /* the folder takes no more: stop */
+			return;
+		}
+		if (got_stop || sm->broken || w->nfly - w->head >= STREAM_FLY)
+			return;
+		{
+			item *it = stream_next(sm);
+			kz_buf data;
+			json_t *rec;
+			char *line;
+
+			if (it == NULL) {
+				job_close(&w->in);  /* the batch is all in */
+				return;
+			}
+			kz_buf_init(&data);
+			if (read_file_at(sm->in_fd, it->name, b->o->follow_symlinks,
+			    &data) != 0) {
+				char msg[300];
+
+				snprintf(msg, sizeof msg, "cannot read the article: %s",
+				    strerror(errno));
+				kz_buf_release(&data);
+				fail_item(b, it, msg);
+				continue;
+			}
+			it->hash = article_hash(b, it, data.data, data.len);
+			it->read = 1;
+			if (!stream_article_ok(it, data.data, data.len)) {
+				kz_buf_release(&data);
+				items_push(&sm->solo, &sm->nsolo, &sm->capsolo, it);
+				continue;
+			}
+			rec = json_object();
+			json_object_set_new(rec, "kz", json_integer(1));
+			json_object_set_new(rec, "id", json_string(it->id));
+			json_object_set_new(rec, "text", json_stringn(data.data, data.len));
+			kz_buf_release(&data);
+			line = json_dumps(rec, JSON_COMPACT | JSON_PRESERVE_ORDER);
+			json_decref(rec);
+			if (line == NULL) {
+				items_push(&sm->solo, &sm->nsolo, &sm->capsolo, it);
+				continue;
+			}
+			kz_buf_adds(&w->inb, line);
+			kz_buf_addc(&w->inb, '\n');
+			free(line);
+			if (w->head == w->nfly) {
+				w->head = w->nfly = 0;
+				w->since = now();
+			}
+			items_push(&w->fly, &w->nfly, &w->capfly, it);
+		}
+	}
+}
+
+/* Split what came out into records, one per article in flight. */
+static void
+worker_take(stream *sm, worker *w)
+{
+	size_t used = 0;
+
+	drain(&w->out, &w->outb, SIZE_MAX);
+	while (used < w->outb.len && !w->killed) {
+		const char *p = w->outb.data + used;
+		const char *nl = memchr(p, '\n', w->outb.len - used);
+		size_t len;
+		kz_buf reason;
+		item *it;
+		int r;
+
+		if (nl == NULL)
+			break;
+		len = (size_t)(nl - p) + 1;
+		if (len == 1) {         /* a blank line is no record */
+			used += len;
+			continue;
+		}
+		if (w->head == w->nfly) {
+			/* a record more than went in: no 1:1 filter */
+			sm->broken = 1;
+			w->killed = 1;
+			kill(-w->pids[0], SIGKILL);
+			break;
+		}
+		it = w->fly[w->head];
+		kz_buf_init(&reason);
+		r = output_write(sm->b, it, p, len, it->id, &reason);
+		if (r == OUT_OTHER_ID) {
+			sm->broken = 1;
+			w->killed = 1;
+			kill(-w->pids[0], SIGKILL);
+			kz_buf_release(&reason);
+			break;
+		}
+		if (reason.len > 0)
+			fail_item(sm->b, it, reason.data);
+		kz_buf_release(&reason);
+		w->head++;
+		w->records++;
+		w->since = now();
+		sm->fruitless = 0;
+		used += len;
+	}
+	if (used > 0) {
+		memmove(w->outb.data, w->outb.data + used, w->outb.len - used);
+		w->outb.len -= used;
+		w->outb.data[w->outb.len] = '\0';
+	}
+}
+
+/* The pipeline is gone: the articles it did not give back go on, the
+ * oldest through a pipeline of its own (it may be the one the stage died
+ * on, or timed out on: there it is judged alone), the others streamed
+ * again. */
+static void
+worker_end(stream *sm, worker *w)
+{
+	size_t left = w->nfly - w->head;
+
+	if (!got_stop) {
+		if (left > 0 && w->records == 0 && ++sm->fruitless >= 2)
+			sm->broken = 1;     /* dies before a record: no stream */
+		for (size_t i = w->head; i < w->nfly; i++) {
+			if (i == w->head || sm->broken)
+				items_push(&sm->solo, &sm->nsolo, &sm->capsolo, w->fly[i]);
+			else
+				items_push(&sm->back, &sm->nback, &sm->capback, w->fly[i]);
+		}
+	}
+	worker_release(w);
+}
+
+static void
+worker_reap(worker *ws, int n)
+{
+	int st;
+	pid_t pid;
+
+	while ((pid = waitpid(-1, &st, WNOHANG)) > 0)
+		for (int i = 0; i < n; i++)
+			for (size_t k = 0; ws[i].live && k < ws[i].nprocs; k++)
+				if (ws[i].pids[k] == pid && !ws[i].reaped[k]) {
+					ws[i].ws[k] = st;
+					ws[i].reaped[k] = 1;
+					ws[i].nreaped++;
+				}
+}
+
+/* Stream the articles of todo through one pipeline per job; what must go
+ * alone is left in *solo (malloc'd, *nsolo of them). */
+static void
+run_stream(batch *b, int in_fd, item **todo, size_t ntodo, item ***solo,
+    size_t *nsolo)
+{
+	int nw = b->o->jobs > 0 ? b->o->jobs : 1, stopping = 0;
+	worker *ws = kz_calloc((size_t)nw, sizeof *ws);
+	struct pollfd *pfd = kz_calloc((size_t)nw * 3 + 1, sizeof *pfd);
+	int *pw = kz_calloc((size_t)nw * 3 + 1, sizeof *pw);
+	stream sm = { .b = b, .in_fd = in_fd, .queue = todo, .nq = ntodo };
+	double last = 0;
+
+	for (int i = 0; i < nw; i++)
+		ws[i].in = ws[i].out = ws[i].errp = -1;
+	for (;;) {
+		int np = 0, timeout = -1, live = 0;
+		double t;
+
+		/* start every pipeline there is work for, then feed them: each
+		 * takes articles as it gives records back, so the faster
+		 * pipelines take more */
+		for (int i = 0; i < nw; i++)
+			if (!ws[i].live && !ws[i].dead && !got_stop &&
+			    b->status != KZ_EXIT_IOERR && stream_has_work(&sm))
+				worker_start(&sm, &ws[i]);
+		for (int i = 0; i < nw; i++)
+			if (ws[i].live) {
+				worker_feed(&sm, &ws[i]);
+				live++;
+			}
+		if (live == 0)
+			break;
+		if (got_stop && !stopping) {
+			stopping = 1;
+			for (int i = 0; i < nw; i++)
+				if (ws[i].live) {
+					ws[i].killed = 1;
+					kill(-ws[i].pids[0], SIGKILL);
+				}
+		}
+		pfd[np].fd = wake_pipe[0];
+		pfd[np].events = POLLIN;
+		pw[np++] = -1;
+		t = now();
+		for (int i = 0; i < nw; i++) {
+			worker *w = &ws[i];
+
+			if (!w->live)
+				continue;
+			if (b->o->timeout > 0 && w->head < w->nfly && !w->killed) {
+				double deadline = w->since + b->o->timeout;
+
+				if (t >= deadline) {
+					w->killed = 1;
+					kill(-w->pids[0], SIGKILL);
+					job_close(&w->in);
+				} else {
+					int ms = (int)((deadline - t) * 1000) + 1;
+
+					if (timeout < 0 || ms < timeout)
+						timeout = ms;
+				}
+			}
+			if (w->in >= 0 && w->in_off < w->inb.len) {
+				pfd[np].fd = w->in;
+				pfd[np].events = POLLOUT;
+				pw[np++] = i;
+			}
+			if (w->out >= 0) {
+				pfd[np].fd = w->out;
+				pfd[np].events = POLLIN;
+				pw[np++] = i;
+			}
+			if (w->errp >= 0) {
+				pfd[np].fd = w->errp;
+				pfd[np].events = POLLIN;
+				pw[np++] = i;
+			}
+		}
+		if ((b->o->on_progress || b->npending > 0) &&
+		    (timeout < 0 || timeout > 200))
+			timeout = 200;
+		if (poll(pfd, (nfds_t)np, timeout) < 0 && errno != EINTR)
+			break;
+		for (int k = 0; k < np; k++) {
+			worker *w;
+
+			if (pfd[k].revents == 0)
+				continue;
+			if (pw[k] < 0) {
+				char buf[64];
+
+				while (read(wake_pipe[0], buf, sizeof buf) > 0)
+					;
+				continue;
+			}
+			w = &ws[pw[k]];
+			if (pfd[k].fd == w->in)
+				worker_feed(&sm, w);
+			else if (pfd[k].fd == w->out)
+				worker_take(&sm, w);
+			else if (pfd[k].fd == w->errp) {
+				drain(&w->errp, &w->errb, MAX_STDERR);
+				if (w->errb.len >= MAX_STDERR)
+					kz_buf_reset(&w->errb);  /* only the last words */
+			}
+		}
+		worker_reap(ws, nw);
+		for (int i = 0; i < nw; i++) {
+			worker *w = &ws[i];
+
+			if (!w->live || w->nreaped < w->nprocs)
+				continue;
+			if (w->killed || (w->in < 0 && w->head == w->nfly)) {
+				/* every stage is gone and nothing more is due, but a
+				 * stage's child may hold the pipes: it is killed with
+				 * the group, and not waited for */
+				kill(-w->pids[0], SIGKILL);
+				job_close(&w->out);
+				job_close(&w->errp);
+			}
+			if (w->out < 0 && w->errp < 0)
+				worker_end(&sm, w);
+		}
+		if (b->npending >= COMMIT_MAX || (b->npending > 0 &&
+		    now() - b->pending_since >= COMMIT_WAIT))
+			commit_flush(b);
+		progress(b, &last, 0);
+	}
+	for (int i = 0; i < nw; i++)
+		if (ws[i].live) {
+			kill(-ws[i].pids[0], SIGKILL);
+			for (size_t k = 0; k < ws[i].nprocs; k++)
+				if (!ws[i].reaped[k])
+					waitpid(ws[i].pids[k], NULL, 0);
+			worker_end(&sm, &ws[i]);
+		}
+	/* what was never taken goes alone (a pipeline that does not stream) */
+	if (!got_stop)
+		while (stream_has_work(&sm) || (sm.broken && (sm.nback || sm.next < sm.nq))) {
+			item *it = sm.nback ? sm.back[--sm.nback] : sm.queue[sm.next++];
+
+			items_push(&sm.solo, &sm.nsolo, &sm.capsolo, it);
+		}
+	commit_flush(b);
+	free(sm.back);
+	free(ws);
+	free(pfd);
+	free(pw);
+	*solo = sm.solo;
+	*nsolo = sm.nsolo;
+}
+
 int
 kz_batch_run(const kz_pipeline *pl, const kz_batch_opts *o,
     kz_batch_stats *st, kz_error *err)
@@ -1979,8 +3192,11 @@ kz_batch_run(const kz_pipeline *pl, const kz_batch_opts *o,
 	/* what a custom stage starts dies with kz-run, even by kill -9 */
 	kz_sentinel_start();
 	remove_stale_temps(&b);
-	if ((rc = state_open(&b)) != 0)
+	if ((rc = state_open(&b)) != 0 ||
+	    (rc = journal_open(&b, ".kz-failed", &b.failj, &b.failed_f)) != 0 ||
+	    (rc = journal_open(&b, ".kz-made", &b.madej, &b.made_f)) != 0)
 		goto out;
+	fingerprint(&b);
 	if (list_articles(&b, in_fd, &items, &nitems) != 0) {
 		kz_error_set(err, o->in_dir, 0, 0, "cannot list the input folder: %s",
 		    strerror(errno));
@@ -1996,6 +3212,7 @@ kz_batch_run(const kz_pipeline *pl, const kz_batch_opts *o,
 		struct stat os;
 		uint64_t h;
 		intptr_t other;
+		int made_before, have = 0, same = 0;
 
 		if (it->refused) {
 			fail_item(&b, it, it->refused);
@@ -2011,28 +3228,54 @@ kz_batch_run(const kz_pipeline *pl, const kz_batch_opts *o,
 			continue;
 		}
 		kz_strmap_put(outs, it->out, strlen(it->out), (intptr_t)i);
-		if (!o->force && state_get(&b, it->name, &h) &&
-		    fstatat(b.dirfd, it->out, &os, 0) == 0) {
-			kz_buf data;
-
-			kz_buf_init(&data);
-			if (read_file_at(in_fd, it->name, o->follow_symlinks, &data) == 0 &&
-			    article_hash(&b, it, data.data, data.len) == h) {
+		made_before = state_get(&b, it->name, &h);
+		if (made_before) {
+			/* skipped when nothing that made it changed */
+			have = fstatat(b.dirfd, it->out, &os, 0) == 0;
+			same = item_hash(&b, in_fd, it) == 0 && it->hash == h;
+			if (!o->force && have && same && made_current(&b, it, 0)) {
 				st->skipped++;
-				kz_buf_release(&data);
 				continue;
 			}
-			kz_buf_release(&data);
+		}
+		if (quarantined(&b, in_fd, it))
+			continue;
+		if (made_before) {
+			st->redone++;
+			if (o->force)
+				st->redone_forced++;
+			else if (!same)
+				st->redone_article++;
+			else if (!have)
+				st->redone_missing++;
+			else
+				made_current(&b, it, 1);
 		}
 		todo[ntodo++] = it;
 	}
 	kz_strmap_free(outs);
 	st->todo = ntodo;
-	run_items(&b, in_fd, todo, ntodo);
+	if (stream_pipeline_ok(pl) && ntodo > 0) {
+		item **solo = NULL;
+		size_t nsolo = 0;
+
+		b.group = 1;
+		run_stream(&b, in_fd, todo, ntodo, &solo, &nsolo);
+		b.group = 0;
+		if (!got_stop && b.status != KZ_EXIT_IOERR)
+			run_items(&b, in_fd, solo, nsolo);
+		free(solo);
+	} else {
+		run_items(&b, in_fd, todo, ntodo);
+	}
+	folder_flags(&b, items, nitems);
 	if (fflush(b.journal) != 0 || fsync(fileno(b.journal)) != 0)
 		b.status = KZ_EXIT_IOERR;
 	write_failures(&b);
 	rc = b.status;
+	if (rc == 0 && o->fail_on > 0 && (st->flags[0] > 0 ||
+	    (o->fail_on > 1 && st->flags[1] > 0)))
+		rc = KZ_EXIT_FLAGGED;
 	if (got_stop && rc != KZ_EXIT_IOERR) {
 		kz_error_set(err, NULL, 0, 0, "interrupted: %zu article%s left for"
 		    " the next run", ntodo - st->done - st->failed,
@@ -2055,6 +3298,18 @@ out:
 	wake_pipe[0] = wake_pipe[1] = -1;
 	if (b.journal)
 		fclose(b.journal);
+	if (b.failed_f && (fflush(b.failed_f) != 0 || fsync(fileno(b.failed_f)) != 0) &&
+	    rc == 0)
+		rc = KZ_EXIT_IOERR;
+	if (b.failed_f)
+		fclose(b.failed_f);
+	kz_journal_release(&b.failj);
+	if (b.made_f && (fflush(b.made_f) != 0 || fsync(fileno(b.made_f)) != 0) &&
+	    rc == 0)
+		rc = KZ_EXIT_IOERR;
+	if (b.made_f)
+		fclose(b.made_f);
+	kz_journal_release(&b.madej);
 	if (b.state)
 		kz_strmap_free(b.state);
 	for (size_t k = 0; k < b.nhashes; k++)
@@ -2062,6 +3317,7 @@ out:
 	free(b.names);
 	free(b.hashes);
 	free(b.failed);
+	free(b.pending);
 	for (size_t i = 0; i < nitems; i++) {
 		free(items[i].name);
 		free(items[i].out);

@@ -17,14 +17,24 @@
  * Unknown keys, a stage that cannot be found, a bad value: an error
  * naming the file, line and column (exit 78 in kz-run).
  *
- * Batch (kz_batch_run): every regular, non-hidden file of the input folder
- * is an article. Its output OUT/STEM.EXT is redone when the article's
+ * Batch (kz_batch_run): the stages start once per --jobs worker and the
+ * articles stream through them as kz/1 records, split back one record
+ * per article (what cannot stream, or the article a pipeline died on,
+ * gets a pipeline of its own). Every regular, non-hidden file of the
+ * input folder whose name matches an include pattern (default *.txt,
+ * *.jsonl) is an article. Its output OUT/STEM.EXT is redone when the article's
  * bytes changed (FNV-1a 64 hash, journal in OUT/.kz-state) or the output
  * is missing; written to a temporary file, fsync'd and renamed, so a
- * killed run never leaves half an output; an article whose stage fails,
- * is killed by a signal or times out is listed in OUT/failures.tsv with
- * the reason, gets no new output, and is retried next run. One run at a
- * time per output folder: flock on OUT/.kz-lock.
+ * killed run never leaves half an output; an article whose record
+ * carries `errors`, whose stage fails (a status but 0 and 65), is killed
+ * by a signal or times out is listed in OUT/failures.tsv with the reason,
+ * gets no new output, and is retried next run, until the same bytes have
+ * failed max_attempts runs (OUT/.kz-failed counts them): then it is
+ * quarantined, listed but not run. One run at a time per output folder:
+ * flock on OUT/.kz-lock. Each output's journal line in OUT/.kz-made
+ * records what made it (hashes of the pipeline and of the data files, kz's
+ * version and its programs) and its flags: an output whose maker differs
+ * from this run's is redone.
  *
  * Ownership: a kz_pipeline owns every string in it; kz_pipeline_release
  * frees them. Nothing here prints or exits: errors come back in a
@@ -39,6 +49,12 @@
 
 #include <stddef.h>
 #include <stdint.h>
+
+/* kz's version, recorded with every output a batch writes: an output
+ * made by another version is redone. */
+#define KZ_VERSION "0.15"
+/* --fail-on: a flag of that severity or worse in an output of the run */
+#define KZ_EXIT_FLAGGED 1
 
 /* sysexits(3) EX_TEMPFAIL: another run holds the output folder's lock, or
  * the run was interrupted; try again later. */
@@ -110,9 +126,12 @@ const char *kz_output_ext(kz_output o);
 /* ---------------------------------------------------------------- one run */
 /* Run the pipeline once from in_fd to out_fd (stderr is shared), as the
  * shell pipe would, kz-show included when the output is not jsonl.
- * Returns the worst exit status of the stages (kz_exit_worst; a stage
- * killed by SIGPIPE counts as 74, by another signal as 70); err then says
- * which stage failed and how. */
+ * Returns the status of the stage to blame (the worst; err then says
+ * which stage failed and how): a status kz documents as it is, any other
+ * program's non-zero status or a death by a signal as 70. A stage killed
+ * by SIGPIPE is no failure (its reader stopped); when it is the last
+ * stage (out_fd's reader stopped), KZ_RUN_SIGPIPE. */
+#define KZ_RUN_SIGPIPE (128 + 13)
 int kz_pipeline_run(const kz_pipeline *pl, const char *id, int in_fd,
     int out_fd, kz_error *err);
 
@@ -125,9 +144,18 @@ typedef struct kz_batch_stats {
 	size_t seen;            /* article files in the input folder */
 	size_t todo;            /* of which new or changed */
 	size_t done, skipped, failed;
+	size_t quarantined;     /* set aside, not run (--max-attempts) */
 	size_t flags[3];        /* in the outputs written: error, warning, info */
+	size_t folder_flags[3]; /* in every output of the folder after the run */
+	/* outputs redone (made before, made again), and why; one output may
+	 * count under several reasons */
+	size_t redone, redone_article, redone_missing, redone_pipeline,
+	    redone_data, redone_version, redone_forced;
 	double elapsed;         /* seconds */
 } kz_batch_stats;
+
+/* The articles of a folder when no --include is given. */
+#define KZ_BATCH_INCLUDE_DEFAULT { "*.txt", "*.jsonl" }
 
 typedef struct kz_batch_opts {
 	const char *in_dir, *out_dir;
@@ -136,6 +164,16 @@ typedef struct kz_batch_opts {
 	int wait_lock;          /* wait for another run instead of failing */
 	int force;              /* redo every article */
 	int follow_symlinks;    /* read links that lead out of in_dir */
+	int max_attempts;       /* failed runs of the same bytes before the
+	                         * article is quarantined; 0: never */
+	int retry_quarantined;  /* run quarantined articles again */
+	int fail_on;            /* 0: off; 1: error flags; 2: warnings too:
+	                         * exit KZ_EXIT_FLAGGED when an output written
+	                         * has one */
+	/* fnmatch(3) patterns a file name must match to be an article; NULL
+	 * or none: KZ_BATCH_INCLUDE_DEFAULT */
+	const char *const *include;
+	size_t ninclude;
 	/* An article failed (reason in plain words). May be NULL. */
 	void (*on_failure)(void *ctx, const char *file, const char *reason);
 	/* Called about five times a second while articles run, and once at

@@ -540,6 +540,42 @@ else
 		row "hand pipe, $nfiles files" "$fmb" - - "$CPU" "$RSS" "$NOTE"
 	fi
 	rm -f "$RUN/hand.jsonl"
+	# 200 articles (the cron test of issue 6): one batch through kz-run,
+	# its stages started once, against the hand pipe on the same files
+	mkdir -p "$RUN/files200"
+	head -n 200 "$RUN/files.list" | xargs cp -t "$RUN/files200"
+	n200=$(ls "$RUN/files200" | wc -l)
+	# each twice, the faster kept: the first warms the page cache, and
+	# other work on the machine skews one short run more than two
+	hand200=- run200=-
+	for _ in 1 2; do
+		measure /dev/null "$RUN/hand200.jsonl" bash -c \
+			"set -o pipefail; '$BIN/kz-normalize' -q '$RUN'/files200/*.txt | '$BIN/kz-tag' -q | '$BIN/kz-quotes' -q | '$BIN/kz-check' -q"
+		if ok && { [ "$hand200" = - ] || awk "BEGIN { exit !($SECS < $hand200) }"; }; then
+			hand200=$SECS hand200_cpu=$CPU hand200_rss=$RSS
+		fi
+		rm -rf "$RUN/kz-run-200"
+		measure /dev/null "$RUN/kz-run.log" --limit "$RUN_TIMEOUT" \
+			"$BIN/kz-run" --in "$RUN/files200" --out "$RUN/kz-run-200" --jobs 1
+		if ok && { [ "$run200" = - ] || awk "BEGIN { exit !($SECS < $run200) }"; }; then
+			run200=$SECS run200_cpu=$CPU run200_rss=$RSS
+		fi
+	done
+	if [ "$hand200" != - ]; then
+		row "hand pipe, $n200 files" - - "$hand200" "$hand200_cpu" "$hand200_rss" "$(calc "$n200 / $hand200" '%.0f') articles/s (the faster of 2 runs)"
+	else
+		row "hand pipe, $n200 files" - - - - - "failed"
+	fi
+	if [ "$run200" != - ] && [ "$hand200" != - ]; then
+		ratio=$(calc "$hand200 / ($run200 > 0 ? $run200 : 1e-9)" '%.2f')
+		row "kz-run --jobs 1, $n200 files" - - "$run200" "$run200_cpu" "$run200_rss" "$(calc "$n200 / $run200" '%.0f') articles/s, ${ratio}x the hand pipe (the faster of 2 runs)"
+		if awk "BEGIN { exit !($ratio >= 0.8) }"; then r=MET; else r=NOT-MET; fi
+		goal "$r" "kz-run on $n200 articles >= 0.8x the hand pipe's speed (issue 15): ${ratio}x"
+	else
+		row "kz-run --jobs 1, $n200 files" - - - - - "failed"
+		goal NOT-MET "kz-run on $n200 articles did not finish (issue 15)"
+	fi
+	rm -rf "$RUN/kz-run-200" "$RUN/files200" "$RUN/hand200.jsonl"
 	for j in 1 2; do
 		out=$RUN/kz-run-out-$j
 		rm -rf "$out"

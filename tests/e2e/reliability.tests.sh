@@ -198,7 +198,7 @@ EOF2
 # Links planted in --out where kz-run writes its lock and its journal:
 # refused, and the files they point at untouched.
 t_reliab_run_planted_links() {
-	for f in .kz-lock .kz-state; do
+	for f in .kz-lock .kz-state .kz-failed .kz-made; do
 		rel_batch "links$f"
 		mkdir -p "$W/out"
 		echo "precious" > "$W/victim"
@@ -275,7 +275,7 @@ t_reliab_run_hostile_names() {
 	good=$(printf 'x\033]52;c;SGk=\a\302\233y.txt')
 	bad=$(printf 'b\033[2J\351.txt')
 	printf 'Titre\n\nLe maire a parlé.\n' > "$W/in/$good"
-	printf 'Titre\n\nUn octet \377 de trop.\n' > "$W/in/$bad"
+	: > "$W/in/$bad"       # an empty article: a record with errors, a failure
 	set +e
 	"$BIN/kz-run" --config "$W/p.yaml" --in "$W/in" --out "$W/out" 2> "$W/err"
 	set -e

@@ -191,21 +191,26 @@ tb_run_batch_twice_then_edit() {
 	grep -q "^kz-run: $n articles: 1 done, $((n - 1)) skipped" "$W/err"
 }
 
+# An article the stages cannot read (empty: a record with `errors`) fails
+# alone and is retried; one kz-normalize could read with a warning (a
+# stray byte replaced by U+FFFD, exit 65) is a success with its flag.
 tb_run_batch_broken_article() {
 	work run_batch_broken_article
 	run_cfg "$W/p.yaml"
 	gen_articles "$W/in" 5
-	printf 'Titre\n\nUn texte \xff ici.\n' > "$W/in/broken.txt"
+	printf 'Titre\n\nUn texte \xff ici.\n' > "$W/in/latin1.txt"
+	: > "$W/in/broken.txt"
 	set +e
 	"$BIN/kz-run" --config "$W/p.yaml" --in "$W/in" --out "$W/out" -j 2 2> "$W/err"
 	rc=$?
 	set -e
 	expect_eq "exit" "$rc" 65
-	grep -q '^kz-run: broken.txt: kz-normalize exited with status 65: .*invalid UTF-8' "$W/err"
-	grep -q '^kz-run: 6 articles: 5 done, 0 skipped, 1 failed (.*failures.tsv)' "$W/err"
+	grep -q '^kz-run: broken.txt: kz-normalize: empty article: no text$' "$W/err"
+	grep -q '^kz-run: 7 articles: 6 done, 0 skipped, 1 failed (.*failures.tsv)' "$W/err"
 	expect_eq "failures header" "$(head -1 "$W/out/failures.tsv")" "$(printf 'file\treason\thash\ttime')"
 	expect_eq "failed files" "$(tail -n +2 "$W/out/failures.tsv" | cut -f1)" "broken.txt"
 	test ! -e "$W/out/broken.jsonl"
+	$EXPECT 'any(f["rule"] == "invalid-utf8" and f["severity"] == "warning" for f in doc["flags"])' "$W/out/latin1.jsonl"
 	every_output_parses "$W/out"
 	# retried next run; once mended, done, and failures.tsv is gone
 	set +e
@@ -213,11 +218,63 @@ tb_run_batch_broken_article() {
 	rc=$?
 	set -e
 	expect_eq "exit again" "$rc" 65
-	grep -q '^kz-run: 6 articles: 0 done, 5 skipped, 1 failed' "$W/err"
+	grep -q '^kz-run: 7 articles: 0 done, 6 skipped, 1 failed' "$W/err"
 	printf 'Titre\n\nUn texte ici.\n' > "$W/in/broken.txt"
 	"$BIN/kz-run" --config "$W/p.yaml" --in "$W/in" --out "$W/out" 2> "$W/err"
-	grep -q '^kz-run: 6 articles: 1 done, 5 skipped, 0 failed' "$W/err"
+	grep -q '^kz-run: 7 articles: 1 done, 6 skipped, 0 failed' "$W/err"
 	test ! -e "$W/out/failures.tsv"
+}
+
+# The same bytes failing --max-attempts runs in a row (default 3) are
+# quarantined: listed in failures.tsv, not run, not a failure of the run;
+# run again when they change or with --retry-quarantined.
+tb_run_batch_quarantine() {
+	work run_batch_quarantine
+	run_cfg "$W/p.yaml"
+	gen_articles "$W/in" 2
+	: > "$W/in/broken.txt"
+	for i in 1 2 3; do
+		set +e
+		"$BIN/kz-run" --config "$W/p.yaml" --in "$W/in" --out "$W/out" 2> "$W/err"
+		rc=$?
+		set -e
+		expect_eq "exit of run $i" "$rc" 65
+		grep -q '^kz-run: 3 articles: [0-9]* done, [0-9]* skipped, 1 failed (' "$W/err"
+	done
+	"$BIN/kz-run" --config "$W/p.yaml" --in "$W/in" --out "$W/out" 2> "$W/err"
+	expect_eq "stderr" "$(cat "$W/err" | sed 's/; flags:.*//')" \
+		"kz-run: 3 articles: 0 done, 2 skipped, 0 failed, 1 quarantined (see failures.tsv)"
+	expect_eq "listed" "$(tail -n +2 "$W/out/failures.tsv" | cut -f1,2)" \
+		"$(printf 'broken.txt\tquarantined after 3 failed attempts (edit it, or --retry-quarantined): kz-normalize: empty article: no text')"
+	# asked to, it runs once more (and fails once more)
+	set +e
+	"$BIN/kz-run" --config "$W/p.yaml" --in "$W/in" --out "$W/out" --retry-quarantined 2> "$W/err"
+	rc=$?
+	set -e
+	expect_eq "retried" "$rc" 65
+	grep -q '^kz-run: broken.txt: kz-normalize: empty article' "$W/err"
+	# other bytes: attempts count afresh
+	printf '\n\n' > "$W/in/broken.txt"
+	set +e
+	"$BIN/kz-run" --config "$W/p.yaml" --in "$W/in" --out "$W/out" 2> "$W/err"
+	rc=$?
+	set -e
+	expect_eq "changed" "$rc" 65
+	grep -q '1 failed (' "$W/err"
+	printf 'Titre\n\nUn texte enfin.\n' > "$W/in/broken.txt"
+	"$BIN/kz-run" --config "$W/p.yaml" --in "$W/in" --out "$W/out" 2> "$W/err"
+	grep -q '^kz-run: 3 articles: 1 done, 2 skipped, 0 failed;' "$W/err"
+	test ! -e "$W/out/failures.tsv"
+	# --max-attempts 1: set aside after one failure; 0: never
+	: > "$W/in/broken.txt"
+	"$BIN/kz-run" --config "$W/p.yaml" --in "$W/in" --out "$W/o1" --max-attempts 1 2> "$W/err" || true
+	"$BIN/kz-run" --config "$W/p.yaml" --in "$W/in" --out "$W/o1" --max-attempts 1 2> "$W/err"
+	grep -q ', 1 quarantined' "$W/err"
+	set +e
+	"$BIN/kz-run" --config "$W/p.yaml" --in "$W/in" --out "$W/o1" --max-attempts 0 2> "$W/err"
+	rc=$?
+	set -e
+	expect_eq "never quarantined" "$rc" 65
 }
 
 tb_run_batch_crashing_stage() {
@@ -254,36 +311,57 @@ EOF
 	refute pgrep -f "$W/crashy.sh" > /dev/null
 }
 
+# kill -9 at several moments of a 200-article batch, then a run that
+# completes it: every output whole and byte for byte a clean run's, every
+# article once. A last stage that passes each record on after a short
+# pause keeps the batch running long enough to be killed in the middle
+# (streamed, 200 articles take well under a second).
 tb_run_batch_kill9_then_rerun() {
 	work run_batch_kill9_then_rerun
+	cat > "$W/slow.sh" <<'EOF'
+#!/bin/sh
+while IFS= read -r line; do
+	printf '%s\n' "$line"
+	sleep 0.02
+done
+EOF
+	chmod +x "$W/slow.sh"
 	run_cfg "$W/p.yaml"
-	gen_articles "$W/in" 50
-	"$BIN/kz-run" --config "$W/p.yaml" --in "$W/in" --out "$W/out" --jobs 2 2> "$W/err1" &
-	pid=$!
-	# wait until a few outputs are there, then kill -9 in the middle
-	for _ in $(seq 1 600); do
-		n=$(ls "$W/out" 2>/dev/null | grep -c 'jsonl$' || true)
-		[ "$n" -ge 5 ] && break
-		sleep 0.05
+	sed -i 's|^lang: fr$|  - run: ./slow.sh|' "$W/p.yaml"
+	gen_articles "$W/in" 200
+	"$BIN/kz-run" --config "$W/p.yaml" --in "$W/in" --out "$W/clean" --jobs 2 2> "$W/err0"
+	for at in 5 60 130; do
+		"$BIN/kz-run" --config "$W/p.yaml" --in "$W/in" --out "$W/out" --jobs 2 2> "$W/err1" &
+		pid=$!
+		# wait until that many outputs are there, then kill -9 in the middle
+		for _ in $(seq 1 1200); do
+			n=$(ls "$W/out" 2>/dev/null | grep -c 'jsonl$' || true)
+			[ "$n" -ge "$at" ] && break
+			sleep 0.05
+		done
+		kill -KILL "$pid"
+		wait "$pid" || true
+		n=$(ls "$W/out" | grep -c 'jsonl$' || true)
+		echo "killed after $n outputs"
+		[ "$n" -lt 200 ] || { echo "the run ended before the kill"; return 1; }
+		# what is there is whole; stages died with kz-run (no orphans writing)
+		every_output_parses "$W/out"
+		sleep 0.2
+		refute pgrep -f "$BIN/kz-(normalize|tag|quotes|check)" -P 1 > /dev/null
+		refute pgrep -f "$W/slow.sh" > /dev/null
 	done
-	kill -KILL "$pid"
-	wait "$pid" || true
-	n=$(ls "$W/out" | grep -c 'jsonl$' || true)
-	echo "killed after $n outputs"
-	# what is there is whole; stages died with kz-run (no orphans writing)
-	every_output_parses "$W/out"
-	sleep 0.2
-	refute pgrep -f "$BIN/kz-(normalize|tag|quotes|check)" -P 1 > /dev/null
 	"$BIN/kz-run" --config "$W/p.yaml" --in "$W/in" --out "$W/out" --jobs 2 2> "$W/err"
 	cat "$W/err"
-	done_n=$(sed -n 's/^kz-run: 50 articles: \([0-9]*\) done, \([0-9]*\) skipped, 0 failed.*/\1+\2/p' "$W/err")
-	expect_eq "done + skipped" "$((done_n))" 50
-	# every article once, whole; no temporary file left
-	expect_eq "outputs" "$(ls "$W/out" | wc -l)" 50
+	done_n=$(sed -n 's/^kz-run: 200 articles: \([0-9]*\) done, \([0-9]*\) skipped, 0 failed.*/\1+\2/p' "$W/err")
+	expect_eq "done + skipped" "$((done_n))" 200
+	# every article once, whole, as a clean run wrote it; no temporary file
+	expect_eq "outputs" "$(ls "$W/out" | wc -l)" 200
 	expect_eq "temporary files" "$(ls -a "$W/out" | grep -c '^\.kz-tmp' || true)" 0
-	every_output_parses "$W/out"
+	for i in $(seq 1 200); do
+		cmp "$W/clean/a$i.jsonl" "$W/out/a$i.jsonl"
+	done
 	"$BIN/kz-run" --config "$W/p.yaml" --in "$W/in" --out "$W/out" 2> "$W/err"
-	grep -q '^kz-run: 50 articles: 0 done, 50 skipped, 0 failed' "$W/err"
+	grep -q '^kz-run: 200 articles: 0 done, 200 skipped, 0 failed' "$W/err"
 }
 
 tb_run_batch_lock() {
@@ -359,7 +437,7 @@ tb_run_failures_escaped() {
 	work run_failures_escaped
 	run_cfg "$W/p.yaml"
 	mkdir -p "$W/in"
-	printf 'Titre\n\nUn texte \xff ici.\n' > "$W/in/$(printf 'b\033[2Jx\\y\tz\342\200\256.txt')"
+	: > "$W/in/$(printf 'b\033[2Jx\\y\tz\342\200\256.txt')"    # empty: it fails
 	set +e
 	"$BIN/kz-run" --config "$W/p.yaml" --in "$W/in" --out "$W/out" 2> "$W/err"
 	rc=$?
@@ -386,6 +464,347 @@ tb_run_torn_journal_line() {
 	grep -q '^kz-run: 3 articles: 1 done, 2 skipped' "$W/err"
 	"$BIN/kz-run" --config "$W/p.yaml" --in "$W/in" --out "$W/out" 2> "$W/err"
 	grep -q '^kz-run: 3 articles: 0 done, 3 skipped' "$W/err"
+}
+
+# Only files matching --include are articles (default *.txt, *.jsonl): a
+# README.md or a notes file in the input folder gets no output, no failure.
+tb_run_batch_include() {
+	work run_batch_include
+	run_cfg "$W/p.yaml"
+	gen_articles "$W/in" 2
+	printf '# Articles\n\nDéposés ici par le robot.\n' > "$W/in/README.md"
+	printf 'notes\n' > "$W/in/notes.csv"
+	"$BIN/kz-normalize" "$W/in/a1.txt" > "$W/in/feed.jsonl"
+	"$BIN/kz-run" --config "$W/p.yaml" --in "$W/in" --out "$W/out" 2> "$W/err"
+	grep -q '^kz-run: 3 articles: 3 done, 0 skipped, 0 failed;' "$W/err"
+	expect_eq "outputs" "$(ls "$W/out" | tr '\n' ' ')" "a1.jsonl a2.jsonl feed.jsonl "
+	# patterns of one's own, repeatable; the default is then off
+	"$BIN/kz-run" --config "$W/p.yaml" --in "$W/in" --out "$W/out2" \
+		--include '*.md' --include 'a1.*' 2> "$W/err"
+	grep -q '^kz-run: 2 articles: 2 done, 0 skipped, 0 failed;' "$W/err"
+	expect_eq "outputs" "$(ls "$W/out2" | tr '\n' ' ')" "README.jsonl a1.jsonl "
+	set +e
+	"$BIN/kz-run" --config "$W/p.yaml" --in "$W/in" --out "$W/out3" --include '' 2> "$W/err"
+	rc=$?
+	set -e
+	expect_eq "empty pattern" "$rc" 64
+}
+
+# Exit statuses as documented: a stage that crashes is 70 even when the
+# stage before it dies of SIGPIPE for it (that read as 74); a custom
+# stage's own status (3) is mapped to 70, not passed on; `kz-run | head`
+# ends quietly of SIGPIPE, as cat does.
+tb_run_exit_statuses() {
+	work run_exit_statuses
+	cat > "$W/crash.sh" <<'EOF'
+#!/bin/sh
+head -c 1 > /dev/null
+kill -SEGV $$
+EOF
+	cat > "$W/three.sh" <<'EOF'
+#!/bin/sh
+cat
+exit 3
+EOF
+	chmod +x "$W/crash.sh" "$W/three.sh"
+	printf 'stages:\n  - run: yes\n  - run: ./crash.sh\n' > "$W/p.yaml"
+	set +e
+	"$BIN/kz-run" --config "$W/p.yaml" < /dev/null > "$W/out" 2> "$W/err"
+	rc=$?
+	set -e
+	expect_eq "a crash after a writer" "$rc" 70
+	grep -q '^kz-run: crash.sh killed by signal 11' "$W/err"
+	refute grep -q 'signal 13' "$W/err"
+	printf 'stages:\n  - run: ./three.sh\n  - run: cat\n' > "$W/p.yaml"
+	set +e
+	echo '{"id":"x"}' | "$BIN/kz-run" --config "$W/p.yaml" > "$W/out" 2> "$W/err"
+	rc=$?
+	set -e
+	expect_eq "a custom stage's exit 3" "$rc" 70
+	grep -q '^kz-run: three.sh exited with status 3' "$W/err"
+	# our reader stops: no message, SIGPIPE as a filter ends
+	printf 'stages:\n  - run: yes\n' > "$W/p.yaml"
+	set +e
+	( set -o pipefail; "$BIN/kz-run" --config "$W/p.yaml" < /dev/null 2> "$W/err" | head -n 1 > "$W/out" )
+	rc=$?
+	set -e
+	expect_eq "kz-run | head" "$rc" 141
+	expect_eq "stderr" "$(cat "$W/err")" ""
+	# a stage's own reader that stops early is no failure
+	printf 'stages:\n  - run: yes\n  - {run: head, args: [-n, "2"]}\n' > "$W/p.yaml"
+	"$BIN/kz-run" --config "$W/p.yaml" < /dev/null > "$W/out" 2> "$W/err"
+	expect_eq "lines" "$(wc -l < "$W/out")" 2
+	expect_eq "stderr" "$(cat "$W/err")" ""
+}
+
+# A file name with no room for the output's extension (255 bytes with
+# .txt) gets a shortened output name with a hash suffix, instead of
+# stopping the batch with "File name too long" on every run.
+tb_run_batch_long_names() {
+	work run_batch_long_names
+	run_cfg "$W/p.yaml"
+	gen_articles "$W/in" 2
+	long=$(printf 'x%.0s' $(seq 1 251))
+	accents=$(printf 'é%.0s' $(seq 1 125))
+	cp "$W/in/a1.txt" "$W/in/$long.txt"
+	cp "$W/in/a2.txt" "$W/in/${long}y.tx"
+	cp "$W/in/a2.txt" "$W/in/$accents.txt"
+	"$BIN/kz-run" --config "$W/p.yaml" --in "$W/in" --out "$W/out" \
+		--include '*.txt' --include '*.tx' 2> "$W/err"
+	grep -q '^kz-run: 5 articles: 5 done, 0 skipped, 0 failed;' "$W/err"
+	expect_eq "outputs" "$(ls "$W/out" | wc -l)" 5
+	python3 - "$W/out" <<'EOF'
+import os, re, sys
+names = [n for n in os.listdir(sys.argv[1].encode()) if not n.startswith(b".")]
+short = [n for n in names if not re.match(rb"a[12]\.jsonl$", n)]
+assert len(short) == 3, names
+for n in short:
+    assert len(n) <= 255, (len(n), n)
+    n.decode("utf-8")                  # cut at a character boundary
+    assert re.search(rb"-[0-9a-f]{16}\.jsonl$", n), n
+EOF
+	# the record keeps its whole id; the next run skips them all
+	grep -q "\"id\":\"$long\"" "$W"/out/xxx*
+	"$BIN/kz-run" --config "$W/p.yaml" --in "$W/in" --out "$W/out" \
+		--include '*.txt' --include '*.tx' 2> "$W/err"
+	grep -q '^kz-run: 5 articles: 0 done, 5 skipped, 0 failed;' "$W/err"
+}
+
+# The summary counts the flags of the whole folder too (a run with nothing
+# new no longer says "0 errors" over a folder that holds some), and
+# --fail-on error|warning exits 1 when an output written by the run has a
+# flag of that severity or worse.
+tb_run_batch_fail_on() {
+	work run_batch_fail_on
+	run_cfg "$W/p.yaml"
+	gen_articles "$W/in" 3
+	"$BIN/kz-run" --config "$W/p.yaml" --in "$W/in" --out "$W/out" 2> "$W/err"
+	grep -q '; flags: 3 errors, 0 warnings, 3 info; in the folder: 3 errors, 0 warnings, 3 info;' "$W/err"
+	# nothing new: this run's flags are none, the folder's are still there
+	"$BIN/kz-run" --config "$W/p.yaml" --in "$W/in" --out "$W/out" --fail-on error 2> "$W/err"
+	grep -q '^kz-run: 3 articles: 0 done, 3 skipped, 0 failed; flags: 0 errors, 0 warnings, 0 info; in the folder: 3 errors, 0 warnings, 3 info;' "$W/err"
+	# one redone: its error flag fails the run with --fail-on error
+	echo 'Une phrase de plus.' >> "$W/in/a2.txt"
+	set +e
+	"$BIN/kz-run" --config "$W/p.yaml" --in "$W/in" --out "$W/out" --fail-on error 2> "$W/err"
+	rc=$?
+	set -e
+	expect_eq "--fail-on error" "$rc" 1
+	grep -q '1 done, 2 skipped, 0 failed; flags: 1 error, 0 warnings, 1 info; in the folder: 3 errors' "$W/err"
+	# warnings only: --fail-on error passes, --fail-on warning does not
+	printf 'Titre\n\nUn texte \377 ici.\n' > "$W/in/w.txt"
+	"$BIN/kz-run" --config "$W/p.yaml" --in "$W/in" --out "$W/out" --fail-on error 2> "$W/err"
+	grep -q '1 done, 3 skipped, 0 failed; flags: 0 errors, 1 warning, [0-9]* info' "$W/err"
+	printf 'Titre\n\nUn autre texte \377 ici.\n' > "$W/in/w.txt"
+	set +e
+	"$BIN/kz-run" --config "$W/p.yaml" --in "$W/in" --out "$W/out" --fail-on warning 2> "$W/err"
+	rc=$?
+	set -e
+	expect_eq "--fail-on warning" "$rc" 1
+	grep -q 'in the folder: 3 errors, 1 warning, [0-9]* info' "$W/err"
+	set +e
+	"$BIN/kz-run" --config "$W/p.yaml" --in "$W/in" --out "$W/out" --fail-on info 2> "$W/err"
+	rc=$?
+	set -e
+	expect_eq "bad severity" "$rc" 64
+}
+
+# An output is redone when what made it changes, not only its article:
+# the data files (a rule edited), the pipeline (another argument), kz's
+# programs (a rebuilt stage). .kz-made records, for each output, the
+# hashes of the pipeline and of the data and kz's version; the summary
+# says how many were redone and why.
+tb_run_batch_stale_outputs() {
+	work run_batch_stale_outputs
+	mkdir -p "$W/data" "$W/bin"
+	cp -r "$ROOT/gazetteers" "$ROOT/rules" "$W/data/"
+	for p in kz-normalize kz-tag kz-quotes kz-check; do cp "$BIN/$p" "$W/bin/"; done
+	cat > "$W/p.yaml" <<EOF
+stages:
+  - run: $W/bin/kz-normalize
+    args: [--id, \$id]
+  - run: $W/bin/kz-tag
+  - run: $W/bin/kz-quotes
+  - run: $W/bin/kz-check
+data: $W/data
+EOF
+	gen_articles "$W/in" 3
+	"$BIN/kz-run" --config "$W/p.yaml" --in "$W/in" --out "$W/out" 2> "$W/err"
+	grep -q '^kz-run: 3 articles: 3 done, 0 skipped, 0 failed;' "$W/err"
+	refute grep -q 'redone' "$W/err"
+	# each output's maker: pipeline hash, data hash, version, flag counts
+	expect_eq "made lines" "$(awk -F'\t' 'NF == 7 && length($2) == 16 && length($3) == 16' "$W/out/.kz-made" | wc -l)" 3
+	md5sum "$W"/out/*.jsonl > "$W/sums"
+	# the data: a comment added to a rules file
+	printf '\n# relu le 7 décembre\n' >> "$W/data/rules/checks.yaml"
+	"$BIN/kz-run" --config "$W/p.yaml" --in "$W/in" --out "$W/out" 2> "$W/err"
+	grep -q '^kz-run: 3 articles: 3 done, 0 skipped, 0 failed;.*; 3 redone (data 3);' "$W/err"
+	md5sum -c --quiet "$W/sums"         # same results, made again
+	"$BIN/kz-run" --config "$W/p.yaml" --in "$W/in" --out "$W/out" 2> "$W/err"
+	grep -q '^kz-run: 3 articles: 0 done, 3 skipped' "$W/err"
+	# the pipeline: another argument
+	sed -i "s|  - run: $W/bin/kz-check|  - run: $W/bin/kz-check\n    args: [--lang, fr]|" "$W/p.yaml"
+	"$BIN/kz-run" --config "$W/p.yaml" --in "$W/in" --out "$W/out" 2> "$W/err"
+	grep -q '^kz-run: 3 articles: 3 done, 0 skipped, 0 failed;.*; 3 redone (pipeline 3);' "$W/err"
+	# kz's programs: a stage rebuilt (bytes appended still run)
+	printf 'rebuilt' >> "$W/bin/kz-tag"
+	"$BIN/kz-run" --config "$W/p.yaml" --in "$W/in" --out "$W/out" 2> "$W/err"
+	grep -q '^kz-run: 3 articles: 3 done, 0 skipped, 0 failed;.*; 3 redone (kz version 3);' "$W/err"
+	# an article edited, an output deleted: said as well
+	echo 'Une phrase de plus.' >> "$W/in/a1.txt"
+	rm "$W/out/a2.jsonl"
+	"$BIN/kz-run" --config "$W/p.yaml" --in "$W/in" --out "$W/out" 2> "$W/err"
+	grep -q '^kz-run: 3 articles: 2 done, 1 skipped, 0 failed;.*; 2 redone (article 1, output missing 1);' "$W/err"
+	# an output folder of an older kz-run (no .kz-made): redone once
+	rm "$W/out/.kz-made"
+	"$BIN/kz-run" --config "$W/p.yaml" --in "$W/in" --out "$W/out" 2> "$W/err"
+	grep -q '; 3 redone (kz version 3);' "$W/err"
+	"$BIN/kz-run" --config "$W/p.yaml" --in "$W/in" --out "$W/out" 2> "$W/err"
+	grep -q '^kz-run: 3 articles: 0 done, 3 skipped' "$W/err"
+}
+
+# One pipeline per batch and per --jobs worker: each stage starts once
+# (not once per article) and the articles stream through it as kz/1
+# records; every output is still byte for byte the hand-typed pipe's.
+tb_run_batch_streams() {
+	work run_batch_streams
+	cat > "$W/count.sh" <<EOF
+#!/bin/sh
+echo started >> "$W/starts"
+exec cat
+EOF
+	chmod +x "$W/count.sh"
+	cat > "$W/p.yaml" <<EOF
+stages:
+  - run: $BIN/kz-normalize
+    args: [--id, \$id]
+  - run: $BIN/kz-tag
+  - run: ./count.sh
+  - run: $BIN/kz-quotes
+  - run: $BIN/kz-check
+    args: [--lang, \$lang]
+EOF
+	gen_articles "$W/in" 30
+	printf '   \n\n' > "$W/in/blank.txt"     # a record with errors, in the stream
+	set +e
+	"$BIN/kz-run" --config "$W/p.yaml" --in "$W/in" --out "$W/out" --jobs 2 2> "$W/err"
+	rc=$?
+	set -e
+	expect_eq "exit" "$rc" 65
+	grep -q '^kz-run: 31 articles: 30 done, 0 skipped, 1 failed' "$W/err"
+	grep -q '^kz-run: blank.txt: kz-normalize: empty article: no text$' "$W/err"
+	expect_eq "starts for 31 articles, 2 jobs" "$(wc -l < "$W/starts")" 2
+	for i in $(seq 1 30); do
+		"$BIN/kz-normalize" "$W/in/a$i.txt" | "$BIN/kz-tag" | "$BIN/kz-quotes" |
+			"$BIN/kz-check" > "$W/hand"
+		cmp "$W/hand" "$W/out/a$i.jsonl"
+	done
+	# other formats are rendered per article as before
+	"$BIN/kz-run" --config "$W/p.yaml" --in "$W/in" --out "$W/tsv" --format tsv 2> "$W/err" || true
+	"$BIN/kz-show" --tsv "$W/out/a7.jsonl" > "$W/a7.tsv"
+	cmp "$W/a7.tsv" "$W/tsv/a7.tsv"
+}
+
+# A stage that dies on one record, or hangs on another, mid-stream: the
+# pipeline is started again after the last good record, the article it
+# died on is run alone (and fails alone), every other output is whole and
+# the same as a clean run's.
+tb_run_batch_stream_crash() {
+	work run_batch_stream_crash
+	cat > "$W/crashy.sh" <<'EOF'
+#!/bin/sh
+while IFS= read -r line; do
+	case "$line" in
+	*'"id":"a13"'*) kill -SEGV $$ ;;
+	*'"id":"a21"'*) sleep 60 ;;
+	esac
+	printf '%s\n' "$line"
+done
+EOF
+	chmod +x "$W/crashy.sh"
+	cat > "$W/p.yaml" <<EOF
+stages:
+  - run: $BIN/kz-normalize
+    args: [--id, \$id]
+  - run: ./crashy.sh
+  - run: $BIN/kz-tag
+EOF
+	printf 'stages:\n  - run: %s/kz-normalize\n  - run: %s/kz-tag\n' "$BIN" "$BIN" > "$W/clean.yaml"
+	gen_articles "$W/in" 30
+	set +e
+	"$BIN/kz-run" --config "$W/p.yaml" --in "$W/in" --out "$W/out" --jobs 2 --timeout 3 2> "$W/err"
+	rc=$?
+	set -e
+	expect_eq "exit" "$rc" 65
+	grep -q '^kz-run: 30 articles: 28 done, 0 skipped, 2 failed' "$W/err"
+	expect_eq "reasons" "$(tail -n +2 "$W/out/failures.tsv" | cut -f1,2 | sort)" \
+		"$(printf 'a13.txt\tcrashy.sh killed by signal 11 (Segmentation fault)\na21.txt\ttimed out after 3 s')"
+	"$BIN/kz-run" --config "$W/clean.yaml" --in "$W/in" --out "$W/clean" 2> "$W/err"
+	for i in $(seq 1 30); do
+		case $i in 13|21) test ! -e "$W/out/a$i.jsonl"; continue ;; esac
+		cmp "$W/clean/a$i.jsonl" "$W/out/a$i.jsonl"
+	done
+	refute pgrep -f "$W/crashy.sh" > /dev/null
+}
+
+# Articles streamed as records read as their files do: line ends of every
+# kind, decomposed accents, no final newline, tabs, emoji, a BOM inside,
+# backslashes and quotes that JSON escapes. Each output is the hand pipe's.
+tb_run_batch_stream_same_as_files() {
+	work run_batch_stream_same_as_files
+	run_cfg "$W/p.yaml"
+	mkdir -p "$W/in"
+	python3 - "$FIX/minsk.txt" "$W/in" <<'EOF'
+import sys, unicodedata
+base = open(sys.argv[1], encoding="utf-8").read()
+arts = {
+    "crlf": base.replace("\n", "\r\n"),
+    "cr": base.replace("\n", "\r"),
+    "nfd": unicodedata.normalize("NFD", base),
+    "nofinal": base.rstrip("\n"),
+    "tabs": base.replace(" ", "\t", 20),
+    "spaces": "   \n\n" + base + "\n\n\n   ",
+    "oneline": base.replace("\n", " "),
+    "marks": "Titre «\u00a0x\u00a0»\n\n« Bonjour », a dit le maire.\u2028Fin\u2029.\n",
+    "emoji": "Titre 😀\n\nLe maire 👍 a parlé, zéro\u200blargeur, \ufeff au milieu.\n",
+    "escapes": 'Titre \\ "guillemets" \\n\n\nTexte \\u00e9 et \\t.\n',
+}
+for name, text in arts.items():
+    with open("%s/%s.txt" % (sys.argv[2], name), "w", encoding="utf-8", newline="") as f:
+        f.write(text)
+EOF
+	"$BIN/kz-run" --config "$W/p.yaml" --in "$W/in" --out "$W/out" 2> "$W/err"
+	grep -q '^kz-run: 10 articles: 10 done' "$W/err"
+	for f in "$W"/in/*.txt; do
+		id=$(basename "$f" .txt)
+		"$BIN/kz-normalize" "$f" 2> /dev/null | "$BIN/kz-tag" | "$BIN/kz-quotes" |
+			"$BIN/kz-check" > "$W/hand"
+		cmp "$W/hand" "$W/out/$id.jsonl"
+	done
+}
+
+# A stage that leaves a child behind holding its output: once every stage
+# has exited and every record is out, the batch ends, and the child goes
+# with the pipeline's process group instead of outliving the run.
+tb_run_batch_stage_child_left() {
+	work run_batch_stage_child_left
+	cat > "$W/leaves.sh" <<EOF
+#!/bin/sh
+( sleep 300; echo ended > "$W/ended" ) &
+exec cat
+EOF
+	chmod +x "$W/leaves.sh"
+	cat > "$W/p.yaml" <<EOF
+stages:
+  - run: $BIN/kz-normalize
+    args: [--id, \$id]
+  - run: ./leaves.sh
+EOF
+	gen_articles "$W/in" 3
+	"$BIN/kz-run" --config "$W/p.yaml" --in "$W/in" --out "$W/out" 2> "$W/err"
+	grep -q '^kz-run: 3 articles: 3 done' "$W/err"
+	test ! -e "$W/ended"
+	refute pgrep -f "$W/leaves.sh" > /dev/null
 }
 
 # t_NAME, as run.sh finds them: each runs tb_NAME strictly

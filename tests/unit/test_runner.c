@@ -3,6 +3,7 @@
 #include "kz_test.h"
 
 #include "buf.h"
+#include "journal.h"
 #include "runner.h"
 #include "stage.h"
 
@@ -361,6 +362,44 @@ START_TEST(content_hash_changes_with_a_byte)
 }
 END_TEST
 
+/* kz-run's journals: the last line for a name wins, "" forgets it, names
+ * with tabs and newlines read back, a torn last line is not read. */
+START_TEST(journal_last_line_wins)
+{
+	kz_journal j;
+	kz_buf out;
+	size_t whole;
+	const char *odd = "a\tb\nc\\d.txt";
+
+	kz_buf_init(&out);
+	kz_journal_line(&out, "a.txt", "1\t2");
+	kz_journal_line(&out, odd, "x");
+	kz_journal_line(&out, "a.txt", "3\t4");
+	kz_journal_line(&out, "b.txt", "5");
+	kz_journal_line(&out, "b.txt", "");
+	kz_buf_adds(&out, "c.txt\ttorn");
+	kz_journal_init(&j);
+	whole = kz_journal_parse(&j, out.data, out.len);
+	ck_assert_uint_eq(whole, out.len - strlen("c.txt\ttorn"));
+	ck_assert_uint_eq(j.lines, 5);
+	ck_assert_str_eq(kz_journal_get(&j, "a.txt"), "3\t4");
+	ck_assert_str_eq(kz_journal_get(&j, odd), "x");
+	ck_assert_ptr_null(kz_journal_get(&j, "b.txt"));
+	ck_assert_ptr_null(kz_journal_get(&j, "c.txt"));
+	/* compacted: one line per name still set */
+	kz_buf_reset(&out);
+	kz_journal_dump(&j, &out);
+	kz_journal_release(&j);
+	kz_journal_init(&j);
+	ck_assert_uint_eq(kz_journal_parse(&j, out.data, out.len), out.len);
+	ck_assert_uint_eq(j.lines, 2);
+	ck_assert_str_eq(kz_journal_get(&j, odd), "x");
+	ck_assert(!kz_journal_stale(&j));
+	kz_journal_release(&j);
+	kz_buf_release(&out);
+}
+END_TEST
+
 Suite *
 suite_runner(void)
 {
@@ -373,6 +412,7 @@ suite_runner(void)
 	tcase_add_test(tc, config_data_folder);
 	tcase_add_test(tc, find_program_beside_then_path);
 	tcase_add_test(tc, exit_worst_order);
+	tcase_add_test(tc, journal_last_line_wins);
 	tcase_add_test(tc, run_joins_stages_with_pipes);
 	tcase_add_test(tc, batch_skips_unchanged_and_records_failures);
 	tcase_add_test(tc, batch_rejects_output_not_json);

@@ -265,6 +265,10 @@ run_raw(ctx *c, const char *id, const char *name, const char *raw, size_t len)
 
 	json_object_set_new(rec, "kz", json_integer(1));
 	json_object_set_new(rec, "id", json_string(id));
+	/* members in the order a kz/1 record of the same article gets them
+	 * (kz, id, text, producer, …), so raw text and a record give the
+	 * same bytes: kz-run streams records */
+	json_object_set_new(rec, "text", json_string(""));
 	kz_stage_add_producer(rec, &c->o->stage);
 	normalize_one(c, name, raw, len, rec);
 	write_record(c, rec);

@@ -634,12 +634,15 @@ EOF
 	refute grep -q 'redone' "$W/err"
 	# each output's maker: pipeline hash, data hash, version, flag counts
 	expect_eq "made lines" "$(awk -F'\t' 'NF == 7 && length($2) == 16 && length($3) == 16' "$W/out/.kz-made" | wc -l)" 3
-	md5sum "$W"/out/*.jsonl > "$W/sums"
+	# what the results say, beside producer (whose data snapshot changes)
+	for f in "$W"/out/*.jsonl; do jq -c 'del(.producer)' "$f"; done > "$W/said"
 	# the data: a comment added to a rules file
 	printf '\n# relu le 7 décembre\n' >> "$W/data/rules/checks.yaml"
 	"$BIN/kz-run" --config "$W/p.yaml" --in "$W/in" --out "$W/out" 2> "$W/err"
 	grep -q '^kz-run: 3 articles: 3 done, 0 skipped, 0 failed;.*; 3 redone (data 3);' "$W/err"
-	md5sum -c --quiet "$W/sums"         # same results, made again
+	for f in "$W"/out/*.jsonl; do jq -c 'del(.producer)' "$f"; done > "$W/said2"
+	cmp "$W/said" "$W/said2"            # same results, made again
+	refute cmp -s "$W/out/a1.jsonl" /dev/null
 	"$BIN/kz-run" --config "$W/p.yaml" --in "$W/in" --out "$W/out" 2> "$W/err"
 	grep -q '^kz-run: 3 articles: 0 done, 3 skipped' "$W/err"
 	# the pipeline: another argument

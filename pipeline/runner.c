@@ -976,24 +976,29 @@ typedef struct batch {
 	int status;
 	double t0;
 	char throttle_reason[700];  /* the last start put off for want of fds */
+	kz_decisions *decisions;    /* the editors' store, opened once (or NULL) */
+	int decisions_tried;
 } batch;
 
 /* What an article's output depends on besides its bytes: the editors'
  * decisions on it, when the pipeline names a store (issue 17). A decision
  * made since the last run changes the hash, and the article is redone. */
 static uint64_t
-article_hash(const batch *b, const item *it, const char *data, size_t len)
+article_hash(batch *b, const item *it, const char *data, size_t len)
 {
 	uint64_t h = kz_content_hash(data, len);
-	kz_decisions *d = NULL;
 	long v;
 
-	if (b->pl->decisions == NULL ||
-	    kz_decisions_open_for_stage(b->pl->decisions, &d, NULL) != 0 ||
-	    d == NULL)
+	/* the store is opened once per batch, not once per article */
+	if (b->pl->decisions != NULL && !b->decisions_tried) {
+		b->decisions_tried = 1;
+		if (kz_decisions_open_for_stage(b->pl->decisions, &b->decisions,
+		    NULL) != 0)
+			b->decisions = NULL;
+	}
+	if (b->decisions == NULL)
 		return h;
-	v = kz_decisions_article_version(d, it->id, NULL);
-	kz_decisions_close(d);
+	v = kz_decisions_article_version(b->decisions, it->id, NULL);
 	return v > 0 ? h ^ kz_hash_bytes((const char *)&v, sizeof v) : h;
 }
 
@@ -3298,6 +3303,8 @@ out:
 	wake_pipe[0] = wake_pipe[1] = -1;
 	if (b.journal)
 		fclose(b.journal);
+	if (b.decisions)
+		kz_decisions_close(b.decisions);
 	if (b.failed_f && (fflush(b.failed_f) != 0 || fsync(fileno(b.failed_f)) != 0) &&
 	    rc == 0)
 		rc = KZ_EXIT_IOERR;

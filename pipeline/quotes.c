@@ -1425,6 +1425,38 @@ verb_at(const work *w, size_t i, intptr_t *flags, size_t *inv_s,
 	return k - i;
 }
 
+/* Any verb with its subject clitic inverted ("écarte-t-elle", "a-t-il
+ * tranché") right after a quote is an incise, whether or not the verb is
+ * one of saying: the inversion is the grammar's own mark. Returns the
+ * tokens spanned, the pronoun in *inv_*; 0 if token i is not such a verb. */
+static size_t
+inverted_verb_at(const work *w, size_t i, size_t *inv_s, size_t *inv_e,
+    int *inv_gender)
+{
+	const kz_token *t;
+	size_t n, k = i;
+	intptr_t v;
+
+	if (i >= w->tok.n)
+		return 0;
+	t = &w->tok.tok[i];
+	if ((t->flags & (KZ_TOK_UPPER | KZ_TOK_DIGIT)) || !(t->flags & KZ_TOK_JOINS))
+		return 0;
+	k = i + 1;
+	if (k >= w->tok.n || !match_phrase(w, &w->q->inversions, k, &n, &v) ||
+	    w->tok.tok[k].sstart != t->send + 1 || w->text[t->send] != '-')
+		return 0;
+	*inv_s = k;
+	*inv_e = k + n;
+	*inv_gender = (int)v;
+	k += n;
+	/* "a-t-elle tranché": the participle belongs to the incise */
+	if (match_phrase(w, &w->q->auxiliaries, i, &n, NULL) && n == 1 &&
+	    k < w->tok.n && !(w->tok.tok[k].flags & (KZ_TOK_UPPER | KZ_TOK_DIGIT)))
+		k++;
+	return k - i;
+}
+
 static void
 set_speaker(quote *q, json_t *speaker, json_t *cue, json_t *source)
 {
@@ -1497,6 +1529,8 @@ speaker_after_quote(const work *w, quote *q)
 		return 0;
 	}
 	n = verb_at(w, i, &flags, &is, &ie, &g);
+	if (n == 0)
+		n = inverted_verb_at(w, i, &is, &ie, &g);
 	if (n == 0)
 		return 0;
 	if (ie > is) {

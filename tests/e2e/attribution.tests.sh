@@ -149,3 +149,14 @@ Le ministre Sébastien Ravel recevra la direction du groupe Norvel. « Je demand
 '
 	$EXPECT "$speakers"' == [("Je demanderai toutes les options", "Sébastien Ravel"), ("L'\''Etat sera vigilant.", "Sébastien Ravel")]' "$TMP/out"
 }
+
+t_attr_inverted_clitic_marks_the_incise() {
+	# "élude" and "tranche" are not verbs of saying, but the inverted
+	# subject after the quote makes them an incise all the same
+	attributed 'Transferts
+
+Nadia Benali ne veut pas parler de son avenir. « On verra après la saison », élude-t-elle. Son agent, Marc Texier, a confirmé des contacts. « Rien n'\''est signé », a-t-il tranché.
+'
+	$EXPECT "$speakers"' == [("On verra après la saison", "Nadia Benali"), ("Rien n'\''est signé", "Marc Texier")]' "$TMP/out"
+	$EXPECT 'doc["quotes"][0]["cue"]["text"] == "élude-t-elle"' "$TMP/out"
+}

@@ -2112,6 +2112,67 @@ speakable(const quote *q)
 	    (strcmp(q->kind, "scare") != 0 || q->unsaid);
 }
 
+/* An article in which one person only is quoted with a cue (an interview,
+ * a press conference followed live, a portrait) gives that person the
+ * direct quotes nothing else attributes: a reader does the same. Two
+ * passes over the quotes. */
+static void
+carry_sole_speaker(work *w)
+{
+	const quote *sole = NULL;
+	const char *name = NULL;
+	char *others;
+	int last_other = 0;
+
+	for (size_t k = 0; k < w->nquotes; k++) {
+		const quote *q = &w->quotes[k];
+		const char *n;
+
+		if (q->pull || q->depth > 0 || q->speaker == NULL)
+			continue;
+		n = json_string_value(json_object_get(q->speaker, "name"));
+		if (n == NULL)
+			return;
+		if (name == NULL) {
+			name = n;
+			sole = q;
+		} else if (strcmp(name, n) != 0)
+			return;
+	}
+	if (sole == NULL)
+		return;
+	/* a paragraph that names someone else may be quoting them */
+	others = kz_calloc(w->nblocks ? w->nblocks : 1, 1);
+	for (size_t t = 0, b = 0; t < w->tok.n && b < w->nblocks; t++) {
+		long r = w->ref_at[t];
+
+		while (b < w->nblocks && w->blocks[b].e <= w->tok.tok[t].sstart)
+			b++;
+		if (b < w->nblocks && r >= 0 && !w->in_quote[t] &&
+		    w->refs[r].name && strcmp(w->refs[r].type, "PER") == 0 &&
+		    strcmp(w->refs[r].name, name) != 0)
+			others[b] = 1;
+	}
+	/* nor one after a mention of someone else, the last person named */
+	for (size_t k = 0, t = 0; k < w->nquotes; k++) {
+		quote *q = &w->quotes[k];
+
+		if (q->pull || q->depth > 0)
+			continue;
+		for (; t < w->tok.n && w->tok.tok[t].sstart < q->open; t++) {
+			long r = w->ref_at[t];
+
+			if (r >= 0 && !w->in_quote[t] && w->refs[r].name &&
+			    strcmp(w->refs[r].type, "PER") == 0)
+				last_other = strcmp(w->refs[r].name, name) != 0;
+		}
+		if (speakable(q) && strcmp(q->kind, "direct") == 0 &&
+		    !others[q->block] && !last_other)
+			carry_speaker(q, sole, "sole_speaker");
+	}
+	free(others);
+}
+
 /* Quotes no cue of their own attributes, once every cue has been read:
  * - "« A » puisque « B », juge X": A is X's too (same sentence);
  * - "« A », a-t-elle dit. « B »" and a paragraph that is only a quote
@@ -2168,6 +2229,7 @@ carry_speakers(work *w)
 		    json_string_value(json_object_get(prev->speaker, "name"))))
 			carry_speaker(q, prev, "continued");
 	}
+	carry_sole_speaker(w);
 }
 
 /* ---- pull quotes and the body quotes they repeat */

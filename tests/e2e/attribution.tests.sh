@@ -160,3 +160,23 @@ Nadia Benali ne veut pas parler de son avenir. « On verra après la saison », 
 	$EXPECT "$speakers"' == [("On verra après la saison", "Nadia Benali"), ("Rien n'\''est signé", "Marc Texier")]' "$TMP/out"
 	$EXPECT 'doc["quotes"][0]["cue"]["text"] == "élude-t-elle"' "$TMP/out"
 }
+
+t_attr_sole_speaker_of_the_article() {
+	# a press conference followed live: the coach is the one person
+	# quoted with a cue, his cue-less answers are his; the paragraph that
+	# names a player may be quoting the player and is left alone
+	attributed 'Conférence de presse en direct
+
+15h02 : Sylvie Marceau arrive en salle de presse, l'\''air détendu.
+
+15h05 : Sylvie Marceau : « Le groupe vit bien. »
+
+15h09 : Une question sur la gardienne. « Elle a toute ma confiance. »
+
+15h12 : Le nom de Julie Ferrand revient dans les questions.
+
+« On ne lâche rien. »
+'
+	$EXPECT "$speakers"' == [("Le groupe vit bien.", "Sylvie Marceau"), ("Elle a toute ma confiance.", "Sylvie Marceau"), ("On ne lâche rien.", None)]' "$TMP/out"
+	$EXPECT 'doc["quotes"][1]["speaker"]["via"] == "sole_speaker"' "$TMP/out"
+}

@@ -501,14 +501,20 @@ titles_pass(work *w)
 
 		if (w->skip[i] || !kz_roles_title_at(w->tg->roles, &w->tok, i))
 			continue;
-		/* "M." needs its full stop; "général" its space */
+		/* "M." needs its full stop; "général" its space; the name
+		 * follows at once ("M. « C'est" is a sentence end) and is no
+		 * elided word */
 		j = i + 1;
 		if (k->send < w->len && w->text[k->send] == '.') {
-			if (k->send + 1 >= w->len || w->text[k->send + 1] != ' ')
+			if (k->send + 1 >= w->len || w->text[k->send + 1] != ' ' ||
+			    w->tok.tok[j].sstart != k->send + 2)
 				continue;
 		} else if (!joins(w, i)) {
 			continue;
 		}
+		if ((w->tok.tok[j].flags & KZ_TOK_ELIDED) && (j + 1 >= w->tok.n ||
+		    !(w->tok.tok[j + 1].flags & KZ_TOK_UPPER)))
+			continue;
 		if ((e = name_words_end(w, j, 0)) == 0)
 			continue;
 		add_rule(w, j, e, "PER", VIA_RULE);
@@ -971,6 +977,9 @@ unknown_places_pass(work *w)
 		    (unsigned char)w->text[k->sstart + 1] == 0xA0))
 			continue;   /* not "à" */
 		e = name_words_end(w, j, 1);
+		/* one letter alone is an initial or a stage name ("à M") */
+		if (e == j + 1 && w->tok.tok[j].send - w->tok.tok[j].sstart == 1)
+			continue;
 		if (e == 0 || tok_key_in(w, w->tg->names.firstnames, j) ||
 		    (e < w->tok.n && joins(w, e - 1) && is_upper(w, e)))
 			continue;

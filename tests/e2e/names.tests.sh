@@ -51,3 +51,14 @@ Le comité de suivi (ZQX) se réunit.
 '
 	$EXPECT '[e for e in doc["entities"] if e["text"] == "ZQX" or "comité" in e["text"]] == []' "$TMP/out"
 }
+
+t_names_no_person_from_an_honorific_ending_a_sentence() {
+	# "a confié M." ends on the singer's stage name, not on "Monsieur":
+	# the elided "C'" of the next quote is nobody, and a letter alone
+	# after "à" is no place; "M. D'Aubry" is a person
+	tagged 'Victoires de la musique
+
+Le trophée est revenu à M pour son album. « C'\''est un message de paix », a confié M. « C'\''est une année de bonheur. » M. D'\''Aubry a applaudi.
+'
+	$EXPECT "$ents"' == [("PER", "D'\''Aubry")]' "$TMP/out"
+}

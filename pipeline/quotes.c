@@ -1058,6 +1058,43 @@ previous_quote_speaker(const work *w, size_t pos, int gender)
 	return NULL;
 }
 
+/* "X et Y, avocates des plaignantes, ont salué … « … », ont-elles dit":
+ * a plural pronoun whose nearest persons are coordinated speaks for the
+ * first of them, as the news names a joint statement. NULL otherwise. */
+static const referent *
+coordinated_antecedent(const work *w, size_t p)
+{
+	const referent *y = antecedent(w, p, G_M | G_F | G_LAST);
+
+	span here, before;
+
+	if (y == NULL || y->ts < 2)
+		return NULL;
+	/* the pair is in the pronoun's sentence or the one before it */
+	here = sentence_of(w, w->tok.tok[p].sstart);
+	before = here;
+	if (skip_space_back(w, here.s, 0) > 0)
+		before = sentence_of(w, skip_space_back(w, here.s, 0) - 1);
+	if (w->tok.tok[y->ts].sstart < before.s)
+		return NULL;
+	for (size_t k = y->ts; k-- > 0 && y->ts - k <= 3;) {
+		if (kz_token_is(&w->tok, k, "et")) {
+			/* the person whose name ends just before "et" */
+			for (size_t j = k; j-- > 0 && k - j <= 4;) {
+				long r = w->ref_at[j];
+
+				if (r >= 0 && !w->in_quote[j] &&
+				    w->refs[r].te == k && w->refs[r].name &&
+				    strcmp(w->refs[r].type, "PER") == 0 &&
+				    &w->refs[r] != y)
+					return &w->refs[r];
+			}
+			return NULL;
+		}
+	}
+	return NULL;
+}
+
 static json_t *
 referring_speaker(const work *w, size_t ts, size_t te, int gender,
     const char *via)
@@ -1070,7 +1107,9 @@ referring_speaker(const work *w, size_t ts, size_t te, int gender,
 	if (a == NULL)
 		a = antecedent(w, ts, gender);
 
-	if (a == NULL || (gender & G_PLURAL))
+	if (gender & G_PLURAL)
+		a = coordinated_antecedent(w, ts);
+	if (a == NULL)
 		return NULL;
 	s = tokens_span(w, ts, te);
 	json_object_set_new(s, "name", json_string(a->name));

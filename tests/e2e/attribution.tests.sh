@@ -180,3 +180,13 @@ t_attr_sole_speaker_of_the_article() {
 	$EXPECT "$speakers"' == [("Le groupe vit bien.", "Sylvie Marceau"), ("Elle a toute ma confiance.", "Sylvie Marceau"), ("On ne lâche rien.", None)]' "$TMP/out"
 	$EXPECT 'doc["quotes"][1]["speaker"]["via"] == "sole_speaker"' "$TMP/out"
 }
+
+t_attr_plural_pronoun_for_coordinated_persons() {
+	# a joint statement of two people named together goes to the first
+	# named; "elles" with no such pair stays unattributed
+	attributed 'Procès en appel
+
+Me Carine Dufour et Amélie Karsenti, avocates des plaignantes, ont salué la décision. « C'\''est une belle décision », ont-elles martelé. Les infirmières ont manifesté. « Nous sommes épuisées », ont-elles dit.
+'
+	$EXPECT "$speakers"' == [("C'\''est une belle décision", "Carine Dufour"), ("Nous sommes épuisées", None)]' "$TMP/out"
+}

@@ -1010,6 +1010,18 @@ pronoun_gender(const work *w, const json_t *speaker)
 	return 0;
 }
 
+/* The person named at token t outside the quotes, or NULL. */
+static const referent *
+named_person_at(const work *w, size_t t)
+{
+	long r = w->ref_at[t];
+
+	if (r < 0 || w->in_quote[t] || w->refs[r].name == NULL ||
+	    strcmp(w->refs[r].type, "PER") != 0)
+		return NULL;
+	return &w->refs[r];
+}
+
 static const referent *
 previous_quote_speaker(const work *w, size_t pos, int gender)
 {
@@ -1040,11 +1052,9 @@ previous_quote_speaker(const work *w, size_t pos, int gender)
 	/* another person named between that quote and the pronoun */
 	for (size_t t = kz_tokens_at(&w->tok, prev->close);
 	    t < w->tok.n && w->tok.tok[t].sstart < pos; t++) {
-		long r = w->ref_at[t];
+		const referent *x = named_person_at(w, t);
 
-		if (r >= 0 && !w->in_quote[t] &&
-		    strcmp(w->refs[r].type, "PER") == 0 && w->refs[r].name &&
-		    (name == NULL || strcmp(w->refs[r].name, name) != 0))
+		if (x && (name == NULL || strcmp(x->name, name) != 0))
 			return NULL;
 	}
 	for (size_t r = 0; name && r < w->nrefs; r++) {
@@ -1065,32 +1075,28 @@ static const referent *
 coordinated_antecedent(const work *w, size_t p)
 {
 	const referent *y = antecedent(w, p, G_M | G_F | G_LAST);
-
 	span here, before;
+	size_t prev_end;
 
 	if (y == NULL || y->ts < 2)
 		return NULL;
 	/* the pair is in the pronoun's sentence or the one before it */
 	here = sentence_of(w, w->tok.tok[p].sstart);
-	before = here;
-	if (skip_space_back(w, here.s, 0) > 0)
-		before = sentence_of(w, skip_space_back(w, here.s, 0) - 1);
+	prev_end = skip_space_back(w, here.s, 0);
+	before = prev_end > 0 ? sentence_of(w, prev_end - 1) : here;
 	if (w->tok.tok[y->ts].sstart < before.s)
 		return NULL;
+	/* "X et Y", "X et Me Y": the person whose name ends before "et" */
 	for (size_t k = y->ts; k-- > 0 && y->ts - k <= 3;) {
-		if (kz_token_is(&w->tok, k, "et")) {
-			/* the person whose name ends just before "et" */
-			for (size_t j = k; j-- > 0 && k - j <= 4;) {
-				long r = w->ref_at[j];
+		if (!kz_token_is(&w->tok, k, "et"))
+			continue;
+		for (size_t j = k; j-- > 0 && k - j <= 4;) {
+			const referent *x = named_person_at(w, j);
 
-				if (r >= 0 && !w->in_quote[j] &&
-				    w->refs[r].te == k && w->refs[r].name &&
-				    strcmp(w->refs[r].type, "PER") == 0 &&
-				    &w->refs[r] != y)
-					return &w->refs[r];
-			}
-			return NULL;
+			if (x && x->te == k && x != y)
+				return x;
 		}
+		return NULL;
 	}
 	return NULL;
 }
@@ -1102,13 +1108,14 @@ referring_speaker(const work *w, size_t ts, size_t te, int gender,
 	const referent *a = NULL;
 	json_t *s;
 
-	if (!(gender & G_LAST))
-		a = previous_quote_speaker(w, w->tok.tok[ts].sstart, gender);
-	if (a == NULL)
-		a = antecedent(w, ts, gender);
-
 	if (gender & G_PLURAL)
 		a = coordinated_antecedent(w, ts);
+	else {
+		if (!(gender & G_LAST))
+			a = previous_quote_speaker(w, w->tok.tok[ts].sstart, gender);
+		if (a == NULL)
+			a = antecedent(w, ts, gender);
+	}
 	if (a == NULL)
 		return NULL;
 	s = tokens_span(w, ts, te);
@@ -1473,7 +1480,7 @@ inverted_verb_at(const work *w, size_t i, size_t *inv_s, size_t *inv_e,
     int *inv_gender)
 {
 	const kz_token *t;
-	size_t n, k = i;
+	size_t n, k;
 	intptr_t v;
 
 	if (i >= w->tok.n)
@@ -1545,6 +1552,9 @@ speaker_after_quote(const work *w, quote *q)
 	if (!saw_comma && !kz_token_is(&w->tok, i, "selon")) {
 		size_t vn = verb_at(w, i, &flags, &is, &ie, &g);
 		json_t *subj;
+
+		if (vn == 0)
+			vn = inverted_verb_at(w, i, &is, &ie, &g);
 
 		if (vn == 0)
 			return 0;
@@ -1808,11 +1818,9 @@ person_named_between(const work *w, size_t s, size_t e, const char *name)
 {
 	for (size_t t = kz_tokens_at(&w->tok, s); t < w->tok.n &&
 	    w->tok.tok[t].sstart < e; t++) {
-		long r = w->ref_at[t];
+		const referent *x = named_person_at(w, t);
 
-		if (r >= 0 && !w->in_quote[t] && w->refs[r].name &&
-		    strcmp(w->refs[r].type, "PER") == 0 &&
-		    (name == NULL || strcmp(w->refs[r].name, name) != 0))
+		if (x && (name == NULL || strcmp(x->name, name) != 0))
 			return 1;
 	}
 	return 0;
@@ -2183,13 +2191,11 @@ carry_sole_speaker(work *w)
 	/* a paragraph that names someone else may be quoting them */
 	others = kz_calloc(w->nblocks ? w->nblocks : 1, 1);
 	for (size_t t = 0, b = 0; t < w->tok.n && b < w->nblocks; t++) {
-		long r = w->ref_at[t];
+		const referent *x = named_person_at(w, t);
 
 		while (b < w->nblocks && w->blocks[b].e <= w->tok.tok[t].sstart)
 			b++;
-		if (b < w->nblocks && r >= 0 && !w->in_quote[t] &&
-		    w->refs[r].name && strcmp(w->refs[r].type, "PER") == 0 &&
-		    strcmp(w->refs[r].name, name) != 0)
+		if (b < w->nblocks && x && strcmp(x->name, name) != 0)
 			others[b] = 1;
 	}
 	/* nor one after a mention of someone else, the last person named */
@@ -2199,11 +2205,10 @@ carry_sole_speaker(work *w)
 		if (q->pull || q->depth > 0)
 			continue;
 		for (; t < w->tok.n && w->tok.tok[t].sstart < q->open; t++) {
-			long r = w->ref_at[t];
+			const referent *x = named_person_at(w, t);
 
-			if (r >= 0 && !w->in_quote[t] && w->refs[r].name &&
-			    strcmp(w->refs[r].type, "PER") == 0)
-				last_other = strcmp(w->refs[r].name, name) != 0;
+			if (x)
+				last_other = strcmp(x->name, name) != 0;
 		}
 		if (speakable(q) && strcmp(q->kind, "direct") == 0 &&
 		    !others[q->block] && !last_other)

@@ -190,3 +190,12 @@ Me Carine Dufour et Amélie Karsenti, avocates des plaignantes, ont salué la d�
 '
 	$EXPECT "$speakers"' == [("C'\''est une belle décision", "Carine Dufour"), ("Nous sommes épuisées", None)]' "$TMP/out"
 }
+
+t_attr_inverted_clitic_without_comma() {
+	# the same incise with no comma after the closing mark
+	attributed 'Mercato
+
+Nadia Benali sourit. « On verra après la saison » élude-t-elle.
+'
+	$EXPECT "$speakers"' == [("On verra après la saison", "Nadia Benali")]' "$TMP/out"
+}

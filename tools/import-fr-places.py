@@ -17,9 +17,14 @@ top that it is generated and from which package version:
 Precision first: France has 35,000 communes and many of their names are
 common words or first names (Vue, Eu, Y, Sainte, Nancy). Kept are:
   - communes that are current (no commune déléguée, associée or
-    arrondissement), with at least --min-population inhabitants (20,000,
-    where INSEE's "villes moyennes" start: smaller towns are named with
-    their département in the news, and are more often homonyms);
+    arrondissement), with at least --min-population inhabitants (3,000:
+    below it a one-word name is more often a homonym or a word than the
+    town); a compound name (Montreuil-Bellay, Saint-Martin-de-Vaulx,
+    Le Cannet) is a place whatever its size (--compound-min-population,
+    default 0): a hyphenated name is never a word of the language; in the
+    collectivités d'outre-mer (Polynésie, Nouvelle-Calédonie, zone "com"),
+    whose names are often family names elsewhere (Koné), only from
+    --overseas-min-population (20,000: Nouméa, Faaa, Punaauia);
   - of those, a name that is also a common noun, a first name or a
     surname of the lexicon (rules/lexicon-nouns.yaml, firstnames.yaml,
     lexicon-surnames.yaml), alone or after an article (L'Union, Le Port),
@@ -37,8 +42,8 @@ Somme, Nord are left out; Gironde, Finistère stay).
 Python 3 standard library; shares tools/kz-import-common.py.
 
 Usage: tools/import-fr-places.py --data DIR [--out DIR] [--gazetteers DIR]
-         [--rules DIR] [--min-population N] [--ambiguous-min-population N]
-         [--version V] [-q]
+         [--rules DIR] [--min-population N] [--compound-min-population N]
+         [--overseas-min-population N] [--ambiguous-min-population N] [--version V] [-q]
   --data        the package's data/ folder (communes.json, departements.json,
                 regions.json)
   --out         where the three files go (default: the checkout's gazetteers/)
@@ -125,7 +130,9 @@ def main():
     ap.add_argument("--out", default=os.path.join(HERE, "..", "gazetteers"))
     ap.add_argument("--gazetteers")
     ap.add_argument("--rules", default=os.path.join(HERE, "..", "rules"))
-    ap.add_argument("--min-population", type=int, default=20000)
+    ap.add_argument("--min-population", type=int, default=3000)
+    ap.add_argument("--compound-min-population", type=int, default=0)
+    ap.add_argument("--overseas-min-population", type=int, default=20000)
     ap.add_argument("--ambiguous-min-population", type=int, default=100000)
     ap.add_argument("--version")
     ap.add_argument("-q", "--quiet", action="store_true")
@@ -195,7 +202,11 @@ def main():
         kept = []
         for c in sorted(cur, key=lambda c: (-(c.get("population") or 0), c["code"])):
             p = c.get("population") or 0
-            if p < args.min_population:
+            compound = re.search(r"[- ']", c["nom"]) is not None
+            least = args.compound_min_population if compound else args.min_population
+            if c.get("zone") == "com":
+                least = max(least, args.overseas_min_population)
+            if p < least:
                 counts["small"] += 1
                 continue
             others = sorted(pops[C.fold(c["nom"])], reverse=True)
@@ -238,7 +249,8 @@ def main():
         write(OUTPUTS[0], ["The régions of France (LOC, kind region)."], reg_items)
         write(OUTPUTS[1], ["The départements of France (LOC, kind region); those named",
                            "like a common noun or first name of the lexicon are left out."], dep_items)
-        write(OUTPUTS[2], ["French communes of at least %d inhabitants (LOC, kind city);" % args.min_population,
+        write(OUTPUTS[2], ["French communes (LOC, kind city): one-word names of at least %d inhabitants," % args.min_population,
+                           "compound names (hyphen, space, apostrophe) of at least %d;" % args.compound_min_population,
                            "a name that is also a common noun, first name or surname only from %d;" % args.ambiguous_min_population,
                            "none the other gazetteers name, none shared by communes of like size."], com_items)
         for o in outs:

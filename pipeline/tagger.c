@@ -567,6 +567,23 @@ apposition_names_a_person(const work *w, size_t e, int single_word)
 	return 0;
 }
 
+/* The found town (LOC of kind city) that is token i alone, or -1. */
+static long
+town_alone_at(const work *w, size_t i)
+{
+	for (size_t a = 0; a < w->nf; a++) {
+		const found *x = &w->f[a];
+		const kz_entry *en;
+
+		if (x->dropped || x->ts != i || x->te != i + 1 || x->entry < 0 ||
+		    strcmp(x->type, "LOC") != 0)
+			continue;
+		en = kz_gazetteer_entry(w->tg->g, (size_t)x->entry);
+		return en->kind && strcmp(en->kind, "city") == 0 ? (long)a : -1;
+	}
+	return -1;
+}
+
 /* Capitalised words followed by a comma and who the person is: a role
  * description ("Tina Bokoutchava, présidente du Mouvement national uni",
  * "Alexandr Stoianoglo, ancien procureur général"), a noun of
@@ -581,9 +598,22 @@ described_names_pass(work *w)
 		kz_mention m;
 		int single;
 
-		if (!name_word(w, i) || !free_span(w, i, i + 1) ||
-		    (w->tok.tok[i].flags & KZ_TOK_ALLCAPS))
+		long town = -1;
+
+		if (!name_word(w, i) || (w->tok.tok[i].flags & KZ_TOK_ALLCAPS))
 			continue;
+		if (!free_span(w, i, i + 1)) {
+			/* "Samer, un ingénieur de 36 ans": no town is
+			 * described so */
+			if ((town = town_alone_at(w, i)) < 0 ||
+			    !comma_between(w, i) || !apposition_names_a_person(w,
+			    i + 1, 1) || sentence_initial(w, i))
+				continue;
+			w->f[town].dropped = 1;
+			w->covered[i] = 0;
+			add_rule(w, i, i + 1, "PER", VIA_RULE);
+			continue;
+		}
 		while (e < w->tok.n && e - i < 4 && ((name_word(w, e) &&
 		    free_span(w, e, e + 1) && !(w->tok.tok[e].flags & KZ_TOK_ALLCAPS) &&
 		    joins(w, e - 1)) || hyphen_tail(w, e)))
@@ -721,6 +751,35 @@ places_as_first_names(work *w)
 	}
 }
 
+/* "Pierre Lescure": a town's one-word name right after a known first
+ * name is the person's surname (France has a commune for many a family
+ * name), unless a place noun or preposition stands before ("la rue
+ * Victor Hugo"). Cities only: a country or a region is never a surname.
+ * The place gives way and the first-name rule takes both words. */
+static void
+towns_after_first_names(work *w)
+{
+	for (size_t a = 0; a < w->nf; a++) {
+		found *x = &w->f[a];
+		const kz_entry *en;
+		size_t i = x->ts;
+
+		if (x->dropped || x->entry < 0 || x->te != i + 1 || i == 0 ||
+		    strcmp(x->type, "LOC") != 0 || w->skip[i])
+			continue;
+		en = kz_gazetteer_entry(w->tg->g, (size_t)x->entry);
+		if (en->kind == NULL || strcmp(en->kind, "city") != 0 ||
+		    !joins(w, i - 1) ||
+		    !name_word(w, i - 1) || !free_span(w, i - 1, i) ||
+		    !tok_key_in(w, w->tg->names.firstnames, i - 1) ||
+		    (i > 1 && (tok_key_in(w, w->tg->names.place_cues, i - 2) ||
+		    tok_key_in(w, w->tg->names.place_heads, i - 2))))
+			continue;
+		x->dropped = 1;
+		w->covered[i] = 0;
+	}
+}
+
 /* A known first name and capitalised words: "Julien Pavy". */
 static void
 firstnames_pass(work *w)
@@ -758,6 +817,158 @@ firstnames_pass(work *w)
 		add_rule(w, i, e, "PER", VIA_RULE);
 		i = e - 1;
 	}
+}
+
+/* The end of a person's name that starts at token j, a capitalised word
+ * no rule has taken: one word, a second capitalised word, then what
+ * surname_continues allows ("Demi Vollering", "Randal Kolo Muani",
+ * "Warren Zaïre-Emery"); j itself when token j is no such word. */
+static size_t
+person_name_end(const work *w, size_t j)
+{
+	size_t e;
+
+	if (!free_name_word(w, j, 1))
+		return j;
+	e = j + 1;
+	if (joins(w, j) && free_name_word(w, j + 1, 1))
+		e = j + 2;
+	while (e - j < 4) {
+		size_t more = surname_continues(w, e);
+
+		if (more == 0 || e + more - j > 5)
+			break;
+		e += more;
+	}
+	while (e < w->tok.n && hyphen_tail(w, e))
+		e++;
+	return e;
+}
+
+/* Is token i "la" or "une": the noun after it is feminine ("l'" says
+ * nothing of gender). */
+static int
+feminine_determiner(const work *w, size_t i)
+{
+	return kz_token_is(&w->tok, i, "la") || kz_token_is(&w->tok, i, "une");
+}
+
+/* "la Néerlandaise Demi Vollering", "l'Espagnol Alcaraz": a determiner
+ * and a capitalised demonym used as a noun, then the name of the person
+ * it describes. After a masculine demonym a single word may be a firm
+ * ("le Japonais Toyota"): it must then be a known first name's pair or
+ * the demonym feminine. */
+static void
+demonym_names_pass(work *w)
+{
+	for (size_t i = 1; i + 1 < w->tok.n; i++) {
+		const kz_token *k = &w->tok.tok[i], *d = &w->tok.tok[i - 1];
+		size_t e;
+
+		if (!(k->flags & KZ_TOK_UPPER) || (k->flags & KZ_TOK_ALLCAPS) ||
+		    !joins(w, i) || !joins(w, i - 1) || !free_span(w, i - 1, i + 1) ||
+		    !kz_gazetteer_demonym(w->tg->g, w->tok.folded.text + k->fstart,
+		    k->fend - k->fstart) ||
+		    !kz_roles_is_determiner(w->tg->roles, w->tok.folded.text +
+		    d->fstart, d->fend - d->fstart))
+			continue;
+		if ((e = person_name_end(w, i + 1)) == i + 1 ||
+		    (e < w->tok.n && joins(w, e - 1) && is_upper(w, e)))
+			continue;
+		if (e - (i + 1) == 1 && !feminine_determiner(w, i - 1))
+			continue;
+		add_rule(w, i + 1, e, "PER", VIA_RULE);
+		i = e - 1;
+	}
+}
+
+/* Is token i "et" or "ou", joining the items of a list? */
+static int
+list_conjunction(const work *w, size_t i)
+{
+	return i < w->tok.n && (kz_token_is(&w->tok, i, "et") ||
+	    kz_token_is(&w->tok, i, "ou"));
+}
+
+/* Does an item of a list end after token e - 1: a comma, "et"/"ou", the
+ * end of the sentence or a closing bracket follows? */
+static int
+list_item_ends(const work *w, size_t e)
+{
+	size_t b = w->tok.tok[e - 1].send;
+
+	if (e >= w->tok.n)
+		return 1;
+	if (comma_between(w, e - 1) || list_conjunction(w, e))
+		return 1;
+	while (b < w->len && w->text[b] == ' ')
+		b++;
+	return b >= w->len || strchr(".;)\n", w->text[b]) != NULL;
+}
+
+/* "N'Golo Kanté, Manu Koné, Warren Zaïre-Emery", "Kasia Niewiadoma et
+ * Demi Vollering": the items of a list next to a person are persons
+ * too, when each is two to five capitalised words no rule has taken.
+ * Forward, an item after a person and a comma or "et" that itself ends
+ * as a list item does; backward, an item before "et" and a person, or
+ * before a comma and a person when a comma or "et" opens it. One sweep
+ * each way, each item once. */
+static void
+listed_names_pass(work *w)
+{
+	unsigned char *first = kz_calloc(w->tok.n + 1, 1);
+	unsigned char *last = kz_calloc(w->tok.n + 1, 1);
+
+	for (size_t a = 0; a < w->nf; a++)
+		if (!w->f[a].dropped && strcmp(w->f[a].type, "PER") == 0) {
+			first[w->f[a].ts] = 1;
+			last[w->f[a].te - 1] = 1;
+		}
+	for (size_t i = 2; i < w->tok.n; i++) {
+		size_t p, e;
+
+		if (list_conjunction(w, i - 1))
+			p = i - 2;
+		else if (comma_between(w, i - 1))
+			p = i - 1;
+		else
+			continue;
+		if (!last[p] || (e = person_name_end(w, i)) < i + 2 ||
+		    !list_item_ends(w, e))
+			continue;
+		add_rule(w, i, e, "PER", VIA_RULE);
+		first[i] = last[e - 1] = 1;
+		i = e - 1;
+	}
+	for (size_t q = w->tok.n; q-- > 2;) {
+		size_t p, s;
+		int by_comma = 0;
+
+		if (!first[q])
+			continue;
+		if (list_conjunction(w, q - 1) && !comma_between(w, q - 2))
+			p = q - 2;
+		else if (comma_between(w, q - 1) && !list_conjunction(w, q - 1))
+			p = q - 1, by_comma = 1;
+		else
+			continue;
+		if (!free_name_word(w, p, 1))
+			continue;
+		for (s = p; s > 0 && p - s < 4 && joins(w, s - 1) &&
+		    free_name_word(w, s - 1, 1); s--)
+			;
+		if (p - s < 1 || (s > 0 && joins(w, s - 1) && is_upper(w, s - 1)) ||
+		    person_name_end(w, s) != p + 1)
+			continue;
+		if (by_comma && !(s >= 1 && (comma_between(w, s - 1) ||
+		    list_conjunction(w, s - 1))))
+			continue;
+		add_rule(w, s, p + 1, "PER", VIA_RULE);
+		first[s] = last[p] = 1;
+		q = s + 1;
+	}
+	free(first);
+	free(last);
 }
 
 /* The byline's authors are persons. */
@@ -2053,6 +2264,7 @@ kz_tagger_tag_members(const kz_tagger *tg, json_t *rec,
 	credit_pass(&w);
 	titles_pass(&w);
 	places_as_first_names(&w);
+	towns_after_first_names(&w);
 	bracketed_surname_pass(&w);
 	firstnames_pass(&w);
 	described_names_pass(&w);
@@ -2061,10 +2273,12 @@ kz_tagger_tag_members(const kz_tagger *tg, json_t *rec,
 	capitalised_organisations_pass(&w);
 	place_features_pass(&w);
 	hyphenated_names_pass(&w);
+	demonym_names_pass(&w);
 	unknown_places_pass(&w);
 	apposed_organisations_pass(&w);
 	introduced_names_pass(&w);
 	acronyms_pass(&w);
+	listed_names_pass(&w);
 	recurrence_pass(&w);
 	first_name_recurrence_pass(&w);
 	ms = find_mentions(&w, date, &nm);

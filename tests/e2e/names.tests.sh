@@ -62,3 +62,35 @@ Le trophée est revenu à M pour son album. « C'\''est un message de paix », a
 '
 	$EXPECT "$ents"' == [("PER", "D'\''Aubry")]' "$TMP/out"
 }
+
+t_names_after_a_demonym_noun() {
+	# "la Norvégienne X Y": the demonym is a noun that presents the person;
+	# after a masculine one, a single word may be a firm and is not taken
+	tagged 'Cyclisme
+
+La Norvégienne Ingvild Traastad devance la Belge Lotte Verbeeck. Le Japonais Kaminoda rachète une usine.
+'
+	$EXPECT "$ents"' == [("PER", "Ingvild Traastad"), ("PER", "Lotte Verbeeck")]' "$TMP/out"
+}
+
+t_names_items_of_a_list_beside_a_person() {
+	# a list opened by a known person names persons: forward after commas
+	# and "et", backward before "et" a person; "Ravel Quartet," opens its
+	# sentence before a comma and a person and is no list item
+	tagged 'Sélection
+
+Milieux : Antoine Dupuis, Koffi Zanmé, Loïc Ferrandi et Dalko Vrsić. Ils rejoignent Tiko Abessolo et Bastien Morel. Ravel Quartet, Bastien Morel le dit, jouera.
+'
+	$EXPECT "$ents"' == [("PER", "Antoine Dupuis"), ("PER", "Koffi Zanmé"), ("PER", "Loïc Ferrandi"), ("PER", "Dalko Vrsić"), ("PER", "Tiko Abessolo"), ("PER", "Bastien Morel"), ("PER", "Bastien Morel")]' "$TMP/out"
+}
+
+t_names_town_as_a_surname() {
+	# a one-word town after a known first name is the surname; a town
+	# described as a person ("X, un ingénieur de 36 ans") is a person; a
+	# small town with a compound name is a place
+	tagged 'Reportage
+
+Pierre Firminy habite Montreuil-Bellay. Devant la mairie, Samer, un ingénieur de 36 ans, attend.
+'
+	$EXPECT "$ents"' == [("PER", "Pierre Firminy"), ("LOC", "Montreuil-Bellay"), ("PER", "Samer")]' "$TMP/out"
+}

@@ -555,6 +555,47 @@ inline_credit(const doc *d, const line *l)
 	return found;
 }
 
+/* "… lors de la manifestation. ( AFP / Thomas SAMSON )": a line ending in
+ * a bracketed photo credit, an agency and a photographer (or "Archives")
+ * on either side of a slash, is a caption wherever it stands. Returns the
+ * byte offset of the opening bracket, or 0. Prose does not end so: a
+ * bracket of a few capitalised words around a slash. */
+static size_t
+bracketed_credit(const doc *d, const line *l)
+{
+	const char *t = d->text;
+	size_t e = l->end, open, words = 0;
+	int slash = 0, in_word = 0;
+
+	while (e > l->start && is_space_byte(t[e - 1]))
+		e--;
+	if (e <= l->start || t[e - 1] != ')')
+		return 0;
+	for (open = e - 1; open > l->start && e - open < 80; open--)
+		if (t[open - 1] == '(')
+			break;
+	if (open <= l->start || t[open - 1] != '(' || open - 1 <= l->start)
+		return 0;
+	for (size_t p = open; p < e - 1; p++) {
+		if (t[p] == '/')
+			slash = 1;
+		if (is_space_byte(t[p]) || t[p] == '/') {
+			in_word = 0;
+			continue;
+		}
+		if (!in_word) {
+			int32_t cp;
+
+			kz_utf8_decode((const unsigned char *)t + p, e - 1 - p, &cp);
+			if (!kz_cp_is_upper(cp))
+				return 0;
+			words++;
+		}
+		in_word = 1;
+	}
+	return slash && words >= 2 && words <= 6 ? open - 1 : 0;
+}
+
 /* "3 Commentaires": a number and a counter word, alone on the line. */
 static int
 is_counter(const doc *d, const line *l)
@@ -1286,6 +1327,12 @@ classify(doc *d)
 		    (next_nonblank(d, i) < 0 && blank_or_edge(d, (long)i - 1) &&
 		    i > 0))) {
 			L[i].kind = K_BYLINE;
+			continue;
+		}
+		/* a caption ending in its bracketed credit, anywhere */
+		if ((L[i].credit_start = bracketed_credit(d, &L[i])) != 0) {
+			L[i].kind = K_CAPTION;
+			L[i].copy_end = L[i].credit_start;
 			continue;
 		}
 		if (first_par < 0) {

@@ -1839,13 +1839,11 @@ speaker_before(const work *w, quote *q, size_t end, int partial)
 
 	/* the paragraph before a quote that opens its own may introduce the
 	 * speaker, but a caption or a credit before it never does */
-	if (end == q->open && sent.s < b->s) {
-		for (long k = q->block - 1; k >= 0; k--)
-			if (w->blocks[k].s <= sent.s) {
-				if (!content_block(w->blocks[k].kind))
-					return 0;
-				break;
-			}
+	if (end == q->open && sent.s < b->s && q->block > 0) {
+		const char *kind = w->blocks[q->block - 1].kind;
+
+		if (!content_block(kind) || strcmp(kind, "caption") == 0)
+			return 0;
 	}
 	/* a quote opening its sentence after another quote's sentence
 	 * whose speaker is known: that speaker goes on (carry_speakers),

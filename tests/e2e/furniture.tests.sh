@@ -66,3 +66,24 @@ t_furniture_pull_quotes() {
 	norm_text "La piscine rouvre$P\n« Un bassin pour tous les enfants du canton »\nMarthe Bellanger\n\nLa suite du chantier est prévue en mai, selon la mairie du village.\n"
 	$EXPECT 'kinds(doc)[2:4] == ["pullquote", "speaker-name"]' "$TMP/out"
 }
+
+t_furniture_caption_with_bracketed_credit() {
+	# a photo's caption inside the article, ending in its credit between
+	# brackets (agency / photographer), is a caption wherever it stands;
+	# a paragraph ending in brackets of prose is not; and the caption's
+	# verb gives the quote that opens the next paragraph no speaker
+	printf '%s' 'La grève s'\''étend
+
+Les dockers ont cessé le travail mardi matin dans trois ports de la façade atlantique.
+
+Maud Lérins, secrétaire du syndicat, lors du rassemblement de mardi où les dockers sont venus réclamer des « hausses de salaire ». ( AFP / Paul VERNEY )
+
+« Nous tiendrons aussi longtemps qu'\''il le faudra. » Sur les quais, personne ne parle de reprise.
+
+Le trafic reprendra selon la direction (ou du moins elle le dit).
+' | "$BIN/kz-normalize" > "$TMP/out"
+	$EXPECT 'kinds(doc) == ["title", "paragraph", "caption", "credit", "paragraph", "paragraph"]' "$TMP/out"
+	$EXPECT '[doc["text"][b["start"]:b["end"]] for b in doc["blocks"] if b["kind"] == "credit"] == ["( AFP / Paul VERNEY )"]' "$TMP/out"
+	"$BIN/kz-tag" < "$TMP/out" | "$BIN/kz-quotes" > "$TMP/q"
+	$EXPECT '[q["text"][:9] for q in doc["quotes"]] == ["hausses d", "Nous tien"] and doc["quotes"][1].get("cue") is None' "$TMP/q"
+}

@@ -33,6 +33,7 @@ struct kz_normalizer {
 	kz_wordlist months;
 	int month_number[64];
 	kz_wordlist abbreviations;
+	kz_wordlist boilerplate_phrases;    /* optional key */
 };
 
 static kz_wordlist *
@@ -64,7 +65,7 @@ kz_normalizer_load(const char *path, kz_error *err)
 		"credit_markers", "byline_prefixes", "byline_joiners", "agencies",
 		"date_prefixes", "abbreviations", "months", "update_prefixes",
 		"weekdays", "outlet_prefixes", "counter_words", "embed_lines",
-		NULL
+		"boilerplate_phrases", NULL
 	};
 	kz_normalizer *n = kz_calloc(1, sizeof *n);
 	const kz_yaml_node *months;
@@ -74,6 +75,7 @@ kz_normalizer_load(const char *path, kz_error *err)
 	for (size_t i = 0; list_of(n, i); i++)
 		kz_wordlist_init(list_of(n, i));
 	kz_wordlist_init(&n->months);
+	kz_wordlist_init(&n->boilerplate_phrases);
 	if (kz_yaml_load_rules(path, known, &doc, err) != 0)
 		goto fail;
 	for (size_t i = 0; list_keys[i]; i++) {
@@ -83,6 +85,21 @@ kz_normalizer_load(const char *path, kz_error *err)
 		if (node == NULL || kz_wordlist_load(list_of(n, i), n->folder,
 		    &doc, node, list_keys[i], err) != 0)
 			goto fail_doc;
+	}
+	{
+		/* optional, so that a local rules file written before it
+		 * still loads */
+		const kz_yaml_node *node = kz_yaml_get(doc.root,
+		    "boilerplate_phrases");
+
+		if (node != NULL && (node->kind != KZ_YAML_SEQ ||
+		    kz_wordlist_load(&n->boilerplate_phrases, n->folder, &doc,
+		    node, "boilerplate_phrases", err) != 0)) {
+			if (node->kind != KZ_YAML_SEQ)
+				kz_yaml_error(err, &doc, node,
+				    "'boilerplate_phrases' must be a list");
+			goto fail_doc;
+		}
 	}
 	months = kz_yaml_require(&doc, doc.root, "months", KZ_YAML_MAP, err);
 	if (months == NULL)
@@ -116,6 +133,7 @@ kz_normalizer_free(kz_normalizer *n)
 	for (size_t i = 0; list_of(n, i); i++)
 		kz_wordlist_release(list_of(n, i));
 	kz_wordlist_release(&n->months);
+	kz_wordlist_release(&n->boilerplate_phrases);
 	kz_folder_free(n->folder);
 	free(n);
 }
@@ -661,8 +679,19 @@ is_boilerplate(const doc *d, const line *l)
 	    l->flen) >= 0)
 		return 1;
 	/* residue is often glued to the next widget: "articleDiscussion" */
-	return kz_wordlist_prefix(&d->n->boilerplate_prefixes, l->folded,
-	    l->flen, 0, NULL) >= 0;
+	if (kz_wordlist_prefix(&d->n->boilerplate_prefixes, l->folded,
+	    l->flen, 0, NULL) >= 0)
+		return 1;
+	/* words the site says to its reader, anywhere in the line: "X
+	 * utilise votre adresse e-mail afin de vous envoyer la newsletter" */
+	if (d->n->boilerplate_phrases.n == 0)
+		return 0;
+	for (size_t i = 0; i < l->flen; i++)
+		if ((i == 0 || l->folded[i - 1] == ' ') &&
+		    kz_wordlist_prefix(&d->n->boilerplate_phrases, l->folded + i,
+		    l->flen - i, 1, NULL) >= 0)
+			return 1;
+	return 0;
 }
 
 /* ------------------------------------------------------------ furniture */

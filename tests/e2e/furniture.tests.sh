@@ -87,3 +87,18 @@ Le trafic reprendra selon la direction (ou du moins elle le dit).
 	"$BIN/kz-tag" < "$TMP/out" | "$BIN/kz-quotes" > "$TMP/q"
 	$EXPECT '[q["text"][:9] for q in doc["quotes"]] == ["hausses d", "Nous tien"] and doc["quotes"][1].get("cue") is None' "$TMP/q"
 }
+
+t_furniture_newsletter_box_is_residue() {
+	# what the site tells its reader about its newsletter, inside a line
+	# that starts with the outlet's name, is residue; its quoted rubric
+	# is no quote
+	printf '%s' 'La piscine rouvre
+
+La mairie a voté hier le budget de la piscine, après un long débat.
+
+Radio Valbonne utilise votre adresse e-mail afin de vous envoyer la newsletter "Vie locale". Vous pouvez vous désinscrire à tout moment.
+
+Les travaux commenceront en juin, selon l'\''adjointe aux sports.
+' | "$BIN/kz-normalize" > "$TMP/out"
+	$EXPECT 'kinds(doc) == ["title", "paragraph", "boilerplate", "paragraph"]' "$TMP/out"
+}

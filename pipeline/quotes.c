@@ -35,6 +35,8 @@ struct kz_quoter {
 	kz_phrases scare_context;
 	kz_phrases incise_starts;
 	kz_phrases person_heads;    /* "syndicaliste", "coach": gender bits */
+	kz_phrases fronted;         /* "comme", "alors que": a clause before
+	                             * the subject */
 };
 
 static int
@@ -109,7 +111,7 @@ load_quotes_yaml(kz_quoter *q, const char *path, kz_error *err)
 		"person_heads", "auxiliaries", "semi_auxiliaries",
 		"anonymous_sources", "collective_speakers", "document_speakers",
 		"attribution_incises", "attribution_incise_starts",
-		"scare_context", "quote_marks", NULL
+		"scare_context", "quote_marks", "fronted_clause_openers", NULL
 	};
 	const kz_yaml_node *aux;
 	kz_yaml_doc doc;
@@ -134,6 +136,11 @@ load_quotes_yaml(kz_quoter *q, const char *path, kz_error *err)
 	    q->folder, 1, err) != 0 ||
 	    load_gendered(&doc, "person_heads", &q->person_heads, q->folder,
 	    err) != 0)
+		goto out;
+	/* optional: a local quotes.yaml written before it still loads */
+	if (kz_yaml_get(doc.root, "fronted_clause_openers") != NULL &&
+	    load_phrase_list(&doc, "fronted_clause_openers", &q->fronted,
+	    q->folder, 1, err) != 0)
 		goto out;
 	aux = kz_yaml_require(&doc, doc.root, "auxiliaries", KZ_YAML_MAP, err);
 	if (aux == NULL)
@@ -224,6 +231,7 @@ kz_quoter_load(const char *datadir, const kz_folder *f, kz_error *err)
 	kz_phrases_init(&q->verbs);
 	kz_phrases_init(&q->prepositions);
 	kz_phrases_init(&q->pronouns);
+	kz_phrases_init(&q->fronted);
 	kz_phrases_init(&q->inversions);
 	kz_phrases_init(&q->auxiliaries);
 	kz_phrases_init(&q->anonymous);
@@ -251,6 +259,7 @@ kz_quoter_free(kz_quoter *q)
 	kz_phrases_release(&q->verbs);
 	kz_phrases_release(&q->prepositions);
 	kz_phrases_release(&q->pronouns);
+	kz_phrases_release(&q->fronted);
 	kz_phrases_release(&q->inversions);
 	kz_phrases_release(&q->auxiliaries);
 	kz_phrases_release(&q->anonymous);
@@ -2157,6 +2166,80 @@ speakable(const quote *q)
 	    (strcmp(q->kind, "scare") != 0 || q->unsaid);
 }
 
+/* The subject of the sentence from token st as sentence_subject finds
+ * it, or, when the sentence opens with a fronted clause ("Comme beaucoup
+ * de maires …, X a appris"), the subject after the comma closing it. */
+static json_t *
+main_clause_subject(const work *w, size_t st, size_t end)
+{
+	json_t *s = sentence_subject(w, st, end);
+	size_t n;
+
+	if (s != NULL || !match_phrase(w, &w->q->fronted, st, &n, NULL))
+		return s;
+	for (size_t i = st + n; i + 1 < end && i < st + 40; i++) {
+		if (w->in_quote[i])
+			return NULL;
+		if (comma_after(w, i))
+			return sentence_subject(w, i + 1, end);
+	}
+	return NULL;
+}
+
+/* Do the quote's words end on a full stop, "!", "?" or "…" inside its
+ * marks? */
+static int
+ends_on_full_stop(const work *w, const quote *q)
+{
+	size_t p = skip_space_back(w, q->ce, q->cs);
+	int32_t cp;
+
+	if (p <= q->cs)
+		return 0;
+	p = kz_utf8_prev(w->text, p);
+	cp_at(w, p, &cp);
+	return cp == '.' || cp == '!' || cp == '?' || cp == 0x2026;
+}
+
+/* "« Je ne vois pas ce qui nous a manqué. » Comme beaucoup de maires …,
+ * Liliane X a appris …": a paragraph opening on a direct quote that is a
+ * sentence of its own and that nothing attributes, then a sentence of the
+ * same paragraph whose subject is a person: the news gives the words
+ * first and the speaker after. */
+static void
+lead_quote_speakers(work *w)
+{
+	for (size_t k = 0; k < w->nquotes; k++) {
+		quote *q = &w->quotes[k];
+		const block *b = &w->blocks[q->block];
+		size_t st, close_tok;
+		span next;
+		json_t *s;
+
+		if (!speakable(q) || strcmp(q->kind, "direct") != 0 ||
+		    strcmp(b->kind, "paragraph") != 0 || q->unbalanced ||
+		    skip_space(w, b->s, b->e) != q->open)
+			continue;
+		close_tok = kz_tokens_at(&w->tok, q->close);
+		if (close_tok >= w->tok.n || w->tok.tok[close_tok].sstart >= b->e)
+			continue;
+		next = sentence_of(w, w->tok.tok[close_tok].sstart);
+		/* the quote is a sentence of its own: the splitter ended it, or
+		 * its words end on a full stop inside the marks (« … manqué. »
+		 * Comme …) */
+		if (next.s < q->close && !ends_on_full_stop(w, q))
+			continue;
+		if (next.e > b->e)
+			continue;
+		st = next.s < q->close ? close_tok : kz_tokens_at(&w->tok, next.s);
+		s = main_clause_subject(w, st, kz_tokens_at(&w->tok, next.e));
+		if (s == NULL)
+			continue;
+		json_object_set_new(s, "via", json_string("next_sentence"));
+		q->speaker = s;
+	}
+}
+
 /* An article in which one person only is quoted with a cue (an interview,
  * a press conference followed live, a portrait) gives that person the
  * direct quotes nothing else attributes: a reader does the same. Two
@@ -2271,7 +2354,7 @@ carry_speakers(work *w)
 		    json_string_value(json_object_get(prev->speaker, "name"))))
 			carry_speaker(q, prev, "continued");
 	}
-	carry_sole_speaker(w);
+	lead_quote_speakers(w);
 }
 
 /* ---- pull quotes and the body quotes they repeat */
@@ -2285,6 +2368,42 @@ folded_words(const work *w, size_t s, size_t e)
 
 	kz_tokens_key(&w->tok, ts, te, &key, &len);
 	return key;
+}
+
+/* A headline quoting words the body gives with their speaker ("« On
+ * était prêts » : la déception des maires", then « On était prêts »,
+ * insiste la maire X): the headline's quote is that speaker's. Only
+ * quotes in the title, of three words or more, found whole inside a body
+ * quote: one look through the body's quotes per headline quote. */
+static void
+headline_speakers(work *w)
+{
+	for (size_t i = 0; i < w->nquotes; i++) {
+		quote *h = &w->quotes[i];
+		char *hk;
+
+		if (!speakable(h) || strcmp(w->blocks[h->block].kind, "title") != 0 ||
+		    word_count(w, h->cs, h->ce) < 3)
+			continue;
+		hk = folded_words(w, h->cs, h->ce);
+		for (size_t j = 0; j < w->nquotes; j++) {
+			const quote *b = &w->quotes[j];
+			char *bk;
+			int same;
+
+			if (b == h || b->speaker == NULL || b->pull || b->depth > 0 ||
+			    strcmp(w->blocks[b->block].kind, "title") == 0)
+				continue;
+			bk = folded_words(w, b->cs, b->ce);
+			same = *hk && strstr(bk, hk) != NULL;
+			free(bk);
+			if (same) {
+				carry_speaker(h, b, "headline");
+				break;
+			}
+		}
+		free(hk);
+	}
 }
 
 static void
@@ -2515,6 +2634,8 @@ kz_quoter_run(const kz_quoter *qr, const kz_tagger *tg, json_t *rec,
 		attribute(&w, &w.quotes[i]);
 	}
 	carry_speakers(&w);
+	headline_speakers(&w);
+	carry_sole_speaker(&w);
 	link_pull_quotes(&w);
 	emit(&w, rec);
 

@@ -199,3 +199,33 @@ Nadia Benali sourit. « On verra après la saison » élude-t-elle.
 '
 	$EXPECT "$speakers"' == [("On verra après la saison", "Nadia Benali")]' "$TMP/out"
 }
+
+t_attr_lead_quote_then_its_speaker() {
+	# a paragraph opening on a quote nothing attributes, then a sentence
+	# about a person (after a fronted clause too): the words are theirs;
+	# a quote in the middle of a paragraph is not given so
+	attributed 'Fermetures de classes
+
+La carte scolaire a été publiée lundi soir.
+
+« Nous avions fait tout ce qu'\''on nous demandait. » Comme plusieurs maires du canton, Hélène Rouvier a découvert la nouvelle par courriel.
+
+« On se battra. » Gilles Aubertin, directeur de l'\''école, prépare une pétition.
+
+La réunion a duré deux heures. « Rien ne bouge. » Marc Tessier a quitté la salle.
+'
+	$EXPECT "$speakers"' == [("Nous avions fait tout ce qu'\''on nous demandait.", "Hélène Rouvier"), ("On se battra.", "Gilles Aubertin"), ("Rien ne bouge.", None)]' "$TMP/out"
+	$EXPECT 'doc["quotes"][0]["speaker"]["via"] == "next_sentence"' "$TMP/out"
+}
+
+t_attr_headline_quote_repeated_in_the_body() {
+	# the title's quote is the body's, where its speaker is said
+	attributed '« Le village a été oublié » : colère après la fermeture de la poste
+
+La poste de Saint-Véran fermera en mars.
+
+« Le village a été oublié, une fois de plus », regrette Paulette Giraud, qui tient l'\''épicerie.
+'
+	$EXPECT "$speakers"' == [("Le village a été oublié", "Paulette Giraud"), ("Le village a été oublié, une fois de plus", "Paulette Giraud")]' "$TMP/out"
+	$EXPECT 'doc["quotes"][0]["speaker"]["via"] == "headline"' "$TMP/out"
+}

@@ -308,6 +308,7 @@ typedef struct quote {
 	long same_as;
 	long signature_name, signature_title;   /* block indexes or -1 */
 	int unsaid;             /* scare only because nobody was found saying it */
+	int answer;             /* an interview's answer: no marks */
 } quote;
 
 typedef struct work {
@@ -2357,6 +2358,125 @@ carry_speakers(work *w)
 	lead_quote_speakers(w);
 }
 
+/* ---- interviews: questions in bold, answers without marks */
+
+/* Is block b an interviewer's question: a paragraph of at most 60 words
+ * ending on "?", that speaks to someone ("vous", "tu", "votre")? */
+static int
+question_block(const work *w, const block *b)
+{
+	size_t e = skip_space_back(w, b->e, b->s), ts, te;
+	static const char *const second_person[] = { "vous", "votre", "vos",
+	    "tu", "toi", "ton", "ta", "tes", NULL };
+
+	if (strcmp(b->kind, "paragraph") != 0 || e <= b->s || w->text[e - 1] != '?')
+		return 0;
+	ts = kz_tokens_at(&w->tok, b->s);
+	te = kz_tokens_at(&w->tok, b->e);
+	if (te - ts > 60)
+		return 0;
+	for (size_t t = ts; t < te; t++)
+		for (size_t k = 0; second_person[k]; k++)
+			if (kz_token_is(&w->tok, t, second_person[k]))
+				return 1;
+	return 0;
+}
+
+/* The person interviewed: the first person found as a sentence's
+ * subject in the blocks before the first question (the introduction
+ * says who answers). NULL when the introduction names nobody so. */
+static json_t *
+interviewee(const work *w, size_t first_question)
+{
+	for (size_t k = 0; k < first_question; k++) {
+		const block *b = &w->blocks[k];
+
+		if (!content_block(b->kind))
+			continue;
+		for (size_t p = b->s; p < b->e;) {
+			span sent = sentence_of(w, p);
+			json_t *s;
+
+			if (sent.e <= p)
+				break;
+			s = sentence_subject(w, kz_tokens_at(&w->tok, sent.s),
+			    kz_tokens_at(&w->tok, sent.e));
+			if (s != NULL && strcmp(json_string_value(json_object_get(
+			    s, "via")), "name") == 0)
+				return s;
+			json_decref(s);
+			p = sent.e;
+		}
+	}
+	return NULL;
+}
+
+/* An interview printed as questions and answers, with no quotation
+ * marks: every paragraph after a question up to the next one (after the
+ * last question, one paragraph) is the interviewee's words. At least two
+ * questions followed by an answer make an interview; an answer paragraph
+ * holding quotation marks of its own is left to them. One pass over the
+ * blocks and one over the quotes. */
+static void
+interview_answers(work *w)
+{
+	unsigned char *marked = kz_calloc(w->nblocks + 1, 1);
+	size_t questions = 0, first = SIZE_MAX, last = 0;
+
+	for (size_t i = 0; i < w->nquotes; i++)
+		if (w->quotes[i].block >= 0)
+			marked[w->quotes[i].block] = 1;
+	for (size_t k = 0; k + 1 < w->nblocks; k++)
+		if (question_block(w, &w->blocks[k]) &&
+		    strcmp(w->blocks[k + 1].kind, "paragraph") == 0 &&
+		    !question_block(w, &w->blocks[k + 1])) {
+			questions++;
+			if (first == SIZE_MAX)
+				first = k;
+			last = k;
+		}
+	for (size_t k = first + 1; questions >= 2 && k < w->nblocks &&
+	    k <= last + 1; k++) {
+		const block *b = &w->blocks[k];
+		quote *q;
+
+		if (marked[k] || strcmp(b->kind, "paragraph") != 0 ||
+		    question_block(w, b))
+			continue;
+		q = new_quote(w);
+		q->open = b->s;
+		q->close = b->e;
+		set_content(w, q, b->s, b->e);
+		q->block = (long)k;
+		q->kind = "direct";
+		q->answer = 1;
+	}
+	free(marked);
+}
+
+/* Give the interview's answers their speaker, once the quotes' tokens are
+ * known to be inside quotes. */
+static void
+attribute_answers(work *w)
+{
+	size_t first = SIZE_MAX;
+	json_t *who;
+
+	for (size_t i = 0; i < w->nquotes; i++)
+		if (w->quotes[i].answer && (size_t)w->quotes[i].block < first)
+			first = (size_t)w->quotes[i].block;
+	if (first == SIZE_MAX || first == 0)
+		return;
+	/* the question before the first answer */
+	if ((who = interviewee(w, first - 1)) == NULL)
+		return;
+	json_object_set_new(who, "via", json_string("interview"));
+	for (size_t i = 0; i < w->nquotes; i++)
+		if (w->quotes[i].answer)
+			w->quotes[i].speaker = json_deep_copy(who);
+	json_decref(who);
+}
+
 /* ---- pull quotes and the body quotes they repeat */
 
 static char *
@@ -2617,6 +2737,7 @@ kz_quoter_run(const kz_quoter *qr, const kz_tagger *tg, json_t *rec,
 	read_sentences(&w, src);
 	read_referents(&w, src);
 	find_quotes(&w);
+	interview_answers(&w);
 	for (size_t i = 0; i < w.nquotes; i++) {
 		quote *q = &w.quotes[i];
 
@@ -2631,8 +2752,10 @@ kz_quoter_run(const kz_quoter *qr, const kz_tagger *tg, json_t *rec,
 			w.quotes[i].kind = "scare";
 			continue;
 		}
-		attribute(&w, &w.quotes[i]);
+		if (!w.quotes[i].answer)
+			attribute(&w, &w.quotes[i]);
 	}
+	attribute_answers(&w);
 	carry_speakers(&w);
 	headline_speakers(&w);
 	carry_sole_speaker(&w);

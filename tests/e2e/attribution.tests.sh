@@ -229,3 +229,33 @@ La poste de Saint-Véran fermera en mars.
 	$EXPECT "$speakers"' == [("Le village a été oublié", "Paulette Giraud"), ("Le village a été oublié, une fois de plus", "Paulette Giraud")]' "$TMP/out"
 	$EXPECT 'doc["quotes"][0]["speaker"]["via"] == "headline"' "$TMP/out"
 }
+
+t_attr_interview_answers_without_marks() {
+	# an interview printed as questions and answers: each answer (the
+	# paragraphs up to the next question; after the last, one paragraph)
+	# is the words of the person the introduction is about; a single
+	# question in a report makes no interview
+	attributed 'Entretien
+
+Au lendemain de la finale, la capitaine Inès Moreau revient sur la saison du club.
+
+Que retenez-vous de cette finale ?
+
+Une immense fierté. Nous avons tenu jusqu'\''au bout.
+
+Et la suite pour vous ?
+
+Je veux d'\''abord me reposer.
+
+Le club annoncera son recrutement en juin.
+'
+	$EXPECT "$speakers"' == [("Une immense fierté. Nous avons tenu jusqu'\''au bout.", "Inès Moreau"), ("Je veux d'\''abord me reposer.", "Inès Moreau")]' "$TMP/out"
+	$EXPECT 'doc["quotes"][0]["speaker"]["via"] == "interview" and doc["quotes"][0]["kind"] == "direct"' "$TMP/out"
+	attributed 'Pollution
+
+Pourquoi la rivière est-elle si basse ? Les pêcheurs se le demandent, vous aussi ?
+
+La sécheresse dure depuis avril, explique la préfecture.
+'
+	$EXPECT 'doc["quotes"] == []' "$TMP/out"
+}

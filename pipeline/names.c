@@ -114,20 +114,23 @@ kz_names_load(kz_names *n, const char *names_path, const char *firstnames_path,
 		}
 	}
 	if (rc == 0) {
-		/* name_introducers: person and organisation lists, optional */
+		/* name_introducers: person, organisation and thing lists,
+		 * each optional */
 		const kz_yaml_node *intro = kz_yaml_get(doc.root,
 		    "name_introducers");
-		static const char *const kinds[] = { "person", "organisation" };
+		static const char *const kinds[] = { "person", "organisation",
+		    "thing" };
+		static const intptr_t kind_value[] = { 'P', 'O', 'T' };
 
-		for (size_t k = 0; intro && k < 2 && rc == 0; k++) {
+		for (size_t k = 0; intro && k < 3 && rc == 0; k++) {
 			const kz_yaml_node *list = intro->kind == KZ_YAML_MAP ?
 			    kz_yaml_get(intro, kinds[k]) : NULL;
 
 			if (intro->kind != KZ_YAML_MAP || (list &&
 			    list->kind != KZ_YAML_SEQ)) {
 				rc = kz_yaml_error(err, &doc, list ? list : intro,
-				    "name_introducers holds the lists person and"
-				    " organisation");
+				    "name_introducers holds the lists person,"
+				    " organisation and thing");
 				break;
 			}
 			for (size_t i = 0; list && i < list->n; i++) {
@@ -142,7 +145,7 @@ kz_names_load(kz_names *n, const char *names_path, const char *firstnames_path,
 				key = kz_key_of(f, s, NULL);
 				if (*key)
 					kz_strmap_put(n->introducers, key, strlen(key),
-					    k == 0 ? 'P' : 'O');
+					    kind_value[k]);
 				free(key);
 			}
 		}

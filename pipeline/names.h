@@ -21,7 +21,8 @@ typedef struct kz_names {
 	kz_strmap *particles;      /* "ben", "van", "al": inside a surname */
 	kz_strmap *org_followers;  /* "a", "qui": an org's name ended before */
 	kz_strmap *seat_heads;     /* "tribunal": an org named by its seat */
-	kz_strmap *introducers;    /* "arrière", "groupe": 'P' or 'O' names follow */
+	kz_strmap *introducers;    /* "arrière", "groupe", "tempête": 'P', 'O'
+	                            * or 'T' (a thing: no person) names follow */
 	char **adj_endings;        /* folded endings of org adjectives */
 	size_t nadj_endings;
 	kz_strmap *place_cues;     /* cue word -> index into cue_kinds */

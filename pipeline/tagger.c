@@ -1221,6 +1221,8 @@ introduced_names_pass(work *w)
 		    w->tok.tok[i - 1].fstart, w->tok.tok[i - 1].fend -
 		    w->tok.tok[i - 1].fstart))
 			continue;
+		if (kind == 'T')
+			continue;
 		person = kind == 'P';
 		j = i + 1;
 		/* one modifier: "le réseau social Instagram" */
@@ -1238,6 +1240,36 @@ introduced_names_pass(work *w)
 			continue;
 		add_rule(w, j, e, person ? "PER" : "ORG", VIA_RULE);
 		i = e - 1;
+	}
+}
+
+/* "la talentueuse Camille", "le jeune Thomas": a singular determiner, one
+ * lower-case word and a known first name alone (no capitalised word
+ * after it) is a person, unless the word is a noun that names things
+ * ("l'ouragan Irma", "la rue Camille": `thing` introducers) or places. */
+static void
+qualified_first_names_pass(work *w)
+{
+	const kz_names *nm = &w->tg->names;
+
+	for (size_t i = 2; i < w->tok.n; i++) {
+		const kz_token *m = &w->tok.tok[i - 1];
+
+		if (!free_name_word(w, i, 1) || !tok_key_in(w, nm->firstnames, i) ||
+		    (joins(w, i) && is_upper(w, i + 1)) || hyphen_after(w, i) ||
+		    !joins(w, i - 2) || !joins(w, i - 1) ||
+		    (m->flags & (KZ_TOK_UPPER | KZ_TOK_DIGIT)) || w->skip[i - 1] ||
+		    !(kz_token_is(&w->tok, i - 2, "le") ||
+		    kz_token_is(&w->tok, i - 2, "la") ||
+		    kz_token_is(&w->tok, i - 2, "l")) ||
+		    kz_strmap_get_hashed(nm->introducers, w->tok.folded.text +
+		    m->fstart, m->fend - m->fstart, m->hash, NULL) ||
+		    tok_key_in(w, nm->place_heads, i - 1) ||
+		    tok_key_in(w, nm->place_cues, i - 1) ||
+		    tok_key_in(w, nm->seat_heads, i - 1))
+			continue;
+
+		add_rule(w, i, i + 1, "PER", VIA_RULE);
 	}
 }
 
@@ -2277,6 +2309,7 @@ kz_tagger_tag_members(const kz_tagger *tg, json_t *rec,
 	unknown_places_pass(&w);
 	apposed_organisations_pass(&w);
 	introduced_names_pass(&w);
+	qualified_first_names_pass(&w);
 	acronyms_pass(&w);
 	listed_names_pass(&w);
 	recurrence_pass(&w);

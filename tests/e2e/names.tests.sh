@@ -94,3 +94,14 @@ Pierre Firminy habite Montreuil-Bellay. Devant la mairie, Bayeux, un ingénieur 
 '
 	$EXPECT "$ents"' == [("PER", "Pierre Firminy"), ("LOC", "Montreuil-Bellay"), ("PER", "Bayeux")]' "$TMP/out"
 }
+
+t_names_first_name_after_an_adjective() {
+	# "la talentueuse Margaux": a determiner, a word and a first name
+	# alone name a person; not after a noun of things ("la tempête
+	# Bérénice") or a word that ranks things ("la première Victoire")
+	tagged 'Gala
+
+La talentueuse Margaux est arrivée pieds nus. La tempête Bérénice a couché des arbres. La première Victoire est allée au groupe.
+'
+	$EXPECT "$ents"' == [("PER", "Margaux")]' "$TMP/out"
+}

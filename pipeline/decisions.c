@@ -6,6 +6,10 @@
  * state and marks the row undone. Both are written in one IMMEDIATE
  * transaction: a second writer waits (busy timeout) instead of failing,
  * and nothing half-written survives a crash.
+ *
+ * The schema grows by numbered steps (migrations[]); PRAGMA user_version
+ * says how many a store has had. The first stores never set it: 0 means
+ * step 1 (or a new file, which step 1 creates).
  */
 #include "decisions.h"
 
@@ -21,10 +25,14 @@
 
 struct kz_decisions {
 	sqlite3 *db;
+	int schema;             /* steps the store has had (KZ_DECISIONS_SCHEMA
+	                         * once opened for writing) */
 	char path[256];
 };
 
-static const char schema[] =
+/* Step 1, the first store (issue 17): CREATE ... IF NOT EXISTS, so it is
+ * also what makes a new file. */
+static const char schema_1[] =
 "CREATE TABLE IF NOT EXISTS decisions ("
 " article TEXT NOT NULL, text_hash TEXT NOT NULL, rule TEXT NOT NULL,"
 " start INTEGER NOT NULL, end INTEGER NOT NULL,"
@@ -41,6 +49,21 @@ static const char schema[] =
 " prev_editor TEXT, prev_time TEXT, undone INTEGER NOT NULL DEFAULT 0);"
 "CREATE INDEX IF NOT EXISTS history_key ON history"
 " (article, text_hash, rule, start, end, seq);";
+
+/* Step 2: a corrected quote span beside the corrected speaker (NULL in
+ * the rows already there: they corrected no span). */
+static const char schema_2[] =
+"ALTER TABLE decisions ADD COLUMN span_start INTEGER;"
+"ALTER TABLE decisions ADD COLUMN span_end INTEGER;"
+"ALTER TABLE history ADD COLUMN span_start INTEGER;"
+"ALTER TABLE history ADD COLUMN span_end INTEGER;"
+"ALTER TABLE history ADD COLUMN prev_span_start INTEGER;"
+"ALTER TABLE history ADD COLUMN prev_span_end INTEGER;";
+
+static const char *const migrations[] = { schema_1, schema_2 };
+
+_Static_assert(sizeof migrations / sizeof *migrations == KZ_DECISIONS_SCHEMA,
+    "one migration per schema version");
 
 static const char *const verdict_names[] = {
 	[KZ_VERDICT_NONE] = "none", [KZ_VERDICT_ACCEPT] = "accept",
@@ -90,6 +113,46 @@ exec(kz_decisions *d, const char *sql, kz_error *err)
 	return 0;
 }
 
+/* The store's user_version, -1 on error. */
+static int
+user_version(kz_decisions *d, kz_error *err)
+{
+	sqlite3_stmt *st = NULL;
+	int v = -1;
+
+	if (sqlite3_prepare_v2(d->db, "PRAGMA user_version", -1, &st, NULL)
+	    == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
+		v = sqlite3_column_int(st, 0);
+	else
+		db_error(d, err, "read");
+	sqlite3_finalize(st);
+	return v;
+}
+
+/* Inside BEGIN IMMEDIATE (so two programs opening an old store at once
+ * upgrade it once): the steps the store has not had yet. */
+static int
+migrate(kz_decisions *d, kz_error *err)
+{
+	int have = user_version(d, err);
+	char sql[64];
+
+	if (have < 0)
+		return -1;
+	if (have > KZ_DECISIONS_SCHEMA)
+		return kz_error_set(err, d->path, 0, 0, "the decisions were"
+		    " written by a newer kz (schema %d; this one knows %d)", have,
+		    KZ_DECISIONS_SCHEMA);
+	/* 0: a first store, or a new file; step 1 makes either step 1 */
+	for (int step = have; step < KZ_DECISIONS_SCHEMA; step++)
+		if (exec(d, migrations[step], err) != 0)
+			return -1;
+	snprintf(sql, sizeof sql, "PRAGMA user_version = %d;",
+	    KZ_DECISIONS_SCHEMA);
+	d->schema = KZ_DECISIONS_SCHEMA;
+	return have == KZ_DECISIONS_SCHEMA ? 0 : exec(d, sql, err);
+}
+
 kz_decisions *
 kz_decisions_open(const char *path, int readonly, kz_error *err)
 {
@@ -110,24 +173,42 @@ kz_decisions_open(const char *path, int readonly, kz_error *err)
 		return NULL;
 	}
 	sqlite3_busy_timeout(d->db, BUSY_TIMEOUT_MS);
-	if (!readonly && (exec(d, "PRAGMA journal_mode=WAL;"
-	    "PRAGMA synchronous=NORMAL;", err) != 0 ||
-	    exec(d, "BEGIN IMMEDIATE;", err) != 0)) {
-		kz_decisions_close(d);
-		return NULL;
+	if (!readonly) {
+		if (exec(d, "PRAGMA journal_mode=WAL;"
+		    "PRAGMA synchronous=NORMAL;", err) != 0 ||
+		    exec(d, "BEGIN IMMEDIATE;", err) != 0) {
+			kz_decisions_close(d);
+			return NULL;
+		}
+		if (migrate(d, err) != 0 || exec(d, "COMMIT;", err) != 0) {
+			sqlite3_exec(d->db, "ROLLBACK;", NULL, NULL, NULL);
+			kz_decisions_close(d);
+			return NULL;
+		}
+		return d;
 	}
-	if (!readonly && (exec(d, schema, err) != 0 ||
-	    exec(d, "COMMIT;", err) != 0)) {
-		kz_decisions_close(d);
-		return NULL;
-	}
-	/* a read-only open of a file that is no decision store fails here,
-	 * not on the first record */
-	if (readonly && exec(d, "SELECT 1 FROM decisions LIMIT 1;", err) != 0) {
+	/* read-only: the store as it is, an older one read without what it
+	 * lacks; a file that is no decision store fails here, not on the
+	 * first record */
+	d->schema = user_version(d, err);
+	if (d->schema == 0)
+		d->schema = 1;
+	if (d->schema > KZ_DECISIONS_SCHEMA)
+		kz_error_set(err, path, 0, 0, "the decisions were written by a"
+		    " newer kz (schema %d; this one knows %d)", d->schema,
+		    KZ_DECISIONS_SCHEMA);
+	if (d->schema < 0 || d->schema > KZ_DECISIONS_SCHEMA ||
+	    exec(d, "SELECT 1 FROM decisions LIMIT 1;", err) != 0) {
 		kz_decisions_close(d);
 		return NULL;
 	}
 	return d;
+}
+
+int
+kz_decisions_schema(const kz_decisions *d)
+{
+	return d->schema;
 }
 
 void
@@ -191,15 +272,38 @@ rollback(kz_decisions *d)
 	return -1;
 }
 
-/* The key's current row replaced by verdict...time (removed for none). */
+/* A key's state: what its current row holds, and what a history row
+ * keeps of the state it replaced. */
+typedef struct state {
+	const char *verdict, *correction, *note, *editor, *time;
+	long span_start, span_end;      /* -1 when no span was corrected */
+} state;
+
+static void
+bind_long_or_null(sqlite3_stmt *st, int i, long v)
+{
+	if (v >= 0)
+		sqlite3_bind_int64(st, i, v);
+	else
+		sqlite3_bind_null(st, i);
+}
+
+static long
+column_long_or_none(sqlite3_stmt *st, int i)
+{
+	return sqlite3_column_type(st, i) == SQLITE_NULL ? -1 :
+	    (long)sqlite3_column_int64(st, i);
+}
+
+/* The key's current row replaced by s (removed for none); s->time NULL
+ * is now. */
 static int
-set_current(kz_decisions *d, const kz_decision_key *key, const char *verdict,
-    const char *correction, const char *note, const char *editor,
-    const char *time, kz_error *err)
+set_current(kz_decisions *d, const kz_decision_key *key, const state *s,
+    kz_error *err)
 {
 	sqlite3_stmt *st;
 
-	if (verdict == NULL || strcmp(verdict, "none") == 0) {
+	if (s->verdict == NULL || strcmp(s->verdict, "none") == 0) {
 		if ((st = prepare(d, "DELETE FROM decisions WHERE article = ?1"
 		    " AND text_hash = ?2 AND rule = ?3 AND start = ?4 AND end = ?5",
 		    err)) == NULL)
@@ -209,16 +313,19 @@ set_current(kz_decisions *d, const kz_decision_key *key, const char *verdict,
 	}
 	if ((st = prepare(d, "INSERT OR REPLACE INTO decisions (article,"
 	    " text_hash, rule, start, end, verdict, correction, note, editor,"
-	    " time, seq) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9,"
-	    " COALESCE(?10, strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),"
-	    " (SELECT COALESCE(MAX(seq), 0) FROM history))", err)) == NULL)
+	    " time, seq, span_start, span_end) VALUES (?1, ?2, ?3, ?4, ?5, ?6,"
+	    " ?7, ?8, ?9, COALESCE(?10, strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),"
+	    " (SELECT COALESCE(MAX(seq), 0) FROM history), ?11, ?12)",
+	    err)) == NULL)
 		return -1;
 	bind_key(st, 1, key);
-	sqlite3_bind_text(st, 6, verdict, -1, SQLITE_TRANSIENT);
-	bind_text_or_null(st, 7, correction);
-	bind_text_or_null(st, 8, note);
-	bind_text_or_null(st, 9, editor);
-	bind_text_or_null(st, 10, time);
+	sqlite3_bind_text(st, 6, s->verdict, -1, SQLITE_TRANSIENT);
+	bind_text_or_null(st, 7, s->correction);
+	bind_text_or_null(st, 8, s->note);
+	bind_text_or_null(st, 9, s->editor);
+	bind_text_or_null(st, 10, s->time);
+	bind_long_or_null(st, 11, s->span_start);
+	bind_long_or_null(st, 12, s->span_end);
 	return step_done(d, st, err);
 }
 
@@ -290,12 +397,25 @@ check_version(kz_decisions *d, const kz_decision_key *key, long version,
 
 static int
 decide(kz_decisions *d, const kz_decision_key *key, long version,
-    kz_verdict verdict, const char *correction, const char *note,
+    kz_verdict verdict, const kz_correction *corr, const char *note,
     const char *editor, kz_error *err)
 {
+	state now = { .verdict = kz_verdict_name(verdict), .note = note,
+	    .editor = editor, .span_start = -1, .span_end = -1 };
 	sqlite3_stmt *st;
 	int rc;
 
+	if (corr) {
+		now.correction = corr->speaker;
+		if (corr->span_start >= 0 || corr->span_end >= 0) {
+			if (corr->span_start < 0 || corr->span_end <= corr->span_start)
+				return kz_error_set(err, d->path, 0, 0, "a corrected"
+				    " span %ld-%ld is empty or reversed",
+				    corr->span_start, corr->span_end);
+			now.span_start = corr->span_start;
+			now.span_end = corr->span_end;
+		}
+	}
 	if (exec(d, "BEGIN IMMEDIATE;", err) != 0)
 		return -1;
 	if ((rc = check_version(d, key, version, err)) != 0)
@@ -303,23 +423,27 @@ decide(kz_decisions *d, const kz_decision_key *key, long version,
 	/* the history row keeps what the decision replaces */
 	if ((st = prepare(d, "INSERT INTO history (article, text_hash, rule,"
 	    " start, end, verdict, correction, note, editor, time,"
-	    " prev_verdict, prev_correction, prev_note, prev_editor, prev_time)"
+	    " span_start, span_end,"
+	    " prev_verdict, prev_correction, prev_note, prev_editor, prev_time,"
+	    " prev_span_start, prev_span_end)"
 	    " SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9,"
-	    " strftime('%Y-%m-%dT%H:%M:%fZ', 'now'),"
-	    " c.verdict, c.correction, c.note, c.editor, c.time"
+	    " strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), ?10, ?11,"
+	    " c.verdict, c.correction, c.note, c.editor, c.time,"
+	    " c.span_start, c.span_end"
 	    " FROM (SELECT 1) LEFT JOIN decisions c ON c.article = ?1"
 	    " AND c.text_hash = ?2 AND c.rule = ?3 AND c.start = ?4"
 	    " AND c.end = ?5", err)) == NULL)
 		return rollback(d);
 	bind_key(st, 1, key);
-	sqlite3_bind_text(st, 6, kz_verdict_name(verdict), -1, SQLITE_STATIC);
-	bind_text_or_null(st, 7, correction);
+	sqlite3_bind_text(st, 6, now.verdict, -1, SQLITE_STATIC);
+	bind_text_or_null(st, 7, now.correction);
 	bind_text_or_null(st, 8, note);
 	bind_text_or_null(st, 9, editor);
+	bind_long_or_null(st, 10, now.span_start);
+	bind_long_or_null(st, 11, now.span_end);
 	if (step_done(d, st, err) != 0)
 		return rollback(d);
-	if (set_current(d, key, kz_verdict_name(verdict), correction, note,
-	    editor, NULL, err) != 0)
+	if (set_current(d, key, &now, err) != 0)
 		return rollback(d);
 	if (exec(d, "COMMIT;", err) != 0)
 		return rollback(d);
@@ -328,18 +452,18 @@ decide(kz_decisions *d, const kz_decision_key *key, long version,
 
 int
 kz_decisions_decide(kz_decisions *d, const kz_decision_key *key,
-    kz_verdict verdict, const char *correction, const char *note,
+    kz_verdict verdict, const kz_correction *corr, const char *note,
     const char *editor, kz_error *err)
 {
-	return decide(d, key, -1, verdict, correction, note, editor, err);
+	return decide(d, key, -1, verdict, corr, note, editor, err);
 }
 
 int
 kz_decisions_decide_if(kz_decisions *d, const kz_decision_key *key,
-    long version, kz_verdict verdict, const char *correction,
+    long version, kz_verdict verdict, const kz_correction *corr,
     const char *note, const char *editor, kz_error *err)
 {
-	return decide(d, key, version < 0 ? 0 : version, verdict, correction,
+	return decide(d, key, version < 0 ? 0 : version, verdict, corr,
 	    note, editor, err);
 }
 
@@ -358,6 +482,7 @@ undo(kz_decisions *d, const kz_decision_key *key, long version,
 	sqlite3_stmt *st;
 	long long seq;
 	char *prev[5];
+	state was;
 	int rc;
 
 	if (exec(d, "BEGIN IMMEDIATE;", err) != 0)
@@ -365,7 +490,8 @@ undo(kz_decisions *d, const kz_decision_key *key, long version,
 	if ((rc = check_version(d, key, version, err)) != 0)
 		return rc;
 	if ((st = prepare(d, "SELECT seq, prev_verdict, prev_correction,"
-	    " prev_note, prev_editor, prev_time FROM history WHERE article = ?1"
+	    " prev_note, prev_editor, prev_time, prev_span_start, prev_span_end"
+	    " FROM history WHERE article = ?1"
 	    " AND text_hash = ?2 AND rule = ?3 AND start = ?4 AND end = ?5"
 	    " AND undone = 0 ORDER BY seq DESC LIMIT 1", err)) == NULL)
 		return rollback(d);
@@ -384,9 +510,12 @@ undo(kz_decisions *d, const kz_decision_key *key, long version,
 	seq = sqlite3_column_int64(st, 0);
 	for (int i = 0; i < 5; i++)
 		prev[i] = column_dup(st, i + 1);
+	was = (state){ .verdict = prev[0], .correction = prev[1],
+	    .note = prev[2], .editor = prev[3], .time = prev[4],
+	    .span_start = column_long_or_none(st, 6),
+	    .span_end = column_long_or_none(st, 7) };
 	sqlite3_finalize(st);
-	rc = set_current(d, key, prev[0], prev[1], prev[2], prev[3], prev[4],
-	    err);
+	rc = set_current(d, key, &was, err);
 	for (int i = 0; i < 5; i++)
 		free(prev[i]);
 	if (rc != 0)
@@ -422,6 +551,20 @@ fill_decision(sqlite3_stmt *st, int first, kz_decision *out)
 	out->note = column_dup(st, first + 2);
 	out->editor = column_dup(st, first + 3);
 	out->time = column_dup(st, first + 4);
+	out->span_start = column_long_or_none(st, first + 5);
+	out->span_end = column_long_or_none(st, first + 6);
+	if (out->span_start < 0 || out->span_end < 0)
+		out->span_start = out->span_end = -1;
+}
+
+/* The columns fill_decision reads: a store read-only at step 1 has no
+ * span. */
+static const char *
+decision_columns(const kz_decisions *d)
+{
+	return d->schema >= 2 ?
+	    "verdict, correction, note, editor, time, span_start, span_end" :
+	    "verdict, correction, note, editor, time, NULL, NULL";
 }
 
 int
@@ -429,12 +572,15 @@ kz_decisions_get(kz_decisions *d, const kz_decision_key *key,
     kz_decision *out, kz_error *err)
 {
 	sqlite3_stmt *st;
+	char sql[256];
 	int rc;
 
 	memset(out, 0, sizeof *out);
-	if ((st = prepare(d, "SELECT verdict, correction, note, editor, time"
-	    " FROM decisions WHERE article = ?1 AND text_hash = ?2 AND rule = ?3"
-	    " AND start = ?4 AND end = ?5", err)) == NULL)
+	out->span_start = out->span_end = -1;
+	snprintf(sql, sizeof sql, "SELECT %s FROM decisions WHERE article = ?1"
+	    " AND text_hash = ?2 AND rule = ?3 AND start = ?4 AND end = ?5",
+	    decision_columns(d));
+	if ((st = prepare(d, sql, err)) == NULL)
 		return -1;
 	bind_key(st, 1, key);
 	rc = sqlite3_step(st);
@@ -456,6 +602,7 @@ kz_decision_release(kz_decision *dec)
 	free(dec->editor);
 	free(dec->time);
 	memset(dec, 0, sizeof *dec);
+	dec->span_start = dec->span_end = -1;
 }
 
 long
@@ -483,11 +630,13 @@ kz_decisions_each(kz_decisions *d, kz_decisions_row_fn row, void *arg,
     kz_error *err)
 {
 	sqlite3_stmt *st;
+	char sql[256];
 	int rc;
 
-	if ((st = prepare(d, "SELECT article, text_hash, rule, start, end,"
-	    " verdict, correction, note, editor, time FROM decisions"
-	    " ORDER BY seq, article, start", err)) == NULL)
+	snprintf(sql, sizeof sql, "SELECT article, text_hash, rule, start, end,"
+	    " %s FROM decisions ORDER BY seq, article, start",
+	    decision_columns(d));
+	if ((st = prepare(d, sql, err)) == NULL)
 		return -1;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		kz_decision_key key = {

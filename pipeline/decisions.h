@@ -14,6 +14,16 @@
  * transaction, written with its history row, so a kill -9 loses nothing
  * committed and undo can step back through what was decided.
  *
+ * A correction names the right speaker, the quote's right span (its words,
+ * in code points of the same text), or both. The span sits beside the
+ * key's: the key stays the span kz-quotes found, so the decision is found
+ * again at the next run.
+ *
+ * The schema has a version (PRAGMA user_version, 0 in the first stores,
+ * which had no span): an open for writing upgrades an older store in
+ * place, in the transaction that checks it, keeping every decision; a
+ * read-only open reads an older store as it is (no corrected spans).
+ *
  * Ownership: a kz_decisions handle is one connection, used by one thread
  * at a time. Strings handed in are borrowed; a kz_decision filled in by
  * kz_decisions_get owns its strings until kz_decision_release.
@@ -35,7 +45,7 @@ typedef enum kz_verdict {
 	KZ_VERDICT_NONE = 0,    /* nothing decided (or undone) */
 	KZ_VERDICT_ACCEPT,      /* the flag is right / the speaker is right */
 	KZ_VERDICT_REJECT,      /* a false alarm / the attribution is wrong */
-	KZ_VERDICT_CORRECT      /* corrected: `correction` holds the speaker */
+	KZ_VERDICT_CORRECT      /* corrected: the speaker and/or the span */
 } kz_verdict;
 
 typedef struct kz_decision_key {
@@ -45,9 +55,17 @@ typedef struct kz_decision_key {
 	long start, end;        /* code points */
 } kz_decision_key;
 
+/* What a correction says; a NULL kz_correction says nothing. */
+typedef struct kz_correction {
+	const char *speaker;    /* the right speaker, NULL when it stands */
+	long span_start, span_end;      /* the quote's right words; -1 -1 when
+	                                 * its span stands */
+} kz_correction;
+
 typedef struct kz_decision {
 	kz_verdict verdict;
-	char *correction;       /* NULL when none */
+	char *correction;       /* the speaker; NULL when none */
+	long span_start, span_end;      /* the corrected span; -1 when none */
 	char *note;             /* NULL when none */
 	char *editor;           /* NULL when unknown */
 	char *time;             /* ISO 8601 UTC, as stored */
@@ -71,10 +89,19 @@ kz_verdict kz_verdict_parse(const char *name); /* NONE when unknown */
 
 /* ---------------------------------------------------------- use */
 
+/* The schema version this code writes (and upgrades older stores to). */
+#define KZ_DECISIONS_SCHEMA 2
+
+/* The schema version of the open store (an older one opened read-only
+ * stays older). */
+int kz_decisions_schema(const kz_decisions *d);
+
 /* Record a decision for key (replacing the current one), with its history
- * row, in one transaction. correction, note, editor may be NULL. */
+ * row, in one transaction. corr, note, editor may be NULL; a span in corr
+ * must have 0 <= span_start < span_end (the caller checks it lies in the
+ * text). */
 int kz_decisions_decide(kz_decisions *d, const kz_decision_key *key,
-    kz_verdict verdict, const char *correction, const char *note,
+    kz_verdict verdict, const kz_correction *corr, const char *note,
     const char *editor, kz_error *err);
 
 /* Step back: the key's decision becomes what it was before its latest
@@ -110,7 +137,7 @@ long kz_decisions_article_version(kz_decisions *d, const char *article,
  * overwritten unseen. KZ_DECISIONS_CONFLICT, with nothing written, when
  * the version moved on; otherwise what the plain function returns. */
 int kz_decisions_decide_if(kz_decisions *d, const kz_decision_key *key,
-    long version, kz_verdict verdict, const char *correction,
+    long version, kz_verdict verdict, const kz_correction *corr,
     const char *note, const char *editor, kz_error *err);
 int kz_decisions_undo_if(kz_decisions *d, const kz_decision_key *key,
     long version, kz_error *err);

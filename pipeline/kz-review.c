@@ -302,6 +302,7 @@ main(int argc, char **argv)
 	} else {
 		kz_review_item *it = kz_review_queue_find(&q, o.id, o.rule,
 		    o.start, o.end);
+		kz_correction corr = { o.speaker, -1, -1 };
 
 		if (it == NULL) {
 			kz_msg(stderr, "kz-review: no item %s %s %ld-%ld in %s (see"
@@ -309,7 +310,7 @@ main(int argc, char **argv)
 			rc = KZ_EXIT_USAGE;
 		} else if (o.mode == MODE_DECIDE ?
 		    kz_decisions_decide(d, &it->key, kz_verdict_parse(o.verdict),
-		    o.speaker, o.note, o.editor, &err) != 0 :
+		    &corr, o.note, o.editor, &err) != 0 :
 		    kz_decisions_undo(d, &it->key, &err) < 0) {
 			rc = KZ_EXIT_CONFIG;
 			goto fail;

@@ -566,9 +566,11 @@ kz_review_app_decide(kz_review_app *app, const json_t *req, json_t **out,
 		rc = kz_decisions_undo_if(app->d, &it->key,
 		    (long)json_integer_value(ver), err);
 	} else {
+		kz_correction corr = { speaker, -1, -1 };
+
 		rc = kz_decisions_decide_if(app->d, &it->key,
 		    (long)json_integer_value(ver), verdict,
-		    verdict == KZ_VERDICT_CORRECT ? speaker : NULL, note, editor,
+		    verdict == KZ_VERDICT_CORRECT ? &corr : NULL, note, editor,
 		    err);
 	}
 	if (rc < 0)

@@ -51,6 +51,11 @@ add_row(const kz_decision_key *k, const kz_decision *dec, void *arg)
 		kz_buf_addf(b, ",\"start\":%ld,\"end\":%ld", k->start, k->end);
 		json_member(b, "decision", kz_verdict_name(dec->verdict));
 		json_member(b, "correction", dec->correction);
+		if (dec->span_start >= 0)
+			kz_buf_addf(b, ",\"span_start\":%ld,\"span_end\":%ld",
+			    dec->span_start, dec->span_end);
+		else
+			kz_buf_adds(b, ",\"span_start\":null,\"span_end\":null");
 		json_member(b, "note", dec->note);
 		json_member(b, "editor", dec->editor);
 		json_member(b, "time", dec->time);
@@ -64,6 +69,13 @@ add_row(const kz_decision_key *k, const kz_decision *dec, void *arg)
 	kz_csv_add_long(b, k->end, 0);
 	kz_csv_adds(b, kz_verdict_name(dec->verdict), 0);
 	kz_csv_adds(b, dec->correction, 0);
+	if (dec->span_start >= 0) {
+		kz_csv_add_long(b, dec->span_start, 0);
+		kz_csv_add_long(b, dec->span_end, 0);
+	} else {
+		kz_csv_adds(b, NULL, 0);        /* no span corrected */
+		kz_csv_adds(b, NULL, 0);
+	}
 	kz_csv_adds(b, dec->note, 0);
 	kz_csv_adds(b, dec->editor, 0);
 	kz_csv_adds(b, dec->time, 0);
@@ -82,7 +94,7 @@ kz_review_export(kz_decisions *d, const char *path, int jsonl, kz_error *err)
 	kz_buf_init(&b);
 	if (!jsonl) {
 		kz_buf_adds(&b, "id,text_hash,rule,start,end,decision,correction,"
-		    "note,editor,time");
+		    "span_start,span_end,note,editor,time");
 		kz_csv_end(&b);
 	}
 	if (kz_decisions_each(d, add_row, args, err) != 0) {

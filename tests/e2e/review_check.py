@@ -11,10 +11,14 @@ def check_export(ARGV):
     assert len(rows) == 2, rows
     r = dict(zip(rows[0], rows[1]))
     assert r["decision"] == "correct" and r["correction"] == "Sergueï Lavrov", r
+    # the speaker alone corrected: no span
+    assert rows[0][6:9] == ["correction", "span_start", "span_end"], rows[0]
+    assert (r["span_start"], r["span_end"]) == ("", ""), r
     assert r["note"] == "'=HYPERLINK(\"x\"), dit-il\n\tet \"puis\"".replace("\t", "\\t"), repr(r["note"])
     assert open(ARGV[0], "rb").read().endswith(b"\r\n")
     j = [json.loads(l) for l in open(ARGV[1])]
     assert [(d["id"], d["rule"], d["decision"]) for d in j] == [("a1", "speaker", "correct")], j
+    assert (j[0]["span_start"], j[0]["span_end"]) == (None, None), j
 
 
 def check_show_csv(ARGV):

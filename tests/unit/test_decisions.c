@@ -5,6 +5,7 @@
 #include "decisions.h"
 
 #include <signal.h>
+#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -118,7 +119,7 @@ START_TEST(undo_steps_back_through_history)
 	ck_assert_int_eq(kz_decisions_decide(d, &k, KZ_VERDICT_ACCEPT, NULL,
 	    NULL, NULL, &err), 0);
 	ck_assert_int_eq(kz_decisions_decide(d, &k, KZ_VERDICT_CORRECT,
-	    "Anne Dupont", NULL, "ed", &err), 0);
+	    &(kz_correction){ "Anne Dupont", -1, -1 }, NULL, "ed", &err), 0);
 	ck_assert_int_eq(verdict_of(d, &k, corr, sizeof corr),
 	    KZ_VERDICT_CORRECT);
 	ck_assert_str_eq(corr, "Anne Dupont");
@@ -153,7 +154,8 @@ START_TEST(second_editor_at_an_old_version_is_refused)
 	ck_assert_int_eq(kz_decisions_decide_if(a, &k, v0, KZ_VERDICT_REJECT,
 	    NULL, NULL, "anne", &err), 0);
 	ck_assert_int_eq(kz_decisions_decide_if(b, &k, v0, KZ_VERDICT_CORRECT,
-	    "X", NULL, "bob", &err), KZ_DECISIONS_CONFLICT);
+	    &(kz_correction){ "X", -1, -1 }, NULL, "bob", &err),
+	    KZ_DECISIONS_CONFLICT);
 	ck_assert_int_eq(verdict_of(b, &k, corr, sizeof corr),
 	    KZ_VERDICT_REJECT);
 	ck_assert_int_eq(kz_decisions_history_count(b, &k, &err), 1);
@@ -277,6 +279,220 @@ START_TEST(kill_during_writes_keeps_what_was_committed)
 }
 END_TEST
 
+/* The span of the key's decision, "S-E", or "none". */
+static const char *
+span_of(kz_decisions *d, const kz_decision_key *k, char *out, size_t n)
+{
+	kz_decision dec;
+	kz_error err;
+
+	ck_assert_int_ge(kz_decisions_get(d, k, &dec, &err), 0);
+	if (dec.span_start >= 0)
+		snprintf(out, n, "%ld-%ld", dec.span_start, dec.span_end);
+	else
+		snprintf(out, n, "none");
+	kz_decision_release(&dec);
+	return out;
+}
+
+START_TEST(corrected_span_kept_and_undone)
+{
+	kz_decisions *d;
+	kz_error err;
+	kz_decision_key k = key_for("a3", "« Nous verrons bien », dit-elle.",
+	    KZ_DECISION_SPEAKER, 2, 19);
+	char sp[32], corr[64];
+
+	fresh_db();
+	d = open_db(0);
+	ck_assert_int_eq(kz_decisions_schema(d), KZ_DECISIONS_SCHEMA);
+	/* the span alone, then the span and the speaker */
+	ck_assert_int_eq(kz_decisions_decide(d, &k, KZ_VERDICT_CORRECT,
+	    &(kz_correction){ NULL, 7, 19 }, NULL, "ed", &err), 0);
+	ck_assert_str_eq(span_of(d, &k, sp, sizeof sp), "7-19");
+	ck_assert_int_eq(verdict_of(d, &k, corr, sizeof corr),
+	    KZ_VERDICT_CORRECT);
+	ck_assert_str_eq(corr, "");
+	ck_assert_int_eq(kz_decisions_decide(d, &k, KZ_VERDICT_CORRECT,
+	    &(kz_correction){ "Anne Dupont", 2, 14 }, NULL, "ed", &err), 0);
+	ck_assert_str_eq(span_of(d, &k, sp, sizeof sp), "2-14");
+	ck_assert_int_eq(verdict_of(d, &k, corr, sizeof corr),
+	    KZ_VERDICT_CORRECT);
+	ck_assert_str_eq(corr, "Anne Dupont");
+	/* a plain reject keeps no span */
+	ck_assert_int_eq(kz_decisions_decide(d, &k, KZ_VERDICT_REJECT, NULL,
+	    NULL, "ed", &err), 0);
+	ck_assert_str_eq(span_of(d, &k, sp, sizeof sp), "none");
+	/* undo steps back through the spans too */
+	ck_assert_int_eq(kz_decisions_undo(d, &k, &err), 1);
+	ck_assert_str_eq(span_of(d, &k, sp, sizeof sp), "2-14");
+	ck_assert_int_eq(kz_decisions_undo(d, &k, &err), 1);
+	ck_assert_str_eq(span_of(d, &k, sp, sizeof sp), "7-19");
+	ck_assert_int_eq(verdict_of(d, &k, corr, sizeof corr),
+	    KZ_VERDICT_CORRECT);
+	ck_assert_str_eq(corr, "");
+	ck_assert_int_eq(kz_decisions_undo(d, &k, &err), 1);
+	ck_assert_int_eq(verdict_of(d, &k, NULL, 0), KZ_VERDICT_NONE);
+	/* an empty or reversed span is refused, nothing written */
+	ck_assert_int_eq(kz_decisions_decide(d, &k, KZ_VERDICT_CORRECT,
+	    &(kz_correction){ NULL, 9, 9 }, NULL, "ed", &err), -1);
+	ck_assert_int_eq(kz_decisions_decide(d, &k, KZ_VERDICT_CORRECT,
+	    &(kz_correction){ NULL, 9, 3 }, NULL, "ed", &err), -1);
+	ck_assert_int_eq(kz_decisions_history_count(d, &k, &err), 3);
+	kz_decisions_close(d);
+	remove_db();
+}
+END_TEST
+
+/* A store as the first kz-review wrote it (schema 1, user_version 0):
+ * its tables, a decision with its history, and an older change undone. */
+static void
+make_schema_1_store(void)
+{
+	static const char sql[] =
+	"CREATE TABLE decisions ("
+	" article TEXT NOT NULL, text_hash TEXT NOT NULL, rule TEXT NOT NULL,"
+	" start INTEGER NOT NULL, end INTEGER NOT NULL,"
+	" verdict TEXT NOT NULL, correction TEXT, note TEXT, editor TEXT,"
+	" time TEXT NOT NULL, seq INTEGER NOT NULL,"
+	" PRIMARY KEY (article, text_hash, rule, start, end));"
+	"CREATE TABLE history ("
+	" seq INTEGER PRIMARY KEY AUTOINCREMENT,"
+	" article TEXT NOT NULL, text_hash TEXT NOT NULL, rule TEXT NOT NULL,"
+	" start INTEGER NOT NULL, end INTEGER NOT NULL,"
+	" verdict TEXT NOT NULL, correction TEXT, note TEXT, editor TEXT,"
+	" time TEXT NOT NULL,"
+	" prev_verdict TEXT, prev_correction TEXT, prev_note TEXT,"
+	" prev_editor TEXT, prev_time TEXT, undone INTEGER NOT NULL DEFAULT 0);"
+	"CREATE INDEX history_key ON history"
+	" (article, text_hash, rule, start, end, seq);"
+	"INSERT INTO history (article, text_hash, rule, start, end, verdict,"
+	" correction, note, editor, time) VALUES ('old', '%s', 'speaker', 0, 5,"
+	" 'accept', NULL, NULL, 'ed', '2026-01-01T00:00:00.000Z');"
+	"INSERT INTO history (article, text_hash, rule, start, end, verdict,"
+	" correction, note, editor, time, prev_verdict, prev_editor, prev_time)"
+	" VALUES ('old', '%s', 'speaker', 0, 5, 'correct', 'Anne Dupont',"
+	" 'vue à la télé', 'ed', '2026-01-01T00:01:00.000Z', 'accept', 'ed',"
+	" '2026-01-01T00:00:00.000Z');"
+	"INSERT INTO decisions VALUES ('old', '%s', 'speaker', 0, 5, 'correct',"
+	" 'Anne Dupont', 'vue à la télé', 'ed', '2026-01-01T00:01:00.000Z', 2);"
+	"INSERT INTO history (article, text_hash, rule, start, end, verdict,"
+	" note, editor, time) VALUES ('old', '%s', 'misquote', 6, 9, 'reject',"
+	" 'même chiffre', 'bo', '2026-01-01T00:02:00.000Z');"
+	"INSERT INTO decisions VALUES ('old', '%s', 'misquote', 6, 9, 'reject',"
+	" NULL, 'même chiffre', 'bo', '2026-01-01T00:02:00.000Z', 3);";
+	kz_decision_key k = key_for("old", "Texte.", "x", 0, 0);
+	char hash[17], *q;
+	sqlite3 *db;
+
+	snprintf(hash, sizeof hash, "%016llx", (unsigned long long)k.text_hash);
+	q = sqlite3_mprintf(sql, hash, hash, hash, hash, hash);
+	ck_assert_int_eq(sqlite3_open(db_path, &db), SQLITE_OK);
+	ck_assert_int_eq(sqlite3_exec(db, q, NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_free(q);
+	sqlite3_close(db);
+}
+
+static int
+stored_user_version(void)
+{
+	sqlite3 *db;
+	sqlite3_stmt *st;
+	int v;
+
+	ck_assert_int_eq(sqlite3_open(db_path, &db), SQLITE_OK);
+	ck_assert_int_eq(sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &st,
+	    NULL), SQLITE_OK);
+	ck_assert_int_eq(sqlite3_step(st), SQLITE_ROW);
+	v = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+	return v;
+}
+
+START_TEST(schema_1_store_upgraded_in_place)
+{
+	kz_decision_key sk = key_for("old", "Texte.", KZ_DECISION_SPEAKER, 0, 5);
+	kz_decision_key mk = key_for("old", "Texte.", "misquote", 6, 9);
+	kz_decisions *d;
+	kz_decision dec;
+	kz_error err;
+	char sp[32], corr[64];
+	int rows = 0;
+
+	fresh_db();
+	make_schema_1_store();
+	ck_assert_int_eq(stored_user_version(), 0);
+	/* read-only (kz-quotes, kz-check): read as it is, not changed */
+	d = open_db(1);
+	ck_assert_int_eq(kz_decisions_schema(d), 1);
+	ck_assert_int_eq(verdict_of(d, &sk, corr, sizeof corr),
+	    KZ_VERDICT_CORRECT);
+	ck_assert_str_eq(corr, "Anne Dupont");
+	ck_assert_str_eq(span_of(d, &sk, sp, sizeof sp), "none");
+	ck_assert_int_eq(kz_decisions_each(d, count_row, &rows, &err), 0);
+	ck_assert_int_eq(rows, 2);
+	kz_decisions_close(d);
+	ck_assert_int_eq(stored_user_version(), 0);
+	/* for writing: upgraded, every decision kept as it was */
+	d = open_db(0);
+	ck_assert_int_eq(kz_decisions_schema(d), KZ_DECISIONS_SCHEMA);
+	ck_assert_int_eq(kz_decisions_get(d, &sk, &dec, &err), 1);
+	ck_assert_int_eq(dec.verdict, KZ_VERDICT_CORRECT);
+	ck_assert_str_eq(dec.correction, "Anne Dupont");
+	ck_assert_str_eq(dec.note, "vue à la télé");
+	ck_assert_str_eq(dec.editor, "ed");
+	ck_assert_str_eq(dec.time, "2026-01-01T00:01:00.000Z");
+	ck_assert_int_eq(dec.span_start, -1);
+	kz_decision_release(&dec);
+	ck_assert_int_eq(verdict_of(d, &mk, NULL, 0), KZ_VERDICT_REJECT);
+	rows = 0;
+	ck_assert_int_eq(kz_decisions_each(d, count_row, &rows, &err), 0);
+	ck_assert_int_eq(rows, 2);
+	ck_assert_int_eq(kz_decisions_version(d, &sk, &err), 2);
+	/* a span corrected on top, and undo back through the old history */
+	ck_assert_int_eq(kz_decisions_decide(d, &sk, KZ_VERDICT_CORRECT,
+	    &(kz_correction){ "Anne Dupont", 1, 4 }, NULL, "ed", &err), 0);
+	ck_assert_str_eq(span_of(d, &sk, sp, sizeof sp), "1-4");
+	ck_assert_int_eq(kz_decisions_undo(d, &sk, &err), 1);
+	ck_assert_str_eq(span_of(d, &sk, sp, sizeof sp), "none");
+	ck_assert_int_eq(verdict_of(d, &sk, corr, sizeof corr),
+	    KZ_VERDICT_CORRECT);
+	ck_assert_str_eq(corr, "Anne Dupont");
+	ck_assert_int_eq(kz_decisions_undo(d, &sk, &err), 1);
+	ck_assert_int_eq(verdict_of(d, &sk, NULL, 0), KZ_VERDICT_ACCEPT);
+	kz_decisions_close(d);
+	ck_assert_int_eq(stored_user_version(), KZ_DECISIONS_SCHEMA);
+	/* opened again: nothing to upgrade, nothing lost */
+	d = open_db(0);
+	ck_assert_int_eq(verdict_of(d, &mk, NULL, 0), KZ_VERDICT_REJECT);
+	ck_assert_int_eq(verdict_of(d, &sk, NULL, 0), KZ_VERDICT_ACCEPT);
+	kz_decisions_close(d);
+	remove_db();
+}
+END_TEST
+
+START_TEST(store_from_a_newer_kz_refused)
+{
+	kz_error err;
+	sqlite3 *db;
+
+	fresh_db();
+	kz_decisions_close(open_db(0));
+	ck_assert_int_eq(sqlite3_open(db_path, &db), SQLITE_OK);
+	ck_assert_int_eq(sqlite3_exec(db, "PRAGMA user_version = 99;", NULL,
+	    NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+	for (int ro = 0; ro < 2; ro++) {
+		ck_assert_ptr_null(kz_decisions_open(db_path, ro, &err));
+		ck_assert_ptr_nonnull(strstr(err.message, "newer kz"));
+		ck_assert_str_eq(err.file, db_path);
+	}
+	ck_assert_int_eq(stored_user_version(), 99);
+	remove_db();
+}
+END_TEST
+
 START_TEST(open_errors_name_the_file)
 {
 	kz_error err;
@@ -308,6 +524,9 @@ suite_decisions(void)
 	tcase_add_test(tc, kill_during_writes_keeps_what_was_committed);
 	tcase_add_test(tc, open_errors_name_the_file);
 	tcase_add_test(tc, second_editor_at_an_old_version_is_refused);
+	tcase_add_test(tc, corrected_span_kept_and_undone);
+	tcase_add_test(tc, schema_1_store_upgraded_in_place);
+	tcase_add_test(tc, store_from_a_newer_kz_refused);
 	suite_add_tcase(s, tc);
 	return s;
 }

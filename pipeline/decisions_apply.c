@@ -3,6 +3,8 @@
  */
 #include "decisions_apply.h"
 
+#include "text.h"
+
 #include <errno.h>
 #include <string.h>
 #include <unistd.h>
@@ -24,8 +26,10 @@ kz_decision_key_of(const json_t *rec, const json_t *item, const char *rule,
 {
 	const char *id = json_string_value(json_object_get(rec, "id"));
 	const json_t *text = json_object_get(rec, "text");
-	const json_t *s = json_object_get(item, "start");
-	const json_t *e = json_object_get(item, "end");
+	const json_t *found = json_object_get(item, "found");
+	const json_t *at = json_is_object(found) ? found : item;
+	const json_t *s = json_object_get(at, "start");
+	const json_t *e = json_object_get(at, "end");
 
 	if (id == NULL || !json_is_string(text) || rule == NULL ||
 	    !json_is_integer(s) || !json_is_integer(e))
@@ -37,6 +41,16 @@ kz_decision_key_of(const json_t *rec, const json_t *item, const char *rule,
 	key->start = (long)json_integer_value(s);
 	key->end = (long)json_integer_value(e);
 	return 0;
+}
+
+int
+kz_decision_span_ok(const json_t *rec, long start, long end)
+{
+	const json_t *text = json_object_get(rec, "text");
+
+	return json_is_string(text) && start >= 0 && start < end &&
+	    (size_t)end <= kz_utf8_count(json_string_value(text),
+	    json_string_length(text));
 }
 
 /* The decision about item, 1 when there is one. */
@@ -109,6 +123,41 @@ editor_speaker(const json_t *rec, const char *name)
 	return sp;
 }
 
+/* The byte offset of code point cp in s[0..len) (len past the end). */
+static size_t
+byte_at(const char *s, size_t len, long cp)
+{
+	size_t i = 0;
+
+	while (cp-- > 0 && i < len)
+		i += kz_utf8_next(s, len, i);
+	return i;
+}
+
+/* The quote's words become the editor's span; `found` keeps the span
+ * kz-quotes found (once: a record run through twice keeps the first). */
+static void
+editor_span(const json_t *rec, json_t *q, long start, long end)
+{
+	const json_t *text = json_object_get(rec, "text");
+	const char *t = json_string_value(text);
+	size_t len = json_string_length(text);
+	size_t b0 = byte_at(t, len, start), b1 = byte_at(t, len, end);
+
+	if (!json_is_object(json_object_get(q, "found"))) {
+		json_t *found = json_object();
+
+		json_object_set(found, "start", json_object_get(q, "start"));
+		json_object_set(found, "end", json_object_get(q, "end"));
+		json_object_set(found, "text", json_object_get(q, "text"));
+		json_object_set_new(q, "found", found);
+	}
+	json_object_set_new(q, "start", json_integer(start));
+	json_object_set_new(q, "end", json_integer(end));
+	json_object_set_new(q, "text", json_stringn(t + b0, b1 - b0));
+	json_object_set_new(q, "via", json_string("editor"));
+}
+
 int
 kz_decisions_apply_quotes(kz_decisions *d, json_t *rec, kz_error *err)
 {
@@ -129,6 +178,9 @@ kz_decisions_apply_quotes(kz_decisions *d, json_t *rec, kz_error *err)
 		    *dec.correction)
 			json_object_set_new(q, "speaker", editor_speaker(rec,
 			    dec.correction));
+		if (dec.verdict == KZ_VERDICT_CORRECT && dec.span_start >= 0 &&
+		    kz_decision_span_ok(rec, dec.span_start, dec.span_end))
+			editor_span(rec, q, dec.span_start, dec.span_end);
 		else if (dec.verdict == KZ_VERDICT_REJECT)
 			json_object_set_new(q, "speaker", json_null());
 		json_object_set_new(q, "reviewed", json_true());

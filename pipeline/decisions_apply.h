@@ -2,7 +2,10 @@
  * decisions_apply.h - editors' decisions (decisions.h) fed back into the
  * records a stage writes: kz-check drops the flags rejected for the same
  * text and span and marks the accepted ones `"reviewed": true`; kz-quotes
- * gives a quote the speaker an editor chose (`"via": "editor"`).
+ * gives a quote the speaker an editor chose (`"via": "editor"`) and the
+ * span an editor fixed (the quote's start, end and text become the
+ * editor's, `"via": "editor"` on the quote, and `"found"` keeps the span
+ * kz-quotes found, which stays the quote's key).
  *
  * The keys are built here once, for every program that reads or writes
  * decisions (kz-check, kz-quotes, kz-review): a flag's key is its rule and
@@ -27,10 +30,16 @@ int kz_decisions_open_for_stage(const char *path, kz_decisions **out,
     kz_error *err);
 
 /* The key of item (a flag or a quote) in rec; rule is the flag's `rule`
- * or KZ_DECISION_SPEAKER. 0, or -1 when the record has no id or text or
- * the item no span. key->article and key->rule are borrowed from rec. */
+ * or KZ_DECISION_SPEAKER. The span is the item's, or for a quote whose
+ * span an editor fixed the one in its `found`. 0, or -1 when the record
+ * has no id or text or the item no span. key->article and key->rule are
+ * borrowed from rec. */
 int kz_decision_key_of(const json_t *rec, const json_t *item,
     const char *rule, kz_decision_key *key);
+
+/* 1 when [start, end) is a span an editor may give a quote in rec: not
+ * empty, inside its text (code points). */
+int kz_decision_span_ok(const json_t *rec, long start, long end);
 
 /* Flags: rejected ones removed, accepted and corrected ones kept with
  * "reviewed": true. d NULL: nothing. 0, or -1 on a store error. */
@@ -38,8 +47,9 @@ int kz_decisions_apply_flags(kz_decisions *d, json_t *rec, kz_error *err);
 
 /* Quotes: a corrected speaker replaces the one found (its span and ref
  * those of the first entity of that name, when the article has one); a
- * rejected attribution leaves the quote without a speaker; accepted ones
- * are marked "reviewed": true. d NULL: nothing. */
+ * corrected span replaces the quote's (a span outside the text is
+ * ignored); a rejected attribution leaves the quote without a speaker;
+ * every decided quote is marked "reviewed": true. d NULL: nothing. */
 int kz_decisions_apply_quotes(kz_decisions *d, json_t *rec, kz_error *err);
 
 #endif

@@ -50,10 +50,12 @@ static const char usage[] =
 "  --decide ID RULE START END VERDICT\n"
 "                    decide on the item of article ID with that rule\n"
 "                    (\"speaker\" for a quote) and span: accept, reject or\n"
-"                    correct (with --speaker)\n"
+"                    correct (with --speaker, --span or both)\n"
 "  --undo ID RULE START END\n"
 "                    step back the item's last decision\n"
 "  --speaker NAME    the right speaker, for correct\n"
+"  --span START:END  the quote's right words (code points of its text), for\n"
+"                    correct\n"
 "  --note TEXT       a note kept with the decision\n"
 "  --editor NAME     who decides (default: $USER)\n"
 "  --export FILE     every decision, as RFC 4180 CSV (- for standard output)\n"
@@ -86,6 +88,7 @@ typedef struct opts {
 	const char *listen;
 	const char *id, *rule, *verdict;
 	long start, end;
+	long span_start, span_end;      /* --span; -1 when not given */
 } opts;
 
 static int
@@ -95,6 +98,24 @@ parse_long(const char *s, long *out)
 
 	*out = strtol(s, &end, 10);
 	return *s && *end == '\0' && *out >= 0 ? 0 : -1;
+}
+
+/* --span START:END */
+static int
+parse_span(const char *s, opts *o)
+{
+	const char *colon = strchr(s, ':');
+	char start[32];
+
+	if (colon == NULL || (size_t)(colon - s) >= sizeof start)
+		return -1;
+	memcpy(start, s, (size_t)(colon - s));
+	start[colon - s] = '\0';
+	if (parse_long(start, &o->span_start) != 0 ||
+	    parse_long(colon + 1, &o->span_end) != 0 ||
+	    o->span_end <= o->span_start)
+		return -1;
+	return 0;
 }
 
 /* The positional words after --decide/--undo. */
@@ -199,6 +220,7 @@ main(int argc, char **argv)
 		{ "decide", no_argument, NULL, 'D' },
 		{ "undo", no_argument, NULL, 'U' },
 		{ "speaker", required_argument, NULL, 's' },
+		{ "span", required_argument, NULL, 'S' },
 		{ "note", required_argument, NULL, 'n' },
 		{ "editor", required_argument, NULL, 'e' },
 		{ "export", required_argument, NULL, 'x' },
@@ -209,7 +231,8 @@ main(int argc, char **argv)
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 }
 	};
-	opts o = { .editor = getenv("USER"), .listen = "127.0.0.1:8080" };
+	opts o = { .editor = getenv("USER"), .listen = "127.0.0.1:8080",
+	    .span_start = -1, .span_end = -1 };
 	kz_review_queue q;
 	kz_decisions *d;
 	kz_error err;
@@ -223,6 +246,13 @@ main(int argc, char **argv)
 		case 'D': o.mode = MODE_DECIDE; break;
 		case 'U': o.mode = MODE_UNDO; break;
 		case 's': o.speaker = optarg; break;
+		case 'S':
+			if (parse_span(optarg, &o) != 0) {
+				kz_msg(stderr, "kz-review: --span is START:END in code"
+				    " points, START before END, not '%s'\n", optarg);
+				return KZ_EXIT_USAGE;
+			}
+			break;
 		case 'n': o.note = optarg; break;
 		case 'e': o.editor = optarg; break;
 		case 'x': o.mode = MODE_EXPORT; o.export_path = optarg; break;
@@ -267,9 +297,15 @@ main(int argc, char **argv)
 		kz_verdict v = kz_verdict_parse(o.verdict);
 
 		if (v == KZ_VERDICT_NONE || (v == KZ_VERDICT_CORRECT &&
-		    (o.speaker == NULL || !*o.speaker))) {
+		    (o.speaker == NULL || !*o.speaker) && o.span_start < 0)) {
 			kz_msg(stderr, "kz-review: VERDICT is accept, reject or correct"
-			    " (with --speaker), not '%s'\n", o.verdict);
+			    " (with --speaker or --span), not '%s'\n", o.verdict);
+			return KZ_EXIT_USAGE;
+		}
+		if (o.span_start >= 0 && (v != KZ_VERDICT_CORRECT ||
+		    strcmp(o.rule, KZ_DECISION_SPEAKER) != 0)) {
+			kz_msg(stderr, "kz-review: --span corrects a quote: it goes"
+			    " with RULE speaker and VERDICT correct\n");
 			return KZ_EXIT_USAGE;
 		}
 	}
@@ -302,11 +338,17 @@ main(int argc, char **argv)
 	} else {
 		kz_review_item *it = kz_review_queue_find(&q, o.id, o.rule,
 		    o.start, o.end);
-		kz_correction corr = { o.speaker, -1, -1 };
+		kz_correction corr = { o.speaker && *o.speaker ? o.speaker : NULL,
+		    o.span_start, o.span_end };
 
 		if (it == NULL) {
 			kz_msg(stderr, "kz-review: no item %s %s %ld-%ld in %s (see"
 			    " --list)\n", o.id, o.rule, o.start, o.end, o.results);
+			rc = KZ_EXIT_USAGE;
+		} else if (o.mode == MODE_DECIDE && o.span_start >= 0 &&
+		    !kz_decision_span_ok(it->rec, o.span_start, o.span_end)) {
+			kz_msg(stderr, "kz-review: --span %ld:%ld is not inside the"
+			    " text of %s\n", o.span_start, o.span_end, o.id);
 			rc = KZ_EXIT_USAGE;
 		} else if (o.mode == MODE_DECIDE ?
 		    kz_decisions_decide(d, &it->key, kz_verdict_parse(o.verdict),

@@ -74,6 +74,38 @@ t_review_accept_marks_reviewed_and_undo() {
 	$EXPECT '[f.get("reviewed") for f in doc["flags"] if f["rule"] == "misquote"] == [None]' "$TMP/res/a1.jsonl"
 }
 
+# a span an editor fixed: kz-quotes gives the quote the editor's words
+# (via editor), keeps the span it found in "found", and the decision is
+# still found on the re-run results
+t_review_corrected_span_applied() {
+	review_fresh
+	review_batch "$REVIEW_ARTICLE"
+	weak=$(review_item speaker "Nous verrons bien")
+	set -- $weak
+	s=$(( $1 + 5 ))
+	"$BIN/kz-review" "$TMP/res" --decide a1 speaker $weak correct --span "$s:$2"
+	"$BIN/kz-review" "$TMP/res" --export - --jsonl > "$TMP/d.jsonl"
+	$EXPECT "[(d['span_start'], d['span_end'], d['correction']) for d in docs] == [($s, $2, None)]" "$TMP/d.jsonl"
+	review_batch "$REVIEW_ARTICLE" --decisions "$TMP/res/.kz-review.db"
+	$EXPECT "[(q['start'], q['end'], q['text'], q['via'], q['found'], q['reviewed']) for q in doc['quotes'] if q.get('found')] == [($s, $2, 'verrons bien', 'editor', {'start': $1, 'end': $2, 'text': 'Nous verrons bien'}, True)]" "$TMP/res/a1.jsonl"
+	$EXPECT "all(doc['text'][q['start']:q['end']] == q['text'] for q in doc['quotes'])" "$TMP/res/a1.jsonl"
+	# the speaker was not corrected: still the one found
+	$EXPECT "[q['speaker']['via'] for q in doc['quotes'] if q.get('found')] == ['pronoun']" "$TMP/res/a1.jsonl"
+	# the item keeps its key: still decided in the queue of the new results
+	grep -q "^correct	weak	a1	speaker	$1	$2	verrons bien$" <("$BIN/kz-review" "$TMP/res" --list)
+	# a span outside the text, reversed, or on a flag is refused
+	set +e
+	"$BIN/kz-review" "$TMP/res" --decide a1 speaker $weak correct --span "$s:99999" 2> "$TMP/err"
+	rc1=$?
+	"$BIN/kz-review" "$TMP/res" --decide a1 speaker $weak correct --span "$2:$s" 2>> "$TMP/err"
+	rc2=$?
+	"$BIN/kz-review" "$TMP/res" --decide a1 speaker $weak accept --span "$s:$2" 2>> "$TMP/err"
+	rc3=$?
+	set -e
+	expect_eq "bad spans exit" "$rc1 $rc2 $rc3" "64 64 64"
+	grep -q "not inside the text of a1" "$TMP/err"
+}
+
 t_review_missing_db_is_no_decision_broken_db_an_error() {
 	review_fresh
 	review_batch "$REVIEW_ARTICLE" --decisions "$TMP/none.db"

@@ -5,6 +5,7 @@
 #include "review_app.h"
 
 #include "buf.h"
+#include "decisions_apply.h"
 #include "fold.h"
 #include "gazimage.h"
 #include "review_queue.h"
@@ -12,6 +13,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <inttypes.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -237,6 +239,10 @@ item_json(kz_review_app *app, const kz_review_item *it, kz_error *err)
 	}
 	set_str(o, "state", rc == 1 ? kz_verdict_name(dec.verdict) : "open");
 	set_str(o, "correction", dec.correction);
+	json_object_set_new(o, "span_start", dec.span_start >= 0 ?
+	    json_integer(dec.span_start) : json_null());
+	json_object_set_new(o, "span_end", dec.span_start >= 0 ?
+	    json_integer(dec.span_end) : json_null());
 	set_str(o, "note", dec.note);
 	set_str(o, "editor", dec.editor);
 	set_str(o, "time", dec.time);
@@ -484,6 +490,13 @@ kz_review_app_item(kz_review_app *app, const json_t *req, json_t **out,
 	add_span(spans, sp, "speaker");
 	add_span(spans, json_object_get(sp, "antecedent"), "antecedent");
 	add_span(spans, json_object_get(q, "cue"), "cue");
+	if (json_is_integer(json_object_get(o, "span_start"))) {
+		json_t *fix = json_pack("{s:O,s:O}", "start", json_object_get(o,
+		    "span_start"), "end", json_object_get(o, "span_end"));
+
+		add_span(spans, fix, "correction");
+		json_decref(fix);
+	}
 	json_object_set_new(o, "spans", spans);
 	json_object_set_new(o, "people", people(it->rec));
 	*out = o;
@@ -506,6 +519,27 @@ opt_str(const json_t *req, const char *k, size_t max, int *bad)
 		return NULL;
 	}
 	return *s ? s : NULL;
+}
+
+/* The optional span_start, span_end of a decision: both or neither,
+ * integers. 0 (*start -1 when absent), or -1 when malformed. */
+static int
+opt_span(const json_t *req, long *start, long *end)
+{
+	const json_t *s = json_object_get(req, "span_start");
+	const json_t *e = json_object_get(req, "span_end");
+	int has_s = s && !json_is_null(s), has_e = e && !json_is_null(e);
+
+	*start = *end = -1;
+	if (!has_s && !has_e)
+		return 0;
+	if (!json_is_integer(s) || !json_is_integer(e) ||
+	    json_integer_value(s) < 0 || json_integer_value(e) < 0 ||
+	    json_integer_value(s) > LONG_MAX || json_integer_value(e) > LONG_MAX)
+		return -1;
+	*start = (long)json_integer_value(s);
+	*end = (long)json_integer_value(e);
+	return 0;
 }
 
 static size_t
@@ -532,6 +566,7 @@ kz_review_app_decide(kz_review_app *app, const json_t *req, json_t **out,
 	const char *hash = json_string_value(json_object_get(req, "hash"));
 	const json_t *ver = json_object_get(req, "version");
 	const char *note, *speaker, *editor;
+	long span_start, span_end;
 	kz_review_item *it;
 	kz_verdict verdict = kz_verdict_parse(verdict_s);
 	int undo = verdict_s && strcmp(verdict_s, "undo") == 0;
@@ -545,16 +580,33 @@ kz_review_app_decide(kz_review_app *app, const json_t *req, json_t **out,
 	note = opt_str(req, "note", MAX_NOTE, &bad);
 	speaker = opt_str(req, "speaker", MAX_NAME, &bad);
 	editor = opt_str(req, "editor", MAX_NAME, &bad);
+	if (opt_span(req, &span_start, &span_end) != 0)
+		bad = 1;
 	if (bad || hash == NULL || !json_is_integer(ver) ||
 	    json_integer_value(ver) < 0 || (!undo && verdict == KZ_VERDICT_NONE) ||
-	    (verdict == KZ_VERDICT_CORRECT && speaker == NULL)) {
+	    (verdict == KZ_VERDICT_CORRECT && speaker == NULL &&
+	    span_start < 0) ||
+	    (span_start >= 0 && verdict != KZ_VERDICT_CORRECT)) {
 		kz_error_set(err, NULL, 0, 0, "a decision needs the item, its"
 		    " hash and version, and a verdict: accept, reject, correct"
-		    " (with a speaker) or undo; notes up to %d bytes", MAX_NOTE);
+		    " (with a speaker, a span_start and span_end, or both) or"
+		    " undo; notes up to %d bytes", MAX_NOTE);
 		return KZ_REVIEW_BAD;
 	}
 	if ((it = find_item(app, req, &why, err)) == NULL)
 		return why;
+	if (span_start >= 0 && it->kind != KZ_ITEM_QUOTE) {
+		kz_error_set(err, NULL, 0, 0, "a span is corrected on a quote"
+		    " (rule %s), not on a flag", KZ_DECISION_SPEAKER);
+		return KZ_REVIEW_BAD;
+	}
+	if (span_start >= 0 && !kz_decision_span_ok(it->rec, span_start,
+	    span_end)) {
+		kz_error_set(err, NULL, 0, 0, "span_start %ld, span_end %ld: a"
+		    " span is inside the article's text, start before end",
+		    span_start, span_end);
+		return KZ_REVIEW_BAD;
+	}
 	if (editor == NULL)
 		editor = app->editor;
 	hash_hex(&it->key, have);
@@ -566,7 +618,7 @@ kz_review_app_decide(kz_review_app *app, const json_t *req, json_t **out,
 		rc = kz_decisions_undo_if(app->d, &it->key,
 		    (long)json_integer_value(ver), err);
 	} else {
-		kz_correction corr = { speaker, -1, -1 };
+		kz_correction corr = { speaker, span_start, span_end };
 
 		rc = kz_decisions_decide_if(app->d, &it->key,
 		    (long)json_integer_value(ver), verdict,

@@ -95,6 +95,25 @@ t_review_http_queue_item_and_decisions() {
 	expect_eq "no json" "$(review_post "$TMP/r.json" 'verdict=reject' -H 'Content-Type: application/json' -H "X-KZ-CSRF: $csrf")" 400
 }
 
+# POST /api/decide with span_start, span_end: 400 outside the text or
+# reversed, 200 inside; the store and kz-quotes then have the span
+t_review_http_span_correction() {
+	review_fresh
+	review_batch "$REVIEW_ARTICLE"
+	review_serve
+	curl -sf "${SRV_URL}api/queue" > "$TMP/queue.json"
+	csrf=$(review_csrf)
+	body=$(review_body speaker "Nous verrons bien" correct)
+	span() { python3 -c 'import json,sys; b=json.loads(sys.argv[1]); b["span_start"]=b["start"]+int(sys.argv[2]); b["span_end"]=b["start"]+int(sys.argv[3]); print(json.dumps(b))' "$body" "$@"; }
+	expect_eq "past the text" "$(review_post "$TMP/r.json" "$(span 5 100000)" -H 'Content-Type: application/json' -H "X-KZ-CSRF: $csrf")" 400
+	grep -q "inside the article" "$TMP/r.json"
+	expect_eq "reversed" "$(review_post "$TMP/r.json" "$(span 9 5)" -H 'Content-Type: application/json' -H "X-KZ-CSRF: $csrf")" 400
+	expect_eq "span" "$(review_post "$TMP/r.json" "$(span 5 17)" -H 'Content-Type: application/json' -H "X-KZ-CSRF: $csrf")" 200
+	$EXPECT 'doc["item"]["state"] == "correct" and doc["item"]["span_end"] - doc["item"]["span_start"] == 12' "$TMP/r.json"
+	review_batch "$REVIEW_ARTICLE" --decisions "$TMP/res/.kz-review.db"
+	$EXPECT '[(q["text"], q["via"]) for q in doc["quotes"] if "found" in q] == [("verrons bien", "editor")]' "$TMP/res/a1.jsonl"
+}
+
 t_review_http_post_needs_csrf() {
 	review_fresh
 	review_batch "$REVIEW_ARTICLE"

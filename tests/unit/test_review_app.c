@@ -173,6 +173,111 @@ START_TEST(decisions_checked_against_what_was_shown)
 }
 END_TEST
 
+/* A post of verdict on the quote "Oui" (21-24) at version, with the span
+ * fields given as JSON text (may be empty). */
+static int
+post_span(kz_review_app *app, const char *hash, long version,
+    const char *verdict, const char *span, json_t **o, kz_error *err)
+{
+	char body[512];
+	json_t *req;
+	int rc;
+
+	snprintf(body, sizeof body, "{\"article\":\"r1\",\"rule\":\"speaker\","
+	    "\"start\":21,\"end\":24,\"hash\":\"%s\",\"version\":%ld,"
+	    "\"verdict\":\"%s\"%s%s}", hash, version, verdict, *span ? "," : "",
+	    span);
+	ck_assert_ptr_nonnull(req = json_loads(body, 0, NULL));
+	rc = kz_review_app_decide(app, req, o, err);
+	json_decref(req);
+	return rc;
+}
+
+START_TEST(corrected_span_validated_and_shown)
+{
+	static const char *const bad[] = {
+		"\"span_start\":19,\"span_end\":47",     /* past the text (46) */
+		"\"span_start\":24,\"span_end\":24",     /* empty */
+		"\"span_start\":25,\"span_end\":21",     /* reversed */
+		"\"span_start\":-1,\"span_end\":3",
+		"\"span_start\":19",                     /* half a span */
+		"\"span_start\":\"19\",\"span_end\":26", /* not a number */
+	};
+	kz_decisions *d;
+	kz_review_app *app = fresh_app(&d);
+	kz_review_filter f = { 0 };
+	kz_error err;
+	json_t *q, *o, *req, *it, *sp;
+	char hash[17];
+	size_t i;
+	int lit = 0;
+
+	ck_assert_int_eq(kz_review_app_queue(app, &f, &q, &err), KZ_REVIEW_OK);
+	snprintf(hash, sizeof hash, "%s", str(json_array_get(json_object_get(q,
+	    "items"), 0), "hash"));
+	json_decref(q);
+	for (i = 0; i < sizeof bad / sizeof *bad; i++) {
+		ck_assert_msg(post_span(app, hash, 0, "correct", bad[i], &o, &err)
+		    == KZ_REVIEW_BAD, "accepted %s", bad[i]);
+		ck_assert_ptr_null(o);
+	}
+	/* a span goes with correct only */
+	ck_assert_int_eq(post_span(app, hash, 0, "reject",
+	    "\"span_start\":19,\"span_end\":26", &o, &err), KZ_REVIEW_BAD);
+	/* nothing was written by the refused posts */
+	ck_assert_int_eq(post_span(app, hash, 0, "correct",
+	    "\"span_start\":19,\"span_end\":26", &o, &err), KZ_REVIEW_OK);
+	it = json_object_get(o, "item");
+	ck_assert_str_eq(str(it, "state"), "correct");
+	ck_assert_int_eq(num(it, "span_start"), 19);
+	ck_assert_int_eq(num(it, "span_end"), 26);
+	ck_assert(json_is_null(json_object_get(it, "correction")));
+	json_decref(o);
+	/* the item shows the corrected span among its spans */
+	req = json_pack("{s:s, s:s, s:i, s:i}", "article", "r1", "rule",
+	    "speaker", "start", 21, "end", 24);
+	ck_assert_int_eq(kz_review_app_item(app, req, &o, &err), KZ_REVIEW_OK);
+	json_array_foreach(json_object_get(o, "spans"), i, sp)
+		lit += strcmp(str(sp, "kind"), "correction") == 0 &&
+		    num(sp, "start") == 19 && num(sp, "end") == 26;
+	ck_assert_int_eq(lit, 1);
+	json_decref(o);
+	json_decref(req);
+	/* undo takes the span away */
+	ck_assert_int_eq(post_span(app, hash, 1, "undo", "", &o, &err),
+	    KZ_REVIEW_OK);
+	ck_assert_str_eq(str(json_object_get(o, "item"), "state"), "open");
+	ck_assert(json_is_null(json_object_get(json_object_get(o, "item"),
+	    "span_start")));
+	json_decref(o);
+	done(app, d);
+}
+END_TEST
+
+START_TEST(span_on_a_flag_refused)
+{
+	kz_decisions *d;
+	kz_review_app *app = fresh_app(&d);
+	kz_review_filter f = { 0 };
+	kz_error err;
+	json_t *q, *it, *req, *o;
+
+	ck_assert_int_eq(kz_review_app_queue(app, &f, &q, &err), KZ_REVIEW_OK);
+	it = json_array_get(json_object_get(q, "items"), 0);
+	ck_assert_str_eq(str(it, "rule"), "misquote");
+	req = json_pack("{s:s, s:s, s:I, s:I, s:s, s:I, s:s, s:i, s:i}",
+	    "article", "r1", "rule", "misquote", "start", (json_int_t)num(it,
+	    "start"), "end", (json_int_t)num(it, "end"), "hash", str(it, "hash"),
+	    "version", (json_int_t)0, "verdict", "correct", "span_start", 40,
+	    "span_end", 43);
+	json_decref(q);
+	ck_assert_int_eq(kz_review_app_decide(app, req, &o, &err), KZ_REVIEW_BAD);
+	ck_assert_ptr_nonnull(strstr(err.message, "on a quote"));
+	json_decref(req);
+	done(app, d);
+}
+END_TEST
+
 Suite *
 suite_review_app(void)
 {
@@ -182,6 +287,8 @@ suite_review_app(void)
 	tcase_add_test(tc, queue_worst_first_filters_and_search);
 	tcase_add_test(tc, item_has_its_spans_and_people);
 	tcase_add_test(tc, decisions_checked_against_what_was_shown);
+	tcase_add_test(tc, corrected_span_validated_and_shown);
+	tcase_add_test(tc, span_on_a_flag_refused);
 	suite_add_tcase(s, tc);
 	return s;
 }

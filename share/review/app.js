@@ -3,7 +3,10 @@
 // The queue comes from /api/queue, one item with its article from
 // /api/item, decisions go to /api/decide with the page's CSRF token and
 // the version of the item as it was shown (a decision made meanwhile by
-// someone else comes back as 409, and the page shows it). Every text from
+// someone else comes back as 409, and the page shows it). In `c` mode the
+// editor may also fix a quote's words: select them in the article and
+// press `s`, or move the start and end with [ ] { }; offsets are code
+// points of the article's text, as in the kz/1 stream. Every text from
 // the results is put in with textContent: nothing in an article can become
 // markup or script.
 'use strict';
@@ -16,6 +19,8 @@
 	let current = null;     // its details (/api/item)
 	const done = [];        // keys decided here, for undo
 	let busy = false;
+	let fix = null;         // in `c` mode on a quote: {start, end} of its words
+	let pieces = new WeakMap();     // article text node -> {start, cps} it shows
 
 	const keyOf = (it) => [it.article, it.rule, it.start, it.end].join('\u0000');
 
@@ -92,11 +97,14 @@
 
 	// The article with its spans lit: code point offsets, cut where any
 	// span starts or ends; each piece gets the classes of the spans over it.
-	function renderArticle(text, spans) {
+	// Each text node is remembered with the code points it shows, so that a
+	// selection maps back to offsets (visible() may show one as several).
+	function renderArticle(text, spans, noScroll) {
 		const art = $('article');
 		const cps = Array.from(text || '');
 		const cuts = new Set([0, cps.length]);
 		art.textContent = '';
+		pieces = new WeakMap();
 		for (const s of spans) {
 			cuts.add(Math.min(s.start, cps.length));
 			cuts.add(Math.min(s.end, cps.length));
@@ -108,19 +116,113 @@
 			const piece = cps.slice(a, b).join('');
 			const cls = spans.filter((s) => s.start <= a && b <= s.end && s.start < s.end)
 				.map((s) => 'hl-' + s.kind);
+			const node = document.createTextNode(visible(piece));
+			pieces.set(node, { start: a, cps: cps.slice(a, b) });
 			if (!cls.length) {
-				art.appendChild(document.createTextNode(visible(piece)));
+				art.appendChild(node);
 				continue;
 			}
 			const e = document.createElement('span');
 			e.className = [...new Set(cls)].join(' ');
-			e.textContent = visible(piece);
+			e.appendChild(node);
 			art.appendChild(e);
 			if (!first && cls.includes('hl-item'))
 				first = e;
 		}
-		if (first)
+		if (first && !noScroll)
 			first.scrollIntoView({ block: 'center' });
+	}
+
+	function drawArticle(noScroll) {
+		if (!current)
+			return;
+		const spans = fix ? current.spans.concat([{ start: fix.start, end: fix.end, kind: 'fix' }]) :
+			current.spans;
+		renderArticle(current.article_text, spans, noScroll);
+	}
+
+	// A selection's boundary (node, offset) as a code point of the text.
+	function pointAt(node, offset) {
+		const art = $('article');
+		if (!art.contains(node))
+			return null;
+		const info = pieces.get(node);
+		if (info) {
+			let shown = 0, i = 0;
+			while (i < info.cps.length && shown < offset)
+				shown += visible(info.cps[i++]).length;
+			return info.start + i;
+		}
+		// an element: the point is before its child at offset
+		const walk = document.createTreeWalker(node, NodeFilter.SHOW_TEXT);
+		let last = null;
+		for (let t = walk.nextNode(); t; t = walk.nextNode()) {
+			const p = pieces.get(t);
+			if (!p)
+				continue;
+			if (offset < node.childNodes.length &&
+				(node.childNodes[offset] === t || node.childNodes[offset].contains(t)))
+				return p.start;
+			last = p;
+		}
+		return last ? last.start + last.cps.length : 0;
+	}
+
+	// The words selected in the article, without the spaces and quotation
+	// marks around them; null when nothing in the article is selected.
+	function selectedSpan() {
+		const sel = window.getSelection();
+		if (!sel || !sel.rangeCount || sel.isCollapsed)
+			return null;
+		const r = sel.getRangeAt(0);
+		let start = pointAt(r.startContainer, r.startOffset);
+		let end = pointAt(r.endContainer, r.endOffset);
+		if (start === null || end === null)
+			return null;
+		const cps = Array.from(current.article_text);
+		const edge = /[\s«»“”„"‹›]/u;
+		while (start < end && edge.test(cps[start]))
+			start++;
+		while (end > start && edge.test(cps[end - 1]))
+			end--;
+		return start < end ? { start: start, end: end } : null;
+	}
+
+	function showFix() {
+		const box = $('span-box');
+		box.hidden = !fix;
+		document.body.dataset.fix = fix ? fix.start + '-' + fix.end : '';
+		if (!fix)
+			return;
+		$('span-at').textContent = fix.start + '–' + fix.end;
+		$('span-text').textContent = visible(Array.from(current.article_text)
+			.slice(fix.start, fix.end).join(''));
+		drawArticle(true);
+	}
+
+	// `s` and the nudge keys and buttons of `c` mode.
+	function fixSpan(how) {
+		if (!fix || !current)
+			return;
+		const n = Array.from(current.article_text).length;
+		if (how === 'selection') {
+			const sel = selectedSpan();
+			if (!sel)
+				return status('select the quote\'s words in the article first', true);
+			fix = sel;
+			window.getSelection().removeAllRanges();
+		} else if (how === 'reset') {
+			fix = { start: current.start, end: current.end };
+		} else {
+			const m = /^(start|end)([+-]1)$/.exec(how);
+			const f = { start: fix.start, end: fix.end };
+			f[m[1]] += Number(m[2]);
+			if (f.start < 0 || f.end > n || f.start >= f.end)
+				return;
+			fix = f;
+		}
+		status('');
+		showFix();
 	}
 
 	// Words of a and b that the other does not have, in order (a longest
@@ -168,7 +270,9 @@
 	function renderState(d) {
 		const st = $('state');
 		st.textContent = d.state === 'open' ? 'open' : d.state +
-			(d.correction ? ': ' + visible(d.correction) : '');
+			(d.correction ? ': ' + visible(d.correction) : '') +
+			(d.span_start !== null && d.span_start !== undefined ?
+				' (quote ' + d.span_start + '–' + d.span_end + ')' : '');
 		st.className = 'state st-' + d.state;
 		$('decided').textContent = d.state === 'open' ? '' :
 			'decided by ' + visible(d.editor || 'someone') + ' at ' + (d.time || '') +
@@ -198,6 +302,8 @@
 			dl.appendChild(o);
 		}
 		$('correct').hidden = true;
+		fix = null;
+		showFix();
 		renderArticle(d.article_text, d.spans);
 		document.body.dataset.item = keyOf(d);
 	}
@@ -221,15 +327,20 @@
 		document.body.dataset.ready = '1';
 	}
 
-	async function decide(verdict, speaker) {
+	async function decide(verdict, speaker, span) {
 		if (!current || busy)
 			return;
 		busy = true;
 		const d = current;
-		const r = await api('/api/decide', {
+		const body = {
 			article: d.article, rule: d.rule, start: d.start, end: d.end,
 			hash: d.hash, version: d.version, verdict: verdict,
-			note: $('note').value, editor: $('editor').value, speaker: speaker || null });
+			note: $('note').value, editor: $('editor').value, speaker: speaker || null };
+		if (span) {
+			body.span_start = span.start;
+			body.span_end = span.end;
+		}
+		const r = await api('/api/decide', body);
 		busy = false;
 		if (r.status === 200 || r.status === 409) {
 			setProgress(r.body);
@@ -244,7 +355,8 @@
 			return;
 		}
 		done.push(keyOf(d));
-		status(verdict + (speaker ? ': ' + speaker : '') + ' saved');
+		status(verdict + (speaker ? ': ' + speaker : '') +
+			(span ? ' (quote ' + span.start + '–' + span.end + ')' : '') + ' saved');
 		if (pos + 1 < items.length) {
 			pos++;
 			await show();
@@ -274,14 +386,47 @@
 		show();
 	}
 
+	// c: the speaker field, and for a quote its words as they stand (the
+	// span corrected before, or the one in the results) to fix.
 	function openCorrect() {
 		if (!current)
 			return;
 		$('correct').hidden = false;
 		$('speaker').value = current.correction || current.speaker || '';
+		fix = null;
+		if (current.kind === 'quote') {
+			const item = current.spans.find((s) => s.kind === 'item');
+			fix = current.span_start !== null && current.span_start !== undefined ?
+				{ start: current.span_start, end: current.span_end } :
+				item ? { start: item.start, end: item.end } :
+					{ start: current.start, end: current.end };
+		}
+		showFix();
 		$('speaker').focus();
 		$('speaker').select();
 	}
+
+	function closeCorrect() {
+		$('correct').hidden = true;
+		if (fix) {
+			fix = null;
+			showFix();
+			drawArticle(true);
+		}
+	}
+
+	// Save what `c` mode holds: the speaker, and the span when it is not
+	// the one kz found (the item's key).
+	function saveCorrect() {
+		const name = $('speaker').value.trim();
+		const span = fix && (fix.start !== current.start || fix.end !== current.end) ? fix : null;
+		if (!name && !span)
+			return status('type or choose the speaker, or fix the quote\'s words', true);
+		$('speaker').blur();
+		decide('correct', name, span);
+	}
+
+	const inCorrect = (f) => () => { if (!$('correct').hidden) f(); };
 
 	const keys = {
 		a: () => decide('accept'),
@@ -291,6 +436,12 @@
 		j: () => move(1),
 		k: () => move(-1),
 		'/': () => { $('search').focus(); $('search').select(); },
+		s: inCorrect(() => fixSpan('selection')),
+		'[': inCorrect(() => fixSpan('start-1')),
+		']': inCorrect(() => fixSpan('start+1')),
+		'{': inCorrect(() => fixSpan('end-1')),
+		'}': inCorrect(() => fixSpan('end+1')),
+		Enter: inCorrect(saveCorrect),
 	};
 
 	document.addEventListener('keydown', (ev) => {
@@ -299,13 +450,14 @@
 		if (ev.key === 'Escape') {
 			if (typing)
 				t.blur();
-			$('correct').hidden = true;
+			closeCorrect();
 			return;
 		}
 		if (typing || ev.ctrlKey || ev.metaKey || ev.altKey)
 			return;
 		const f = keys[ev.key];
-		if (f) {
+		if (f && !(ev.key === 'Enter' && $('correct').hidden) &&
+			!(t && t.tagName === 'BUTTON' && ev.key === 'Enter')) {
 			ev.preventDefault();
 			f();
 		}
@@ -314,12 +466,13 @@
 		b.addEventListener('click', () => keys[b.dataset.key]());
 	$('correct').addEventListener('submit', (ev) => {
 		ev.preventDefault();
-		const name = $('speaker').value.trim();
-		if (!name)
-			return status('type or choose the speaker', true);
-		$('speaker').blur();
-		decide('correct', name);
+		saveCorrect();
 	});
+	for (const b of document.querySelectorAll('#span-box button[data-fix]'))
+		b.addEventListener('click', () => fixSpan(b.dataset.fix));
+	// a button pressed with the mouse would take the selection away first
+	for (const b of document.querySelectorAll('#span-box button[data-fix]'))
+		b.addEventListener('mousedown', (ev) => ev.preventDefault());
 	for (const sel of document.querySelectorAll('select[data-filter]'))
 		sel.addEventListener('change', () => {
 			filters[sel.dataset.filter] = sel.value;

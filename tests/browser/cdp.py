@@ -139,6 +139,17 @@ class Page:
         self.send("Input.dispatchKeyEvent", {"type": "keyUp", "key": key, "code": code,
                                              "windowsVirtualKeyCode": vk})
 
+    def drag(self, x0, y0, x1, y1, steps=5):
+        """The left button pressed at (x0, y0), moved to (x1, y1) and
+        released, as a person selects words with the mouse."""
+        base = {"button": "left", "clickCount": 1}
+        self.send("Input.dispatchMouseEvent", dict(base, type="mouseMoved", x=x0, y=y0, button="none"))
+        self.send("Input.dispatchMouseEvent", dict(base, type="mousePressed", x=x0, y=y0, buttons=1))
+        for i in range(1, steps + 1):
+            x, y = x0 + (x1 - x0) * i / steps, y0 + (y1 - y0) * i / steps
+            self.send("Input.dispatchMouseEvent", dict(base, type="mouseMoved", x=x, y=y, buttons=1))
+        self.send("Input.dispatchMouseEvent", dict(base, type="mouseReleased", x=x1, y=y1, buttons=0))
+
     def type(self, text):
         self.send("Input.insertText", {"text": text})
 

@@ -2,7 +2,8 @@
 """review.py URL SHOTDIR PROFILE TOTAL - an editor at kz-review's page, in real
 headless Chromium (tests/browser/review.sh runs it): the queue loads worst
 first, `x` rejects the misquote and the progress moves, `c` corrects the
-weak speaker of "Nous verrons bien", and hostile article text stays text.
+weak speaker of "Nous verrons bien" and, with words selected by the mouse
+and `s` then nudged with [ ] { }, its span; hostile article text stays text.
 Screenshots of the queue go to SHOTDIR; TOTAL is how many items
 `kz-review --list` shows."""
 import sys
@@ -77,9 +78,46 @@ with Browser(profile) as b:
          "the article's people offered")
     page.eval("document.getElementById('speaker').value = ''")
     page.type("Sergueï Lavrov")
+    # fix the quote's span too: its words as found are offered first
+    _, _, qs, qe = ev("document.body.dataset.item").split("\u0000")
+    qs, qe = int(qs), int(qe)
+    need(ev("!document.getElementById('span-box').hidden"), "c on a quote offers to fix its words")
+    need(ev("document.body.dataset.fix") == "%d-%d" % (qs, qe), "the span to fix starts as the quote's")
+    need(ev("document.getElementById('span-text').textContent") == "Nous verrons bien", "the quote's words shown")
+    # select "verrons bien" in the article with the mouse, press s
+    box = ev("""(() => {
+        const n = document.querySelector('#article .hl-item').firstChild;
+        const i = n.data.indexOf('verrons'), j = i + 'verrons bien'.length;
+        const at = (a, b) => { const r = document.createRange(); r.setStart(n, a); r.setEnd(n, b);
+                               return r.getBoundingClientRect(); };
+        const first = at(i, i + 1), last = at(j - 1, j);
+        return [first.left + 1, (first.top + first.bottom) / 2, last.right - 1, (last.top + last.bottom) / 2];
+    })()""")
+    page.drag(*box)
+    need(ev("window.getSelection().toString()") == "verrons bien",
+         "the mouse selected 'verrons bien', not %r" % ev("window.getSelection().toString()"))
+    need(ev("document.activeElement.id") != "speaker", "the selection took the focus from the speaker field")
+    page.key("s")
+    page.wait("document.body.dataset.fix === '%d-%d'" % (qs + 5, qe), what="s to make the selection the quote")
+    need(ev("document.getElementById('span-text').textContent") == "verrons bien", "the fixed words shown")
+    need(ev("[...document.querySelectorAll('#article .hl-fix')].map(e => e.textContent).join('')") == "verrons bien",
+         "the fixed words lit in the article")
+    # [ and ] move the start, { and } the end, one character at a time
+    page.key("[", code="BracketLeft", vk=219)
+    page.wait("document.body.dataset.fix === '%d-%d'" % (qs + 4, qe), what="[ to start one earlier")
+    page.key("}", code="BracketRight", vk=221)
+    page.wait("document.body.dataset.fix === '%d-%d'" % (qs + 4, qe + 1), what="} to end one later")
+    shown = ev("document.getElementById('span-text').textContent")
+    need(shown.startswith(" verrons bien") and len(shown) == 14, "[ and } widen the words shown, not %r" % shown)
+    page.key("{", code="BracketLeft", vk=219)
+    page.wait("document.body.dataset.fix === '%d-%d'" % (qs + 4, qe), what="{ to end one earlier")
+    page.key("]", code="BracketRight", vk=221)
+    page.wait("document.body.dataset.fix === '%d-%d'" % (qs + 5, qe), what="] to start one later")
+    page.screenshot(shots + "/review-correct.png")
     page.key("Enter", code="Enter", vk=13, text="\r")
     page.wait("document.getElementById('reviewed').textContent === '2'", what="2 reviewed after c")
     need(progress() == (2, total - 2), "progress 2 reviewed, %d left after c" % (total - 2))
+    print("browser-test: c saved speaker Sergueï Lavrov and quote %d-%d" % (qs + 5, qe))
 
     # hostile text: find it with / search, see it as text, nothing ran
     page.key("/", code="Slash", vk=191)
@@ -96,4 +134,4 @@ with Browser(profile) as b:
     page.screenshot(shots + "/review-hostile.png")
     problems = page.problems()
     need(not problems, "the page logged errors: %r" % problems)
-print("browser-test: kz-review ok (queue worst first, x and c saved, progress moved, hostile text inert)")
+print("browser-test: kz-review ok (queue worst first, x and c (speaker and span) saved, progress moved, hostile text inert)")

@@ -2,10 +2,11 @@
 # Browser test of the kz-review web application (issue 17): kz-review
 # serves a batch, real headless Chromium (Debian `chromium`) is driven over
 # the DevTools protocol (tests/browser/cdp.py) as an editor would: x on a
-# false alarm, c on a wrong speaker, progress watched. Then the decisions
-# are in the store, and a re-run of the batch with --decisions has the
-# flag gone and the speaker corrected. Screenshots of the queue are kept
-# in build/browser/review-*.png.
+# false alarm, c on a wrong speaker whose quote's span is fixed too (words
+# selected with the mouse, `s`, nudged with [ ] { }), progress watched.
+# Then the decisions are in the store, and a re-run of the batch with
+# --decisions has the flag gone and the quote with the editor's speaker
+# and span. Screenshots of the queue are kept in build/browser/review-*.png.
 #
 # Usage: tests/browser/review.sh [BINDIR]   (`make browser-test`)
 set -eu
@@ -78,7 +79,7 @@ done
 rm -f "$OUT"/review-*.png
 PYTHONPATH="$HERE" timeout 180 python3 "$HERE/review.py" "$url" "$OUT" "$W/profile" "$total" ||
 	fail "the editor's session in Chromium (above)"
-for shot in review-queue review-hostile; do
+for shot in review-queue review-correct review-hostile; do
 	[ "$(head -c 8 "$OUT/$shot.png" | od -An -tx1 | tr -d ' ')" = 89504e470d0a1a0a ] ||
 		fail "no screenshot $OUT/$shot.png"
 done
@@ -87,7 +88,16 @@ done
 "$BIN/kz-review" "$W/res" --list > "$W/list"
 grep -q "^reject	warning	a1	misquote	" "$W/list" || fail "x did not store a reject: $(cat "$W/list")"
 grep -q "^correct	weak	a1	speaker	.*	Nous verrons bien$" "$W/list" || fail "c did not store a correction"
-"$BIN/kz-review" "$W/res" --export - --jsonl | grep -q '"editor": *"browser"' || fail "the editor's name is not kept"
+"$BIN/kz-review" "$W/res" --export - --jsonl > "$W/export.jsonl"
+grep -q '"editor": *"browser"' "$W/export.jsonl" || fail "the editor's name is not kept"
+python3 - "$W/export.jsonl" <<'PY' || fail "c did not store the fixed span"
+import json, sys
+rows = [json.loads(l) for l in open(sys.argv[1])]
+sp = [r for r in rows if r["rule"] == "speaker"]
+assert len(sp) == 1, rows
+r = sp[0]
+assert (r["correction"], r["span_start"] - r["start"], r["span_end"] - r["end"]) == ("Sergueï Lavrov", 5, 0), r
+PY
 
 # and they stick: the batch run again with the store
 batch --decisions "$W/res/.kz-review.db"
@@ -95,7 +105,12 @@ python3 - "$W/res/a1.jsonl" <<'PY' || fail "the re-run does not show the decisio
 import json, sys
 doc = json.loads(open(sys.argv[1]).read())
 assert not [f for f in doc["flags"] if f["rule"] == "misquote"], "the rejected misquote is back"
-sp = [q["speaker"] for q in doc["quotes"] if q["text"] == "Nous verrons bien"][0]
+assert not [q for q in doc["quotes"] if q["text"] == "Nous verrons bien"], "the quote keeps the span found"
+q = [q for q in doc["quotes"] if q.get("found", {}).get("text") == "Nous verrons bien"][0]
+assert (q["text"], q["via"], q["start"], q["end"]) == ("verrons bien", "editor", q["found"]["start"] + 5, q["found"]["end"]), q
+assert doc["text"][q["start"]:q["end"]] == q["text"], q
+sp = q["speaker"]
 assert (sp["name"], sp["via"]) == ("Sergueï Lavrov", "editor"), sp
+print("browser-test: re-run: quote %d-%d %r said by %s (via editor)" % (q["start"], q["end"], q["text"], sp["name"]))
 PY
 echo "browser-test: kz-review passed (screenshots in $OUT)"

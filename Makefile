@@ -288,6 +288,13 @@ browser-test: all
 	KZ_DATA=$(CURDIR) tests/browser/run.sh $(BIN)
 	KZ_DATA=$(CURDIR) tests/browser/review.sh $(BIN)
 
+# The README's figures of kz-review are the browser test's own screenshots
+# (the queue as it loads; `c` with a quote's words fixed), taken again here.
+.PHONY: review-figures
+review-figures: browser-test
+	cp $(BUILD)/browser/review-queue.png docs/kz-review.png
+	cp $(BUILD)/browser/review-correct.png docs/kz-review-correct.png
+
 # ---------------------------------------------------------------- fuzzing (issue 7)
 # libFuzzer targets in tests/fuzz/ (clang, ASan, UBSan; docs/hostile-input.md).
 #   make fuzz FUZZ_SECONDS=600   each target that long (default 60); new

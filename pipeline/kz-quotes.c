@@ -40,8 +40,10 @@ static const char usage[] =
 "  --date DATE        date (YYYY-MM-DD) for records without one\n"
 "  --decisions DB     editors' decisions (kz-review): a speaker an editor\n"
 "                     corrected replaces the one found (\"via\": \"editor\"),\n"
-"                     for the same text and quote span; a DB not there yet\n"
-"                     is no decision\n";
+"                     and a span an editor fixed becomes the quote's (\"via\":\n"
+"                     \"editor\", the span found kept in \"found\"), for the\n"
+"                     same text and quote span; a DB not there yet is no\n"
+"                     decision\n";
 
 /* after the options every stage takes (kz_stage_cli) */
 static const char usage_tail[] =

@@ -23,7 +23,7 @@ fi
 W=$(mktemp -d)
 SRV_PID=
 trap '[ -n "$SRV_PID" ] && kill "$SRV_PID" 2>/dev/null; rm -rf "$W"' EXIT
-mkdir -p "$OUT" "$W/res"
+mkdir -p "$OUT" "$W/results"
 
 fail() {
 	echo "browser-test: FAIL: $*" >&2
@@ -56,17 +56,19 @@ Fin de l'article, qui continue encore un peu.
 "
 batch() {
 	printf '%s' "$ARTICLE" | "$BIN/kz-normalize" --id a1 --date 2022-03-01 |
-		"$BIN/kz-tag" | "$BIN/kz-quotes" "$@" | "$BIN/kz-check" "$@" > "$W/res/a1.jsonl"
+		"$BIN/kz-tag" | "$BIN/kz-quotes" "$@" | "$BIN/kz-check" "$@" > "$W/results/a1.jsonl"
 	printf '%s' "$HOSTILE" | "$BIN/kz-normalize" --id 'h<svg onload=window.__kz_pwned=3>' --date 2022-03-01 |
 		"$BIN/kz-tag" | "$BIN/kz-quotes" "$@" | "$BIN/kz-check" "$@" |
 		python3 -c 'import json,sys; d=json.loads(sys.stdin.read()); d["id"] += "\u001b[2J"; print(json.dumps(d))' \
-		> "$W/res/h.jsonl"
+		> "$W/results/h.jsonl"
 }
 batch
-total=$("$BIN/kz-review" "$W/res" --list | wc -l)
+total=$("$BIN/kz-review" "$W/results" --list | wc -l)
 [ "$total" -ge 4 ] || fail "the batch has $total items to review, not 4 or more"
 
-"$BIN/kz-review" "$W/res" --listen 127.0.0.1:0 --editor browser > "$W/srv.out" 2> "$W/srv.err" &
+# served as `kz-review results`, the way the README shows it (the page's
+# title names the folder as given, and the screenshots are the README's)
+(cd "$W" && exec "$BIN/kz-review" results --listen 127.0.0.1:0 --editor browser) > "$W/srv.out" 2> "$W/srv.err" &
 SRV_PID=$!
 url=
 for _ in $(seq 100); do
@@ -79,16 +81,31 @@ done
 rm -f "$OUT"/review-*.png
 PYTHONPATH="$HERE" timeout 180 python3 "$HERE/review.py" "$url" "$OUT" "$W/profile" "$total" ||
 	fail "the editor's session in Chromium (above)"
-for shot in review-queue review-correct review-hostile; do
-	[ "$(head -c 8 "$OUT/$shot.png" | od -An -tx1 | tr -d ' ')" = 89504e470d0a1a0a ] ||
-		fail "no screenshot $OUT/$shot.png"
-done
+# each screenshot a PNG of the whole window, not a blank page
+python3 - "$OUT"/review-queue.png "$OUT"/review-correct.png "$OUT"/review-hostile.png <<'PY' ||
+import struct, sys, zlib
+for path in sys.argv[1:]:
+    data = open(path, "rb").read()
+    assert data[:8] == b"\x89PNG\r\n\x1a\n", path + ": not a PNG"
+    w, h = struct.unpack(">II", data[16:24])
+    assert w == 1280 and h > 600, "%s: %dx%d" % (path, w, h)
+    pos, idat = 8, b""
+    while pos < len(data):
+        n, kind = struct.unpack(">I4s", data[pos:pos + 8])
+        if kind == b"IDAT":
+            idat += data[pos + 8:pos + 8 + n]
+        pos += 12 + n
+    raw = zlib.decompress(idat)
+    colours = len(set(raw[i:i + 3] for i in range(0, len(raw), 3)))
+    assert colours > 50, "%s: only %d colours, a blank page?" % (path, colours)
+PY
+	fail "the screenshots are missing or blank"
 
 # the decisions are in the store, as the page made them
-"$BIN/kz-review" "$W/res" --list > "$W/list"
+"$BIN/kz-review" "$W/results" --list > "$W/list"
 grep -q "^reject	warning	a1	misquote	" "$W/list" || fail "x did not store a reject: $(cat "$W/list")"
 grep -q "^correct	weak	a1	speaker	.*	Nous verrons bien$" "$W/list" || fail "c did not store a correction"
-"$BIN/kz-review" "$W/res" --export - --jsonl > "$W/export.jsonl"
+"$BIN/kz-review" "$W/results" --export - --jsonl > "$W/export.jsonl"
 grep -q '"editor": *"browser"' "$W/export.jsonl" || fail "the editor's name is not kept"
 python3 - "$W/export.jsonl" <<'PY' || fail "c did not store the fixed span"
 import json, sys
@@ -100,8 +117,8 @@ assert (r["correction"], r["span_start"] - r["start"], r["span_end"] - r["end"])
 PY
 
 # and they stick: the batch run again with the store
-batch --decisions "$W/res/.kz-review.db"
-python3 - "$W/res/a1.jsonl" <<'PY' || fail "the re-run does not show the decisions"
+batch --decisions "$W/results/.kz-review.db"
+python3 - "$W/results/a1.jsonl" <<'PY' || fail "the re-run does not show the decisions"
 import json, sys
 doc = json.loads(open(sys.argv[1]).read())
 assert not [f for f in doc["flags"] if f["rule"] == "misquote"], "the rejected misquote is back"

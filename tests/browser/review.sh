@@ -68,6 +68,7 @@ total=$("$BIN/kz-review" "$W/results" --list | wc -l)
 
 # served as `kz-review results`, the way the README shows it (the page's
 # title names the folder as given, and the screenshots are the README's)
+: > "$W/srv.out"        # there before the first look below
 (cd "$W" && exec "$BIN/kz-review" results --listen 127.0.0.1:0 --editor browser) > "$W/srv.out" 2> "$W/srv.err" &
 SRV_PID=$!
 url=

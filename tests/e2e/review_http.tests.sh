@@ -5,8 +5,11 @@
 
 # review_serve [OPTIONS...]: kz-review on $TMP/res in the background; sets
 # SRV_PID and SRV_URL (as printed) and stops the server when the test's
-# subshell ends. Waits at most 10 s for the address.
+# subshell ends. Waits at most 10 s for the address. The output files are
+# made first: the background shell may open them after the first look.
 review_serve() {
+	: > "$TMP/srv.out"
+	: > "$TMP/srv.err"
 	"$BIN/kz-review" "$TMP/res" --listen 127.0.0.1:0 "$@" > "$TMP/srv.out" 2> "$TMP/srv.err" &
 	SRV_PID=$!
 	trap 'kill $SRV_PID 2>/dev/null; wait $SRV_PID 2>/dev/null' EXIT
@@ -23,6 +26,15 @@ review_serve() {
 # csrf: the page's CSRF token
 review_csrf() {
 	curl -sf "$SRV_URL" | sed -n 's/.*name="kz-csrf" content="\([0-9a-f]*\)".*/\1/p'
+}
+
+# review_wrong TOKEN: the token with its last digit changed (always another
+# token: a fixed digit would be the right one once in 16 runs)
+review_wrong() {
+	case $1 in
+	*0) printf '%s1' "${1%?}" ;;
+	*) printf '%s0' "${1%?}" ;;
+	esac
 }
 
 # post FILE BODY [CURL OPTIONS...]: POST BODY to /api/decide with the CSRF
@@ -123,7 +135,7 @@ t_review_http_post_needs_csrf() {
 	body=$(review_body misquote "Nous retirerons 3 000 soldats avant l'été." reject)
 	expect_eq "no token" "$(review_post "$TMP/r.json" "$body" -H 'Content-Type: application/json')" 403
 	grep -q "CSRF" "$TMP/r.json"
-	expect_eq "wrong token" "$(review_post "$TMP/r.json" "$body" -H 'Content-Type: application/json' -H "X-KZ-CSRF: ${csrf%?}0")" 403
+	expect_eq "wrong token" "$(review_post "$TMP/r.json" "$body" -H 'Content-Type: application/json' -H "X-KZ-CSRF: $(review_wrong "$csrf")")" 403
 	# what an HTML form on another site can send: no JSON type, another Origin
 	expect_eq "form post" "$(review_post "$TMP/r.json" "$body" -H 'Content-Type: application/x-www-form-urlencoded' -H "X-KZ-CSRF: $csrf")" 403
 	expect_eq "other origin" "$(review_post "$TMP/r.json" "$body" -H 'Content-Type: application/json' -H "X-KZ-CSRF: $csrf" -H 'Origin: http://evil.example')" 403
@@ -196,6 +208,7 @@ Fin de l'article, qui continue encore un peu.
 " | "$BIN/kz-normalize" --id 'a<svg onload=alert(3)>' --date 2022-03-01 | "$BIN/kz-tag" |
 		"$BIN/kz-quotes" | "$BIN/kz-check" |
 		python3 -c 'import json,sys; d=json.loads(sys.stdin.read()); d["id"] += "\u001b[2J"; print(json.dumps(d))' > "$hostile/h.jsonl"
+	: > "$TMP/srv.out"      # there before the first look (review_serve)
 	"$BIN/kz-review" "$hostile" --listen 127.0.0.1:0 > "$TMP/srv.out" 2> "$TMP/srv.err" &
 	SRV_PID=$!
 	trap 'kill $SRV_PID 2>/dev/null; wait $SRV_PID 2>/dev/null' EXIT

@@ -1226,6 +1226,59 @@ described_speaker(const work *w, size_t ts, size_t te, int gender)
 	return s;
 }
 
+/* Are tokens a and b the same word (folded)? */
+static int
+same_token(const work *w, size_t a, size_t b)
+{
+	const kz_token *x = &w->tok.tok[a], *y = &w->tok.tok[b];
+
+	return a < w->tok.n && b < w->tok.n && x->hash == y->hash &&
+	    x->fend - x->fstart == y->fend - y->fstart &&
+	    memcmp(w->tok.folded.text + x->fstart, w->tok.folded.text +
+	    y->fstart, x->fend - x->fstart) == 0;
+}
+
+/* The organisation the last quote before byte pos was given to (within
+ * the 64 quotes before), as a speaker "via anaphora"; NULL if that quote's
+ * speaker is no organisation. Only after a singular definite
+ * determiner. */
+static json_t *
+organisation_quoted_before(const work *w, size_t pos)
+{
+	size_t looked = 0, det = kz_tokens_at(&w->tok, pos);
+
+	if (!kz_token_is(&w->tok, det, "le") && !kz_token_is(&w->tok, det, "la") &&
+	    !kz_token_is(&w->tok, det, "l"))
+		return NULL;
+	for (size_t k = w->nquotes; k > 0 && looked < 64; looked++) {
+		const quote *o = &w->quotes[--k];
+		const char *via;
+		json_t *s;
+
+		if (o->close > pos || o->pull || o->depth > 0 || o->speaker == NULL)
+			continue;
+		via = json_string_value(json_object_get(o->speaker, "via"));
+		if (via == NULL || strcmp(via, "organisation") != 0)
+			return NULL;
+		/* "le ministère taïwanais …" quoted, then "la présidence
+		 * taïwanaise": a name headed by another such noun is another
+		 * body */
+		{
+			size_t bs, be, t0, n;
+
+			if (kz_span_bytes(o->speaker, &w->o, &bs, &be) == 0 &&
+			    (t0 = kz_tokens_at(&w->tok, bs)) > 0 && t0 < w->tok.n &&
+			    match_phrase(w, &w->q->collective, t0 - 1, &n, NULL) &&
+			    !same_token(w, t0, det + 1))
+				return NULL;
+		}
+		s = json_deep_copy(o->speaker);
+		json_object_set_new(s, "via", json_string("anaphora"));
+		return s;
+	}
+	return NULL;
+}
+
 /* A speaker noun phrase at token i: a name, a role description, a
  * pronoun, a collective or anonymous source. *source gets an anonymous
  * description (speaker NULL). Returns the speaker or NULL. */
@@ -1301,6 +1354,12 @@ speaker_at(const work *w, size_t i, json_t **source)
 		size_t e = i + n;
 		const referent *named = n == 2 ? named_by_head(w, i, i + 1) : NULL;
 
+		/* "l'agence sanitaire", after « … », indique Santé publique
+		 * France: no name starts with the noun, but an organisation
+		 * was quoted before; the news calls it back so */
+		if (named == NULL && n == 2 &&
+		    (s = organisation_quoted_before(w, w->tok.tok[i].sstart)))
+			return s;
 		/* "la commission", after "la Commission nationale des droits
 		 * de l'homme" was named: that organisation */
 		if (named != NULL) {
@@ -1925,6 +1984,20 @@ speaker_before(const work *w, quote *q, size_t end, int partial)
 			return 1;
 		}
 	}
+	/* "Selon le dernier bulletin de l'agence …, la hausse … est moindre
+	 * « … »": a sentence opened by "selon X," is X's however far its
+	 * quote stands */
+	{
+		size_t n;
+		json_t *source = NULL, *s;
+
+		if (st < et && !w->in_quote[st] && !kz_token_is(&w->tok, st, "pour") &&
+		    match_phrase(w, &w->q->prepositions, st, &n, NULL) &&
+		    ((s = speaker_after(w, st + n, et, &source)) || source)) {
+			set_speaker(q, s, tokens_span(w, st, st + n), source);
+			return 1;
+		}
+	}
 	return 0;
 }
 
@@ -2328,7 +2401,7 @@ carry_speakers(work *w)
 		const quote *prev = NULL;
 		const block *b = &w->blocks[q->block];
 
-		if (!speakable(q) || strcmp(q->kind, "direct") != 0)
+		if (!speakable(q))
 			continue;
 		for (size_t j = k; j-- > 0;) {
 			const quote *o = &w->quotes[j];
@@ -2339,6 +2412,10 @@ carry_speakers(work *w)
 			break;
 		}
 		if (prev == NULL || prev->speaker == NULL)
+			continue;
+		/* words quoted in passing go on with the speaker quoted before
+		 * them in their paragraph only */
+		if (strcmp(q->kind, "direct") != 0 && prev->block != q->block)
 			continue;
 		/* the same paragraph, or the one just before, whose last
 		 * sentence holds it */

@@ -259,3 +259,18 @@ La sécheresse dure depuis avril, explique la préfecture.
 '
 	$EXPECT 'doc["quotes"] == []' "$TMP/out"
 }
+
+t_attr_report_quoted_in_passing() {
+	# an agency's report: the agency quoted by name, then called back as
+	# "l'agence" (no name starts so), a fronted "Selon X," reaching a
+	# quote far into its sentence, and words quoted in passing later in
+	# the paragraph going on with it; "la préfecture maritime", headed
+	# by another noun than the body quoted last, is not that body
+	attributed 'Canicule
+
+La chaleur atteint « un niveau rare pour un mois de juin », indique Météo-France. Selon le dernier bulletin de l'\''agence régionale sur les températures relevées dans les stations de la côte et de l'\''arrière-pays, la nuit de samedi a été la plus chaude depuis des années « sans doute en raison du vent de sud ». Les sols sont « très secs ».
+
+Le ministère de la Mer a jugé la situation « préoccupante ». Selon la préfecture maritime, les plages resteront « ouvertes ».
+'
+	$EXPECT "$speakers"' == [("un niveau rare pour un mois de juin", "Météo-France"), ("sans doute en raison du vent de sud", "Météo-France"), ("très secs", "Météo-France"), ("préoccupante", "ministère de la Mer"), ("ouvertes", "la préfecture")]' "$TMP/out"
+}

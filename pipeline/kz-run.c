@@ -184,8 +184,13 @@ summary(const kz_batch_stats *st, const char *out_dir)
 	kz_msg(stderr, "kz-run: %zu %s: %zu done, %zu skipped, %zu failed",
 	    st->seen, plural(st->seen, "article", "articles"), st->done,
 	    st->skipped, st->failed);
-	if (st->failed)
-		kz_msg(stderr, " (%s/failures.tsv)", out_dir);
+	if (st->failed) {
+		/* "--out checked/" names checked/failures.tsv, not checked//... */
+		size_t n = strlen(out_dir);
+		while (n > 1 && out_dir[n - 1] == '/')
+			n--;
+		kz_msg(stderr, " (%.*s/failures.tsv)", (int)n, out_dir);
+	}
 	if (st->quarantined)
 		kz_msg(stderr, ", %zu quarantined%s", st->quarantined,
 		    st->failed ? "" : " (see failures.tsv)");

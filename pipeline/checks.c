@@ -1,6 +1,7 @@
 #include "checks.h"
 
 #include "buf.h"
+#include "datapath.h"
 #include "fold.h"
 #include "record.h"
 #include "stage.h"
@@ -175,7 +176,7 @@ kz_checker_load(const char *path, kz_error *err)
 	const kz_yaml_node *checks;
 	kz_yaml_doc doc;
 
-	if (kz_yaml_load_rules(path, known, &doc, err) != 0) {
+	if (kz_data_load_rules(path, "rules/checks.yaml", known, &doc, err) != 0) {
 		kz_checker_free(c);
 		return NULL;
 	}

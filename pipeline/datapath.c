@@ -59,25 +59,51 @@ is_file(const char *path)
 }
 
 const char *
-kz_data_path(const char *datadir, const char *rel, char *buf, size_t n,
-    int *layer)
+kz_data_path(const char *datadir, const char *rel, char *buf, size_t n)
+{
+	snprintf(buf, n, "%s/%s", datadir, rel);
+	return buf;
+}
+
+const char *
+kz_data_overlay(int layer, const char *rel, char *buf, size_t n)
 {
 	char dir[PATH_MAX];
 
-	for (int l = KZ_DATA_USER; l > KZ_DATA_SHIPPED; l--) {
-		if (kz_data_layer_dir(l, dir, sizeof dir) == NULL)
+	if (kz_data_layer_dir(layer, dir, sizeof dir) == NULL)
+		return NULL;
+	snprintf(buf, n, "%s/%s", dir, rel);
+	return is_file(buf) ? buf : NULL;
+}
+
+int
+kz_data_load_rules(const char *path, const char *rel,
+    const char *const *known, kz_yaml_doc *doc, kz_error *err)
+{
+	char buf[PATH_MAX + 64];
+
+	if (kz_yaml_load_rules(path, known, doc, err) != 0)
+		return -1;
+	for (int l = KZ_DATA_SYSTEM; l < KZ_DATA_NLAYERS; l++) {
+		const char *p = kz_data_overlay(l, rel, buf, sizeof buf);
+		kz_yaml_doc over;
+
+		if (p == NULL)
 			continue;
-		snprintf(buf, n, "%s/%s", dir, rel);
-		if (is_file(buf)) {
-			if (layer)
-				*layer = l;
-			return buf;
+		if (kz_yaml_load_file(p, &over, err) != 0)
+			goto fail;
+		if (over.root != NULL &&
+		    kz_yaml_only_keys(&over, over.root, known, err) != 0) {
+			kz_yaml_doc_release(&over);
+			goto fail;
 		}
+		if (kz_yaml_merge(doc, &over, err) != 0)
+			goto fail;
 	}
-	if (layer)
-		*layer = KZ_DATA_SHIPPED;
-	snprintf(buf, n, "%s/%s", datadir, rel);
-	return buf;
+	return 0;
+fail:
+	kz_yaml_doc_release(doc);
+	return -1;
 }
 
 static int

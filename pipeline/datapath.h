@@ -3,7 +3,9 @@
  * (docs/gazetteers.md, "Local data"): the shipped data directory, then
  * /etc/kz, then $XDG_CONFIG_HOME/kz (~/.config/kz when it is not set),
  * each layer adding to or overriding the ones before it:
- *   - rules/NAME.yaml: the highest layer that has it is loaded, whole;
+ *   - rules/NAME.yaml: the shipped file (or the one --rules names), then
+ *     each local layer's file of that name merged over it by key and id
+ *     (kz_yaml_merge): a local file holds only what it changes;
  *   - gazetteers/NAME.yaml: every layer's files are loaded, highest layer
  *     first; a file named as one of a lower layer hides it, and an entry
  *     whose id a higher layer already defined is left out (overridden).
@@ -19,6 +21,7 @@
 #define KZ_DATAPATH_H
 
 #include "error.h"
+#include "yamltree.h"
 
 #include <stddef.h>
 #include <stdint.h>
@@ -33,10 +36,23 @@ void kz_data_layers(int on);
  * when there is none (no HOME) or the layers are off. */
 const char *kz_data_layer_dir(int layer, char *buf, size_t n);
 
-/* Where rel ("rules/checks.yaml") is loaded from: the highest layer that
- * has it, else datadir/rel. *layer (may be NULL) says which. */
+/* The shipped file rel ("rules/checks.yaml"): datadir/rel, into buf. The
+ * local layers' files of that name are merged over it when it is loaded
+ * (kz_data_load_rules). */
 const char *kz_data_path(const char *datadir, const char *rel, char *buf,
-    size_t n, int *layer);
+    size_t n);
+
+/* Layer's (KZ_DATA_SYSTEM or KZ_DATA_USER) file rel into buf, or NULL
+ * when the layer is off or has no such file. */
+const char *kz_data_overlay(int layer, const char *rel, char *buf, size_t n);
+
+/* Load the rules file rel as the layers make it: path (the shipped file,
+ * or a file given instead), then each local layer's rel merged over it,
+ * lowest first. Every file must be a mapping whose keys are in known;
+ * path must not be empty, a local file may. 0, or -1 with err naming
+ * file, line and column, doc then owning nothing. */
+int kz_data_load_rules(const char *path, const char *rel,
+    const char *const *known, kz_yaml_doc *doc, kz_error *err);
 
 /* The gazetteer files of every layer (dir is datadir/gazetteers, or a
  * folder given instead, which is then the only one), highest layer first,

@@ -1,6 +1,7 @@
 #include "names.h"
 
 #include "buf.h"
+#include "datapath.h"
 #include "tokens.h"
 #include "yamltree.h"
 
@@ -79,7 +80,8 @@ kz_names_load(kz_names *n, const char *names_path, const char *firstnames_path,
 	n->place_cues = kz_strmap_new();
 	n->seat_heads = kz_strmap_new();
 	n->introducers = kz_strmap_new();
-	if (kz_yaml_load_rules(names_path, known, &doc, err) != 0)
+	if (kz_data_load_rules(names_path, "rules/names.yaml", known, &doc,
+	    err) != 0)
 		return -1;
 	if (load_keys(&doc, "org_heads", n->org_heads, f, &n->max_head_tokens,
 	    err) == 0 &&
@@ -176,7 +178,8 @@ kz_names_load(kz_names *n, const char *names_path, const char *firstnames_path,
 	kz_yaml_doc_release(&doc);
 	if (rc != 0)
 		return -1;
-	if (kz_yaml_load_rules(firstnames_path, known_first, &doc, err) != 0)
+	if (kz_data_load_rules(firstnames_path, "rules/firstnames.yaml",
+	    known_first, &doc, err) != 0)
 		return -1;
 	rc = -1;
 	if (load_keys(&doc, "firstnames", n->firstnames, f, NULL, err) == 0 &&

@@ -3,6 +3,7 @@
 #include "jsonline.h"
 
 #include "buf.h"
+#include "datapath.h"
 #include "date.h"
 #include "fold.h"
 #include "record.h"
@@ -76,7 +77,7 @@ kz_normalizer_load(const char *path, kz_error *err)
 		kz_wordlist_init(list_of(n, i));
 	kz_wordlist_init(&n->months);
 	kz_wordlist_init(&n->boilerplate_phrases);
-	if (kz_yaml_load_rules(path, known, &doc, err) != 0)
+	if (kz_data_load_rules(path, "rules/normalize.yaml", known, &doc, err) != 0)
 		goto fail;
 	for (size_t i = 0; list_keys[i]; i++) {
 		const kz_yaml_node *node = kz_yaml_require(&doc, doc.root,

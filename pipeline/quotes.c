@@ -117,7 +117,7 @@ load_quotes_yaml(kz_quoter *q, const char *path, kz_error *err)
 	kz_yaml_doc doc;
 	int rc = -1;
 
-	if (kz_yaml_load_rules(path, known, &doc, err) != 0)
+	if (kz_data_load_rules(path, "rules/quotes.yaml", known, &doc, err) != 0)
 		return -1;
 	if (load_phrase_list(&doc, "speaker_prepositions", &q->prepositions,
 	    q->folder, 1, err) != 0 ||
@@ -180,7 +180,7 @@ load_verbs(kz_quoter *q, const char *path, kz_error *err)
 	kz_yaml_doc doc;
 	int rc = -1;
 
-	if (kz_yaml_load_rules(path, top, &doc, err) != 0)
+	if (kz_data_load_rules(path, "rules/speech-verbs.yaml", top, &doc, err) != 0)
 		return -1;
 	verbs = kz_yaml_require(&doc, doc.root, "verbs", KZ_YAML_SEQ, err);
 	if (verbs == NULL)
@@ -239,10 +239,10 @@ kz_quoter_load(const char *datadir, const kz_folder *f, kz_error *err)
 	kz_phrases_init(&q->scare_context);
 	kz_phrases_init(&q->incise_starts);
 	kz_phrases_init(&q->person_heads);
-	kz_data_path(datadir, "rules/quotes.yaml", path, sizeof path, NULL);
+	kz_data_path(datadir, "rules/quotes.yaml", path, sizeof path);
 	if (load_quotes_yaml(q, path, err) != 0)
 		goto fail;
-	kz_data_path(datadir, "rules/speech-verbs.yaml", path, sizeof path, NULL);
+	kz_data_path(datadir, "rules/speech-verbs.yaml", path, sizeof path);
 	if (load_verbs(q, path, err) != 0)
 		goto fail;
 	return q;

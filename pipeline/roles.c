@@ -1,6 +1,7 @@
 #include "roles.h"
 
 #include "buf.h"
+#include "datapath.h"
 #include "strmap.h"
 #include "wordlist.h"
 #include "yamltree.h"
@@ -170,7 +171,7 @@ kz_roles_load(const char *path, const kz_gazetteer *g, const kz_folder *f,
 	r->honorifics = kz_strmap_new();
 	r->determiners = kz_strmap_new();
 	kz_wordlist_init(&r->of_linkers);
-	if (kz_yaml_load_rules(path, known, &doc, err) != 0) {
+	if (kz_data_load_rules(path, "rules/roles.yaml", known, &doc, err) != 0) {
 		kz_roles_free(r);
 		return NULL;
 	}

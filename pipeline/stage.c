@@ -912,7 +912,7 @@ kz_stage_cli_path(const kz_stage_cli *cli, const char *rel, char *buf,
 
 	if (r != NULL)
 		return r;
-	return kz_data_path(cli->datadir, rel, buf, n, NULL);
+	return kz_data_path(cli->datadir, rel, buf, n);
 }
 
 /* The files of a load that is a folder ("gazetteers"), with their
@@ -982,6 +982,11 @@ kz_stage_cli_snapshot(kz_stage_cli *cli, kz_error *err)
 			if (kz_snapshot_add(&s, kz_stage_cli_path(cli, cli->loads[i],
 			    buf, sizeof buf), err) != 0)
 				return -1;
+			/* and what the local layers merge over it */
+			for (int l = KZ_DATA_SYSTEM; l < KZ_DATA_NLAYERS; l++)
+				if (kz_data_overlay(l, cli->loads[i], buf,
+				    sizeof buf) && kz_snapshot_add(&s, buf, err) != 0)
+					return -1;
 			continue;
 		}
 		if (folder_files(cli, cli->loads[i], &f, err) != 0)
@@ -1053,15 +1058,17 @@ print_data(kz_stage_cli *cli)
 	for (size_t i = 0; cli->loads && cli->loads[i]; i++) {
 		const char *rel = cli->loads[i];
 		kz_data_files f;
-		int layer;
 
 		if (!is_folder_load(rel)) {
 			const char *r = replacement(cli, rel);
-			const char *p = r ? r : kz_data_path(cli->datadir, rel, buf,
-			    sizeof buf, &layer);
 
-			printf("%s\t%s\t%s\n", rel, r ? "option" :
-			    kz_data_layer_name(layer), p);
+			printf("%s\t%s\t%s\n", rel, r ? "option" : "shipped", r ? r :
+			    kz_data_path(cli->datadir, rel, buf, sizeof buf));
+			/* the local files merged over it, in merge order */
+			for (int l = KZ_DATA_SYSTEM; l < KZ_DATA_NLAYERS; l++)
+				if (kz_data_overlay(l, rel, buf, sizeof buf))
+					printf("%s\t%s\t%s\n", rel,
+					    kz_data_layer_name(l), buf);
 			continue;
 		}
 		if (folder_files(cli, rel, &f, &err) != 0)

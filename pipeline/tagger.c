@@ -42,11 +42,11 @@ load(const char *datadir, const char *gazetteer_dir, const kz_tagger *first,
 	if (t->g == NULL)
 		goto fail;
 	t->roles = kz_roles_load(kz_data_path(datadir, "rules/roles.yaml", path,
-	    sizeof path, NULL), t->g, t->folder, err);
+	    sizeof path), t->g, t->folder, err);
 	if (t->roles == NULL)
 		goto fail;
-	kz_data_path(datadir, "rules/names.yaml", path, sizeof path, NULL);
-	kz_data_path(datadir, "rules/firstnames.yaml", path2, sizeof path2, NULL);
+	kz_data_path(datadir, "rules/names.yaml", path, sizeof path);
+	kz_data_path(datadir, "rules/firstnames.yaml", path2, sizeof path2);
 	if (kz_names_load(&t->names, path, path2, t->folder, err) != 0)
 		goto fail;
 	return t;

@@ -275,6 +275,8 @@ kz_yaml_load_string(const char *name, const char *s, size_t len,
 
 	doc->root = NULL;
 	doc->name = kz_strdup(name);
+	doc->more = NULL;
+	doc->nmore = 0;
 	memset(&b, 0, sizeof b);
 	b.name = name;
 	b.err = err;
@@ -418,6 +420,8 @@ kz_yaml_stream_next(kz_yaml_stream *st, kz_yaml_doc *item, kz_error *err)
 
 	item->root = NULL;
 	item->name = NULL;
+	item->more = NULL;
+	item->nmore = 0;
 	st->b.err = err;
 	if (st->state == ST_FAILED)
 		return kz_error_set(err, st->name, 0, 0, "read past an error");
@@ -470,6 +474,8 @@ kz_yaml_load_file(const char *path, kz_yaml_doc *doc, kz_error *err)
 
 	doc->root = NULL;
 	doc->name = NULL;
+	doc->more = NULL;
+	doc->nmore = 0;
 	if (f == NULL)
 		return kz_error_set(err, path, 0, 0, "cannot open: %s",
 		    strerror(errno));
@@ -492,8 +498,227 @@ kz_yaml_doc_release(kz_yaml_doc *doc)
 {
 	node_free(doc->root);
 	free(doc->name);
+	for (size_t i = 0; i < doc->nmore; i++)
+		free(doc->more[i]);
+	free(doc->more);
 	doc->root = NULL;
 	doc->name = NULL;
+	doc->more = NULL;
+	doc->nmore = 0;
+}
+
+/* ------------------------------------------------------------ merging */
+
+/* Nodes moved in from another file say so, unless they already name one
+ * (moved there by an earlier merge). */
+static void
+set_file(kz_yaml_node *n, const char *file)
+{
+	size_t count = n->kind == KZ_YAML_MAP ? n->n * 2 : n->n;
+
+	if (n->file == NULL)
+		n->file = file;
+	for (size_t i = 0; i < count; i++)
+		set_file(n->items[i], file);
+}
+
+/* Free a node whose children were moved or freed one by one. */
+static void
+shell_free(kz_yaml_node *n)
+{
+	free(n->items);
+	free(n->scalar);
+	free(n);
+}
+
+static int
+is_disabled(const kz_yaml_node *n)
+{
+	const char *v = kz_yaml_str(kz_yaml_get(n, "disabled"));
+
+	return v != NULL && strcmp(v, "true") == 0;
+}
+
+/* An item's id: a string is its own; a mapping's is the first of these
+ * keys it has (what each list of rules/ is keyed by). NULL: none. */
+static const char *
+item_id(const kz_yaml_node *n)
+{
+	static const char *const keys[] = { "id", "lemma", "form", "key",
+	    "open", NULL };
+
+	if (n->kind == KZ_YAML_SCALAR)
+		return n->scalar;
+	for (size_t i = 0; n->kind == KZ_YAML_MAP && keys[i]; i++) {
+		const char *v = kz_yaml_str(kz_yaml_get(n, keys[i]));
+
+		if (v != NULL)
+			return v;
+	}
+	return NULL;
+}
+
+static int
+all_ids(const kz_yaml_node *seq)
+{
+	for (size_t i = 0; i < seq->n; i++)
+		if (item_id(seq->items[i]) == NULL)
+			return 0;
+	return 1;
+}
+
+static void
+remove_items(kz_yaml_node *n, size_t at, size_t count)
+{
+	size_t total = n->kind == KZ_YAML_MAP ? n->n * 2 : n->n;
+
+	for (size_t i = at; i < at + count; i++)
+		node_free(n->items[i]);
+	memmove(n->items + at, n->items + at + count,
+	    (total - at - count) * sizeof *n->items);
+}
+
+static void
+append_items(kz_yaml_node *n, kz_yaml_node *a, kz_yaml_node *b)
+{
+	size_t total = n->kind == KZ_YAML_MAP ? n->n * 2 : n->n;
+
+	n->items = kz_realloc(n->items, (total + 2) * sizeof *n->items);
+	n->items[total] = a;
+	if (b != NULL)
+		n->items[total + 1] = b;
+	n->n++;
+}
+
+static int merge_node(kz_yaml_node **bp, kz_yaml_node *o, const char *file,
+    const kz_yaml_doc *odoc, kz_error *err);
+
+/* Each of o's pairs into b; o is consumed. */
+static int
+merge_map(kz_yaml_node *b, kz_yaml_node *o, const char *file,
+    const kz_yaml_doc *odoc, kz_error *err)
+{
+	int rc = 0;
+
+	for (size_t i = 0; i < o->n; i++) {
+		kz_yaml_node *k = o->items[2 * i], *v = o->items[2 * i + 1];
+		size_t j;
+
+		for (j = 0; j < b->n; j++)
+			if (strcmp(b->items[2 * j]->scalar, k->scalar) == 0)
+				break;
+		if (kz_yaml_is_null(v) || is_disabled(v)) {
+			/* nothing to remove is no error: `key: ~` also means
+			 * "no value" where the shipped file has none */
+			if (j < b->n) {
+				remove_items(b, 2 * j, 2);
+				b->n--;
+			}
+			node_free(k);
+			node_free(v);
+		} else if (j < b->n) {
+			node_free(k);
+			if (rc == 0)
+				rc = merge_node(&b->items[2 * j + 1], v, file, odoc,
+				    err);
+			else
+				node_free(v);
+		} else {
+			set_file(k, file);
+			set_file(v, file);
+			append_items(b, k, v);
+		}
+	}
+	shell_free(o);
+	return rc;
+}
+
+/* Each of o's items into b's item of the same id; o is consumed. */
+static int
+merge_seq(kz_yaml_node *b, kz_yaml_node *o, const char *file,
+    const kz_yaml_doc *odoc, kz_error *err)
+{
+	int rc = 0;
+
+	for (size_t i = 0; i < o->n; i++) {
+		kz_yaml_node *it = o->items[i];
+		const char *id = item_id(it);
+		size_t j, found = 0;
+
+		if (rc != 0) {
+			node_free(it);
+			continue;
+		}
+		if (is_disabled(it)) {
+			for (j = 0; j < b->n; )
+				if (strcmp(item_id(b->items[j]), id) == 0) {
+					remove_items(b, j, 1);
+					b->n--;
+					found++;
+				} else
+					j++;
+			if (found == 0)
+				rc = kz_yaml_error(err, odoc, it, "nothing to"
+				    " disable: no entry '%s' in the files below"
+				    " this one", id);
+			node_free(it);
+			continue;
+		}
+		for (j = 0; j < b->n; j++)
+			if (strcmp(item_id(b->items[j]), id) == 0)
+				break;
+		if (j < b->n)
+			rc = merge_node(&b->items[j], it, file, odoc, err);
+		else {
+			set_file(it, file);
+			append_items(b, it, NULL);
+		}
+	}
+	shell_free(o);
+	return rc;
+}
+
+/* o over *bp; o is consumed. */
+static int
+merge_node(kz_yaml_node **bp, kz_yaml_node *o, const char *file,
+    const kz_yaml_doc *odoc, kz_error *err)
+{
+	kz_yaml_node *b = *bp;
+
+	if (b->kind == KZ_YAML_MAP && o->kind == KZ_YAML_MAP)
+		return merge_map(b, o, file, odoc, err);
+	if (b->kind == KZ_YAML_SEQ && o->kind == KZ_YAML_SEQ && all_ids(b) &&
+	    all_ids(o))
+		return merge_seq(b, o, file, odoc, err);
+	set_file(o, file);
+	node_free(b);
+	*bp = o;
+	return 0;
+}
+
+int
+kz_yaml_merge(kz_yaml_doc *base, kz_yaml_doc *over, kz_error *err)
+{
+	kz_yaml_node *o = over->root;
+	const char *file;
+	int rc = 0;
+
+	base->more = kz_realloc(base->more,
+	    (base->nmore + over->nmore + 1) * sizeof *base->more);
+	file = base->more[base->nmore++] = kz_strdup(over->name);
+	for (size_t i = 0; i < over->nmore; i++)
+		base->more[base->nmore++] = over->more[i];
+	over->nmore = 0;
+	over->root = NULL;
+	if (o == NULL)
+		;                       /* an empty file changes nothing */
+	else if (base->root == NULL) {
+		set_file(o, file);
+		base->root = o;
+	} else
+		rc = merge_node(&base->root, o, file, over, err);
+	kz_yaml_doc_release(over);
+	return rc;
 }
 
 const kz_yaml_node *
@@ -551,8 +776,8 @@ kz_yaml_error(kz_error *err, const kz_yaml_doc *doc, const kz_yaml_node *node,
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof msg, fmt, ap);
 	va_end(ap);
-	return kz_error_set(err, doc->name, node ? node->line : 0,
-	    node ? node->column : 0, "%s", msg);
+	return kz_error_set(err, node && node->file ? node->file : doc->name,
+	    node ? node->line : 0, node ? node->column : 0, "%s", msg);
 }
 
 const kz_yaml_node *

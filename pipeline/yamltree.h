@@ -30,11 +30,15 @@ typedef struct kz_yaml_node {
 	int plain;                  /* scalar was unquoted */
 	struct kz_yaml_node **items;/* SEQ: n items; MAP: key, value, key, ... */
 	size_t n;                   /* SEQ: items; MAP: pairs */
+	const char *file;           /* merged in from this file (one of the
+	                             * doc's more[]); NULL: the doc's name */
 } kz_yaml_node;
 
 typedef struct kz_yaml_doc {
 	kz_yaml_node *root;         /* NULL for an empty file */
 	char *name;
+	char **more;                /* files merged in (kz_yaml_merge) */
+	size_t nmore;
 } kz_yaml_doc;
 
 /* Load path. On error returns -1 with err naming file, line, column. */
@@ -94,6 +98,19 @@ const kz_yaml_node *kz_yaml_value(const kz_yaml_node *map, size_t i);
 const char *kz_yaml_str(const kz_yaml_node *node);
 /* True for a plain scalar "~", "null", "Null", "NULL" or empty. */
 int kz_yaml_is_null(const kz_yaml_node *node);
+
+/* Merge the document over into base, as local rules files are merged over
+ * the shipped ones (docs/gazetteers.md, "Local data"): in a mapping, each
+ * key of over merges into base's (a value `~`, or a mapping with
+ * `disabled: true`, removes it; a new key is added); in a list whose items
+ * all have an id (a string is its own id; a mapping's id is its `id`,
+ * `lemma`, `form`, `key` or `open`, the first it has), each item of over
+ * merges into base's items of that id (`disabled: true` removes them; a
+ * new id is appended); anything else in over replaces what base has.
+ * over is consumed (released), its nodes moved into base, which then
+ * names over's file for them in errors. 0, or -1 with err (disabling an
+ * id base does not have); base is whole either way. */
+int kz_yaml_merge(kz_yaml_doc *base, kz_yaml_doc *over, kz_error *err);
 
 /* Set err to point at node: "file:line:col: message". Returns -1. */
 int kz_yaml_error(kz_error *err, const kz_yaml_doc *doc,

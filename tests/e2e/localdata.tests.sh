@@ -74,16 +74,71 @@ t_localdata_one_layer_still_refuses_a_duplicate_id() {
 	grep -q "duplicate id 'brigitte-macron'" "$TMP/ld.err"
 }
 
-t_localdata_rules_file_replaces_the_shipped_one() {
+# an article with four flags of four checks (docs/kz-check.md's)
+local_flagged_article() {
+	printf 'Titre\n\nLe président kazakh Emmanuel Macron a parlé. L’attaque a fait 164 morts, à Dniepropetrovsk. Les secours comptent 146 morts dans la soirée.\n\n« Nous ne céderons pas », a déclaré Emmanuel Macron.\n\nNous ne céderons jamais.\nEmmanuel Macron\nPrésident français\n' |
+	    "$BIN/kz-normalize" --date 2024-05-28 | "$BIN/kz-tag" | "$BIN/kz-quotes" > "$TMP/lf.jsonl"
+}
+
+# "rule:severity ..." of the flags kz-check writes, with the layers of $@
+local_flags() {
+	env "$@" "$BIN/kz-check" < "$TMP/lf.jsonl" |
+	    python3 -c 'import json, sys; print(" ".join("%s:%s" % (f["rule"], f["severity"]) for f in json.load(sys.stdin)["flags"]))'
+}
+
+t_localdata_rules_merge_by_id() {
 	local_layers
-	# a newsroom that wants role-mismatch as a warning
-	sed '0,/severity: error/s//severity: warning/' "$KZ_DATA/rules/checks.yaml" > "$TMP/ld.etc/rules/checks.yaml"
-	"$BIN/kz-check" --list | grep -q '^role-mismatch *error'
+	local_flagged_article
+	all='role-mismatch:error misquote:warning anachronism:warning number-inconsistency:warning'
+	expect_eq shipped "$(local_flags)" "$all"
+	# a newsroom that wants role-mismatch as a warning writes just that:
+	# the other checks, and role-mismatch's messages, stay the shipped ones
+	printf 'checks:\n  role-mismatch:\n    severity: warning\n' > "$TMP/ld.etc/rules/checks.yaml"
+	expect_eq "/etc/kz severity" "$(local_flags KZ_SYSCONFDIR="$TMP/ld.etc")" \
+	    'role-mismatch:warning misquote:warning anachronism:warning number-inconsistency:warning'
 	KZ_SYSCONFDIR="$TMP/ld.etc" "$BIN/kz-check" --list | grep -q '^role-mismatch *warning'
-	# the same file in the user's layer wins over /etc/kz
+	KZ_SYSCONFDIR="$TMP/ld.etc" "$BIN/kz-check" --explain role-mismatch | grep -q '^role-mismatch (warning, enabled)'
+	# the user's layer merges over /etc/kz's: one check off, the severity
+	# from /etc/kz kept
 	mkdir -p "$TMP/ld.xdg/kz/rules"
-	cp "$KZ_DATA/rules/checks.yaml" "$TMP/ld.xdg/kz/rules/checks.yaml"
-	KZ_SYSCONFDIR="$TMP/ld.etc" XDG_CONFIG_HOME="$TMP/ld.xdg" "$BIN/kz-check" --list | grep -q '^role-mismatch *error'
+	printf 'checks:\n  anachronism: {enabled: false}\n' > "$TMP/ld.xdg/kz/rules/checks.yaml"
+	expect_eq "both layers" "$(local_flags KZ_SYSCONFDIR="$TMP/ld.etc" XDG_CONFIG_HOME="$TMP/ld.xdg")" \
+	    'role-mismatch:warning misquote:warning number-inconsistency:warning'
+	# --data DIR: the local layers are not read
+	expect_eq "--data" "$(KZ_SYSCONFDIR="$TMP/ld.etc" "$BIN/kz-check" --data "$KZ_DATA" < "$TMP/lf.jsonl" |
+	    python3 -c 'import json, sys; print(" ".join("%s:%s" % (f["rule"], f["severity"]) for f in json.load(sys.stdin)["flags"]))')" "$all"
+	# lists merge by id in every stage: a speech verb disabled in
+	# speech-verbs.yaml, a word added to normalize.yaml's residue
+	printf 'Titre\n\n« Nous tiendrons », a martelé Odile Fictive.\n' | "$BIN/kz-normalize" | "$BIN/kz-tag" > "$TMP/lv.jsonl"
+	"$BIN/kz-quotes" < "$TMP/lv.jsonl" > "$TMP/lv.out"
+	$EXPECT 'doc["quotes"][0]["cue"]["text"] == "a martelé"' "$TMP/lv.out"
+	printf 'verbs:\n  - {lemma: marteler, disabled: true}\n' > "$TMP/ld.etc/rules/speech-verbs.yaml"
+	KZ_SYSCONFDIR="$TMP/ld.etc" "$BIN/kz-quotes" < "$TMP/lv.jsonl" > "$TMP/lv.out"
+	$EXPECT 'doc["quotes"][0].get("cue") is None' "$TMP/lv.out"
+	printf 'Titre\n\nVotre avis nous intéresse\n\nUn paragraphe.\n' > "$TMP/lr.txt"
+	"$BIN/kz-normalize" "$TMP/lr.txt" > "$TMP/lr.out"
+	$EXPECT '[b["kind"] for b in doc["blocks"]] == ["title", "heading", "paragraph"]' "$TMP/lr.out"
+	printf 'boilerplate_lines: [Votre avis nous intéresse]\n' > "$TMP/ld.etc/rules/normalize.yaml"
+	KZ_SYSCONFDIR="$TMP/ld.etc" "$BIN/kz-normalize" "$TMP/lr.txt" > "$TMP/lr.out"
+	$EXPECT '[b["kind"] for b in doc["blocks"]] == ["title", "boilerplate", "paragraph"]' "$TMP/lr.out"
+}
+
+t_localdata_rules_errors_name_the_local_file() {
+	local_layers
+	printf 'checks:\n  role-mismatch:\n    severity: loud\n' > "$TMP/ld.etc/rules/checks.yaml"
+	set +e
+	KZ_SYSCONFDIR="$TMP/ld.etc" "$BIN/kz-check" --list > /dev/null 2> "$TMP/ld.err"
+	rc=$?
+	set -e
+	expect_eq exit "$rc" 78
+	grep -qF "$TMP/ld.etc/rules/checks.yaml:3:15: " "$TMP/ld.err"
+	printf 'verbs:\n  - {lemma: déclarerr, disabled: true}\n' > "$TMP/ld.etc/rules/speech-verbs.yaml"
+	set +e
+	KZ_SYSCONFDIR="$TMP/ld.etc" "$BIN/kz-quotes" < /dev/null 2> "$TMP/ld.err"
+	rc=$?
+	set -e
+	expect_eq exit "$rc" 78
+	grep -qF "$TMP/ld.etc/rules/speech-verbs.yaml:2:5: nothing to disable: no entry 'déclarerr'" "$TMP/ld.err"
 }
 
 t_localdata_print_data_says_from_where() {
@@ -95,7 +150,10 @@ t_localdata_print_data_says_from_where() {
 	grep -qxF "layer	user	$TMP/ld.xdg/kz" "$TMP/ld.pd"
 	grep -qxF "gazetteers/mine.yaml	user	$TMP/ld.xdg/kz/gazetteers/mine.yaml" "$TMP/ld.pd"
 	grep -qxF "gazetteers/newsroom.yaml	system	$TMP/ld.etc/gazetteers/newsroom.yaml" "$TMP/ld.pd"
+	grep -qE "^rules/quotes.yaml	shipped	.*/rules/quotes.yaml$" "$TMP/ld.pd"
 	grep -qxF "rules/quotes.yaml	user	$TMP/ld.xdg/kz/rules/quotes.yaml" "$TMP/ld.pd"
+	# in merge order: the shipped file first, the user's over it
+	[ "$(grep '^rules/quotes.yaml	' "$TMP/ld.pd" | cut -f2 | tr '\n' ' ')" = "shipped user " ]
 	grep -qE "^rules/speech-verbs.yaml	shipped	.*/rules/speech-verbs.yaml$" "$TMP/ld.pd"
 	grep -qE "^gazetteers/countries.yaml	shipped	" "$TMP/ld.pd"
 	# the other data-reading stages say it too; --rules is an option's

@@ -7,6 +7,7 @@
 #include "buf.h"
 #include "datapath.h"
 #include "version.h"
+#include "yamltree.h"
 
 #include <limits.h>
 #include <stdio.h>
@@ -65,33 +66,154 @@ cleanup(void)
 	ck_assert_int_eq(system(cmd), 0);
 }
 
-START_TEST(datapath_rules_highest_layer_wins)
+/* The value of key in the merged map, as text, or "(none)". */
+static const char *
+str_at(const kz_yaml_node *map, const char *key)
 {
-	char shipped[128], buf[PATH_MAX], want[PATH_MAX];
-	int layer;
+	const char *v = kz_yaml_str(kz_yaml_get(map, key));
+
+	return v ? v : "(none)";
+}
+
+/* The ids ("lemma" or the string) of a merged list, comma-separated. */
+static void
+ids(const kz_yaml_node *seq, char *out, size_t n)
+{
+	kz_buf b;
+
+	kz_buf_init(&b);
+	for (size_t i = 0; seq && i < seq->n; i++) {
+		const kz_yaml_node *it = seq->items[i];
+
+		kz_buf_addf(&b, "%s%s", i ? "," : "", it->kind == KZ_YAML_SCALAR ?
+		    it->scalar : str_at(it, "lemma"));
+	}
+	snprintf(out, n, "%s", b.len ? b.data : "");
+	kz_buf_release(&b);
+}
+
+static const char *const known_keys[] = { "checks", "verbs", "words",
+    "pronouns", NULL };
+
+#define SHIPPED_RULES \
+	"checks:\n" \
+	"  misquote: {enabled: true, severity: warning, message_en: differs}\n" \
+	"  misnamed: {enabled: true, severity: info, message_en: named}\n" \
+	"verbs:\n" \
+	"  - {lemma: dire, kind: speech}\n" \
+	"  - {lemma: affirmer, kind: speech}\n" \
+	"words: [alpha, beta]\n" \
+	"pronouns: {il: m-s, on: x-s}\n"
+
+START_TEST(datapath_rules_local_layers_merge_by_id)
+{
+	char shipped[PATH_MAX], got[256];
+	const kz_yaml_node *checks, *misquote;
+	kz_yaml_doc doc;
+	kz_error err;
 
 	layers();
-	snprintf(shipped, sizeof shipped, "%s/shipped", root);
+	put("shipped/rules/r.yaml", SHIPPED_RULES);
+	snprintf(shipped, sizeof shipped, "%s/shipped/rules/r.yaml", root);
+	/* /etc/kz: one severity, one verb's kind, a verb and a word added */
+	put("etc/rules/r.yaml",
+	    "checks:\n  misquote: {severity: error}\n"
+	    "verbs:\n  - {lemma: dire, kind: incise}\n"
+	    "  - {lemma: lancer, kind: speech}\n"
+	    "words: [gamma]\n");
+	/* the user: a verb and a word disabled, a pronoun removed */
+	put("xdg/kz/rules/r.yaml",
+	    "verbs:\n  - {lemma: affirmer, disabled: true}\n"
+	    "words:\n  - {id: alpha, disabled: true}\n"
+	    "pronouns: {on: ~}\n");
+	ck_assert_int_eq(kz_data_load_rules(shipped, "rules/r.yaml", known_keys,
+	    &doc, &err), 0);
+	checks = kz_yaml_get(doc.root, "checks");
+	ck_assert_uint_eq(checks->n, 2);
+	misquote = kz_yaml_get(checks, "misquote");
+	/* what the local entry sets wins, what it leaves out stays */
+	ck_assert_str_eq(str_at(misquote, "severity"), "error");
+	ck_assert_str_eq(str_at(misquote, "enabled"), "true");
+	ck_assert_str_eq(str_at(misquote, "message_en"), "differs");
+	ck_assert_str_eq(str_at(kz_yaml_get(checks, "misnamed"), "severity"),
+	    "info");
+	ids(kz_yaml_get(doc.root, "verbs"), got, sizeof got);
+	ck_assert_str_eq(got, "dire,lancer");
+	ck_assert_str_eq(str_at(kz_yaml_get(doc.root, "verbs")->items[0],
+	    "kind"), "incise");
+	ids(kz_yaml_get(doc.root, "words"), got, sizeof got);
+	ck_assert_str_eq(got, "beta,gamma");
+	ck_assert_uint_eq(kz_yaml_get(doc.root, "pronouns")->n, 1);
+	ck_assert_str_eq(str_at(kz_yaml_get(doc.root, "pronouns"), "il"), "m-s");
+	/* an error about a merged node names the file it came from */
+	kz_yaml_error(&err, &doc, kz_yaml_get(misquote, "severity"), "bad");
+	kz_error_format(&err, got, sizeof got);
+	ck_assert_ptr_nonnull(strstr(got, "/etc/rules/r.yaml:2:"));
+	kz_yaml_doc_release(&doc);
+	/* layers off (--data): the shipped file alone */
+	kz_data_layers(0);
+	ck_assert_int_eq(kz_data_load_rules(shipped, "rules/r.yaml", known_keys,
+	    &doc, &err), 0);
+	ids(kz_yaml_get(doc.root, "verbs"), got, sizeof got);
+	ck_assert_str_eq(got, "dire,affirmer");
+	kz_yaml_doc_release(&doc);
+	cleanup();
+}
+END_TEST
+
+START_TEST(datapath_rules_local_errors_name_the_local_file)
+{
+	char shipped[PATH_MAX], msg[512];
+	kz_yaml_doc doc;
+	kz_error err;
+
+	layers();
+	put("shipped/rules/r.yaml", SHIPPED_RULES);
+	snprintf(shipped, sizeof shipped, "%s/shipped/rules/r.yaml", root);
+	/* disabling what is not there is a typo, not a no-op */
+	put("etc/rules/r.yaml", "verbs:\n  - {lemma: afirmer, disabled: true}\n");
+	ck_assert_int_eq(kz_data_load_rules(shipped, "rules/r.yaml", known_keys,
+	    &doc, &err), -1);
+	kz_error_format(&err, msg, sizeof msg);
+	ck_assert_ptr_nonnull(strstr(msg, "/etc/rules/r.yaml:2:5: nothing to"
+	    " disable: no entry 'afirmer'"));
+	/* an unknown top-level key in a local file */
+	put("etc/rules/r.yaml", "verbes: []\n");
+	ck_assert_int_eq(kz_data_load_rules(shipped, "rules/r.yaml", known_keys,
+	    &doc, &err), -1);
+	kz_error_format(&err, msg, sizeof msg);
+	ck_assert_ptr_nonnull(strstr(msg, "/etc/rules/r.yaml:1:1: unknown key"
+	    " 'verbes'"));
+	/* an empty local file changes nothing */
+	put("etc/rules/r.yaml", "");
+	ck_assert_int_eq(kz_data_load_rules(shipped, "rules/r.yaml", known_keys,
+	    &doc, &err), 0);
+	ck_assert_uint_eq(kz_yaml_get(doc.root, "verbs")->n, 2);
+	kz_yaml_doc_release(&doc);
+	cleanup();
+}
+END_TEST
+
+START_TEST(datapath_overlay_is_each_layers_own_file)
+{
+	char buf[PATH_MAX], want[PATH_MAX];
+
+	layers();
 	put("etc/rules/a.yaml", "etc\n");
-	put("etc/rules/b.yaml", "etc\n");
 	put("xdg/kz/rules/b.yaml", "xdg\n");
-	kz_data_path(shipped, "rules/a.yaml", buf, sizeof buf, &layer);
+	ck_assert_ptr_nonnull(kz_data_overlay(KZ_DATA_SYSTEM, "rules/a.yaml",
+	    buf, sizeof buf));
 	snprintf(want, sizeof want, "%s/etc/rules/a.yaml", root);
 	ck_assert_str_eq(buf, want);
-	ck_assert_int_eq(layer, KZ_DATA_SYSTEM);
-	kz_data_path(shipped, "rules/b.yaml", buf, sizeof buf, &layer);
-	snprintf(want, sizeof want, "%s/xdg/kz/rules/b.yaml", root);
-	ck_assert_str_eq(buf, want);
-	ck_assert_int_eq(layer, KZ_DATA_USER);
-	kz_data_path(shipped, "rules/c.yaml", buf, sizeof buf, &layer);
-	snprintf(want, sizeof want, "%s/rules/c.yaml", shipped);
-	ck_assert_str_eq(buf, want);
-	ck_assert_int_eq(layer, KZ_DATA_SHIPPED);
-	/* layers off (--data, and the library's default): the folder given */
+	ck_assert_ptr_null(kz_data_overlay(KZ_DATA_USER, "rules/a.yaml", buf,
+	    sizeof buf));
+	ck_assert_ptr_nonnull(kz_data_overlay(KZ_DATA_USER, "rules/b.yaml", buf,
+	    sizeof buf));
+	kz_data_path("/data", "rules/b.yaml", buf, sizeof buf);
+	ck_assert_str_eq(buf, "/data/rules/b.yaml");
 	kz_data_layers(0);
-	kz_data_path(shipped, "rules/b.yaml", buf, sizeof buf, &layer);
-	snprintf(want, sizeof want, "%s/rules/b.yaml", shipped);
-	ck_assert_str_eq(buf, want);
+	ck_assert_ptr_null(kz_data_overlay(KZ_DATA_SYSTEM, "rules/a.yaml", buf,
+	    sizeof buf));
 	cleanup();
 }
 END_TEST
@@ -204,7 +326,9 @@ suite_datapath(void)
 	Suite *s = suite_create("datapath");
 	TCase *tc = tcase_create("datapath");
 
-	tcase_add_test(tc, datapath_rules_highest_layer_wins);
+	tcase_add_test(tc, datapath_rules_local_layers_merge_by_id);
+	tcase_add_test(tc, datapath_rules_local_errors_name_the_local_file);
+	tcase_add_test(tc, datapath_overlay_is_each_layers_own_file);
 	tcase_add_test(tc, datapath_gazetteers_every_layer_highest_first);
 	tcase_add_test(tc, datapath_user_layer_falls_back_to_home);
 	tcase_add_test(tc, version_snapshot_is_names_and_contents);

@@ -65,11 +65,25 @@ kz_data_path(const char *datadir, const char *rel, char *buf, size_t n)
 	return buf;
 }
 
+/* the rules files options name (a handful: one per --rules) */
+static const char *alone[8];
+static size_t nalone;
+
+void
+kz_data_alone(const char *rel)
+{
+	if (nalone < sizeof alone / sizeof *alone)
+		alone[nalone++] = rel;
+}
+
 const char *
 kz_data_overlay(int layer, const char *rel, char *buf, size_t n)
 {
 	char dir[PATH_MAX];
 
+	for (size_t i = 0; i < nalone; i++)
+		if (strcmp(alone[i], rel) == 0)
+			return NULL;
 	if (kz_data_layer_dir(layer, dir, sizeof dir) == NULL)
 		return NULL;
 	snprintf(buf, n, "%s/%s", dir, rel);

@@ -3,9 +3,9 @@
  * (docs/gazetteers.md, "Local data"): the shipped data directory, then
  * /etc/kz, then $XDG_CONFIG_HOME/kz (~/.config/kz when it is not set),
  * each layer adding to or overriding the ones before it:
- *   - rules/NAME.yaml: the shipped file (or the one --rules names), then
- *     each local layer's file of that name merged over it by key and id
- *     (kz_yaml_merge): a local file holds only what it changes;
+ *   - rules/NAME.yaml: the shipped file, then each local layer's file of
+ *     that name merged over it by key and id (kz_yaml_merge): a local
+ *     file holds only what it changes (a --rules file is read alone);
  *   - gazetteers/NAME.yaml: every layer's files are loaded, highest layer
  *     first; a file named as one of a lower layer hides it, and an entry
  *     whose id a higher layer already defined is left out (overridden).
@@ -42,8 +42,11 @@ const char *kz_data_layer_dir(int layer, char *buf, size_t n);
 const char *kz_data_path(const char *datadir, const char *rel, char *buf,
     size_t n);
 
+/* rel is given by an option (--rules FILE): no layer merges over it. */
+void kz_data_alone(const char *rel);
+
 /* Layer's (KZ_DATA_SYSTEM or KZ_DATA_USER) file rel into buf, or NULL
- * when the layer is off or has no such file. */
+ * when the layer is off, has no such file, or rel is alone. */
 const char *kz_data_overlay(int layer, const char *rel, char *buf, size_t n);
 
 /* Load the rules file rel as the layers make it: path (the shipped file,

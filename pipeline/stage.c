@@ -884,6 +884,7 @@ kz_stage_cli_parse(kz_stage_cli *cli, int argc, char **argv)
 void
 kz_stage_cli_replace(kz_stage_cli *cli, const char *rel, const char *path)
 {
+	kz_data_alone(rel);     /* an option's file is read as it is */
 	for (size_t i = 0; i < cli->nreplaced; i++)
 		if (strcmp(cli->replaced[i].rel, rel) == 0) {
 			cli->replaced[i].path = path;

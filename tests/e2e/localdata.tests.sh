@@ -98,6 +98,10 @@ t_localdata_rules_merge_by_id() {
 	    'role-mismatch:warning misquote:warning anachronism:warning number-inconsistency:warning'
 	KZ_SYSCONFDIR="$TMP/ld.etc" "$BIN/kz-check" --list | grep -q '^role-mismatch *warning'
 	KZ_SYSCONFDIR="$TMP/ld.etc" "$BIN/kz-check" --explain role-mismatch | grep -q '^role-mismatch (warning, enabled)'
+	# a --rules file is read as it is, with nothing merged over it
+	KZ_SYSCONFDIR="$TMP/ld.etc" "$BIN/kz-check" --rules "$KZ_DATA/rules/checks.yaml" --list | grep -q '^role-mismatch *error'
+	KZ_SYSCONFDIR="$TMP/ld.etc" "$BIN/kz-check" --rules "$KZ_DATA/rules/checks.yaml" --print-data > "$TMP/ld.pd"
+	expect_eq "--rules --print-data" "$(grep -c '^rules/checks.yaml	' "$TMP/ld.pd")" 1
 	# the user's layer merges over /etc/kz's: one check off, the severity
 	# from /etc/kz kept
 	mkdir -p "$TMP/ld.xdg/kz/rules"

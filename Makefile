@@ -55,7 +55,7 @@ endif
 
 MAIN_SRC = $(wildcard pipeline/kz-*.c)
 LIB_SRC  = $(filter-out $(MAIN_SRC),$(wildcard pipeline/*.c))
-LIB_OBJ  = $(patsubst pipeline/%.c,$(BUILD)/obj/%.o,$(LIB_SRC)) $(BUILD)/obj/review_assets.o
+LIB_OBJ  = $(patsubst pipeline/%.c,$(BUILD)/obj/%.o,$(LIB_SRC))
 # kz-review's pages (HTML, CSS, JS) are files in share/review/, compiled in
 # as byte arrays so the program needs nothing installed beside it
 REVIEW_ASSETS = $(sort $(wildcard share/review/*))
@@ -78,14 +78,18 @@ $(BUILD)/obj/%.o: pipeline/%.c $(wildcard pipeline/*.h) | $(BUILD)/obj
 $(BUILD)/obj:
 	mkdir -p $@
 
-# kz-show's page (HTML template, CSS, JavaScript) is edited as files and
-# embedded in the binary as byte arrays (xxd, from Debian's package xxd).
+# kz-show's page (HTML template, CSS, JavaScript) and kz-review's pages
+# are edited as files and embedded in the binaries as byte arrays, by the
+# one script tools/embed-files.sh (xxd, from Debian's package xxd).
 SHOW_ASSETS = share/show/report.html share/show/report.css share/show/report.js
 $(BUILD)/gen/show_assets.h: tools/embed-files.sh $(SHOW_ASSETS)
+$(BUILD)/gen/review_files.h: tools/embed-files.sh $(REVIEW_ASSETS)
+$(BUILD)/gen/show_assets.h $(BUILD)/gen/review_files.h:
 	@mkdir -p $(@D)
 	@$(if $(V),,echo "  GEN     $@")
-	$(Q)sh tools/embed-files.sh $@ $(SHOW_ASSETS)
+	$(Q)sh tools/embed-files.sh $@ $(filter-out tools/embed-files.sh,$^)
 $(BUILD)/obj/show.o: $(BUILD)/gen/show_assets.h
+$(BUILD)/obj/review_assets.o: $(BUILD)/gen/review_files.h
 
 # version.o is rebuilt when the version changes (a commit, an edit that
 # makes the tree dirty): the stamp is rewritten only then
@@ -95,14 +99,6 @@ $(BUILD)/version.stamp: FORCE | $(BUILD)/obj
 	@[ "$$(cat $@ 2>/dev/null)" = "$(KZ_VERSION)" ] || echo "$(KZ_VERSION)" > $@
 .PHONY: FORCE
 FORCE:
-$(BUILD)/obj/review_assets.c: $(REVIEW_ASSETS) tools/embed-assets.sh | $(BUILD)/obj
-	@$(if $(V),,echo "  EMBED   $(REVIEW_ASSETS)")
-	$(Q)tools/embed-assets.sh $(REVIEW_ASSETS) > $@.tmp && mv $@.tmp $@
-
-$(BUILD)/obj/review_assets.o: $(BUILD)/obj/review_assets.c pipeline/review_assets.h
-	@$(if $(V),,echo "  CC      $<")
-	$(Q)$(CC) $(CFLAGS) $(KZ_CFLAGS) -c -o $@ $<
-
 $(BUILD)/libkz.a: $(LIB_OBJ)
 	$(Q)rm -f $@
 	$(Q)ar rcs $@ $^

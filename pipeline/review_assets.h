@@ -1,6 +1,6 @@
 /*
  * review_assets.h - the files of share/review/ (the review pages, their
- * style and script), compiled into kz-review by tools/embed-assets.sh.
+ * style and script), compiled into kz-review by tools/embed-files.sh (review_assets.c).
  *
  * The table ends with a NULL name; data is static, NUL-terminated after
  * its len bytes, and never freed.

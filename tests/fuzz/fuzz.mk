@@ -47,12 +47,16 @@ $(FUZZ_BUILD)/obj/%.o: pipeline/%.c $(wildcard pipeline/*.h) | $(FUZZ_BUILD)/obj
 $(FUZZ_BUILD)/obj:
 	@mkdir -p $@
 
-# kz-show's page, embedded as the main Makefile does
+# kz-show's and kz-review's pages, embedded as the main Makefile does
 SHOW_ASSETS = share/show/report.html share/show/report.css share/show/report.js
+REVIEW_ASSETS = $(sort $(wildcard share/review/*))
 $(FUZZ_BUILD)/gen/show_assets.h: tools/embed-files.sh $(SHOW_ASSETS)
+$(FUZZ_BUILD)/gen/review_files.h: tools/embed-files.sh $(REVIEW_ASSETS)
+$(FUZZ_BUILD)/gen/show_assets.h $(FUZZ_BUILD)/gen/review_files.h:
 	@mkdir -p $(@D)
-	@sh tools/embed-files.sh $@ $(SHOW_ASSETS)
+	@sh tools/embed-files.sh $@ $(filter-out tools/embed-files.sh,$^)
 $(FUZZ_BUILD)/obj/show.o: $(FUZZ_BUILD)/gen/show_assets.h
+$(FUZZ_BUILD)/obj/review_assets.o: $(FUZZ_BUILD)/gen/review_files.h
 
 $(FUZZ_BUILD)/libkz-fuzz.a: $(LIB_OBJ)
 	@rm -f $@

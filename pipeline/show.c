@@ -584,35 +584,19 @@ kz_show_width(const char *s, size_t len)
 	return cols;
 }
 
-/* The byte offset in s[0..len) where column `col` starts: the first unit
- * boundary at or past it, zero-width marks there left to what they mark. */
+/* The byte offset in s[0..len) where column `col` starts (to_end 0: the
+ * first unit boundary at or past it, zero-width marks there left to what
+ * they mark), or where the units that fit in `col` columns end (to_end 1:
+ * zero-width marks after the last one kept with it). */
 static size_t
-col_start(const char *s, size_t len, size_t col)
+col_offset(const char *s, size_t len, size_t col, int to_end)
 {
 	size_t i = 0, c = 0, w, n;
 	int bidi;
 
 	while (i < len) {
 		n = tunit(s, len, i, &w, &bidi);
-		if (c >= col && (w > 0 || i == 0))
-			break;
-		c += w;
-		i += n;
-	}
-	return i;
-}
-
-/* The byte offset in s[0..len) where the units that fit in `col` columns
- * end (zero-width marks after the last one kept with it). */
-static size_t
-col_end(const char *s, size_t len, size_t col)
-{
-	size_t i = 0, c = 0, w, n;
-	int bidi;
-
-	while (i < len) {
-		n = tunit(s, len, i, &w, &bidi);
-		if (c + w > col)
+		if (to_end ? c + w > col : c >= col && (w > 0 || i == 0))
 			break;
 		c += w;
 		i += n;
@@ -820,8 +804,8 @@ tcontext(tout *t, const art *a, size_t bs, size_t be, size_t indent,
 	}
 	/* the bytes of the units inside it (a wide character astride an edge
 	 * is left out) */
-	b0 = col_start(l, le - ls, w0);
-	b1 = col_end(l, le - ls, w1);
+	b0 = col_offset(l, le - ls, w0, 0);
+	b1 = col_offset(l, le - ls, w1, 1);
 	if (b1 < b0)
 		b1 = b0;
 	lead = b0 > 0;
@@ -1382,34 +1366,37 @@ html_part(kz_show *s, kz_buf *b, const char *slot)
 	s->tpl = (size_t)(p - TPL);
 }
 
+/* The CSS class of report.css for a value of a record (an entity's type,
+ * a quote's kind): its row of names, else dflt. */
+typedef struct { const char *value, *cls; } css_class;
+
+static const char *
+class_of(const css_class *t, const char *value, const char *dflt)
+{
+	for (; value != NULL && t->value != NULL; t++)
+		if (strcmp(t->value, value) == 0)
+			return t->cls;
+	return dflt;
+}
+
+static const css_class ent_classes[] = {
+	{ "PER", "eP" }, { "ORG", "eO" }, { "LOC", "eL" }, { "MISC", "eM" },
+	{ NULL, NULL }
+};
+static const css_class quote_classes[] = {
+	{ "scare", "qs" }, { "pull", "qu" }, { "partial", "qp" }, { NULL, NULL }
+};
+
 static const char *
 ent_class(const char *type)
 {
-	if (type == NULL)
-		return "eX";
-	if (strcmp(type, "PER") == 0)
-		return "eP";
-	if (strcmp(type, "ORG") == 0)
-		return "eO";
-	if (strcmp(type, "LOC") == 0)
-		return "eL";
-	if (strcmp(type, "MISC") == 0)
-		return "eM";
-	return "eX";
+	return class_of(ent_classes, type, "eX");
 }
 
 static const char *
 quote_class(const char *kind)
 {
-	if (kind == NULL)
-		return "qd";
-	if (strcmp(kind, "scare") == 0)
-		return "qs";
-	if (strcmp(kind, "pull") == 0)
-		return "qu";
-	if (strcmp(kind, "partial") == 0)
-		return "qp";
-	return "qd";
+	return class_of(quote_classes, kind, "qd");
 }
 
 static const char *const sev_class[] = { "fe", "fw", "fi", "fi" };

@@ -11,39 +11,12 @@
 # Usage: tests/browser/review.sh [BINDIR]   (`make browser-test`)
 set -eu
 HERE=$(cd "$(dirname "$0")" && pwd)
-ROOT=$(cd "$HERE/../.." && pwd)
-BIN=$(cd "${1:-$ROOT/bin}" && pwd)
-OUT=${KZ_BROWSER_OUT:-$ROOT/build/browser}
-export KZ_DATA="${KZ_DATA:-$ROOT}"
-
-if ! command -v chromium > /dev/null 2>&1; then
-	echo "browser-test: chromium is not installed (apt-get install -y chromium)" >&2
-	exit 1
-fi
-W=$(mktemp -d)
-SRV_PID=
-trap '[ -n "$SRV_PID" ] && kill "$SRV_PID" 2>/dev/null; rm -rf "$W"' EXIT
-mkdir -p "$OUT" "$W/results"
-
-fail() {
-	echo "browser-test: FAIL: $*" >&2
-	exit 1
-}
+. "$HERE/common.sh"
+mkdir -p "$W/results"
 
 # The batch: an article with a misquote (pull quote 3 000, text 2 000) and
-# a quote attributed by a pronoun, and one whose text and id are hostile.
-ARTICLE="Titre du jour
-
-« Nous retirerons 2 000 soldats avant l'été », a déclaré Sergueï Lavrov devant la presse.
-
-Nous retirerons 3 000 soldats avant l'été.
-Sergueï Lavrov
-Ministre russe des Affaires étrangères
-
-Marie Lefèvre, la maire de Lyon, était aussi là. « Nous verrons bien », a-t-elle dit.
-
-Fin de l'article, qui continue encore un peu.
-"
+# a quote attributed by a pronoun (the e2e tests' fixture lavrov.txt), and
+# one whose text and id are hostile.
 HOSTILE="Titre <script>window.__kz_pwned = 1</script>
 
 « Nous partirons demain matin », a déclaré Sergueï Lavrov devant la presse.
@@ -55,7 +28,7 @@ Ministre russe des Affaires étrangères
 Fin de l'article, qui continue encore un peu.
 "
 batch() {
-	printf '%s' "$ARTICLE" | "$BIN/kz-normalize" --id a1 --date 2022-03-01 |
+	"$BIN/kz-normalize" --id a1 --date 2022-03-01 < "$FIX/lavrov.txt" |
 		"$BIN/kz-tag" | "$BIN/kz-quotes" "$@" | "$BIN/kz-check" "$@" > "$W/results/a1.jsonl"
 	printf '%s' "$HOSTILE" | "$BIN/kz-normalize" --id 'h<svg onload=window.__kz_pwned=3>' --date 2022-03-01 |
 		"$BIN/kz-tag" | "$BIN/kz-quotes" "$@" | "$BIN/kz-check" "$@" |

@@ -8,24 +8,7 @@
 # chromium first when it is missing)
 set -eu
 HERE=$(cd "$(dirname "$0")" && pwd)
-ROOT=$(cd "$HERE/../.." && pwd)
-BIN=$(cd "${1:-$ROOT/bin}" && pwd)
-OUT=${KZ_BROWSER_OUT:-$ROOT/build/browser}
-export KZ_DATA="${KZ_DATA:-$ROOT}"
-FIX="$ROOT/tests/e2e/fixtures"
-
-if ! command -v chromium > /dev/null 2>&1; then
-	echo "browser-test: chromium is not installed (apt-get install -y chromium)" >&2
-	exit 1
-fi
-W=$(mktemp -d)
-trap 'rm -rf "$W"' EXIT
-mkdir -p "$OUT"
-
-fail() {
-	echo "browser-test: FAIL: $*" >&2
-	exit 1
-}
+. "$HERE/common.sh"
 
 # Headless Chromium as root in a container: no sandbox, no GPU, nothing
 # from the network, a throw-away profile.

@@ -1,17 +1,10 @@
 # kz-review and the decisions fed back (issue 17): decide on a batch,
 # re-run it with --decisions, and the decisions stick. Sourced by run.sh.
 
-REVIEW_ARTICLE="Titre du jour
-
-« Nous retirerons 2 000 soldats avant l'été », a déclaré Sergueï Lavrov devant la presse.
-
-Nous retirerons 3 000 soldats avant l'été.
-Sergueï Lavrov
-Ministre russe des Affaires étrangères
-
-Marie Lefèvre, la maire de Lyon, était aussi là. « Nous verrons bien », a-t-elle dit.
-
-Fin de l'article, qui continue encore un peu.
+# an article with a misquote (pull quote 3 000, text 2 000) and a quote
+# attributed by a pronoun, shared with tests/browser/review.sh; $(...)
+# drops the file's last line end, put back
+REVIEW_ARTICLE="$(cat "$FIX/lavrov.txt")
 "
 
 # review_fresh: an empty results folder, $TMP/res (TMP is shared by tests)

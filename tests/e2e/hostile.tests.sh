@@ -335,14 +335,7 @@ hb_hostile_writes_nothing_else() {
 			run show "$BIN/kz-show" < "$S/4.jsonl" > "$S/5.txt"
 		fi
 		if [ -x "$BIN/kz-run" ]; then
-			cat > "$S/pipeline.yaml" <<EOF
-stages:
-  - run: $BIN/kz-normalize
-    args: [--id, \$id]
-  - run: $BIN/kz-tag
-  - run: $BIN/kz-quotes
-  - run: $BIN/kz-check
-EOF
+			run_cfg "$S/pipeline.yaml"     # run.tests.sh's
 			run run "$BIN/kz-run" --config "$S/pipeline.yaml" < "$S/in/minsk.txt" > "$S/6.jsonl"
 		fi
 	)

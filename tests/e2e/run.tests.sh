@@ -90,45 +90,28 @@ tb_run_formats_through_kz_show() {
 	grep -q "kz-normalize --id stdin | .*kz-tag | .*kz-quotes | .*kz-check --lang fr" "$W/print"
 }
 
+# config_refused WHAT PATTERN: kz-run on $W/bad.yaml stops before running
+# anything, exit 78, saying PATTERN
+config_refused() {
+	local rc=0
+
+	"$BIN/kz-run" --config "$W/bad.yaml" < /dev/null > "$W/out" 2> "$W/err" || rc=$?
+	expect_eq "$1 exit" "$rc" 78
+	grep -q "$2" "$W/err"
+}
+
 tb_run_config_errors() {
 	work run_config_errors
 	printf 'stages:\n  - run: kz-tag\n    args: [--quiet\n' > "$W/bad.yaml"
-	set +e
-	"$BIN/kz-run" --config "$W/bad.yaml" < /dev/null > "$W/out" 2> "$W/err"
-	rc=$?
-	set -e
-	expect_eq "broken yaml exit" "$rc" 78
-	grep -q "^kz-run: $W/bad.yaml:[0-9]*:[0-9]*: YAML syntax error" "$W/err"
-
+	config_refused "broken yaml" "^kz-run: $W/bad.yaml:[0-9]*:[0-9]*: YAML syntax error"
 	printf 'stages:\n  - run: %s/kz-tag\n  - run: kz-tagg\n' "$BIN" > "$W/bad.yaml"
-	set +e
-	"$BIN/kz-run" --config "$W/bad.yaml" < /dev/null 2> "$W/err"
-	rc=$?
-	set -e
-	expect_eq "unknown stage exit" "$rc" 78
-	grep -q "^kz-run: $W/bad.yaml:3:10: unknown stage 'kz-tagg'" "$W/err"
-
+	config_refused "unknown stage" "^kz-run: $W/bad.yaml:3:10: unknown stage 'kz-tagg'"
 	printf 'stages: [kz-tag]\nlanguage: fr\n' > "$W/bad.yaml"
-	set +e
-	"$BIN/kz-run" --config "$W/bad.yaml" < /dev/null 2> "$W/err"
-	rc=$?
-	set -e
-	expect_eq "unknown key exit" "$rc" 78
-	grep -q "^kz-run: $W/bad.yaml:2:1: unknown key 'language'" "$W/err"
-
+	config_refused "unknown key" "^kz-run: $W/bad.yaml:2:1: unknown key 'language'"
 	printf 'stages:\n  - {run: kz-tag, options: [-q]}\n' > "$W/bad.yaml"
-	set +e
-	"$BIN/kz-run" --config "$W/bad.yaml" < /dev/null 2> "$W/err"
-	rc=$?
-	set -e
-	expect_eq "unknown stage key exit" "$rc" 78
-	grep -q "^kz-run: $W/bad.yaml:2:19: unknown key 'options' in a stage" "$W/err"
-
-	set +e
-	"$BIN/kz-run" --config "$W/nope.yaml" < /dev/null 2> "$W/err"
-	rc=$?
-	set -e
-	expect_eq "missing config exit" "$rc" 78
+	config_refused "unknown stage key" "^kz-run: $W/bad.yaml:2:19: unknown key 'options' in a stage"
+	rm -f "$W/bad.yaml"
+	config_refused "missing config" "bad.yaml"
 }
 
 tb_run_worst_stage_status() {

@@ -21,6 +21,7 @@ static const char usage[] =
 "Usage: kz-run [--config FILE] [--id ID] < article.txt > checked.jsonl\n"
 "       kz-run [--config FILE] --in DIR --out DIR [--jobs N] [--timeout S]\n"
 "              [--include GLOB]...\n"
+"       kz-run [--config FILE] --status OUT [--in DIR]\n"
 "       kz-run [--config FILE] --print\n"
 "\n"
 "Run the stages named in pipeline.yaml, joined by pipes as a shell joins\n"
@@ -74,6 +75,13 @@ static const char usage[] =
 "                      SEVERITY (error, or warning: warnings and errors)\n"
 "  --follow-symlinks   batch: read links in --in that lead out of it (by\n"
 "                      default they are listed as failures, not read)\n"
+"  --status OUT        print what the output folder OUT holds for the\n"
+"                      articles of its input folder (the last run's, or\n"
+"                      --in): how many are done, failed, quarantined and\n"
+"                      pending (new, changed or stale), then each failed\n"
+"                      and quarantined one with its reason; runs nothing\n"
+"                      and writes nothing. Give the --config,\n"
+"                      --include and --max-attempts the runs get\n"
 "  --progress, --no-progress\n"
 "                      batch: draw a progress bar (default: when standard\n"
 "                      error is a terminal)\n"
@@ -210,6 +218,37 @@ summary(const kz_batch_stats *st, const char *out_dir)
 	kz_msg(stderr, "; %.1f s\n", st->elapsed);
 }
 
+/* kz-run --status: the counts, then the failed and quarantined articles,
+ * one per line; TAB between fields, each escaped as in failures.tsv. */
+static int
+print_status(const kz_batch_status *s, const char *out_dir)
+{
+	kz_buf b;
+	int rc;
+
+	kz_buf_init(&b);
+	kz_buf_adds(&b, "out\t");
+	kz_esc_add(&b, out_dir, strlen(out_dir), KZ_ESC_BACKSLASH);
+	kz_buf_adds(&b, "\nin\t");
+	kz_esc_add(&b, s->in_dir, strlen(s->in_dir), KZ_ESC_BACKSLASH);
+	kz_buf_addf(&b, "\narticles\t%zu\ndone\t%zu\nfailed\t%zu\n"
+	    "quarantined\t%zu\npending\t%zu\n", s->articles, s->done,
+	    s->failed, s->quarantined, s->pending);
+	for (size_t i = 0; i < s->nentries; i++) {
+		const kz_status_entry *e = &s->entries[i];
+
+		kz_buf_adds(&b, e->quarantined ? "quarantined\t" : "failed\t");
+		kz_esc_add(&b, e->name, strlen(e->name), KZ_ESC_BACKSLASH);
+		kz_buf_addc(&b, '\t');
+		kz_esc_add(&b, e->reason, strlen(e->reason), KZ_ESC_BACKSLASH);
+		kz_buf_addc(&b, '\n');
+	}
+	rc = fwrite(b.data, 1, b.len, stdout) == b.len && fflush(stdout) == 0 ?
+	    KZ_EXIT_OK : KZ_EXIT_IOERR;
+	kz_buf_release(&b);
+	return rc;
+}
+
 static int
 find_config(const char *given, char *out, size_t n)
 {
@@ -258,6 +297,7 @@ main(int argc, char **argv)
 		{ "id", required_argument, NULL, 'i' },
 		{ "format", required_argument, NULL, 'f' },
 		{ "print", no_argument, NULL, 'P' },
+		{ "status", required_argument, NULL, 'S' },
 		{ "in", required_argument, NULL, 'I' },
 		{ "out", required_argument, NULL, 'O' },
 		{ "jobs", required_argument, NULL, 'j' },
@@ -275,7 +315,7 @@ main(int argc, char **argv)
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 }
 	};
-	const char *config = NULL, *id = "stdin", *format = NULL;
+	const char *config = NULL, *id = "stdin", *format = NULL, *status = NULL;
 	char path[PATH_MAX + 32], exe[PATH_MAX], msg[1024];
 	kz_batch_opts bo = { .jobs = 1, .timeout = 600, .max_attempts = 3 };
 	kz_pipeline pl;
@@ -291,6 +331,7 @@ main(int argc, char **argv)
 		case 'i': id = optarg; break;
 		case 'f': format = optarg; break;
 		case 'P': print = 1; break;
+		case 'S': status = optarg; break;
 		case 'I': bo.in_dir = optarg; break;
 		case 'O': bo.out_dir = optarg; break;
 		case 'j':
@@ -368,7 +409,13 @@ main(int argc, char **argv)
 		    "Try 'kz-run --help'.\n", argv[optind]);
 		return KZ_EXIT_USAGE;
 	}
-	if ((bo.in_dir == NULL) != (bo.out_dir == NULL)) {
+	if (status && bo.out_dir) {
+		kz_msg(stderr, "kz-run: --status names the output folder; no --out"
+		    " with it\n");
+		free(include);
+		return KZ_EXIT_USAGE;
+	}
+	if ((bo.in_dir == NULL) != (bo.out_dir == NULL) && !status) {
 		kz_msg(stderr, "kz-run: --in and --out go together\n");
 		return KZ_EXIT_USAGE;
 	}
@@ -408,6 +455,24 @@ main(int argc, char **argv)
 		kz_buf_release(&b);
 		kz_pipeline_release(&pl);
 		return fflush(stdout) == 0 ? KZ_EXIT_OK : KZ_EXIT_IOERR;
+	}
+	if (status) {
+		kz_batch_status s;
+
+		bo.out_dir = status;
+		bo.include = include;
+		bo.ninclude = ninclude;
+		rc = kz_batch_status_read(&pl, &bo, &s, &err);
+		if (rc == KZ_EXIT_OK) {
+			rc = print_status(&s, status);
+		} else {
+			kz_error_format(&err, msg, sizeof msg);
+			kz_msg(stderr, "kz-run: %s\n", msg);
+		}
+		kz_batch_status_release(&s);
+		kz_pipeline_release(&pl);
+		free(include);
+		return rc;
 	}
 	if (bo.in_dir == NULL) {
 		rc = kz_pipeline_run(&pl, id, STDIN_FILENO, STDOUT_FILENO, &err);

@@ -1203,24 +1203,22 @@ file_size(int fd)
 	return fstat(fd, &st) == 0 && st.st_size > 0 ? (size_t)st.st_size : 0;
 }
 
-/* Read OUT/.kz-state (lines that do not parse, such as a torn last line,
- * are ignored: those articles are simply redone), compact it when most
- * lines are stale, and open it for appending: 0, or an exit status. */
+/* Read OUT/.kz-state into b->state (lines that do not parse, such as a
+ * torn last line, are ignored: those articles are simply redone); *whole
+ * is the length of its whole lines. 0, or an exit status. Writes nothing
+ * (kz-run --status reads it while a run may append to it). */
 static int
-state_open(batch *b)
+state_read(batch *b, size_t *lines_out, size_t *whole_out)
 {
-	kz_buf data, names;
-	size_t lines = 0, i = 0, whole;
-	int fd, refused, compacted = 0;
+	kz_buf data;
+	size_t lines = 0, i = 0;
 
 	kz_buf_init(&data);
-	kz_buf_init(&names);
 	b->state = kz_strmap_new();
 	if (read_file_at(b->dirfd, ".kz-state", 0, &data) != 0 && errno != ENOENT) {
 		int e = errno;
 
 		kz_buf_release(&data);
-		kz_buf_release(&names);
 		if (e == ELOOP || e == EINVAL)
 			return kz_error_set(b->err, b->o->out_dir, 0, 0, ".kz-state is"
 			    " %s: refusing it (remove it; kz-run makes its own)",
@@ -1250,8 +1248,24 @@ state_open(batch *b)
 		}
 		i += len + 1;
 	}
-	whole = i;          /* the bytes up to the torn line, if any */
+	*whole_out = i;     /* the bytes up to the torn line, if any */
+	*lines_out = lines;
 	kz_buf_release(&data);
+	return 0;
+}
+
+/* Read OUT/.kz-state, compact it when most lines are stale, and open it
+ * for appending: 0, or an exit status. */
+static int
+state_open(batch *b)
+{
+	kz_buf names;
+	size_t lines, whole;
+	int fd, refused, compacted = 0, rc;
+
+	if ((rc = state_read(b, &lines, &whole)) != 0)
+		return rc;
+	kz_buf_init(&names);
 	if (lines > 2 * b->nhashes + 64) {
 		compacted = 1;
 		/* mostly stale lines: rewrite it, one line per article */
@@ -1282,16 +1296,13 @@ state_open(batch *b)
 	return 0;
 }
 
-/* Open kz-run's journal `file` (.kz-failed, .kz-made) into j, as
- * state_open opens .kz-state: a torn last line cut off, compacted when
- * mostly stale, refused when a link or another's; opened for appending
- * into *f. 0, or an exit status. */
+/* Read kz-run's journal `file` (.kz-failed, .kz-made) into j, refused
+ * when a link; *whole is the length of its whole lines. Writes nothing.
+ * 0, or an exit status. */
 static int
-journal_open(batch *b, const char *file, kz_journal *j, FILE **f)
+journal_read(batch *b, const char *file, kz_journal *j, size_t *whole)
 {
 	kz_buf data;
-	size_t whole;
-	int fd, refused, compacted = 0;
 
 	kz_buf_init(&data);
 	kz_journal_init(j);
@@ -1307,8 +1318,22 @@ journal_open(batch *b, const char *file, kz_journal *j, FILE **f)
 		return kz_error_set(b->err, b->o->out_dir, 0, 0, "cannot read"
 		    " %s: %s", file, strerror(e)), KZ_EXIT_IOERR;
 	}
-	whole = kz_journal_parse(j, data.data, data.len);
+	*whole = kz_journal_parse(j, data.data, data.len);
 	kz_buf_release(&data);
+	return 0;
+}
+
+/* Open the journal `file` into j, as state_open opens .kz-state: a torn
+ * last line cut off, compacted when mostly stale, refused when a link or
+ * another's; opened for appending into *f. 0, or an exit status. */
+static int
+journal_open(batch *b, const char *file, kz_journal *j, FILE **f)
+{
+	size_t whole;
+	int fd, refused, compacted = 0, rc;
+
+	if ((rc = journal_read(b, file, j, &whole)) != 0)
+		return rc;
 	if (kz_journal_stale(j)) {
 		kz_buf out;
 
@@ -3117,6 +3142,41 @@ run_stream(batch *b, int in_fd, item **todo, size_t ntodo, item ***solo,
 	*nsolo = sm.nsolo;
 }
 
+static void
+items_free(item *items, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		free(items[i].name);
+		free(items[i].out);
+		free(items[i].id);
+		free(items[i].reason);
+		free(items[i].refused);
+	}
+	free(items);
+}
+
+/* The input folder, recorded in the output folder for kz-run --status
+ * (rewritten only when it changed). Only --status reads it: a failure
+ * to write it is no failure of the run. */
+static void
+source_record(batch *b)
+{
+	char *real = realpath(b->o->in_dir, NULL);
+	kz_buf old, line;
+
+	if (real == NULL)
+		return;
+	kz_buf_init(&old);
+	kz_buf_init(&line);
+	kz_buf_addf(&line, "%s\n", real);
+	free(real);
+	if (read_file_at(b->dirfd, KZ_BATCH_SOURCE_FILE, 0, &old) != 0 ||
+	    old.len != line.len || memcmp(old.data, line.data, line.len) != 0)
+		(void)write_atomic(b, KZ_BATCH_SOURCE_FILE, line.data, line.len);
+	kz_buf_release(&old);
+	kz_buf_release(&line);
+}
+
 int
 kz_batch_run(const kz_pipeline *pl, const kz_batch_opts *o,
     kz_batch_stats *st, kz_error *err)
@@ -3202,6 +3262,7 @@ kz_batch_run(const kz_pipeline *pl, const kz_batch_opts *o,
 	    (rc = journal_open(&b, ".kz-made", &b.madej, &b.made_f)) != 0)
 		goto out;
 	fingerprint(&b);
+	source_record(&b);
 	if (list_articles(&b, in_fd, &items, &nitems) != 0) {
 		kz_error_set(err, o->in_dir, 0, 0, "cannot list the input folder: %s",
 		    strerror(errno));
@@ -3325,18 +3386,175 @@ out:
 	free(b.hashes);
 	free(b.failed);
 	free(b.pending);
-	for (size_t i = 0; i < nitems; i++) {
-		free(items[i].name);
-		free(items[i].out);
-		free(items[i].id);
-		free(items[i].reason);
-		free(items[i].refused);
-	}
-	free(items);
+	items_free(items, nitems);
 	free(todo);
 	if (lock_fd >= 0)
 		close(lock_fd);     /* releases the lock */
 	close(in_fd);
 	close(b.dirfd);
 	return rc;
+}
+
+/* ================================================================ status */
+
+static void
+status_add(kz_batch_status *s, const char *name, const char *reason,
+    int quarantined)
+{
+	kz_status_entry *e;
+
+	s->entries = kz_realloc(s->entries, (s->nentries + 1) * sizeof *s->entries);
+	e = &s->entries[s->nentries++];
+	e->name = kz_strdup(name);
+	e->reason = kz_strdup(reason ? reason : "");
+	e->quarantined = quarantined;
+	if (quarantined)
+		s->quarantined++;
+	else
+		s->failed++;
+}
+
+/* Judge each article as kz_batch_run's loop does, without running it:
+ * done (it would be skipped), quarantined, failed (the bytes that failed
+ * last time are still there: it is retried), or pending (new, changed, or
+ * its output stale or missing). */
+static void
+status_judge(batch *b, int in_fd, item *items, size_t n, kz_batch_status *s)
+{
+	kz_strmap *outs = kz_strmap_new();
+
+	kz_strmap_put(outs, "failures.tsv", 12, -1);
+	for (size_t i = 0; i < n; i++) {
+		item *it = &items[i];
+		struct stat os;
+		uint64_t h;
+		intptr_t other;
+		int attempts;
+		char *last = NULL;
+
+		if (it->refused) {
+			status_add(s, it->name, it->refused, 0);
+			continue;
+		}
+		if (kz_strmap_get(outs, it->out, strlen(it->out), &other)) {
+			char msg[600];
+
+			snprintf(msg, sizeof msg, "its output %s is also %s's; rename"
+			    " one of them", it->out, other >= 0 ?
+			    items[other].name : "kz-run's own failures file");
+			status_add(s, it->name, msg, 0);
+			continue;
+		}
+		kz_strmap_put(outs, it->out, strlen(it->out), (intptr_t)i);
+		if (state_get(b, it->name, &h) &&
+		    fstatat(b->dirfd, it->out, &os, 0) == 0 &&
+		    item_hash(b, in_fd, it) == 0 && it->hash == h &&
+		    made_current(b, it, 0)) {
+			s->done++;
+			continue;
+		}
+		if (quarantined(b, in_fd, it)) {
+			status_add(s, it->name, it->reason, 1);
+			continue;
+		}
+		if (item_hash(b, in_fd, it) == 0 &&
+		    failed_get(b, it->name, &h, &attempts, &last) && h == it->hash)
+			status_add(s, it->name, last, 0);
+		else
+			s->pending++;
+		free(last);
+	}
+	kz_strmap_free(outs);
+}
+
+int
+kz_batch_status_read(const kz_pipeline *pl, const kz_batch_opts *o,
+    kz_batch_status *s, kz_error *err)
+{
+	kz_batch_opts so = *o;
+	kz_batch_stats st;
+	batch b = { .pl = pl, .o = &so, .st = &st, .err = err, .dirfd = -1 };
+	item *items = NULL;
+	size_t nitems = 0, lines, whole;
+	int in_fd = -1, rc = 0;
+
+	memset(s, 0, sizeof *s);
+	memset(&st, 0, sizeof st);
+	b.dirfd = open(o->out_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (b.dirfd < 0) {
+		kz_error_set(err, o->out_dir, 0, 0, "cannot read the output"
+		    " folder: %s", strerror(errno));
+		rc = KZ_EXIT_NOINPUT;
+		goto out;
+	}
+	if (o->in_dir == NULL) {
+		kz_buf src;
+
+		kz_buf_init(&src);
+		if (read_file_at(b.dirfd, KZ_BATCH_SOURCE_FILE, 0, &src) != 0 ||
+		    src.len < 2) {
+			kz_buf_release(&src);
+			kz_error_set(err, o->out_dir, 0, 0, "no kz-run has"
+			    " recorded its input folder here (%s); give --in DIR",
+			    KZ_BATCH_SOURCE_FILE);
+			rc = KZ_EXIT_NOINPUT;
+			goto out;
+		}
+		s->in_dir = kz_strndup(src.data, src.len - (src.data[src.len - 1] ==
+		    '\n'));
+		kz_buf_release(&src);
+	} else {
+		s->in_dir = kz_strdup(o->in_dir);
+	}
+	so.in_dir = s->in_dir;
+	in_fd = open(s->in_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (in_fd < 0) {
+		kz_error_set(err, s->in_dir, 0, 0, "cannot read the input"
+		    " folder: %s", strerror(errno));
+		rc = KZ_EXIT_NOINPUT;
+		goto out;
+	}
+	if ((rc = state_read(&b, &lines, &whole)) != 0 ||
+	    (rc = journal_read(&b, ".kz-failed", &b.failj, &whole)) != 0 ||
+	    (rc = journal_read(&b, ".kz-made", &b.madej, &whole)) != 0)
+		goto out;
+	fingerprint(&b);
+	if (list_articles(&b, in_fd, &items, &nitems) != 0) {
+		kz_error_set(err, s->in_dir, 0, 0, "cannot list the input"
+		    " folder: %s", strerror(errno));
+		rc = KZ_EXIT_NOINPUT;
+		goto out;
+	}
+	s->articles = nitems;
+	status_judge(&b, in_fd, items, nitems, s);
+out:
+	if (b.decisions)
+		kz_decisions_close(b.decisions);
+	kz_journal_release(&b.failj);
+	kz_journal_release(&b.madej);
+	if (b.state)
+		kz_strmap_free(b.state);
+	for (size_t k = 0; k < b.nhashes; k++)
+		free(b.names[k]);
+	free(b.names);
+	free(b.hashes);
+	free(b.failed);
+	items_free(items, nitems);
+	if (in_fd >= 0)
+		close(in_fd);
+	if (b.dirfd >= 0)
+		close(b.dirfd);
+	return rc;
+}
+
+void
+kz_batch_status_release(kz_batch_status *s)
+{
+	for (size_t i = 0; i < s->nentries; i++) {
+		free(s->entries[i].name);
+		free(s->entries[i].reason);
+	}
+	free(s->entries);
+	free(s->in_dir);
+	memset(s, 0, sizeof *s);
 }

@@ -192,6 +192,40 @@ typedef struct kz_batch_opts {
 int kz_batch_run(const kz_pipeline *pl, const kz_batch_opts *o,
     kz_batch_stats *st, kz_error *err);
 
+/* ---------------------------------------------------------------- status */
+/* An article that failed on the last run, or is quarantined. */
+typedef struct kz_status_entry {
+	char *name;             /* its file name in the input folder */
+	char *reason;           /* the last reason (quarantined: why, too) */
+	int quarantined;
+} kz_status_entry;
+
+typedef struct kz_batch_status {
+	char *in_dir;           /* the input folder looked at */
+	size_t articles;        /* = done + failed + quarantined + pending */
+	size_t done;            /* output there, and nothing that made it changed */
+	size_t failed;          /* failed last time, same bytes: retried next run */
+	size_t quarantined;     /* set aside: not run until edited */
+	size_t pending;         /* new, changed or stale: done by the next run */
+	kz_status_entry *entries;  /* the failed and quarantined, by name */
+	size_t nentries;
+} kz_batch_status;
+
+/* The record of the input folder kz_batch_run keeps in the output folder,
+ * for kz_batch_status_read when no in_dir is given. */
+#define KZ_BATCH_SOURCE_FILE ".kz-source"
+
+/* What the next kz_batch_run with the same pipeline and options would
+ * find in o->out_dir, from the journals a run keeps and the articles of
+ * o->in_dir (NULL: the input folder the last run recorded). Reads only:
+ * takes no lock and writes nothing, so it may run while a batch does.
+ * Returns 0; 66 when a folder cannot be read (or no run recorded its
+ * input folder and none is given), 77 when a journal is a link; err says
+ * why. Release s with kz_batch_status_release in every case. */
+int kz_batch_status_read(const kz_pipeline *pl, const kz_batch_opts *o,
+    kz_batch_status *s, kz_error *err);
+void kz_batch_status_release(kz_batch_status *s);
+
 /* The content hash the batch keys articles by (FNV-1a, 64 bits). */
 uint64_t kz_content_hash(const void *data, size_t len);
 

@@ -260,6 +260,60 @@ tb_run_batch_quarantine() {
 	expect_eq "never quarantined" "$rc" 65
 }
 
+# kz-run --status OUT: what the next run would find, from the journals a
+# run keeps and the input folder it recorded; it runs and writes nothing.
+tb_run_status() {
+	work run_status
+	run_cfg "$W/p.yaml"
+	gen_articles "$W/in" 1
+	: > "$W/in/broken.txt"
+	# no run yet: no input folder recorded
+	mkdir "$W/out"
+	set +e
+	"$BIN/kz-run" --config "$W/p.yaml" --status "$W/out" > "$W/st" 2> "$W/err"
+	rc=$?
+	set -e
+	expect_eq "nothing recorded" "$rc" 66
+	grep -q "give --in DIR" "$W/err"
+	"$BIN/kz-run" --config "$W/p.yaml" --status "$W/out" --in "$W/in" > "$W/st"
+	expect_eq "before any run" "$(sed -n '3,$p' "$W/st")" \
+		"$(printf 'articles\t2\ndone\t0\nfailed\t0\nquarantined\t0\npending\t2')"
+	# one good, one bad: a failure, retried by the next run
+	"$BIN/kz-run" --config "$W/p.yaml" --in "$W/in" --out "$W/out" 2> "$W/err" || true
+	"$BIN/kz-run" --config "$W/p.yaml" --status "$W/out" > "$W/st"
+	expect_eq "after one run" "$(cat "$W/st")" \
+		"$(printf 'out\t%s\nin\t%s\narticles\t2\ndone\t1\nfailed\t1\nquarantined\t0\npending\t0\nfailed\tbroken.txt\tkz-normalize: empty article: no text' "$W/out" "$(cd "$W/in" && pwd -P)")"
+	# failed --max-attempts (3) runs: quarantined; one article more
+	# (pending), and a file that is no article
+	for i in 2 3; do
+		"$BIN/kz-run" --config "$W/p.yaml" --in "$W/in" --out "$W/out" 2> "$W/err" || true
+	done
+	sed 's/Vilnius/Kaunas/' "$W/in/a1.txt" > "$W/in/a2.txt"
+	echo notes > "$W/in/README.md"
+	(cd "$W/out" && ls -lA --time-style=full-iso && md5sum .kz-* ./*) > "$W/before"
+	"$BIN/kz-run" --config "$W/p.yaml" --status "$W/out" > "$W/st"
+	expect_eq "quarantined and pending" "$(sed -n '3,$p' "$W/st")" \
+		"$(printf 'articles\t3\ndone\t1\nfailed\t0\nquarantined\t1\npending\t1\nquarantined\tbroken.txt\tquarantined after 3 failed attempts (edit it, or --retry-quarantined): kz-normalize: empty article: no text')"
+	(cd "$W/out" && ls -lA --time-style=full-iso && md5sum .kz-* ./*) > "$W/after"
+	cmp "$W/before" "$W/after"
+	# another pipeline: every output is stale, so pending; the next run
+	# with it does exactly those
+	sed 's/^lang: fr/lang: en/' "$W/p.yaml" > "$W/p2.yaml"
+	"$BIN/kz-run" --config "$W/p2.yaml" --status "$W/out" > "$W/st"
+	expect_eq "another pipeline" "$(sed -n '4,7p' "$W/st" | cut -f2 | tr '\n' ' ')" "0 0 1 2 "
+	# the run does what was pending: status then has none left
+	"$BIN/kz-run" --config "$W/p.yaml" --in "$W/in" --out "$W/out" 2> "$W/err"
+	grep -q '^kz-run: 3 articles: 1 done, 1 skipped, 0 failed, 1 quarantined' "$W/err"
+	"$BIN/kz-run" --config "$W/p.yaml" --status "$W/out" > "$W/st"
+	expect_eq "after the run" "$(sed -n '3,7p' "$W/st" | cut -f2 | tr '\n' ' ')" "3 2 0 1 0 "
+	# --status names the output folder: no --out beside it
+	set +e
+	"$BIN/kz-run" --config "$W/p.yaml" --status "$W/out" --out "$W/out" 2> "$W/err"
+	rc=$?
+	set -e
+	expect_eq "with --out" "$rc" 64
+}
+
 tb_run_batch_crashing_stage() {
 	work run_batch_crashing_stage
 	# a stage that kills itself on one article, and one that hangs on another

@@ -46,8 +46,9 @@ static const char usage[] =
 "others go on. An article read with a warning (a stray byte replaced by\n"
 "U+FFFD) is done, with its warning flag. One run at a time per output\n"
 "folder (a lock on OUT/.kz-lock): a second run exits at once with status\n"
-"75, or waits with --wait. On a terminal, a progress bar; otherwise only\n"
-"failures and a one-line summary on standard error.\n"
+"75, or waits with --wait. On a terminal, a progress bar and a summary;\n"
+"otherwise (cron, --no-progress) only failures and one line of key=value\n"
+"counts, a stable format (kz-run: articles=N done=N ... status=N).\n"
 "\n"
 "Options:\n"
 "  -c, --config FILE   pipeline file (default: ./pipeline.yaml, else\n"
@@ -247,6 +248,25 @@ print_status(const kz_batch_status *s, const char *out_dir)
 	    KZ_EXIT_OK : KZ_EXIT_IOERR;
 	kz_buf_release(&b);
 	return rc;
+}
+
+/* The line a batch ends with when no one watches (cron, a log): every
+ * count as key=value, the keys and their order a stable interface
+ * (docs/kz-run.md) that monitoring parses, status last. */
+static void
+log_line(const kz_batch_stats *st, int status)
+{
+	kz_msg(stderr, "kz-run: articles=%zu done=%zu unchanged=%zu failed=%zu"
+	    " quarantined=%zu errors=%zu warnings=%zu info=%zu open_errors=%zu"
+	    " open_warnings=%zu open_info=%zu redone=%zu redone_article=%zu"
+	    " redone_missing=%zu redone_pipeline=%zu redone_data=%zu"
+	    " redone_version=%zu redone_forced=%zu seconds=%.2f status=%d\n",
+	    st->seen, st->done, st->skipped, st->failed, st->quarantined,
+	    st->flags[0], st->flags[1], st->flags[2], st->folder_flags[0],
+	    st->folder_flags[1], st->folder_flags[2], st->redone,
+	    st->redone_article, st->redone_missing, st->redone_pipeline,
+	    st->redone_data, st->redone_version, st->redone_forced, st->elapsed,
+	    status);
 }
 
 static int
@@ -510,7 +530,11 @@ main(int argc, char **argv)
 			kz_error_format(&err, msg, sizeof msg);
 			kz_msg(stderr, "kz-run: %s\n", msg);
 		}
-		if (rc == KZ_EXIT_OK || rc == KZ_EXIT_DATAERR ||
+		/* a person at a terminal reads a sentence; cron and logs get
+		 * one key=value line for every run, whatever its end */
+		if (!v.bar)
+			log_line(&st, rc);
+		else if (rc == KZ_EXIT_OK || rc == KZ_EXIT_DATAERR ||
 		    rc == KZ_EXIT_FLAGGED || (rc == KZ_EXIT_TEMPFAIL && st.seen > 0))
 			summary(&st, bo.out_dir);
 	}

@@ -16,6 +16,25 @@ refute() {
 
 ROOT=$(cd "$HERE/../.." && pwd)
 
+# summary_has FILE KEY=VALUE...: the key=value line a batch ends with when
+# standard error is no terminal (docs/kz-run.md) holds each of these pairs
+summary_has() {
+	local f=$1 line pair
+	shift
+	line=$(grep '^kz-run: articles=' "$f" | tail -n 1)
+	if [ -z "$line" ]; then
+		echo "no key=value line in $f:"
+		cat "$f"
+		return 1
+	fi
+	for pair in "$@"; do
+		case " ${line#kz-run: } " in
+		*" $pair "*) ;;
+		*) echo "want $pair in: $line"; return 1 ;;
+		esac
+	done
+}
+
 # work NAME: a fresh folder $W for one test ($TMP is shared by all tests)
 work() {
 	W="$TMP/$1"
@@ -149,7 +168,7 @@ tb_run_batch_twice_then_edit() {
 	run_cfg "$W/p.yaml"
 	gen_articles "$W/in" $n
 	"$BIN/kz-run" --config "$W/p.yaml" --in "$W/in" --out "$W/out" --jobs 3 2> "$W/err"
-	grep -q "^kz-run: $n articles: $n done, 0 skipped, 0 failed; flags: $n errors, 0 warnings, $n info" "$W/err"
+	summary_has "$W/err" articles=$n done=$n unchanged=0 failed=0 errors=$n warnings=0 info=$n
 	expect_eq "outputs" "$(ls "$W/out" | wc -l)" $n
 	every_output_parses "$W/out"
 	test ! -e "$W/out/failures.tsv"
@@ -159,19 +178,19 @@ tb_run_batch_twice_then_edit() {
 	# the second run does nothing and says so on one line
 	md5sum "$W"/out/*.jsonl > "$W/sums"
 	"$BIN/kz-run" --config "$W/p.yaml" --in "$W/in" --out "$W/out" --jobs 3 2> "$W/err"
-	grep -q "^kz-run: $n articles: 0 done, $n skipped, 0 failed;" "$W/err"
+	summary_has "$W/err" articles=$n done=0 unchanged=$n failed=0
 	expect_eq "stderr lines" "$(wc -l < "$W/err")" 1
 	# one article edited: only it is redone
 	sed -i 's/Nous ne laisserons personne menacer notre pays\. Les/Nous ne laisserons personne menacer le pays. Les/' "$W/in/a9.txt"
 	"$BIN/kz-run" --config "$W/p.yaml" --in "$W/in" --out "$W/out" 2> "$W/err"
-	grep -q "^kz-run: $n articles: 1 done, $((n - 1)) skipped, 0 failed;" "$W/err"
+	summary_has "$W/err" articles=$n done=1 unchanged=$((n - 1)) failed=0 redone=1 redone_article=1
 	md5sum "$W"/out/*.jsonl > "$W/sums2"
 	expect_eq "changed outputs" "$(diff "$W/sums" "$W/sums2" | grep '^>' | sed 's/.*\///')" "a9.jsonl"
 	$EXPECT '"le pays" in doc["text"]' "$W/out/a9.jsonl"
 	# a deleted output is made again
 	rm "$W/out/a3.jsonl"
 	"$BIN/kz-run" --config "$W/p.yaml" --in "$W/in" --out "$W/out" 2> "$W/err"
-	grep -q "^kz-run: $n articles: 1 done, $((n - 1)) skipped" "$W/err"
+	summary_has "$W/err" articles=$n done=1 unchanged=$((n - 1)) redone_missing=1
 }
 
 # An article the stages cannot read (empty: a record with `errors`) fails
@@ -189,7 +208,7 @@ tb_run_batch_broken_article() {
 	set -e
 	expect_eq "exit" "$rc" 65
 	grep -q '^kz-run: broken.txt: kz-normalize: empty article: no text$' "$W/err"
-	grep -q '^kz-run: 7 articles: 6 done, 0 skipped, 1 failed (.*failures.tsv)' "$W/err"
+	summary_has "$W/err" articles=7 done=6 unchanged=0 failed=1
 	expect_eq "failures header" "$(head -1 "$W/out/failures.tsv")" "$(printf 'file\treason\thash\ttime')"
 	expect_eq "failed files" "$(tail -n +2 "$W/out/failures.tsv" | cut -f1)" "broken.txt"
 	test ! -e "$W/out/broken.jsonl"
@@ -201,10 +220,10 @@ tb_run_batch_broken_article() {
 	rc=$?
 	set -e
 	expect_eq "exit again" "$rc" 65
-	grep -q '^kz-run: 7 articles: 0 done, 6 skipped, 1 failed' "$W/err"
+	summary_has "$W/err" articles=7 done=0 unchanged=6 failed=1
 	printf 'Titre\n\nUn texte ici.\n' > "$W/in/broken.txt"
 	"$BIN/kz-run" --config "$W/p.yaml" --in "$W/in" --out "$W/out" 2> "$W/err"
-	grep -q '^kz-run: 7 articles: 1 done, 6 skipped, 0 failed' "$W/err"
+	summary_has "$W/err" articles=7 done=1 unchanged=6 failed=0
 	test ! -e "$W/out/failures.tsv"
 }
 
@@ -222,11 +241,11 @@ tb_run_batch_quarantine() {
 		rc=$?
 		set -e
 		expect_eq "exit of run $i" "$rc" 65
-		grep -q '^kz-run: 3 articles: [0-9]* done, [0-9]* skipped, 1 failed (' "$W/err"
+		summary_has "$W/err" articles=3 failed=1
 	done
 	"$BIN/kz-run" --config "$W/p.yaml" --in "$W/in" --out "$W/out" 2> "$W/err"
-	expect_eq "stderr" "$(cat "$W/err" | sed 's/; flags:.*//')" \
-		"kz-run: 3 articles: 0 done, 2 skipped, 0 failed, 1 quarantined (see failures.tsv)"
+	expect_eq "stderr lines" "$(wc -l < "$W/err")" 1
+	summary_has "$W/err" articles=3 done=0 unchanged=2 failed=0 quarantined=1 status=0
 	expect_eq "listed" "$(tail -n +2 "$W/out/failures.tsv" | cut -f1,2)" \
 		"$(printf 'broken.txt\tquarantined after 3 failed attempts (edit it, or --retry-quarantined): kz-normalize: empty article: no text')"
 	# asked to, it runs once more (and fails once more)
@@ -243,21 +262,81 @@ tb_run_batch_quarantine() {
 	rc=$?
 	set -e
 	expect_eq "changed" "$rc" 65
-	grep -q '1 failed (' "$W/err"
+	summary_has "$W/err" failed=1
 	printf 'Titre\n\nUn texte enfin.\n' > "$W/in/broken.txt"
 	"$BIN/kz-run" --config "$W/p.yaml" --in "$W/in" --out "$W/out" 2> "$W/err"
-	grep -q '^kz-run: 3 articles: 1 done, 2 skipped, 0 failed;' "$W/err"
+	summary_has "$W/err" articles=3 done=1 unchanged=2 failed=0
 	test ! -e "$W/out/failures.tsv"
 	# --max-attempts 1: set aside after one failure; 0: never
 	: > "$W/in/broken.txt"
 	"$BIN/kz-run" --config "$W/p.yaml" --in "$W/in" --out "$W/o1" --max-attempts 1 2> "$W/err" || true
 	"$BIN/kz-run" --config "$W/p.yaml" --in "$W/in" --out "$W/o1" --max-attempts 1 2> "$W/err"
-	grep -q ', 1 quarantined' "$W/err"
+	summary_has "$W/err" quarantined=1
 	set +e
 	"$BIN/kz-run" --config "$W/p.yaml" --in "$W/in" --out "$W/o1" --max-attempts 0 2> "$W/err"
 	rc=$?
 	set -e
 	expect_eq "never quarantined" "$rc" 65
+}
+
+# Outside a terminal (cron) a batch ends with one key=value line, whose
+# keys and order docs/kz-run.md promises; on a terminal, the sentence.
+tb_run_batch_log_line() {
+	work run_batch_log_line
+	run_cfg "$W/p.yaml"
+	gen_articles "$W/in" 3
+	: > "$W/in/broken.txt"
+	set +e
+	"$BIN/kz-run" --config "$W/p.yaml" --in "$W/in" --out "$W/out" 2> "$W/err"
+	rc=$?
+	set -e
+	expect_eq "exit" "$rc" 65
+	# the failure as it happens, then the one line
+	expect_eq "lines" "$(wc -l < "$W/err")" 2
+	grep -q '^kz-run: broken.txt: kz-normalize: empty article: no text$' "$W/err"
+	parse_log_line() {
+		python3 - "$1" <<'PY'
+import re, sys
+keys = ("articles done unchanged failed quarantined errors warnings info "
+        "open_errors open_warnings open_info redone redone_article "
+        "redone_missing redone_pipeline redone_data redone_version "
+        "redone_forced seconds status").split()
+line = open(sys.argv[1]).read().splitlines()[-1]
+assert line.startswith("kz-run: "), line
+pairs = [p.split("=", 1) for p in line[len("kz-run: "):].split(" ")]
+assert [k for k, _ in pairs] == keys, line
+v = dict(pairs)
+assert re.fullmatch(r"[0-9]+\.[0-9]{2}", v.pop("seconds")), line
+print(" ".join("%s=%d" % (k, int(x)) for k, x in v.items()))
+PY
+	}
+	expect_eq "first run" "$(parse_log_line "$W/err")" \
+		"articles=4 done=3 unchanged=0 failed=1 quarantined=0 errors=3 warnings=0 info=3 open_errors=3 open_warnings=0 open_info=3 redone=0 redone_article=0 redone_missing=0 redone_pipeline=0 redone_data=0 redone_version=0 redone_forced=0 status=65"
+	# --no-progress is the same; one article edited: redone, and the
+	# folder's flags still counted
+	echo 'Une phrase de plus.' >> "$W/in/a2.txt"
+	set +e
+	"$BIN/kz-run" --config "$W/p.yaml" --in "$W/in" --out "$W/out" --no-progress 2> "$W/err"
+	set -e
+	expect_eq "second run" "$(parse_log_line "$W/err")" \
+		"articles=4 done=1 unchanged=2 failed=1 quarantined=0 errors=1 warnings=0 info=1 open_errors=3 open_warnings=0 open_info=3 redone=1 redone_article=1 redone_missing=0 redone_pipeline=0 redone_data=0 redone_version=0 redone_forced=0 status=65"
+	# every run ends with it, one that found the lock taken too
+	set +e
+	flock "$W/out/.kz-lock" "$BIN/kz-run" --config "$W/p.yaml" --in "$W/in" \
+		--out "$W/out" 2> "$W/err"
+	rc=$?
+	set -e
+	expect_eq "locked" "$rc" 75
+	grep -q '^kz-run: .*another kz-run' "$W/err"
+	summary_has "$W/err" articles=0 done=0 status=75
+	# a terminal's summary is the sentence (--progress stands for one)
+	set +e
+	"$BIN/kz-run" --config "$W/p.yaml" --in "$W/in" --out "$W/out" --progress --force 2> "$W/err"
+	set -e
+	tr '\r' '\n' < "$W/err" | sed 's/\x1b\[K//g' > "$W/said"
+	grep -q '^kz-run: 4 articles: 3 done, 0 skipped, 1 failed (.*failures.tsv); flags: 3 errors, 0 warnings, 3 info; in the folder: 3 errors, 0 warnings, 3 info; 3 redone (--force 3); [0-9.]* s$' "$W/said"
+	grep -q '^kz-run \[.*\] 4/4 ' "$W/said"
+	refute grep -q 'articles=' "$W/err"
 }
 
 # kz-run --status OUT: what the next run would find, from the journals a
@@ -303,7 +382,7 @@ tb_run_status() {
 	expect_eq "another pipeline" "$(sed -n '4,7p' "$W/st" | cut -f2 | tr '\n' ' ')" "0 0 1 2 "
 	# the run does what was pending: status then has none left
 	"$BIN/kz-run" --config "$W/p.yaml" --in "$W/in" --out "$W/out" 2> "$W/err"
-	grep -q '^kz-run: 3 articles: 1 done, 1 skipped, 0 failed, 1 quarantined' "$W/err"
+	summary_has "$W/err" articles=3 done=1 unchanged=1 failed=0 quarantined=1
 	"$BIN/kz-run" --config "$W/p.yaml" --status "$W/out" > "$W/st"
 	expect_eq "after the run" "$(sed -n '3,7p' "$W/st" | cut -f2 | tr '\n' ' ')" "3 2 0 1 0 "
 	# --status names the output folder: no --out beside it
@@ -339,7 +418,7 @@ EOF
 	rc=$?
 	set -e
 	expect_eq "exit" "$rc" 65
-	grep -q '^kz-run: 8 articles: 6 done, 0 skipped, 2 failed' "$W/err"
+	summary_has "$W/err" articles=8 done=6 unchanged=0 failed=2
 	expect_eq "reasons" "$(tail -n +2 "$W/out/failures.tsv" | cut -f1,2 | sort)" \
 		"$(printf 'a3.txt\tcrashy.sh killed by signal 9 (Killed)\na5.txt\ttimed out after 5 s')"
 	expect_eq "outputs" "$(ls "$W/out" | tr '\n' ' ')" "a1.jsonl a2.jsonl a4.jsonl a6.jsonl a7.jsonl a8.jsonl failures.tsv "
@@ -389,7 +468,8 @@ EOF
 	done
 	"$BIN/kz-run" --config "$W/p.yaml" --in "$W/in" --out "$W/out" --jobs 2 2> "$W/err"
 	cat "$W/err"
-	done_n=$(sed -n 's/^kz-run: 200 articles: \([0-9]*\) done, \([0-9]*\) skipped, 0 failed.*/\1+\2/p' "$W/err")
+	summary_has "$W/err" articles=200 failed=0
+	done_n=$(sed -n 's/^kz-run: .* done=\([0-9]*\) unchanged=\([0-9]*\) .*/\1+\2/p' "$W/err")
 	expect_eq "done + skipped" "$((done_n))" 200
 	# every article once, whole, as a clean run wrote it; no temporary file
 	expect_eq "outputs" "$(ls "$W/out" | wc -l)" 200
@@ -398,7 +478,7 @@ EOF
 		cmp "$W/clean/a$i.jsonl" "$W/out/a$i.jsonl"
 	done
 	"$BIN/kz-run" --config "$W/p.yaml" --in "$W/in" --out "$W/out" 2> "$W/err"
-	grep -q '^kz-run: 200 articles: 0 done, 200 skipped, 0 failed' "$W/err"
+	summary_has "$W/err" articles=200 done=0 unchanged=200 failed=0
 }
 
 tb_run_batch_lock() {
@@ -423,7 +503,7 @@ tb_run_batch_lock() {
 	# with --wait it goes on once the other run is over
 	( sleep 0.3; kill "$holder" ) &
 	"$BIN/kz-run" --config "$W/p.yaml" --in "$W/in" --out "$W/out" --wait 2> "$W/err"
-	grep -q '^kz-run: 2 articles: 2 done' "$W/err"
+	summary_has "$W/err" articles=2 done=2
 	wait
 }
 
@@ -498,9 +578,9 @@ tb_run_torn_journal_line() {
 	printf '00c0ffee' >> "$W/out/.kz-state"
 	echo 'Une phrase de plus.' >> "$W/in/a2.txt"
 	"$BIN/kz-run" --config "$W/p.yaml" --in "$W/in" --out "$W/out" 2> "$W/err"
-	grep -q '^kz-run: 3 articles: 1 done, 2 skipped' "$W/err"
+	summary_has "$W/err" articles=3 done=1 unchanged=2
 	"$BIN/kz-run" --config "$W/p.yaml" --in "$W/in" --out "$W/out" 2> "$W/err"
-	grep -q '^kz-run: 3 articles: 0 done, 3 skipped' "$W/err"
+	summary_has "$W/err" articles=3 done=0 unchanged=3
 }
 
 # Only files matching --include are articles (default *.txt, *.jsonl): a
@@ -513,12 +593,12 @@ tb_run_batch_include() {
 	printf 'notes\n' > "$W/in/notes.csv"
 	"$BIN/kz-normalize" "$W/in/a1.txt" > "$W/in/feed.jsonl"
 	"$BIN/kz-run" --config "$W/p.yaml" --in "$W/in" --out "$W/out" 2> "$W/err"
-	grep -q '^kz-run: 3 articles: 3 done, 0 skipped, 0 failed;' "$W/err"
+	summary_has "$W/err" articles=3 done=3 unchanged=0 failed=0
 	expect_eq "outputs" "$(ls "$W/out" | tr '\n' ' ')" "a1.jsonl a2.jsonl feed.jsonl "
 	# patterns of one's own, repeatable; the default is then off
 	"$BIN/kz-run" --config "$W/p.yaml" --in "$W/in" --out "$W/out2" \
 		--include '*.md' --include 'a1.*' 2> "$W/err"
-	grep -q '^kz-run: 2 articles: 2 done, 0 skipped, 0 failed;' "$W/err"
+	summary_has "$W/err" articles=2 done=2 unchanged=0 failed=0
 	expect_eq "outputs" "$(ls "$W/out2" | tr '\n' ' ')" "README.jsonl a1.jsonl "
 	set +e
 	"$BIN/kz-run" --config "$W/p.yaml" --in "$W/in" --out "$W/out3" --include '' 2> "$W/err"
@@ -588,7 +668,7 @@ tb_run_batch_long_names() {
 	cp "$W/in/a2.txt" "$W/in/$accents.txt"
 	"$BIN/kz-run" --config "$W/p.yaml" --in "$W/in" --out "$W/out" \
 		--include '*.txt' --include '*.tx' 2> "$W/err"
-	grep -q '^kz-run: 5 articles: 5 done, 0 skipped, 0 failed;' "$W/err"
+	summary_has "$W/err" articles=5 done=5 unchanged=0 failed=0
 	expect_eq "outputs" "$(ls "$W/out" | wc -l)" 5
 	python3 - "$W/out" <<'EOF'
 import os, re, sys
@@ -604,7 +684,7 @@ EOF
 	grep -q "\"id\":\"$long\"" "$W"/out/xxx*
 	"$BIN/kz-run" --config "$W/p.yaml" --in "$W/in" --out "$W/out" \
 		--include '*.txt' --include '*.tx' 2> "$W/err"
-	grep -q '^kz-run: 5 articles: 0 done, 5 skipped, 0 failed;' "$W/err"
+	summary_has "$W/err" articles=5 done=0 unchanged=5 failed=0
 }
 
 # The summary counts the flags of the whole folder too (a run with nothing
@@ -616,10 +696,10 @@ tb_run_batch_fail_on() {
 	run_cfg "$W/p.yaml"
 	gen_articles "$W/in" 3
 	"$BIN/kz-run" --config "$W/p.yaml" --in "$W/in" --out "$W/out" 2> "$W/err"
-	grep -q '; flags: 3 errors, 0 warnings, 3 info; in the folder: 3 errors, 0 warnings, 3 info;' "$W/err"
+	summary_has "$W/err" errors=3 warnings=0 info=3 open_errors=3 open_warnings=0 open_info=3
 	# nothing new: this run's flags are none, the folder's are still there
 	"$BIN/kz-run" --config "$W/p.yaml" --in "$W/in" --out "$W/out" --fail-on error 2> "$W/err"
-	grep -q '^kz-run: 3 articles: 0 done, 3 skipped, 0 failed; flags: 0 errors, 0 warnings, 0 info; in the folder: 3 errors, 0 warnings, 3 info;' "$W/err"
+	summary_has "$W/err" articles=3 done=0 unchanged=3 failed=0 errors=0 warnings=0 info=0 open_errors=3 open_warnings=0 open_info=3
 	# one redone: its error flag fails the run with --fail-on error
 	echo 'Une phrase de plus.' >> "$W/in/a2.txt"
 	set +e
@@ -627,18 +707,18 @@ tb_run_batch_fail_on() {
 	rc=$?
 	set -e
 	expect_eq "--fail-on error" "$rc" 1
-	grep -q '1 done, 2 skipped, 0 failed; flags: 1 error, 0 warnings, 1 info; in the folder: 3 errors' "$W/err"
+	summary_has "$W/err" done=1 unchanged=2 failed=0 errors=1 warnings=0 info=1 open_errors=3 status=1
 	# warnings only: --fail-on error passes, --fail-on warning does not
 	printf 'Titre\n\nUn texte \377 ici.\n' > "$W/in/w.txt"
 	"$BIN/kz-run" --config "$W/p.yaml" --in "$W/in" --out "$W/out" --fail-on error 2> "$W/err"
-	grep -q '1 done, 3 skipped, 0 failed; flags: 0 errors, 1 warning, [0-9]* info' "$W/err"
+	summary_has "$W/err" done=1 unchanged=3 failed=0 errors=0 warnings=1
 	printf 'Titre\n\nUn autre texte \377 ici.\n' > "$W/in/w.txt"
 	set +e
 	"$BIN/kz-run" --config "$W/p.yaml" --in "$W/in" --out "$W/out" --fail-on warning 2> "$W/err"
 	rc=$?
 	set -e
 	expect_eq "--fail-on warning" "$rc" 1
-	grep -q 'in the folder: 3 errors, 1 warning, [0-9]* info' "$W/err"
+	summary_has "$W/err" open_errors=3 open_warnings=1
 	set +e
 	"$BIN/kz-run" --config "$W/p.yaml" --in "$W/in" --out "$W/out" --fail-on info 2> "$W/err"
 	rc=$?
@@ -667,8 +747,8 @@ data: $W/data
 EOF
 	gen_articles "$W/in" 3
 	"$BIN/kz-run" --config "$W/p.yaml" --in "$W/in" --out "$W/out" 2> "$W/err"
-	grep -q '^kz-run: 3 articles: 3 done, 0 skipped, 0 failed;' "$W/err"
-	refute grep -q 'redone' "$W/err"
+	summary_has "$W/err" articles=3 done=3 unchanged=0 failed=0
+	summary_has "$W/err" redone=0
 	# each output's maker: pipeline hash, data hash, version, flag counts
 	expect_eq "made lines" "$(awk -F'\t' 'NF == 7 && length($2) == 16 && length($3) == 16' "$W/out/.kz-made" | wc -l)" 3
 	# what the results say, beside producer (whose data snapshot changes)
@@ -676,31 +756,31 @@ EOF
 	# the data: a comment added to a rules file
 	printf '\n# relu le 7 décembre\n' >> "$W/data/rules/checks.yaml"
 	"$BIN/kz-run" --config "$W/p.yaml" --in "$W/in" --out "$W/out" 2> "$W/err"
-	grep -q '^kz-run: 3 articles: 3 done, 0 skipped, 0 failed;.*; 3 redone (data 3);' "$W/err"
+	summary_has "$W/err" articles=3 done=3 unchanged=0 failed=0 redone=3 redone_data=3
 	for f in "$W"/out/*.jsonl; do jq -c 'del(.producer)' "$f"; done > "$W/said2"
 	cmp "$W/said" "$W/said2"            # same results, made again
 	refute cmp -s "$W/out/a1.jsonl" /dev/null
 	"$BIN/kz-run" --config "$W/p.yaml" --in "$W/in" --out "$W/out" 2> "$W/err"
-	grep -q '^kz-run: 3 articles: 0 done, 3 skipped' "$W/err"
+	summary_has "$W/err" articles=3 done=0 unchanged=3
 	# the pipeline: another argument
 	sed -i "s|  - run: $W/bin/kz-check|  - run: $W/bin/kz-check\n    args: [--lang, fr]|" "$W/p.yaml"
 	"$BIN/kz-run" --config "$W/p.yaml" --in "$W/in" --out "$W/out" 2> "$W/err"
-	grep -q '^kz-run: 3 articles: 3 done, 0 skipped, 0 failed;.*; 3 redone (pipeline 3);' "$W/err"
+	summary_has "$W/err" articles=3 done=3 unchanged=0 failed=0 redone=3 redone_pipeline=3
 	# kz's programs: a stage rebuilt (bytes appended still run)
 	printf 'rebuilt' >> "$W/bin/kz-tag"
 	"$BIN/kz-run" --config "$W/p.yaml" --in "$W/in" --out "$W/out" 2> "$W/err"
-	grep -q '^kz-run: 3 articles: 3 done, 0 skipped, 0 failed;.*; 3 redone (kz version 3);' "$W/err"
+	summary_has "$W/err" articles=3 done=3 unchanged=0 failed=0 redone=3 redone_version=3
 	# an article edited, an output deleted: said as well
 	echo 'Une phrase de plus.' >> "$W/in/a1.txt"
 	rm "$W/out/a2.jsonl"
 	"$BIN/kz-run" --config "$W/p.yaml" --in "$W/in" --out "$W/out" 2> "$W/err"
-	grep -q '^kz-run: 3 articles: 2 done, 1 skipped, 0 failed;.*; 2 redone (article 1, output missing 1);' "$W/err"
+	summary_has "$W/err" articles=3 done=2 unchanged=1 failed=0 redone=2 redone_article=1 redone_missing=1
 	# an output folder of an older kz-run (no .kz-made): redone once
 	rm "$W/out/.kz-made"
 	"$BIN/kz-run" --config "$W/p.yaml" --in "$W/in" --out "$W/out" 2> "$W/err"
-	grep -q '; 3 redone (kz version 3);' "$W/err"
+	summary_has "$W/err" redone=3 redone_version=3
 	"$BIN/kz-run" --config "$W/p.yaml" --in "$W/in" --out "$W/out" 2> "$W/err"
-	grep -q '^kz-run: 3 articles: 0 done, 3 skipped' "$W/err"
+	summary_has "$W/err" articles=3 done=0 unchanged=3
 }
 
 # One pipeline per batch and per --jobs worker: each stage starts once
@@ -731,7 +811,7 @@ EOF
 	rc=$?
 	set -e
 	expect_eq "exit" "$rc" 65
-	grep -q '^kz-run: 31 articles: 30 done, 0 skipped, 1 failed' "$W/err"
+	summary_has "$W/err" articles=31 done=30 unchanged=0 failed=1
 	grep -q '^kz-run: blank.txt: kz-normalize: empty article: no text$' "$W/err"
 	expect_eq "starts for 31 articles, 2 jobs" "$(wc -l < "$W/starts")" 2
 	for i in $(seq 1 30); do
@@ -776,7 +856,7 @@ EOF
 	rc=$?
 	set -e
 	expect_eq "exit" "$rc" 65
-	grep -q '^kz-run: 30 articles: 28 done, 0 skipped, 2 failed' "$W/err"
+	summary_has "$W/err" articles=30 done=28 unchanged=0 failed=2
 	expect_eq "reasons" "$(tail -n +2 "$W/out/failures.tsv" | cut -f1,2 | sort)" \
 		"$(printf 'a13.txt\tcrashy.sh killed by signal 11 (Segmentation fault)\na21.txt\ttimed out after 3 s')"
 	"$BIN/kz-run" --config "$W/clean.yaml" --in "$W/in" --out "$W/clean" 2> "$W/err"
@@ -814,7 +894,7 @@ for name, text in arts.items():
         f.write(text)
 EOF
 	"$BIN/kz-run" --config "$W/p.yaml" --in "$W/in" --out "$W/out" 2> "$W/err"
-	grep -q '^kz-run: 10 articles: 10 done' "$W/err"
+	summary_has "$W/err" articles=10 done=10
 	for f in "$W"/in/*.txt; do
 		id=$(basename "$f" .txt)
 		"$BIN/kz-normalize" "$f" 2> /dev/null | "$BIN/kz-tag" | "$BIN/kz-quotes" |
@@ -842,7 +922,7 @@ stages:
 EOF
 	gen_articles "$W/in" 3
 	"$BIN/kz-run" --config "$W/p.yaml" --in "$W/in" --out "$W/out" 2> "$W/err"
-	grep -q '^kz-run: 3 articles: 3 done' "$W/err"
+	summary_has "$W/err" articles=3 done=3
 	test ! -e "$W/ended"
 	refute pgrep -f "$W/leaves.sh" > /dev/null
 }

@@ -134,6 +134,7 @@ deps:
 	command -v xxd >/dev/null 2>&1 || missing="$$missing xxd"; \
 	command -v script >/dev/null 2>&1 || missing="$$missing bsdutils"; \
 	command -v curl >/dev/null 2>&1 || missing="$$missing curl"; \
+	command -v parallel >/dev/null 2>&1 || missing="$$missing parallel"; \
 	for p in $(PKGS) check; do \
 	    if ! pkg-config --exists $$p 2>/dev/null; then \
 	        case $$p in \

@@ -526,13 +526,12 @@ tb_run_batch_usage() {
 # order as one process, over a JSON Lines batch.
 tb_run_gnu_parallel() {
 	work run_gnu_parallel
+	# `make deps` installs it: a machine without it fails, never skips
 	if ! command -v parallel > /dev/null 2>&1; then
-		DEBIAN_FRONTEND=noninteractive apt-get install -y -q parallel > "$W/apt.log" 2>&1 || true
+		echo "GNU parallel is not installed: make deps (apt-get install parallel)"
+		return 1
 	fi
-	if ! command -v parallel > /dev/null 2>&1; then
-		echo "SKIP: GNU parallel is not installed and could not be installed (apt-get install parallel)"
-		return 0
-	fi
+	parallel --version | grep -q '^GNU parallel'
 	gen_articles "$W/in" 12
 	"$BIN/kz-normalize" "$W"/in/*.txt > "$W/batch.jsonl"
 	expect_eq "records" "$(wc -l < "$W/batch.jsonl")" 12
@@ -545,6 +544,44 @@ tb_run_gnu_parallel() {
 	parallel --will-cite --pipe --keep-order -N 5 -j 2 \
 		"$BIN/kz-run --config $W/p.yaml" < "$W/batch.jsonl" > "$W/parallel2.jsonl"
 	cmp "$W/single.jsonl" "$W/parallel2.jsonl"
+	# the -S form of docs/kz-run.md, on this machine only (':', no ssh)
+	parallel --will-cite --pipe --keep-order -N 3 -S 2/: \
+		"$BIN/kz-tag | $BIN/kz-quotes | $BIN/kz-check" < "$W/batch.jsonl" > "$W/parallel3.jsonl"
+	cmp "$W/single.jsonl" "$W/parallel3.jsonl"
+}
+
+# The Hadoop Streaming mapper of docs/kz-run.md, as the page writes it, run
+# as a task runs it: in a folder holding the shipped programs, scraped
+# JSON Lines in; a bad record is in the output and fails no task.
+tb_run_hadoop_mapper_script() {
+	work run_hadoop_mapper_script
+	sed -n "/^    cat > kz-map.sh <<'EOF'\$/,/^    EOF\$/p" "$ROOT/docs/kz-run.md" |
+		sed '1d;$d;s/^    //' > "$W/kz-map.sh"
+	grep -q '^\./kz-normalize --jsonl | ./kz-tag | ./kz-quotes | ./kz-check' "$W/kz-map.sh"
+	for p in kz-normalize kz-tag kz-quotes kz-check; do ln -s "$BIN/$p" "$W/$p"; done
+	gen_articles "$W/in" 3
+	for i in 1 2 3; do
+		jq -Rsc --arg id "a$i" '{id: $id, text: .}' "$W/in/a$i.txt"
+	done > "$W/scraped.jsonl"
+	(cd "$W" && sh kz-map.sh < scraped.jsonl > mapped.jsonl)
+	"$BIN/kz-normalize" --jsonl < "$W/scraped.jsonl" | "$BIN/kz-tag" | "$BIN/kz-quotes" |
+		"$BIN/kz-check" > "$W/hand.jsonl"
+	cmp "$W/hand.jsonl" "$W/mapped.jsonl"
+	# an empty record: exit 65 from the stages, 0 from the mapper
+	echo '{"id": "empty", "text": ""}' >> "$W/scraped.jsonl"
+	(cd "$W" && sh kz-map.sh < scraped.jsonl > mapped.jsonl 2> err)
+	expect_eq "records" "$(wc -l < "$W/mapped.jsonl")" 4
+	$EXPECT 'docs[3]["errors"]' "$W/mapped.jsonl"
+	# a crash still fails the task
+	printf '#!/bin/sh\nkill -SEGV $$\n' > "$W/crash"
+	chmod +x "$W/crash"
+	rm "$W/kz-check"
+	ln -s "$W/crash" "$W/kz-check"
+	set +e
+	(cd "$W" && sh kz-map.sh < scraped.jsonl > mapped.jsonl 2> err)
+	rc=$?
+	set -e
+	refute [ "$rc" -eq 0 ]
 }
 
 # failures.tsv fields are escaped as every message is (esc.h): an ESC, a

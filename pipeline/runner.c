@@ -930,6 +930,8 @@ typedef struct item {
 	char *reason;           /* failure, or NULL */
 	char *refused;          /* why it is not read at all, or NULL */
 	int read;               /* hash is the bytes' (the article was read) */
+	int out_error;          /* its output could not be written (a full
+	                         * disk): no attempt of the article's */
 } item;
 
 typedef struct job {
@@ -974,6 +976,7 @@ typedef struct batch {
 	item **failed;
 	size_t nfailed;
 	int status;
+	char io_error[700];     /* the first output error, said at the end */
 	double t0;
 	char throttle_reason[700];  /* the last start put off for want of fds */
 	kz_decisions *decisions;    /* the editors' store, opened once (or NULL) */
@@ -1000,6 +1003,17 @@ article_hash(batch *b, const item *it, const char *data, size_t len)
 		return h;
 	v = kz_decisions_article_version(b->decisions, it->id, NULL);
 	return v > 0 ? h ^ kz_hash_bytes((const char *)&v, sizeof v) : h;
+}
+
+/* The output folder took no more (a full disk, a quota): the run feeds no
+ * more articles, exits 74, and ends saying the first such error. */
+static void
+output_error(batch *b, const char *file, int e)
+{
+	if (b->io_error[0] == '\0')
+		snprintf(b->io_error, sizeof b->io_error, "cannot write %s/%s: %s",
+		    b->o->out_dir, file, strerror(e));
+	b->status = KZ_EXIT_IOERR;
 }
 
 static volatile sig_atomic_t got_stop;
@@ -1377,7 +1391,7 @@ journal_put(batch *b, kz_journal *j, FILE *f, const char *name,
 	kz_buf_init(&line);
 	kz_journal_line(&line, name, value);
 	if (fputs(line.data, f) == EOF || fflush(f) != 0)
-		b->status = KZ_EXIT_IOERR;
+		output_error(b, f == b->failed_f ? ".kz-failed" : ".kz-made", errno);
 	kz_buf_release(&line);
 }
 
@@ -1776,7 +1790,7 @@ fail_item(batch *b, item *it, const char *reason)
 	b->st->failed++;
 	if (b->status == 0)
 		b->status = KZ_EXIT_DATAERR;
-	if (it->read)
+	if (it->read && !it->out_error)
 		failed_count(b, it);
 	if (b->o->on_failure)
 		b->o->on_failure(b->o->ctx, it->name, reason);
@@ -1983,7 +1997,7 @@ output_done(batch *b, item *it, const size_t flags[3])
 	kz_buf_init(&line_b);
 	journal_line(&line_b, it->name, it->hash);
 	if (fputs(line_b.data, b->journal) == EOF || fflush(b->journal) != 0)
-		b->status = KZ_EXIT_IOERR;
+		output_error(b, ".kz-state", errno);
 	kz_buf_release(&line_b);
 	state_put(b, it->name, it->hash);
 	made_put(b, it, flags);
@@ -2065,11 +2079,13 @@ commit_flush(batch *b)
 		}
 		if (renameat(b->dirfd, p->tmp, b->dirfd, p->it->out) != 0) {
 			char msg[600];
+			int e = errno;
 
 			snprintf(msg, sizeof msg, "cannot write %s/%s: %s",
-			    b->o->out_dir, p->it->out, strerror(errno));
+			    b->o->out_dir, p->it->out, strerror(e));
 			unlinkat(b->dirfd, p->tmp, 0);
-			b->status = KZ_EXIT_IOERR;
+			output_error(b, p->it->out, e);
+			p->it->out_error = 1;
 			fail_item(b, p->it, msg);
 			p->it = NULL;
 		}
@@ -2185,17 +2201,17 @@ output_write(batch *b, item *it, const char *data, size_t dlen,
 		const char *out = mdata ? mdata : data;
 		size_t olen = mdata ? mlen : dlen;
 
-		if (b->group) {
-			if (commit_add(b, it, out, olen, flags) != 0) {
-				kz_buf_addf(reason, "cannot write %s/%s: %s",
-				    b->o->out_dir, it->out, strerror(errno));
-				b->status = KZ_EXIT_IOERR;
-			}
-		} else if (write_atomic(b, it->out, out, olen) != 0) {
+		/* a write that fails (ENOSPC) leaves no temporary file
+		 * behind, and the article's old output, if any, stays */
+		if (b->group ? commit_add(b, it, out, olen, flags) != 0 :
+		    write_atomic(b, it->out, out, olen) != 0) {
+			int e = errno;
+
 			kz_buf_addf(reason, "cannot write %s/%s: %s",
-			    b->o->out_dir, it->out, strerror(errno));
-			b->status = KZ_EXIT_IOERR;
-		} else {
+			    b->o->out_dir, it->out, strerror(e));
+			output_error(b, it->out, e);
+			it->out_error = 1;
+		} else if (!b->group) {
 			output_done(b, it, flags);
 		}
 	}
@@ -2306,7 +2322,7 @@ write_failures(batch *b)
 
 	if (b->nfailed == 0) {
 		if (unlinkat(b->dirfd, "failures.tsv", 0) != 0 && errno != ENOENT)
-			b->status = KZ_EXIT_IOERR;
+			output_error(b, "failures.tsv", errno);
 		return;
 	}
 	gmtime_r(&t, &tm);
@@ -2324,7 +2340,7 @@ write_failures(batch *b)
 		kz_buf_addf(&out, "\t%016llx\t%s\n", (unsigned long long)it->hash, when);
 	}
 	if (write_atomic(b, "failures.tsv", out.data, out.len) != 0)
-		b->status = KZ_EXIT_IOERR;
+		output_error(b, "failures.tsv", errno);
 	kz_buf_release(&out);
 }
 
@@ -3186,7 +3202,7 @@ kz_batch_run(const kz_pipeline *pl, const kz_batch_opts *o,
 	struct stat sin, sout;
 	int in_fd, lock_fd = -1, rc;
 	item *items = NULL, **todo = NULL;
-	size_t nitems = 0, ntodo = 0;
+	size_t nitems = 0, ntodo = 0, failed_before = 0, left;
 	kz_strmap *outs;
 
 	memset(st, 0, sizeof *st);
@@ -3321,6 +3337,7 @@ kz_batch_run(const kz_pipeline *pl, const kz_batch_opts *o,
 	}
 	kz_strmap_free(outs);
 	st->todo = ntodo;
+	failed_before = st->failed;     /* links refused, names taken */
 	if (stream_pipeline_ok(pl) && ntodo > 0) {
 		item **solo = NULL;
 		size_t nsolo = 0;
@@ -3336,20 +3353,22 @@ kz_batch_run(const kz_pipeline *pl, const kz_batch_opts *o,
 	}
 	folder_flags(&b, items, nitems);
 	if (fflush(b.journal) != 0 || fsync(fileno(b.journal)) != 0)
-		b.status = KZ_EXIT_IOERR;
+		output_error(&b, ".kz-state", errno);
 	write_failures(&b);
 	rc = b.status;
+	left = ntodo - st->done - (st->failed - failed_before);
 	if (rc == 0 && o->fail_on > 0 && (st->flags[0] > 0 ||
 	    (o->fail_on > 1 && st->flags[1] > 0)))
 		rc = KZ_EXIT_FLAGGED;
 	if (got_stop && rc != KZ_EXIT_IOERR) {
 		kz_error_set(err, NULL, 0, 0, "interrupted: %zu article%s left for"
-		    " the next run", ntodo - st->done - st->failed,
-		    ntodo - st->done - st->failed == 1 ? "" : "s");
+		    " the next run", left, left == 1 ? "" : "s");
 		rc = KZ_EXIT_TEMPFAIL;
 	} else if (rc == KZ_EXIT_IOERR) {
-		kz_error_set(err, o->out_dir, 0, 0, "cannot write the output folder:"
-		    " %s", strerror(errno));
+		kz_error_set(err, NULL, 0, 0, "%s: the output folder takes no more,"
+		    " the run stopped; %zu article%s left for the next run",
+		    b.io_error[0] ? b.io_error : strerror(errno), left,
+		    left == 1 ? "" : "s");
 	}
 out:
 	kz_sentinel_stop();

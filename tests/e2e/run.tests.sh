@@ -339,6 +339,85 @@ PY
 	refute grep -q 'articles=' "$W/err"
 }
 
+# The output folder's disk fills up (a tmpfs of a few pages, mounted in a
+# user and mount namespace of the test's own: `unshare -rm`, no root
+# needed), then has room again. kz-run names each output it could not
+# write, stops feeding articles, exits 74 (docs/exit-codes.md), leaves no
+# partial or temporary file, and does not count the full disk as a failed
+# attempt of the article (with --max-attempts 1 it would be quarantined);
+# the run after, with room, completes every article exactly once.
+tb_run_batch_disk_full() {
+	work run_batch_disk_full
+	if ! unshare -rm true 2> "$W/unshare.err"; then
+		echo "unshare -rm does not work here (user namespaces off?): $(cat "$W/unshare.err")"
+		return 1
+	fi
+	run_cfg "$W/p.yaml"
+	gen_articles "$W/in" 6
+	"$BIN/kz-run" --config "$W/p.yaml" --in "$W/in" --out "$W/clean" 2> "$W/err"
+	summary_has "$W/err" done=6 status=0
+	cat > "$W/disk.sh" <<'EOF'
+set -e
+W=$1 BIN=$2 jobs=$3
+out=$W/out$jobs
+mkdir "$out"
+# 48 KiB: room for a few outputs of about 10 KB, not for six
+mount -t tmpfs -o size=48k,mode=0755 tmpfs "$out"
+# a journal line of an article long gone: .kz-failed has a page of its
+# own, so appending to it still works on the full disk
+printf 'gone.txt\t%016x\t1\tsome reason\n' 0 > "$out/.kz-failed"
+chmod 600 "$out/.kz-failed"
+run() {
+	set +e
+	"$BIN/kz-run" --config "$W/p.yaml" --in "$W/in" --out "$out" --jobs "$jobs" \
+		--max-attempts 1 2> "$W/err$1.$jobs"
+	echo $? > "$W/rc$1.$jobs"
+	set -e
+	rm -rf "$W/after$1.$jobs"
+	cp -a "$out" "$W/after$1.$jobs"
+}
+run 1
+df "$out" > "$W/df.$jobs"
+# room again
+mount -o remount,size=4m "$out"
+run 2
+run 3
+EOF
+	for jobs in 1 3; do
+		unshare -rm bash "$W/disk.sh" "$W" "$BIN" "$jobs"
+		expect_eq "full disk, --jobs $jobs: exit" "$(cat "$W/rc1.$jobs")" 74
+		grep -q ' 100% ' "$W/df.$jobs"
+		# each output not written is named, with the reason
+		grep '^kz-run: a[0-9].txt: ' "$W/err1.$jobs" > "$W/named"
+		test -s "$W/named"
+		refute grep -v "^kz-run: a\([0-9]\).txt: cannot write $W/out$jobs/a\1.jsonl: No space left on device\$" "$W/named"
+		grep -q "^kz-run: cannot write $W/out$jobs/a[0-9].jsonl: No space left on device: the output folder takes no more, the run stopped; [0-9]* articles\? left for the next run\$" "$W/err1.$jobs"
+		summary_has "$W/err1.$jobs" articles=6 status=74
+		# no partial file: what is there is whole, as a clean run wrote it
+		expect_eq "temporary files" "$(ls -A "$W/after1.$jobs" | grep -c '^\.kz-tmp' || true)" 0
+		n=0
+		for f in "$W/after1.$jobs"/a*.jsonl; do
+			[ -e "$f" ] || continue
+			cmp "$W/clean/$(basename "$f")" "$f"
+			n=$((n + 1))
+		done
+		[ "$n" -lt 6 ]
+		# the full disk is no attempt of the articles': none is recorded
+		refute grep -q '^a[0-9]' "$W/after1.$jobs/.kz-failed"
+		# room again: every article done, none quarantined, each output
+		# byte for byte the clean run's
+		expect_eq "room again, --jobs $jobs: exit" "$(cat "$W/rc2.$jobs")" 0
+		summary_has "$W/err2.$jobs" articles=6 failed=0 quarantined=0 status=0
+		expect_eq "outputs" "$(cd "$W/after2.$jobs" && ls)" "$(cd "$W/clean" && ls)"
+		for i in 1 2 3 4 5 6; do
+			cmp "$W/clean/a$i.jsonl" "$W/after2.$jobs/a$i.jsonl"
+		done
+		expect_eq "temporary files" "$(ls -A "$W/after2.$jobs" | grep -c '^\.kz-tmp' || true)" 0
+		# and then nothing is left to do
+		summary_has "$W/err3.$jobs" articles=6 done=0 unchanged=6 status=0
+	done
+}
+
 # kz-run --status OUT: what the next run would find, from the journals a
 # run keeps and the input folder it recorded; it runs and writes nothing.
 tb_run_status() {

@@ -320,6 +320,98 @@ START_TEST(batch_skips_unchanged_and_records_failures)
 }
 END_TEST
 
+/* kz_batch_status_read: what the next run would do, counted without
+ * running anything, from the input folder the last run recorded. */
+START_TEST(status_counts_without_running)
+{
+	char *dir = temp_dir(), *before, *after;
+	kz_buf in, out, link;
+	kz_pipeline pl, other;
+	kz_batch_opts o = { .jobs = 1, .timeout = 30, .max_attempts = 2 };
+	kz_batch_stats st;
+	kz_batch_status s;
+	kz_error err;
+
+	write_file(dir, "rec.sh", "#!/bin/sh\n"
+	    "grep -q bad && exit 70\n"
+	    "echo '{\"id\":\"'$1'\"}'\n", 1);
+	ck_assert_int_eq(load("stages: [{run: ./rec.sh, args: [$id]}]\n", dir, &pl,
+	    &err), 0);
+	ck_assert_int_eq(load("stages: [{run: ./rec.sh, args: [$id, x]}]\n", dir,
+	    &other, &err), 0);
+	kz_buf_init(&in);
+	kz_buf_init(&out);
+	kz_buf_init(&link);
+	kz_buf_addf(&in, "%s/in", dir);
+	kz_buf_addf(&out, "%s/out", dir);
+	mkdir(in.data, 0755);
+	write_file(in.data, "a.txt", "one\n", 0);
+	write_file(in.data, "b.txt", "two\n", 0);
+	write_file(in.data, "c.txt", "bad\n", 0);
+	o.in_dir = in.data;
+	o.out_dir = out.data;
+
+	/* no run yet: nothing recorded, and no folder */
+	o.in_dir = NULL;
+	ck_assert_int_eq(kz_batch_status_read(&pl, &o, &s, &err), KZ_EXIT_NOINPUT);
+	kz_batch_status_release(&s);
+	o.in_dir = in.data;
+	ck_assert_int_eq(kz_batch_run(&pl, &o, &st, &err), KZ_EXIT_DATAERR);
+
+	o.in_dir = NULL;        /* the one .kz-source recorded */
+	ck_assert_int_eq(kz_batch_status_read(&pl, &o, &s, &err), 0);
+	ck_assert_uint_eq(s.articles, 3);
+	ck_assert_uint_eq(s.done, 2);
+	ck_assert_uint_eq(s.failed, 1);
+	ck_assert_uint_eq(s.quarantined, 0);
+	ck_assert_uint_eq(s.pending, 0);
+	ck_assert_uint_eq(s.nentries, 1);
+	ck_assert_str_eq(s.entries[0].name, "c.txt");
+	ck_assert_int_eq(s.entries[0].quarantined, 0);
+	ck_assert_msg(strstr(s.entries[0].reason, "rec.sh") != NULL, "%s",
+	    s.entries[0].reason);
+	kz_batch_status_release(&s);
+
+	/* a second failure quarantines c (--max-attempts 2); a edited */
+	o.in_dir = in.data;
+	ck_assert_int_eq(kz_batch_run(&pl, &o, &st, &err), KZ_EXIT_DATAERR);
+	write_file(in.data, "a.txt", "one, edited\n", 0);
+	before = read_path(out.data, ".kz-state");
+	ck_assert_int_eq(kz_batch_status_read(&pl, &o, &s, &err), 0);
+	ck_assert_uint_eq(s.done, 1);
+	ck_assert_uint_eq(s.failed, 0);
+	ck_assert_uint_eq(s.quarantined, 1);
+	ck_assert_uint_eq(s.pending, 1);
+	ck_assert_int_eq(s.entries[0].quarantined, 1);
+	kz_batch_status_release(&s);
+	after = read_path(out.data, ".kz-state");
+	ck_assert_str_eq(before, after);        /* nothing written */
+	free(before);
+	free(after);
+
+	/* another pipeline: every output stale */
+	ck_assert_int_eq(kz_batch_status_read(&other, &o, &s, &err), 0);
+	ck_assert_uint_eq(s.done, 0);
+	ck_assert_uint_eq(s.pending, 2);
+	kz_batch_status_release(&s);
+
+	/* a journal planted as a link is refused, as a run refuses it */
+	kz_buf_addf(&link, "%s/.kz-made", out.data);
+	unlink(link.data);
+	ck_assert_int_eq(symlink("/etc/passwd", link.data), 0);
+	ck_assert_int_eq(kz_batch_status_read(&pl, &o, &s, &err), KZ_EXIT_NOPERM);
+	kz_batch_status_release(&s);
+
+	kz_buf_release(&in);
+	kz_buf_release(&out);
+	kz_buf_release(&link);
+	kz_pipeline_release(&pl);
+	kz_pipeline_release(&other);
+	remove_tree(dir);
+	free(dir);
+}
+END_TEST
+
 START_TEST(batch_rejects_output_not_json)
 {
 	char *dir = temp_dir(), *s;
@@ -416,6 +508,7 @@ suite_runner(void)
 	tcase_add_test(tc, run_joins_stages_with_pipes);
 	tcase_add_test(tc, batch_skips_unchanged_and_records_failures);
 	tcase_add_test(tc, batch_rejects_output_not_json);
+	tcase_add_test(tc, status_counts_without_running);
 	tcase_add_test(tc, content_hash_changes_with_a_byte);
 	suite_add_tcase(s, tc);
 	return s;

@@ -337,6 +337,14 @@ PY
 	grep -q '^kz-run: 4 articles: 3 done, 0 skipped, 1 failed (.*failures.tsv); flags: 3 errors, 0 warnings, 3 info; in the folder: 3 errors, 0 warnings, 3 info; 3 redone (--force 3); [0-9.]* s$' "$W/said"
 	grep -q '^kz-run \[.*\] 4/4 ' "$W/said"
 	refute grep -q 'articles=' "$W/err"
+	# and on a real terminal (script(1) gives kz-run one), without options
+	echo 'Encore une phrase.' >> "$W/in/a3.txt"
+	script -qec "'$BIN/kz-run' --config '$W/p.yaml' --in '$W/in' --out '$W/out'" \
+		/dev/null > "$W/tty" || true
+	tr '\r' '\n' < "$W/tty" | sed 's/\x1b\[K//g' > "$W/said"
+	# (broken.txt failed three runs: quarantined now)
+	grep -aq '^kz-run: 4 articles: 1 done, 2 skipped, 0 failed, 1 quarantined (see failures.tsv); flags: 1 error,' "$W/said"
+	refute grep -aq 'articles=' "$W/said"
 }
 
 # The output folder's disk fills up (a tmpfs of a few pages, mounted in a

@@ -887,7 +887,7 @@ static int
 list_conjunction(const work *w, size_t i)
 {
 	return i < w->tok.n && (kz_token_is(&w->tok, i, "et") ||
-	    kz_token_is(&w->tok, i, "ou"));
+	    kz_token_is(&w->tok, i, "ou") || kz_token_is(&w->tok, i, "puis"));
 }
 
 /* Does an item of a list end after token e - 1: a comma, "et"/"ou", the
@@ -906,9 +906,18 @@ list_item_ends(const work *w, size_t e)
 	return b >= w->len || strchr(".;)\n", w->text[b]) != NULL;
 }
 
+/* A known first name standing alone inside its sentence: a list item
+ * of one word. */
+static int
+lone_first_name(const work *w, size_t i)
+{
+	return tok_key_in(w, w->tg->names.firstnames, i) && !sentence_initial(w, i);
+}
+
 /* "N'Golo Kanté, Manu Koné, Warren Zaïre-Emery", "Kasia Niewiadoma et
  * Demi Vollering": the items of a list next to a person are persons
- * too, when each is two to five capitalised words no rule has taken.
+ * too, when each is two to five capitalised words no rule has taken, or
+ * a known first name alone inside its sentence.
  * Forward, an item after a person and a comma or "et" that itself ends
  * as a list item does; backward, an item before "et" and a person, or
  * before a comma and a person when a comma or "et" opens it. One sweep
@@ -933,8 +942,8 @@ listed_names_pass(work *w)
 			p = i - 1;
 		else
 			continue;
-		if (!last[p] || (e = person_name_end(w, i)) < i + 2 ||
-		    !list_item_ends(w, e))
+		if (!last[p] || (e = person_name_end(w, i)) == i ||
+		    (e == i + 1 && !lone_first_name(w, i)) || !list_item_ends(w, e))
 			continue;
 		add_rule(w, i, e, "PER", VIA_RULE);
 		first[i] = last[e - 1] = 1;
@@ -957,10 +966,13 @@ listed_names_pass(work *w)
 		for (s = p; s > 0 && p - s < 4 && joins(w, s - 1) &&
 		    free_name_word(w, s - 1, 1); s--)
 			;
-		if (p - s < 1 || (s > 0 && joins(w, s - 1) && is_upper(w, s - 1)) ||
+		if ((s > 0 && joins(w, s - 1) && is_upper(w, s - 1)) ||
 		    person_name_end(w, s) != p + 1)
 			continue;
-		if (by_comma && !(s >= 1 && (comma_between(w, s - 1) ||
+		/* one word: a known first name, within its sentence
+		 * ("écouter Louane, Jeanne Cherhal puis …") */
+		if (p == s ? !lone_first_name(w, s) : by_comma &&
+		    !(s >= 1 && (comma_between(w, s - 1) ||
 		    list_conjunction(w, s - 1))))
 			continue;
 		add_rule(w, s, p + 1, "PER", VIA_RULE);

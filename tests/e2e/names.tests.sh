@@ -105,3 +105,14 @@ La talentueuse Margaux est arrivée pieds nus. La tempête Bérénice a couché 
 '
 	$EXPECT "$ents"' == [("PER", "Margaux")]' "$TMP/out"
 }
+
+t_names_first_name_alone_in_a_list() {
+	# a known first name alone is a list item beside persons ("puis"
+	# joins items too), and is found again where it recurs; one that
+	# opens its sentence is not taken so
+	tagged 'Gala
+
+Plus tard, Maëlys reçoit son prix. Il a écouté Maëlys, Jeanne Verdier puis Odile Sarran. Clément, Jeanne Verdier le dit, chantera.
+'
+	$EXPECT "$ents"' == [("PER", "Maëlys"), ("PER", "Maëlys"), ("PER", "Jeanne Verdier"), ("PER", "Odile Sarran"), ("PER", "Jeanne Verdier")]' "$TMP/out"
+}

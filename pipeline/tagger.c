@@ -754,7 +754,7 @@ places_as_first_names(work *w)
 /* "Pierre Lescure": a town's one-word name right after a known first
  * name is the person's surname (France has a commune for many a family
  * name), unless a place noun or preposition stands before ("la rue
- * Victor Hugo"). Cities only: a country or a region is never a surname.
+ * Victor Hugo"). Cities and regions ("Marisol Touraine"), not countries.
  * The place gives way and the first-name rule takes both words. */
 static void
 towns_after_first_names(work *w)
@@ -768,8 +768,8 @@ towns_after_first_names(work *w)
 		    strcmp(x->type, "LOC") != 0 || w->skip[i])
 			continue;
 		en = kz_gazetteer_entry(w->tg->g, (size_t)x->entry);
-		if (en->kind == NULL || strcmp(en->kind, "city") != 0 ||
-		    !joins(w, i - 1) ||
+		if (en->kind == NULL || (strcmp(en->kind, "city") != 0 &&
+		    strcmp(en->kind, "region") != 0) || !joins(w, i - 1) ||
 		    !name_word(w, i - 1) || !free_span(w, i - 1, i) ||
 		    !tok_key_in(w, w->tg->names.firstnames, i - 1) ||
 		    (i > 1 && (tok_key_in(w, w->tg->names.place_cues, i - 2) ||

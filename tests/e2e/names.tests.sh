@@ -116,3 +116,14 @@ Plus tard, Maëlys reçoit son prix. Il a écouté Maëlys, Jeanne Verdier puis 
 '
 	$EXPECT "$ents"' == [("PER", "Maëlys"), ("PER", "Maëlys"), ("PER", "Jeanne Verdier"), ("PER", "Odile Sarran"), ("PER", "Jeanne Verdier")]' "$TMP/out"
 }
+
+t_names_regions_of_france_and_their_surnames() {
+	# the former régions, provinces and "l'Hexagone" are places; a
+	# province's name after a first name is a family name
+	tagged 'Terroirs
+
+Hélène Touraine est arrivée hier. Elle a grandi en Touraine, puis en Poitou-Charentes et en Lorraine, avant de quitter l'\''Hexagone.
+'
+	$EXPECT "$ents"' == [("PER", "Hélène Touraine"), ("LOC", "Touraine"), ("LOC", "Poitou-Charentes"), ("LOC", "Lorraine"), ("LOC", "Hexagone")]' "$TMP/out"
+	$EXPECT '[e["ref"] for e in doc["entities"] if e["text"] == "Hexagone"] == ["france"]' "$TMP/out"
+}

@@ -62,7 +62,8 @@ kz_names_load(kz_names *n, const char *names_path, const char *firstnames_path,
 	static const char *const known[] = { "org_heads", "org_linkers",
 	    "not_names", "place_kind_cues", "org_adjective_endings",
 	    "place_feature_heads", "person_nouns", "name_particles",
-	    "org_followers", "seat_heads", "name_introducers", NULL };
+	    "org_followers", "seat_heads", "name_introducers", "venue_heads",
+	    NULL };
 	static const char *const known_first[] = { "firstnames", "masculine",
 	    "feminine", NULL };
 	kz_yaml_doc doc;
@@ -90,6 +91,9 @@ kz_names_load(kz_names *n, const char *names_path, const char *firstnames_path,
 	    load_keys(&doc, "not_names", n->not_names, f, NULL, err) == 0 &&
 	    load_keys(&doc, "place_feature_heads", n->place_heads, f, NULL,
 	    err) == 0 &&
+	    (kz_yaml_get(doc.root, "venue_heads") == NULL ||
+	    load_valued(&doc, "venue_heads", n->place_heads, 'V', f, NULL,
+	    err) == 0) &&
 	    load_keys(&doc, "person_nouns", n->person_nouns, f, NULL, err) == 0 &&
 	    load_keys(&doc, "name_particles", n->particles, f, NULL, err) == 0 &&
 	    load_keys(&doc, "org_followers", n->org_followers, f, NULL,

@@ -16,7 +16,9 @@ typedef struct kz_names {
 	kz_strmap *org_heads;      /* token keys (may be several tokens) */
 	kz_strmap *org_linkers;
 	kz_strmap *not_names;
-	kz_strmap *place_heads;    /* "détroit", "baie": heads of place names */
+	kz_strmap *place_heads;    /* "détroit", "baie": heads of place names;
+	                            * 'V' for a venue ("stade"), whose name
+	                            * may follow it at once */
 	kz_strmap *person_nouns;   /* "politologue", "vendeuse": who a person is */
 	kz_strmap *particles;      /* "ben", "van", "al": inside a surname */
 	kz_strmap *org_followers;  /* "a", "qui": an org's name ended before */

@@ -1453,6 +1453,36 @@ found_at(work *w, size_t i)
 	return NULL;
 }
 
+/* The end of capitalised words ending at e, taking on the capitalised
+ * words glued to them by a hyphen ("Croix-Fry", "Marcel-Picot"). */
+static size_t
+hyphenated_end(const work *w, size_t e)
+{
+	while (e < w->tok.n && hyphen_after(w, e - 1) && name_word(w, e) &&
+	    free_span(w, e, e + 1))
+		e++;
+	return e;
+}
+
+/* Does token i, whatever its case, end like an adjective of
+ * `org_adjective_endings` ("Toulousain", "Rennais")? */
+static int
+org_adjective_ending(const work *w, size_t i)
+{
+	const kz_token *k = &w->tok.tok[i];
+	size_t len = k->fend - k->fstart;
+	const char *s = w->tok.folded.text + k->fstart;
+
+	for (size_t e = 0; e < w->tg->names.nadj_endings; e++) {
+		const char *end = w->tg->names.adj_endings[e];
+		size_t el = strlen(end);
+
+		if (el < len && memcmp(s + len - el, end, el) == 0)
+			return 1;
+	}
+	return 0;
+}
+
 /* "le détroit de Taïwan", "la vallée de Ferghana": a feature noun, "de",
  * and a place or capitalised words make one place, the noun included. */
 static void
@@ -1462,9 +1492,34 @@ place_features_pass(work *w)
 		size_t j = i + 1, e;
 		found *x;
 
-		if (!tok_key_in(w, w->tg->names.place_heads, i) ||
-		    !free_span(w, i, i + 1) || !joins(w, i))
+		const kz_token *k = &w->tok.tok[i];
+		intptr_t head;
+
+		if (!kz_strmap_get_hashed(w->tg->names.place_heads,
+		    w->tok.folded.text + k->fstart, k->fend - k->fstart, k->hash,
+		    &head) || !free_span(w, i, i + 1) || !joins(w, i))
 			continue;
+		/* "le stade Mayol", "la salle Pleyel": a venue's name may
+		 * follow at once; not an adjective ("Stade Toulousain", a
+		 * club) */
+		if (head == 'V' && j < w->tok.n && name_word(w, j) &&
+		    (!org_adjective_ending(w, j) ||
+		    tok_key_in(w, w->tg->names.firstnames, j))) {
+			/* "le stade Marcel-Picot": a person's name the rules
+			 * found there names the venue */
+			if ((x = found_at(w, j)) != NULL && x->entry < 0 &&
+			    strcmp(x->type, "PER") == 0 && !w->skip[j]) {
+				x->dropped = 1;
+				for (size_t c = x->ts; c < x->te; c++)
+					w->covered[c] = 0;
+			}
+			if ((e = name_words_end(w, j, 1)) > j) {
+				e = hyphenated_end(w, e);
+				add_rule(w, i, e, "LOC", VIA_RULE);
+				i = e - 1;
+				continue;
+			}
+		}
 		if (!(kz_token_is(&w->tok, j, "de") || kz_token_is(&w->tok, j, "d") ||
 		    kz_token_is(&w->tok, j, "du") || kz_token_is(&w->tok, j, "des")) ||
 		    !joins(w, j))
@@ -1480,10 +1535,12 @@ place_features_pass(work *w)
 		if (x != NULL) {
 			if (strcmp(x->type, "LOC") != 0)
 				continue;
-			e = x->te;
+			e = hyphenated_end(w, x->te);
 			x->dropped = 1;     /* the feature's name, now inside it */
 		} else if ((e = name_words_end(w, j, 0)) == 0)
 			continue;
+		else
+			e = hyphenated_end(w, e);
 		add_rule(w, i, e, "LOC", VIA_RULE);
 		i = e - 1;
 	}

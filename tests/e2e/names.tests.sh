@@ -127,3 +127,15 @@ Hélène Touraine est arrivée hier. Elle a grandi en Touraine, puis en Poitou-C
 	$EXPECT "$ents"' == [("PER", "Hélène Touraine"), ("LOC", "Touraine"), ("LOC", "Poitou-Charentes"), ("LOC", "Lorraine"), ("LOC", "Hexagone")]' "$TMP/out"
 	$EXPECT '[e["ref"] for e in doc["entities"] if e["text"] == "Hexagone"] == ["france"]' "$TMP/out"
 }
+
+t_names_venues_and_passes() {
+	# a venue's noun and its name are one place, the name after "de" or at
+	# once; a club named like a venue ("Stade Brestois", an adjective)
+	# is not; a mountain pass is a natural feature
+	tagged 'Sports
+
+Le match aura lieu au stade Marcel-Picot, puis au Parc des Sports de Gerland. Le Stade Brestois y jouera. Le peloton a franchi le col de la Croix-Fry.
+'
+	$EXPECT '[(t, x) for t, x in '"$ents"' if t == "LOC"] == [("LOC", "stade Marcel-Picot"), ("LOC", "Parc des Sports"), ("LOC", "col de la Croix-Fry")]' "$TMP/out"
+	$EXPECT '"Stade Brestois" not in [e["text"] for e in doc["entities"] if e["type"] == "LOC"]' "$TMP/out"
+}

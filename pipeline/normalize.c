@@ -1219,6 +1219,39 @@ next_nonblank(const doc *d, size_t i)
 	return -1;
 }
 
+/* "Tennis | Rolex Paris Masters", "Sport > Football": a page's rubric,
+ * short topics split by a pipe or an arrow, above a longer line. Not a
+ * title with its outlet ("Grève à la SNCF | Le Monde": a part of it is
+ * one of `agencies`), nor a line ending as a sentence does. */
+static int
+breadcrumb(const doc *d, size_t i)
+{
+	const line *l = &d->lines[i];
+	const char *t = d->text;
+	size_t seg = l->start, parts = 0, words = word_count(l);
+	long next = next_nonblank(d, i);
+	int32_t last;
+
+	if (next < 0 || words > 8 || word_count(&d->lines[next]) <= words)
+		return 0;
+	last = last_cp(d, l);
+	if (last == '.' || last == '?' || last == '!' || last == ':')
+		return 0;
+	for (size_t p = l->start; p <= l->end; p++) {
+		int sep = p == l->end || (p + 2 < l->end && t[p] == ' ' &&
+		    (t[p + 1] == '|' || t[p + 1] == '>') && t[p + 2] == ' ');
+
+		if (!sep)
+			continue;
+		if (list_is(d, &d->n->agencies, seg, p))
+			return 0;
+		parts++;
+		seg = p + 3;
+		p += 2;
+	}
+	return parts >= 2;
+}
+
 static int
 blank_or_edge(const doc *d, long i)
 {
@@ -1279,6 +1312,11 @@ classify(doc *d)
 		/* the outlet's name above the title: "RMC Sport" */
 		if (list_is(d, &d->n->agencies, L[i].start, L[i].end)) {
 			L[i].kind = K_BYLINE;
+			continue;
+		}
+		/* the rubric above it: "Tennis | Rolex Paris Masters" */
+		if (breadcrumb(d, i)) {
+			L[i].kind = K_BOILERPLATE;
 			continue;
 		}
 		L[i].date_rank = 0;

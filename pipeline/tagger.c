@@ -708,6 +708,19 @@ surname_continues(const work *w, size_t e)
 	    !tok_key_in(w, w->tg->names.firstnames, e) ? 1 : 0;
 }
 
+/* Is gazetteer entry e a country's capital ("Paris", which folds like
+ * the first name "Pâris")? A capital is never taken for a first name. */
+static int
+is_capital(const work *w, long e)
+{
+	const kz_entry *en = kz_gazetteer_entry(w->tg->g, (size_t)e);
+	const kz_entry *c = en->country ? kz_gazetteer_country(w->tg->g,
+	    en->country) : NULL;
+
+	return c != NULL && c->capital != NULL && en->id != NULL &&
+	    strcmp(c->capital, en->id) == 0;
+}
+
 /* A place the gazetteer found that is also a first name is a person
  * when a surname follows it ("Son avocat, Salvador Panelo") or when it is
  * given as news gives the people it meets ("Rosario, 58 ans"); not after
@@ -725,7 +738,8 @@ places_as_first_names(work *w)
 		    strcmp(x->type, "LOC") != 0 ||
 		    !tok_key_in(w, w->tg->names.firstnames, i) ||
 		    (i > 0 && (tok_key_in(w, w->tg->names.place_cues, i - 1) ||
-		    tok_key_in(w, w->tg->names.place_heads, i - 1))))
+		    tok_key_in(w, w->tg->names.place_heads, i - 1))) ||
+		    is_capital(w, x->entry))
 			continue;
 		w->covered[i] = 0;      /* as first_name_alone needs it */
 		if (first_name_alone(w, i)) {

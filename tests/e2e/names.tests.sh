@@ -139,3 +139,13 @@ Le match aura lieu au stade Marcel-Picot, puis au Parc des Sports de Gerland. Le
 	$EXPECT '[(t, x) for t, x in '"$ents"' if t == "LOC"] == [("LOC", "stade Marcel-Picot"), ("LOC", "Parc des Sports"), ("LOC", "col de la Croix-Fry")]' "$TMP/out"
 	$EXPECT '"Stade Brestois" not in [e["text"] for e in doc["entities"] if e["type"] == "LOC"]' "$TMP/out"
 }
+
+t_names_a_capital_is_no_first_name() {
+	# "Paris" folds like the first name "Pâris": the capital followed by a
+	# capitalised word is still the capital, not a person
+	tagged 'Tennis
+
+Il a gagné le Paris Masters et le tournoi de Paris.
+'
+	$EXPECT '[t for t, x in '"$ents"' if t == "PER"] == []' "$TMP/out"
+}

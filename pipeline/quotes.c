@@ -2438,9 +2438,10 @@ carry_speakers(work *w)
 /* ---- interviews: questions in bold, answers without marks */
 
 /* Is block b an interviewer's question: a paragraph of at most 60 words
- * ending on "?", that speaks to someone ("vous", "tu", "votre")? */
+ * ending on "?"? *to_someone tells whether it speaks to someone
+ * ("vous", "tu", "votre"). */
 static int
-question_block(const work *w, const block *b)
+question_block(const work *w, const block *b, int *to_someone)
 {
 	size_t e = skip_space_back(w, b->e, b->s), ts, te;
 	static const char *const second_person[] = { "vous", "votre", "vos",
@@ -2452,19 +2453,37 @@ question_block(const work *w, const block *b)
 	te = kz_tokens_at(&w->tok, b->e);
 	if (te - ts > 60)
 		return 0;
-	for (size_t t = ts; t < te; t++)
+	if (to_someone)
+		*to_someone = 0;
+	for (size_t t = ts; to_someone && t < te; t++)
 		for (size_t k = 0; second_person[k]; k++)
 			if (kz_token_is(&w->tok, t, second_person[k]))
-				return 1;
-	return 0;
+				*to_someone = 1;
+	return 1;
 }
 
-/* The person interviewed: the first person found as a sentence's
- * subject in the blocks before the first question (the introduction
- * says who answers). NULL when the introduction names nobody so. */
+/* The person interviewed: the last person the paragraph before the first
+ * question names ("Nous avons pu échanger avec X après sa conférence"),
+ * else the first person found as a sentence's subject before it. NULL
+ * when the introduction names nobody. */
 static json_t *
 interviewee(const work *w, size_t first_question)
 {
+	const referent *last = NULL;
+
+	if (first_question > 0 && content_block(w->blocks[first_question - 1].kind)) {
+		const block *b = &w->blocks[first_question - 1];
+
+		for (size_t t = kz_tokens_at(&w->tok, b->s); t < w->tok.n &&
+		    w->tok.tok[t].sstart < b->e; t++) {
+			const referent *x = named_person_at(w, t);
+
+			if (x != NULL && !x->is_mention)
+				last = x;
+		}
+		if (last != NULL)
+			return speaker_from_referent(w, last, "name");
+	}
 	for (size_t k = 0; k < first_question; k++) {
 		const block *b = &w->blocks[k];
 
@@ -2491,34 +2510,40 @@ interviewee(const work *w, size_t first_question)
 /* An interview printed as questions and answers, with no quotation
  * marks: every paragraph after a question up to the next one (after the
  * last question, one paragraph) is the interviewee's words. At least two
- * questions followed by an answer make an interview; an answer paragraph
+ * questions followed by an answer, one of them speaking to someone, make
+ * an interview; an answer paragraph
  * holding quotation marks of its own is left to them. One pass over the
  * blocks and one over the quotes. */
 static void
 interview_answers(work *w)
 {
 	unsigned char *marked = kz_calloc(w->nblocks + 1, 1);
-	size_t questions = 0, first = SIZE_MAX, last = 0;
+	size_t questions = 0, addressed = 0, first = SIZE_MAX, last = 0;
 
 	for (size_t i = 0; i < w->nquotes; i++)
 		if (w->quotes[i].block >= 0)
 			marked[w->quotes[i].block] = 1;
-	for (size_t k = 0; k + 1 < w->nblocks; k++)
-		if (question_block(w, &w->blocks[k]) &&
+	for (size_t k = 0; k + 1 < w->nblocks; k++) {
+		int to_someone = 0;
+
+		if (question_block(w, &w->blocks[k], &to_someone) &&
 		    strcmp(w->blocks[k + 1].kind, "paragraph") == 0 &&
-		    !question_block(w, &w->blocks[k + 1])) {
+		    !question_block(w, &w->blocks[k + 1], NULL)) {
 			questions++;
+			addressed += to_someone;
 			if (first == SIZE_MAX)
 				first = k;
 			last = k;
 		}
-	for (size_t k = first + 1; questions >= 2 && k < w->nblocks &&
+	}
+	for (size_t k = first + 1; questions >= 2 && addressed >= 1 &&
+	    k < w->nblocks &&
 	    k <= last + 1; k++) {
 		const block *b = &w->blocks[k];
 		quote *q;
 
 		if (marked[k] || strcmp(b->kind, "paragraph") != 0 ||
-		    question_block(w, b))
+		    question_block(w, b, NULL))
 			continue;
 		q = new_quote(w);
 		q->open = b->s;

@@ -233,13 +233,14 @@ La poste de Saint-Véran fermera en mars.
 t_attr_interview_answers_without_marks() {
 	# an interview printed as questions and answers: each answer (the
 	# paragraphs up to the next question; after the last, one paragraph)
-	# is the words of the person the introduction is about; a single
+	# is the words of the person the paragraph before the questions names
+	# last (one question at least speaks to someone: "vous"); a single
 	# question in a report makes no interview
 	attributed 'Entretien
 
-Au lendemain de la finale, la capitaine Inès Moreau revient sur la saison du club.
+Léo Garnier, le président, a salué la saison. Nous avons rencontré la capitaine Inès Moreau au lendemain de la finale.
 
-Que retenez-vous de cette finale ?
+Que reste-t-il de cette finale ?
 
 Une immense fierté. Nous avons tenu jusqu'\''au bout.
 

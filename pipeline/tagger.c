@@ -1764,8 +1764,12 @@ recurrence_pass(work *w)
 		found x = w->f[a];
 		size_t n = x.te - x.ts, next = 0, alone[4], nalone = 0, hs;
 		uint64_t first;
+		/* a person the gazetteer knows recurs whole by the gazetteer;
+		 * the surname alone ("Sinner" after "Jannik Sinner") only
+		 * here */
+		int alone_only = x.entry >= 0;
 
-		if (x.entry >= 0 || strcmp(x.type, "PER") != 0)
+		if (x.dropped || strcmp(x.type, "PER") != 0)
 			continue;
 		first = w->tok.tok[x.ts].hash;
 		/* a hyphenated surname recurs whole ("Ferrand-Prévot"),
@@ -1788,13 +1792,13 @@ recurrence_pass(work *w)
 
 			if (i < next)
 				continue;
-			if (h == first && i + n <= w->tok.n &&
+			if (!alone_only && h == first && i + n <= w->tok.n &&
 			    free_span(w, i, i + n) && same_tokens(w, x.ts, i, n)) {
 				add_rule(w, i, i + n, "PER", VIA_RULE);
 				next = i + n;
 				continue;
 			}
-			if (hs < x.te - 1 && h == w->tok.tok[hs].hash &&
+			if (!alone_only && hs < x.te - 1 && h == w->tok.tok[hs].hash &&
 			    i + (x.te - hs) <= w->tok.n &&
 			    free_span(w, i, i + (x.te - hs)) &&
 			    same_tokens(w, hs, i, x.te - hs) &&

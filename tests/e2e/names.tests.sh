@@ -149,3 +149,14 @@ Il a gagné le Paris Masters et le tournoi de Paris.
 '
 	$EXPECT '[t for t, x in '"$ents"' if t == "PER"] == []' "$TMP/out"
 }
+
+t_names_surname_alone_of_a_known_person() {
+	# a person the gazetteer knows by full name only is found again by
+	# the surname alone, in the same chain
+	tagged 'Tennis
+
+Jannik Sinner a gagné en trois sets. Plus tard, Sinner a salué le public.
+'
+	$EXPECT "$ents"' == [("PER", "Jannik Sinner"), ("PER", "Sinner")]' "$TMP/out"
+	$EXPECT 'doc["entities"][0]["chain"] == doc["entities"][1]["chain"] and doc["chains"][doc["entities"][1]["chain"]]["ref"] == "jannik-sinner"' "$TMP/out"
+}

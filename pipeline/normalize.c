@@ -238,13 +238,13 @@ to_nfc(kz_buf *text)
 enum kind {
 	K_NONE, K_TITLE, K_CAPTION, K_CREDIT, K_BYLINE, K_DATELINE, K_HEADING,
 	K_PARAGRAPH, K_PULLQUOTE, K_SPEAKER_NAME, K_SPEAKER_TITLE,
-	K_BOILERPLATE, K_RELATED_HEADER, K_RELATED
+	K_BOILERPLATE, K_RELATED_HEADER, K_RELATED, K_RUBRIC
 };
 
 static const char *const kind_names[] = {
 	"none", "title", "caption", "credit", "byline", "dateline", "heading",
 	"paragraph", "pullquote", "speaker-name", "speaker-title",
-	"boilerplate", "related", "related"
+	"boilerplate", "related", "related", "rubric"
 };
 
 typedef struct line {
@@ -1170,7 +1170,7 @@ estimate_date(const doc *d, char out[11])
 		/* an embedded post's date and a credit's are not the
 		 * article's */
 		if (l->blank || l->kind == K_BOILERPLATE || l->kind == K_RELATED ||
-		    l->kind == K_CREDIT)
+		    l->kind == K_CREDIT || l->kind == K_RUBRIC)
 			continue;
 		for (size_t p = l->start; p < l->end; p++) {
 			char date[11];
@@ -1207,7 +1207,8 @@ prev_is_header(const doc *d, long i)
 	enum kind k = p < 0 ? K_NONE : d->lines[p].kind;
 
 	return k == K_TITLE || k == K_DATELINE || k == K_BYLINE ||
-	    k == K_CREDIT || k == K_CAPTION || k == K_BOILERPLATE;
+	    k == K_CREDIT || k == K_CAPTION || k == K_BOILERPLATE ||
+	    k == K_RUBRIC;
 }
 
 static long
@@ -1232,22 +1233,31 @@ breadcrumb(const doc *d, size_t i)
 	long next = next_nonblank(d, i);
 	int32_t last;
 
-	if (next < 0 || words > 8 || word_count(&d->lines[next]) <= words)
+	if (next < 0 || words > 12 || word_count(&d->lines[next]) <= words)
 		return 0;
 	last = last_cp(d, l);
 	if (last == '.' || last == '?' || last == '!' || last == ':')
 		return 0;
 	for (size_t p = l->start; p <= l->end; p++) {
-		int sep = p == l->end || (p + 2 < l->end && t[p] == ' ' &&
-		    (t[p + 1] == '|' || t[p + 1] == '>') && t[p + 2] == ' ');
+		size_t q = p;
 
-		if (!sep)
-			continue;
+		/* a pipe or an arrow with spaces on both sides, however many */
+		if (p < l->end) {
+			while (q < l->end && t[q] == ' ')
+				q++;
+			if (q == p || q >= l->end || (t[q] != '|' && t[q] != '>') ||
+			    q + 1 >= l->end || t[q + 1] != ' ')
+				continue;
+		}
 		if (list_is(d, &d->n->agencies, seg, p))
 			return 0;
 		parts++;
-		seg = p + 3;
-		p += 2;
+		if (p == l->end)
+			break;
+		for (q++; q < l->end && t[q] == ' '; q++)
+			;
+		seg = q;
+		p = q - 1;
 	}
 	return parts >= 2;
 }
@@ -1316,7 +1326,7 @@ classify(doc *d)
 		}
 		/* the rubric above it: "Tennis | Rolex Paris Masters" */
 		if (breadcrumb(d, i)) {
-			L[i].kind = K_BOILERPLATE;
+			L[i].kind = K_RUBRIC;
 			continue;
 		}
 		L[i].date_rank = 0;
@@ -1957,7 +1967,7 @@ kz_normalize_article_members(const kz_normalizer *n, const char *raw,
 			continue;
 		if (l->kind != K_BOILERPLATE && l->kind != K_RELATED &&
 		    l->kind != K_CREDIT && l->kind != K_BYLINE &&
-		    l->kind != K_DATELINE)
+		    l->kind != K_DATELINE && l->kind != K_RUBRIC)
 			content++;
 		if (l->kind == K_CAPTION && l->copy_end) {
 			size_t ce = l->copy_end, cs = l->start;
@@ -1996,7 +2006,8 @@ kz_normalize_article_members(const kz_normalizer *n, const char *raw,
 			parse_byline(&d, s, l->end, authors, agencies,
 			    &byline_cursor);
 		if (l->kind != K_BOILERPLATE && l->kind != K_CREDIT &&
-		    l->kind != K_BYLINE && l->kind != K_DATELINE)
+		    l->kind != K_BYLINE && l->kind != K_DATELINE &&
+		    l->kind != K_RUBRIC)
 			split_sentences(&d, s, l->end, &sentences);
 	}
 	free(block_of_line);

@@ -108,7 +108,7 @@ t_furniture_rubric_above_the_title() {
 	# the next line is the title; a title with its outlet after a pipe
 	# stays the title
 	norm_text "Sport | Voile\nLa skippeuse bretonne franchit la ligne en tête après douze jours de course$P"
-	$EXPECT 'kinds(doc) == ["boilerplate", "title", "paragraph"]' "$TMP/out"
+	$EXPECT 'kinds(doc) == ["rubric", "title", "paragraph"]' "$TMP/out"
 	norm_text "La piscine rouvre | AFP\nLa mairie a voté hier le budget de la piscine, après un long débat qui a duré.\n"
 	$EXPECT 'kinds(doc)[0] == "title"' "$TMP/out"
 }

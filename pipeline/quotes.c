@@ -1238,6 +1238,46 @@ same_token(const work *w, size_t a, size_t b)
 	    y->fstart, x->fend - x->fstart) == 0;
 }
 
+/* Is the organisation referent r headed by a collective noun other than
+ * the one at token head ("le ministère de la Mer" for "la préfecture")? */
+static int
+other_head(const work *w, const referent *r, size_t head)
+{
+	size_t n;
+
+	return r->ts > 0 && match_phrase(w, &w->q->collective, r->ts - 1, &n,
+	    NULL) && !same_token(w, r->ts, head);
+}
+
+/* "Santé publique France se montre prudente. L'agence sanitaire évoque
+ * « … »": the organisation named last within the 120 words before the
+ * determiner at token det, outside quotations, unless another collective
+ * noun heads its name. A speaker "via anaphora", or NULL. */
+static json_t *
+organisation_named_before(const work *w, size_t det)
+{
+	size_t looked = 0;
+
+	if (!kz_token_is(&w->tok, det, "le") && !kz_token_is(&w->tok, det, "la") &&
+	    !kz_token_is(&w->tok, det, "l"))
+		return NULL;
+	for (size_t t = det; t > 0 && looked < 120; looked++) {
+		long r = w->ref_at[--t];
+		const referent *x;
+
+		if (r < 0 || w->in_quote[t])
+			continue;
+		x = &w->refs[r];
+		if (x->is_mention || x->name == NULL || strcmp(x->type, "ORG") != 0 ||
+		    x->te > det)
+			continue;
+		if (other_head(w, x, det + 1))
+			return NULL;
+		return speaker_from_referent(w, x, "anaphora");
+	}
+	return NULL;
+}
+
 /* The organisation the last quote before byte pos was given to (within
  * the 64 quotes before), as a speaker "via anaphora"; NULL if that quote's
  * speaker is no organisation. Only after a singular definite
@@ -1358,7 +1398,8 @@ speaker_at(const work *w, size_t i, json_t **source)
 		 * France: no name starts with the noun, but an organisation
 		 * was quoted before; the news calls it back so */
 		if (named == NULL && n == 2 &&
-		    (s = organisation_quoted_before(w, w->tok.tok[i].sstart)))
+		    ((s = organisation_named_before(w, i)) ||
+		    (s = organisation_quoted_before(w, w->tok.tok[i].sstart))))
 			return s;
 		/* "la commission", after "la Commission nationale des droits
 		 * de l'homme" was named: that organisation */

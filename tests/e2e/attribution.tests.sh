@@ -275,3 +275,15 @@ Le ministère de la Mer a jugé la situation « préoccupante ». Selon la préf
 '
 	$EXPECT "$speakers"' == [("un niveau rare pour un mois de juin", "Météo-France"), ("sans doute en raison du vent de sud", "Météo-France"), ("très secs", "Météo-France"), ("préoccupante", "ministère de la Mer"), ("ouvertes", "la préfecture")]' "$TMP/out"
 }
+
+t_attr_collective_noun_for_the_organisation_named_before() {
+	# "l'agence" stands for the organisation named just before, not
+	# quoted yet; "la préfecture" after the ministry is another body
+	attributed 'Grippe
+
+Un médecin juge la vague « sérieuse », a déclaré Paul Ravel. Météo-France se montre plus prudente. L'\''agence évoque une « tendance encourageante ».
+
+Le ministère de la Santé publie ses chiffres. La préfecture parle de « pics attendus ».
+'
+	$EXPECT "$speakers"' == [("sérieuse", "Paul Ravel"), ("tendance encourageante", "Météo-France"), ("pics attendus", "La préfecture")]' "$TMP/out"
+}

@@ -847,6 +847,33 @@ after_article(const work *w, size_t i)
 	return 0;
 }
 
+/* "les chantiers contestés", "la réforme annoncée": a past participle
+ * right after a noun its article opens is an adjective of that noun,
+ * not a verb of saying. */
+static int
+participle_of_a_noun(const work *w, size_t i)
+{
+	const kz_token *t = &w->tok.tok[i];
+	const char *s = w->text + t->sstart;
+	size_t len = t->send - t->sstart, n;
+	static const char *const endings[] = { "é", "ée", "és", "ées", NULL };
+	int ends = 0;
+
+	for (size_t k = 0; endings[k] && !ends; k++) {
+		size_t el = strlen(endings[k]);
+
+		ends = len > el && memcmp(s + len - el, endings[k], el) == 0;
+	}
+	if (!ends || i < 2 || !(w->tok.tok[i - 1].flags & KZ_TOK_JOINS) ||
+	    (w->tok.tok[i - 1].flags & (KZ_TOK_UPPER | KZ_TOK_DIGIT)) ||
+	    !after_article(w, i - 1) ||
+	    match_phrase(w, &w->q->auxiliaries, i - 1, &n, NULL) ||
+	    match_phrase(w, &w->q->verbs, i - 1, &n, NULL) ||
+	    match_phrase(w, &w->q->pronouns, i - 1, &n, NULL))
+		return 0;
+	return 1;
+}
+
 /* Is token i the head of a complement: a preposition before it, perhaps
  * with an article between ("à l'AFP", "à la télévision", "au Monde")? */
 static int
@@ -2000,8 +2027,8 @@ speaker_before(const work *w, quote *q, size_t end, int partial)
 		if (n == 0 || !(flags & VERB_ANYWHERE))
 			continue;
 		/* "dans un communiqué", "le rapport": a noun after its article,
-		 * not a verb */
-		if (after_article(w, i))
+		 * not a verb; "les chantiers contestés": an adjective */
+		if (after_article(w, i) || participle_of_a_noun(w, i))
 			continue;
 		/* "accusé", "assuré" are adjectives too: only a verb when "que" or
 		 * the quote follows closely */

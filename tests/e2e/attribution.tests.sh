@@ -287,3 +287,14 @@ Le ministère de la Santé publie ses chiffres. La préfecture parle de « pics 
 '
 	$EXPECT "$speakers"' == [("sérieuse", "Paul Ravel"), ("tendance encourageante", "Météo-France"), ("pics attendus", "La préfecture")]' "$TMP/out"
 }
+
+t_attr_participle_of_a_noun_is_no_cue() {
+	# "les travaux contestés": the participle describes the noun before
+	# it; the verb of saying is further back, and its subject speaks
+	attributed 'Procès
+
+L'\''avocat a cité la directrice, Amandine Colas. Celle-ci avait expliqué devant le tribunal que les travaux contestés « étaient terminés à temps ».
+'
+	$EXPECT "$speakers"' == [("étaient terminés à temps", "Amandine Colas")]' "$TMP/out"
+	$EXPECT 'doc["quotes"][0]["cue"]["text"] == "expliqué"' "$TMP/out"
+}

@@ -37,6 +37,7 @@ struct kz_quoter {
 	kz_phrases person_heads;    /* "syndicaliste", "coach": gender bits */
 	kz_phrases fronted;         /* "comme", "alors que": a clause before
 	                             * the subject */
+	kz_phrases etre_verbs;      /* "convenus": active after "être" */
 };
 
 static int
@@ -111,7 +112,8 @@ load_quotes_yaml(kz_quoter *q, const char *path, kz_error *err)
 		"person_heads", "auxiliaries", "semi_auxiliaries",
 		"anonymous_sources", "collective_speakers", "document_speakers",
 		"attribution_incises", "attribution_incise_starts",
-		"scare_context", "quote_marks", "fronted_clause_openers", NULL
+		"scare_context", "quote_marks", "fronted_clause_openers",
+		"active_after_etre", NULL
 	};
 	const kz_yaml_node *aux;
 	kz_yaml_doc doc;
@@ -137,10 +139,13 @@ load_quotes_yaml(kz_quoter *q, const char *path, kz_error *err)
 	    load_gendered(&doc, "person_heads", &q->person_heads, q->folder,
 	    err) != 0)
 		goto out;
-	/* optional: a local quotes.yaml written before it still loads */
-	if (kz_yaml_get(doc.root, "fronted_clause_openers") != NULL &&
+	/* optional: a local quotes.yaml written before them still loads */
+	if ((kz_yaml_get(doc.root, "fronted_clause_openers") != NULL &&
 	    load_phrase_list(&doc, "fronted_clause_openers", &q->fronted,
-	    q->folder, 1, err) != 0)
+	    q->folder, 1, err) != 0) ||
+	    (kz_yaml_get(doc.root, "active_after_etre") != NULL &&
+	    load_phrase_list(&doc, "active_after_etre", &q->etre_verbs,
+	    q->folder, 1, err) != 0))
 		goto out;
 	aux = kz_yaml_require(&doc, doc.root, "auxiliaries", KZ_YAML_MAP, err);
 	if (aux == NULL)
@@ -232,6 +237,7 @@ kz_quoter_load(const char *datadir, const kz_folder *f, kz_error *err)
 	kz_phrases_init(&q->prepositions);
 	kz_phrases_init(&q->pronouns);
 	kz_phrases_init(&q->fronted);
+	kz_phrases_init(&q->etre_verbs);
 	kz_phrases_init(&q->inversions);
 	kz_phrases_init(&q->auxiliaries);
 	kz_phrases_init(&q->anonymous);
@@ -260,6 +266,7 @@ kz_quoter_free(kz_quoter *q)
 	kz_phrases_release(&q->prepositions);
 	kz_phrases_release(&q->pronouns);
 	kz_phrases_release(&q->fronted);
+	kz_phrases_release(&q->etre_verbs);
 	kz_phrases_release(&q->inversions);
 	kz_phrases_release(&q->auxiliaries);
 	kz_phrases_release(&q->anonymous);
@@ -872,6 +879,41 @@ participle_of_a_noun(const work *w, size_t i)
 	    match_phrase(w, &w->q->pronouns, i - 1, &n, NULL))
 		return 0;
 	return 1;
+}
+
+/* Is the verb of saying at tokens [i, i + n) in the passive ("ses albums
+ * sont certifiés", "a été annoncé"): a form of "être" before its last
+ * word, not after a reflexive pronoun ("elle s'est dite inquiète"), the
+ * last word not one of `active_after_etre` ("ils sont convenus")? The
+ * subject of a passive verb is no speaker. */
+static int
+passive_at(const work *w, size_t i, size_t n)
+{
+	static const char *const etre[] = { "est", "sont", "était", "étaient",
+	    "sera", "seront", "serait", "seraient", "fut", "furent", "soit",
+	    "soient", "être", NULL };
+	static const char *const reflexive[] = { "s", "se", "me", "m", "te", "t",
+	    "nous", "vous", NULL };
+	size_t last = i + n - 1, m;
+
+	/* "ils sont convenus de", "il est revenu sur": active verbs */
+	if (match_phrase(w, &w->q->etre_verbs, last, &m, NULL))
+		return 0;
+	for (size_t k = i > 0 ? i - 1 : 0; k < last; k++) {
+		if (kz_token_is(&w->tok, k, "été"))
+			return 1;
+		for (size_t e = 0; etre[e]; e++)
+			if (kz_token_is(&w->tok, k, etre[e])) {
+				size_t r;
+
+				for (r = 0; k > 0 && reflexive[r]; r++)
+					if (kz_token_is(&w->tok, k - 1, reflexive[r]))
+						break;
+				if (k == 0 || reflexive[r] == NULL)
+					return 1;
+			}
+	}
+	return 0;
 }
 
 /* Is token i the head of a complement: a preposition before it, perhaps
@@ -1822,6 +1864,19 @@ subject_before(const work *w, size_t v, size_t sent_start_tok, json_t **source)
 		r = w->ref_at[i];
 		if (r >= 0 && i > 0 && is_preposition_token(w, i - 1))
 			continue;
+		/* "X et Y ont déclaré": a joint statement is given to the
+		 * first named, as the news does */
+		if (r >= 0 && strcmp(w->refs[r].type, "PER") == 0 && i >= 2 &&
+		    kz_token_is(&w->tok, i - 1, "et") &&
+		    named_person_at(w, i - 2) == NULL) {
+			const referent *x = NULL;
+
+			for (size_t k = i - 1; k-- > sent_start_tok && i - k < 6;)
+				if ((x = named_person_at(w, k)) != NULL)
+					break;
+			if (x != NULL && x->te == i - 1 && !x->is_mention)
+				return speaker_from_referent(w, x, "name");
+		}
 		s = speaker_at(w, i, source);
 		if (s || *source)
 			return s;
@@ -2028,7 +2083,8 @@ speaker_before(const work *w, quote *q, size_t end, int partial)
 			continue;
 		/* "dans un communiqué", "le rapport": a noun after its article,
 		 * not a verb; "les chantiers contestés": an adjective */
-		if (after_article(w, i) || participle_of_a_noun(w, i))
+		if (after_article(w, i) || participle_of_a_noun(w, i) ||
+		    passive_at(w, i, n))
 			continue;
 		/* "accusé", "assuré" are adjectives too: only a verb when "que" or
 		 * the quote follows closely */

@@ -423,6 +423,11 @@ first_name_before_person(work *w)
 		if (!joins(w, p) || w->covered[p] || w->skip[p] || !name_word(w, p) ||
 		    !tok_key_in(w, w->tg->names.firstnames, p))
 			continue;
+		/* a compound first name: "Jean-Marc Ferrand" */
+		while (p > 0 && hyphen_after(w, p - 1) && name_word(w, p - 1) &&
+		    !w->covered[p - 1] && !w->skip[p - 1] &&
+		    tok_key_in(w, w->tg->names.firstnames, p - 1))
+			w->covered[--p] = 1;
 		x->ts = p;
 		w->covered[p] = 1;
 		if (other_first_name(w, x, p)) {
@@ -827,6 +832,11 @@ firstnames_pass(work *w)
 		if (i > 0 && is_upper(w, i - 1) && joins(w, i - 1) &&
 		    tok_key_in(w, w->tg->names.particles, i - 1) &&
 		    free_span(w, i - 1, i))
+			i--;
+		/* and a compound first name is one: "Jean-Marc Ferrand" */
+		while (i > 0 && hyphen_after(w, i - 1) && name_word(w, i - 1) &&
+		    free_span(w, i - 1, i) &&
+		    tok_key_in(w, w->tg->names.firstnames, i - 1))
 			i--;
 		add_rule(w, i, e, "PER", VIA_RULE);
 		i = e - 1;

@@ -298,3 +298,18 @@ L'\''avocat a cité la directrice, Amandine Colas. Celle-ci avait expliqué deva
 	$EXPECT "$speakers"' == [("étaient terminés à temps", "Amandine Colas")]' "$TMP/out"
 	$EXPECT 'doc["quotes"][0]["cue"]["text"] == "expliqué"' "$TMP/out"
 }
+
+t_attr_passive_verb_has_no_speaker() {
+	# "ses albums sont certifiés": a verb of saying in the passive gives
+	# its subject no words; "ils sont convenus de" is active
+	attributed 'Musique
+
+La tournée est passée par Londres et Dakar. Ses albums sont certifiés.
+
+« Elle a changé la chanson »
+
+Jean-Marc Ferrand et Paul Ravel sont convenus de « travailler ensemble ».
+'
+	$EXPECT '[(q["text"], (q.get("cue") or {}).get("text")) for q in doc["quotes"]][0] == ("Elle a changé la chanson", None)' "$TMP/out"
+	$EXPECT '[(q["text"], (q.get("speaker") or {}).get("name")) for q in doc["quotes"]][1] == ("travailler ensemble", "Jean-Marc Ferrand")' "$TMP/out"
+}

@@ -38,6 +38,7 @@ struct kz_quoter {
 	kz_phrases fronted;         /* "comme", "alors que": a clause before
 	                             * the subject */
 	kz_phrases etre_verbs;      /* "convenus": active after "être" */
+	kz_phrases documents;       /* "un communiqué": texts that say */
 };
 
 static int
@@ -131,6 +132,8 @@ load_quotes_yaml(kz_quoter *q, const char *path, kz_error *err)
 	    load_phrase_list(&doc, "collective_speakers", &q->collective,
 	    q->folder, 1, err) != 0 ||
 	    load_phrase_list(&doc, "document_speakers", &q->collective,
+	    q->folder, 1, err) != 0 ||
+	    load_phrase_list(&doc, "document_speakers", &q->documents,
 	    q->folder, 1, err) != 0 ||
 	    load_phrase_list(&doc, "scare_context", &q->scare_context, q->folder,
 	    1, err) != 0 ||
@@ -238,6 +241,7 @@ kz_quoter_load(const char *datadir, const kz_folder *f, kz_error *err)
 	kz_phrases_init(&q->pronouns);
 	kz_phrases_init(&q->fronted);
 	kz_phrases_init(&q->etre_verbs);
+	kz_phrases_init(&q->documents);
 	kz_phrases_init(&q->inversions);
 	kz_phrases_init(&q->auxiliaries);
 	kz_phrases_init(&q->anonymous);
@@ -267,6 +271,7 @@ kz_quoter_free(kz_quoter *q)
 	kz_phrases_release(&q->pronouns);
 	kz_phrases_release(&q->fronted);
 	kz_phrases_release(&q->etre_verbs);
+	kz_phrases_release(&q->documents);
 	kz_phrases_release(&q->inversions);
 	kz_phrases_release(&q->auxiliaries);
 	kz_phrases_release(&q->anonymous);
@@ -1328,7 +1333,8 @@ organisation_named_before(const work *w, size_t det)
 	size_t looked = 0;
 
 	if (!kz_token_is(&w->tok, det, "le") && !kz_token_is(&w->tok, det, "la") &&
-	    !kz_token_is(&w->tok, det, "l"))
+	    !kz_token_is(&w->tok, det, "l") && !kz_token_is(&w->tok, det, "un") &&
+	    !kz_token_is(&w->tok, det, "une"))
 		return NULL;
 	for (size_t t = det; t > 0 && looked < 120; looked++) {
 		long r = w->ref_at[--t];
@@ -1345,6 +1351,36 @@ organisation_named_before(const work *w, size_t det)
 		return speaker_from_referent(w, x, "anaphora");
 	}
 	return NULL;
+}
+
+static json_t *sentence_subject(const work *w, size_t st, size_t end);
+
+/* Who issued "un communiqué" at tokens [ts, te): the organisation or
+ * person named right after it ("un communiqué du Kremlin"), else the
+ * person its sentence opens with, else the organisation named last
+ * before it. NULL when nobody fits. */
+static json_t *
+document_owner(const work *w, size_t ts, size_t te)
+{
+	span sent = sentence_of(w, w->tok.tok[ts].sstart);
+	json_t *s;
+
+	if (te + 1 < w->tok.n && (kz_token_is(&w->tok, te, "de") ||
+	    kz_token_is(&w->tok, te, "du") || kz_token_is(&w->tok, te, "d"))) {
+		size_t k = te + 1;
+		long r;
+
+		if (kz_token_is(&w->tok, k, "la") || kz_token_is(&w->tok, k, "l"))
+			k++;
+		if (k < w->tok.n && (r = w->ref_at[k]) >= 0 && !w->refs[r].is_mention &&
+		    w->refs[r].name != NULL)
+			return speaker_from_referent(w, &w->refs[r],
+			    strcmp(w->refs[r].type, "PER") == 0 ? "name" :
+			    "organisation");
+	}
+	if ((s = sentence_subject(w, kz_tokens_at(&w->tok, sent.s), ts)) != NULL)
+		return s;
+	return organisation_named_before(w, ts);
 }
 
 /* The organisation the last quote before byte pos was given to (within
@@ -1460,13 +1496,20 @@ speaker_at(const work *w, size_t i, json_t **source)
 	}
 	if (match_phrase(w, &w->q->collective, i, &n, NULL)) {
 		json_t *s;
-		size_t e = i + n;
+		size_t e = i + n, dn;
 		const referent *named = n == 2 ? named_by_head(w, i, i + 1) : NULL;
 
 		/* "l'agence sanitaire", after « … », indique Santé publique
 		 * France: no name starts with the noun, but an organisation
 		 * was quoted before; the news calls it back so */
-		if (named == NULL && n == 2 &&
+		/* "selon un communiqué": the text of someone the sentence or
+		 * the one before names */
+		if (named == NULL && (kz_token_is(&w->tok, i, "un") ||
+		    kz_token_is(&w->tok, i, "une")) &&
+		    match_phrase(w, &w->q->documents, i, &dn, NULL)) {
+			if ((s = document_owner(w, i, i + dn)) != NULL)
+				return s;
+		} else if (named == NULL && n == 2 &&
 		    ((s = organisation_named_before(w, i)) ||
 		    (s = organisation_quoted_before(w, w->tok.tok[i].sstart))))
 			return s;

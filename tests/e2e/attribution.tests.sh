@@ -313,3 +313,18 @@ Jean-Marc Ferrand et Paul Ravel sont convenus de « travailler ensemble ».
 	$EXPECT '[(q["text"], (q.get("cue") or {}).get("text")) for q in doc["quotes"]][0] == ("Elle a changé la chanson", None)' "$TMP/out"
 	$EXPECT '[(q["text"], (q.get("speaker") or {}).get("name")) for q in doc["quotes"]][1] == ("travailler ensemble", "Jean-Marc Ferrand")' "$TMP/out"
 }
+
+t_attr_whose_communique() {
+	# "selon un communiqué": the one who issued it, named after it or
+	# just before; with nobody to own it, the text itself
+	attributed 'Usine
+
+La direction de Renault a annoncé mardi la fermeture du site. Le groupe s'\''engage à proposer « un reclassement à chaque salarié », selon un communiqué. Le Congrès a dénoncé « un verdict honteux », selon un communiqué du Kremlin.
+'
+	$EXPECT "$speakers"' == [("un reclassement à chaque salarié", "Renault"), ("un verdict honteux", "Kremlin")]' "$TMP/out"
+	attributed 'Usine
+
+Le site fermera « avant l'\''été », selon un communiqué.
+'
+	$EXPECT "$speakers"' == [("avant l'\''été", "un communiqué")]' "$TMP/out"
+}

@@ -1326,9 +1326,10 @@ other_head(const work *w, const referent *r, size_t head)
 /* "Santé publique France se montre prudente. L'agence sanitaire évoque
  * « … »": the organisation named last within the 120 words before the
  * determiner at token det, outside quotations, unless another collective
- * noun heads its name. A speaker "via anaphora", or NULL. */
+ * noun heads its name (any_head: whatever heads it, for a document). A
+ * speaker "via anaphora", or NULL. */
 static json_t *
-organisation_named_before(const work *w, size_t det)
+organisation_named_before(const work *w, size_t det, int any_head)
 {
 	size_t looked = 0;
 
@@ -1346,7 +1347,7 @@ organisation_named_before(const work *w, size_t det)
 		if (x->is_mention || x->name == NULL || strcmp(x->type, "ORG") != 0 ||
 		    x->te > det)
 			continue;
-		if (other_head(w, x, det + 1))
+		if (!any_head && other_head(w, x, det + 1))
 			return NULL;
 		return speaker_from_referent(w, x, "anaphora");
 	}
@@ -1380,7 +1381,7 @@ document_owner(const work *w, size_t ts, size_t te)
 	}
 	if ((s = sentence_subject(w, kz_tokens_at(&w->tok, sent.s), ts)) != NULL)
 		return s;
-	return organisation_named_before(w, ts);
+	return organisation_named_before(w, ts, 1);
 }
 
 /* The organisation the last quote before byte pos was given to (within
@@ -1510,7 +1511,7 @@ speaker_at(const work *w, size_t i, json_t **source)
 			if ((s = document_owner(w, i, i + dn)) != NULL)
 				return s;
 		} else if (named == NULL && n == 2 &&
-		    ((s = organisation_named_before(w, i)) ||
+		    ((s = organisation_named_before(w, i, 0)) ||
 		    (s = organisation_quoted_before(w, w->tok.tok[i].sstart))))
 			return s;
 		/* "la commission", after "la Commission nationale des droits
@@ -1854,6 +1855,38 @@ is_auxiliary_token(const work *w, size_t i)
 	    !accented_a(w, i);
 }
 
+/* "La présidente du groupe RN a jugé": the complement at token c (after
+ * its preposition, perhaps with a noun before the name: "du groupe")
+ * completes a role or a description of a person opening the clause; that
+ * person speaks. NULL when no such role or description stands within four
+ * words before. */
+static json_t *
+completed_description(const work *w, size_t c, size_t sent_start_tok)
+{
+	for (size_t k = c, back = 0; k > sent_start_tok && back < 5; back++) {
+		size_t dn;
+		long r;
+		int g = 0;
+
+		k--;
+		if (w->in_quote[k] || comma_after(w, k))
+			return NULL;
+		r = w->ref_at[k];
+		if (r >= 0 && w->refs[r].is_mention && w->refs[r].te < c &&
+		    is_preposition_token(w, w->refs[r].te)) {
+			json_t *source = NULL, *s = speaker_at(w, k, &source);
+
+			json_decref(source);
+			return s;
+		}
+		if (is_preposition_token(w, c - 1) &&
+		    (dn = description_at(w, k, &g)) > 0 && k + dn < c &&
+		    is_preposition_token(w, k + dn))
+			return described_speaker(w, k, k + dn, g);
+	}
+	return NULL;
+}
+
 /* The subject of a verb at token v: the nearest speaker phrase before it
  * in the sentence, past an apposition between commas ("X, conseiller du
  * président Y, a assuré"). */
@@ -1903,8 +1936,12 @@ subject_before(const work *w, size_t v, size_t sent_start_tok, json_t **source)
 		if (w->cover[i] >= 0 && w->refs[w->cover[i]].ts < i &&
 		    w->refs[w->cover[i]].ts >= sent_start_tok)
 			i = w->refs[w->cover[i]].ts;
-		/* "à Washington", "de l'ONU": a complement, not the subject */
+		/* "à Washington", "de l'ONU": a complement, not the subject;
+		 * "la présidente du groupe RN": the person it completes */
 		r = w->ref_at[i];
+		if (r >= 0 && strcmp(w->refs[r].type, "PER") != 0 &&
+		    (s = completed_description(w, i, sent_start_tok)))
+			return s;
 		if (r >= 0 && i > 0 && is_preposition_token(w, i - 1))
 			continue;
 		/* "X et Y ont déclaré": a joint statement is given to the

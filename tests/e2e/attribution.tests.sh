@@ -328,3 +328,15 @@ Le site fermera « avant l'\''été », selon un communiqué.
 '
 	$EXPECT "$speakers"' == [("avant l'\''été", "un communiqué")]' "$TMP/out"
 }
+
+t_attr_role_completed_by_an_organisation() {
+	# "la présidente du groupe X a jugé": the role speaks, not the
+	# organisation that completes it; a name after a role ("le président
+	# de gauche Y") is still the subject; a communiqué described by the
+	# sentence is its subject's
+	attributed 'Budget
+
+« Nous voterons contre », a déclaré Marine Le Pen. La présidente du groupe RN a jugé que le texte était « injuste ». Au Chili, le président de gauche Gabriel Boric a jugé les résultats « douteux ». Le ministère syrien des Affaires étrangères a publié un communiqué évoquant des discussions « franches ».
+'
+	$EXPECT "$speakers"' == [("Nous voterons contre", "Marine Le Pen"), ("injuste", "Marine Le Pen"), ("douteux", "Gabriel Boric"), ("franches", "ministère syrien des Affaires étrangères")]' "$TMP/out"
+}

@@ -4,12 +4,14 @@
 #endif
 #include "runner.h"
 
+#include "datapath.h"
 #include "esc.h"
 #include "journal.h"
 #include "jsonline.h"
 #include "sentinel.h"
 
 #include "buf.h"
+#include "datapath.h"
 #include "decisions_apply.h"
 #include "record.h"
 #include "stage.h"
@@ -1549,6 +1551,21 @@ hash_file(const char *path, uint64_t h)
 	return h;
 }
 
+/* The gazetteers/ and rules/ trees of data folder dir, hashed into h
+ * (a folder that cannot be opened adds nothing). */
+static uint64_t
+hash_data_dir(const char *dir, uint64_t h)
+{
+	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+	if (fd < 0)
+		return h;
+	h = hash_tree(fd, "gazetteers", h);
+	h = hash_tree(fd, "rules", h);
+	close(fd);
+	return h;
+}
+
 /* What makes this run's outputs: the pipeline as the command it stands
  * for, the data files the stages read (gazetteers/, rules/ of `data:`, or
  * of the folder the stages find), and kz's version with a hash of the
@@ -1571,13 +1588,18 @@ fingerprint(batch *b)
 	if (data == NULL && kz_datadir_find(NULL, found, sizeof found, &e) == 0)
 		data = found;
 	b->data_hash = KZ_HASH_START;
-	if (data) {
-		int fd = open(data, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (data)
+		b->data_hash = hash_data_dir(data, b->data_hash);
+	/* stages that find their data read the local layers over it
+	 * (datapath.h): an edit there makes yesterday's outputs stale too */
+	if (pl->data == NULL) {
+		for (int layer = KZ_DATA_SYSTEM; layer <= KZ_DATA_USER; layer++) {
+			char dir[PATH_MAX];
 
-		if (fd >= 0) {
-			b->data_hash = hash_tree(fd, "gazetteers", b->data_hash);
-			b->data_hash = hash_tree(fd, "rules", b->data_hash);
-			close(fd);
+			kz_data_layers(1);
+			if (kz_data_layer_dir(layer, dir, sizeof dir) != NULL)
+				b->data_hash = hash_data_dir(dir, b->data_hash);
+			kz_data_layers(0);
 		}
 	}
 	for (size_t i = 0; i < pl->n; i++)

@@ -1056,3 +1056,20 @@ for _tb in $(declare -F | awk '{print $3}' | grep '^tb_run_'); do
 	eval "t_${_tb#tb_}() { kz_strict $_tb; }"
 done
 unset _tb
+
+# an edit of the local data (here $XDG_CONFIG_HOME/kz) is an edit of the
+# data the stages read: yesterday's outputs are redone, as for the shipped
+t_run_local_data_edit_redoes() {
+	work run_localdata
+	run_cfg "$W/pipeline.yaml"
+	mkdir -p "$W/in" "$W/xdg/kz/gazetteers"
+	gen_articles "$W/in" 2
+	printf -- '- id: odile-fictive\n  type: PER\n  name: Odile Fictive\n' > "$W/xdg/kz/gazetteers/local.yaml"
+	XDG_CONFIG_HOME="$W/xdg" "$BIN/kz-run" --config "$W/pipeline.yaml" --in "$W/in" --out "$W/out" 2> "$W/e1"
+	summary_has "$W/e1" done=2
+	XDG_CONFIG_HOME="$W/xdg" "$BIN/kz-run" --config "$W/pipeline.yaml" --in "$W/in" --out "$W/out" 2> "$W/e2"
+	summary_has "$W/e2" done=0 unchanged=2
+	printf -- '- id: paul-fictif\n  type: PER\n  name: Paul Fictif\n' >> "$W/xdg/kz/gazetteers/local.yaml"
+	XDG_CONFIG_HOME="$W/xdg" "$BIN/kz-run" --config "$W/pipeline.yaml" --in "$W/in" --out "$W/out" 2> "$W/e3"
+	summary_has "$W/e3" done=2 redone=2 redone_data=2
+}

@@ -651,6 +651,16 @@ typedef struct open_mark {
 	long block;
 } open_mark;
 
+/* Is the text before byte i, in its block from s, a colon (spaces
+ * aside)? */
+static int
+after_colon(const work *w, size_t i, size_t s)
+{
+	size_t p = skip_space_back(w, i, s);
+
+	return p > s && w->text[p - 1] == ':';
+}
+
 /* Marks nested deeper than this are text, not quotes: French news nests
  * three levels at most, and every open mark makes a quote that runs to
  * its close (or the paragraph's end), so 30,000 marks in a row would
@@ -741,6 +751,29 @@ find_quotes(work *w)
 					i += n;
 					continue;
 				}
+			}
+			/* "a déclaré : » … « …": guillemets typed the wrong way
+			 * round after a colon; the quote runs to the next « (or
+			 * the paragraph's end), which opens the next one */
+			if (c == M_GUILLEMET && depth == 0 && after_colon(w, i, bl->s)) {
+				size_t e = i + n;
+				int32_t x;
+				quote *q;
+
+				while (e < bl->e && (cp_at(w, e, &x), x != 0xAB))
+					e += (size_t)cp_at(w, e, &x);
+				/* still a mark an editor must see */
+				w->stray = kz_realloc(w->stray, (w->nstray + 1) *
+				    sizeof *w->stray);
+				w->stray[w->nstray++] = i;
+				q = new_quote(w);
+				q->open = i;
+				q->close = e;
+				q->block = (long)b;
+				q->unbalanced = e >= bl->e;
+				set_content(w, q, i + n, e);
+				i = e;
+				continue;
 			}
 			/* a closing guillemet with none open: a quote whose
 			 * opening mark was lost (» is never anything else) */

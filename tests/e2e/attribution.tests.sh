@@ -340,3 +340,15 @@ t_attr_role_completed_by_an_organisation() {
 '
 	$EXPECT "$speakers"' == [("Nous voterons contre", "Marine Le Pen"), ("injuste", "Marine Le Pen"), ("douteux", "Gabriel Boric"), ("franches", "ministère syrien des Affaires étrangères")]' "$TMP/out"
 }
+
+t_attr_guillemets_the_wrong_way_round() {
+	# "a déclaré : » … « …": the marks typed reversed after a colon still
+	# make a quote, up to the next «, with the colon's speaker; the mark
+	# is flagged for the editor
+	attributed 'Espace
+
+Anne Durand, responsable de l'\''équipe, a déclaré : » Le télescope ouvre une fenêtre nouvelle. « C'\''est important pour comprendre les planètes.
+'
+	$EXPECT "$speakers"' == [("Le télescope ouvre une fenêtre nouvelle.", "Anne Durand"), ("C'\''est important pour comprendre les planètes.", "Anne Durand")]' "$TMP/out"
+	$EXPECT '[f["rule"] for f in doc.get("flags", [])].count("unbalanced-quote") >= 1' "$TMP/out"
+}

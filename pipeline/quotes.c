@@ -2829,11 +2829,29 @@ folded_words(const work *w, size_t s, size_t e)
 	return key;
 }
 
-/* A headline quoting words the body gives with their speaker ("« On
- * était prêts » : la déception des maires", then « On était prêts »,
- * insiste la maire X): the headline's quote is that speaker's. Only
- * quotes in the title, of three words or more, found whole inside a body
- * quote: one look through the body's quotes per headline quote. */
+/* The folded words of bytes [s, e) with a space before and after, so
+ * that whole words are found with strstr (" lourd "). */
+static char *
+padded_words(const work *w, size_t s, size_t e)
+{
+	char *k = folded_words(w, s, e), *p;
+	size_t n = strlen(k);
+
+	p = kz_malloc(n + 3);
+	p[0] = ' ';
+	memcpy(p + 1, k, n);
+	p[n + 1] = ' ';
+	p[n + 2] = '\0';
+	free(k);
+	return p;
+}
+
+/* A headline or a subheading quoting words the body gives with their
+ * speaker ("« On était prêts » : la déception des maires", then « On
+ * était prêts », insiste la maire X; a subheading « lourd » after « un
+ * bilan probablement lourd », a averti la ministre): that speaker's. Whole
+ * words found inside a body quote: one look through the body's quotes per
+ * headline quote. */
 static void
 headline_speakers(work *w)
 {
@@ -2841,20 +2859,24 @@ headline_speakers(work *w)
 		quote *h = &w->quotes[i];
 		char *hk;
 
-		if (!speakable(h) || strcmp(w->blocks[h->block].kind, "title") != 0 ||
-		    word_count(w, h->cs, h->ce) < 3)
+		const char *hkind = w->blocks[h->block].kind;
+
+		if (!speakable(h) || (strcmp(hkind, "title") != 0 &&
+		    strcmp(hkind, "heading") != 0) ||
+		    word_count(w, h->cs, h->ce) < 1)
 			continue;
-		hk = folded_words(w, h->cs, h->ce);
+		hk = padded_words(w, h->cs, h->ce);
 		for (size_t j = 0; j < w->nquotes; j++) {
 			const quote *b = &w->quotes[j];
 			char *bk;
 			int same;
 
 			if (b == h || b->speaker == NULL || b->pull || b->depth > 0 ||
-			    strcmp(w->blocks[b->block].kind, "title") == 0)
+			    strcmp(w->blocks[b->block].kind, "title") == 0 ||
+			    strcmp(w->blocks[b->block].kind, "heading") == 0)
 				continue;
-			bk = folded_words(w, b->cs, b->ce);
-			same = *hk && strstr(bk, hk) != NULL;
+			bk = padded_words(w, b->cs, b->ce);
+			same = strlen(hk) > 2 && strstr(bk, hk) != NULL;
 			free(bk);
 			if (same) {
 				carry_speaker(h, b, "headline");

@@ -2391,9 +2391,9 @@ kz_tagger_tag_members(const kz_tagger *tg, json_t *rec,
 	first_name_before_person(&w);
 	byline_pass(&w, rec, &o);
 	credit_pass(&w);
+	towns_after_first_names(&w);
 	titles_pass(&w);
 	places_as_first_names(&w);
-	towns_after_first_names(&w);
 	bracketed_surname_pass(&w);
 	firstnames_pass(&w);
 	described_names_pass(&w);

@@ -219,14 +219,23 @@ La réunion a duré deux heures. « Rien ne bouge. » Marc Tessier a quitté la 
 }
 
 t_attr_headline_quote_repeated_in_the_body() {
-	# the title's quote is the body's, where its speaker is said
+	# the title's quote is the body's, where its speaker is said; a
+	# subheading's word too, found whole in a body quote
 	attributed '« Le village a été oublié » : colère après la fermeture de la poste
 
 La poste de Saint-Véran fermera en mars.
 
-« Le village a été oublié, une fois de plus », regrette Paulette Giraud, qui tient l'\''épicerie.
+« Le village a été oublié, une fois de plus », regrette Paulette Giraud, qui tient l'\''épicerie. « C'\''est un départ brutal », déplore Odile Marchal, la postière.
+
+Un départ "brutal"
+
+Les habitants ont appris la nouvelle par un courrier de la direction régionale, sans réunion.
+
+Les élus écrivent au ministre
+
+Le conseil municipal votera une motion lundi soir, a annoncé la mairie dans un communiqué.
 '
-	$EXPECT "$speakers"' == [("Le village a été oublié", "Paulette Giraud"), ("Le village a été oublié, une fois de plus", "Paulette Giraud")]' "$TMP/out"
+	$EXPECT "$speakers"' == [("Le village a été oublié", "Paulette Giraud"), ("Le village a été oublié, une fois de plus", "Paulette Giraud"), ("C'\''est un départ brutal", "Odile Marchal"), ("brutal", "Odile Marchal")]' "$TMP/out"
 	$EXPECT 'doc["quotes"][0]["speaker"]["via"] == "headline"' "$TMP/out"
 }
 

@@ -2587,7 +2587,10 @@ carry_sole_speaker(work *w)
 
 		while (b < w->nblocks && w->blocks[b].e <= w->tok.tok[t].sstart)
 			b++;
-		if (b < w->nblocks && x && strcmp(x->name, name) != 0)
+		/* named as who does or says something, not as what a
+		 * question is about ("une question sur Pavard") */
+		if (b < w->nblocks && x && strcmp(x->name, name) != 0 &&
+		    w->ref_at[t] >= 0 && subject_like(w, x))
 			others[b] = 1;
 	}
 	/* nor one after a mention of someone else, the last person named */
@@ -2602,7 +2605,8 @@ carry_sole_speaker(work *w)
 			if (x)
 				last_other = strcmp(x->name, name) != 0;
 		}
-		if (speakable(q) && strcmp(q->kind, "direct") == 0 &&
+		if (speakable(q) && (strcmp(q->kind, "direct") == 0 ||
+		    strcmp(q->kind, "partial") == 0) &&
 		    !others[q->block] && !last_other)
 			carry_speaker(q, sole, "sole_speaker");
 	}

@@ -361,3 +361,16 @@ Anne Durand, responsable de l'\''équipe, a déclaré : » Le télescope ouvre u
 	$EXPECT "$speakers"' == [("Le télescope ouvre une fenêtre nouvelle.", "Anne Durand"), ("C'\''est important pour comprendre les planètes.", "Anne Durand")]' "$TMP/out"
 	$EXPECT '[f["rule"] for f in doc.get("flags", [])].count("unbalanced-quote") >= 1' "$TMP/out"
 }
+
+t_attr_sole_speaker_answers_questions_about_others() {
+	# a press conference followed live: a paragraph naming a player as
+	# what a question is about does not name her as a speaker, and the
+	# coach's words quoted in passing there are the coach's too
+	attributed 'Conférence de presse en direct
+
+15h05 : Sylvie Marceau : « Le groupe vit bien. »
+
+15h09 : La porte reste ouverte mais « à elle de confirmer en club cette saison et ensuite on verra », sur une question à propos de Julie Ferrand.
+'
+	$EXPECT "$speakers"' == [("Le groupe vit bien.", "Sylvie Marceau"), ("à elle de confirmer en club cette saison et ensuite on verra", "Sylvie Marceau")]' "$TMP/out"
+}

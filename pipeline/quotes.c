@@ -1458,6 +1458,31 @@ organisation_quoted_before(const work *w, size_t pos)
 	return NULL;
 }
 
+/* The person named in apposition after a role ending at token e: the
+ * role's complement may end on up to three lower-case words ("libérale"),
+ * then a comma and the name. NULL when no name stands so. */
+static const referent *
+apposed_name(const work *w, size_t e)
+{
+	for (size_t k = e; k < w->tok.n && k < e + 4 && k > 0; k++) {
+		long r;
+
+		if (!comma_after(w, k - 1)) {
+			if (w->in_quote[k] || (w->tok.tok[k].flags &
+			    (KZ_TOK_UPPER | KZ_TOK_DIGIT)) ||
+			    !(w->tok.tok[k - 1].flags & KZ_TOK_JOINS))
+				return NULL;
+			continue;
+		}
+		r = w->ref_at[k];
+		if (r >= 0 && strcmp(w->refs[r].type, "PER") == 0 &&
+		    !w->refs[r].is_mention && w->refs[r].name != NULL)
+			return &w->refs[r];
+		return NULL;
+	}
+	return NULL;
+}
+
 /* A speaker noun phrase at token i: a name, a role description, a
  * pronoun, a collective or anonymous source. *source gets an anonymous
  * description (speaker NULL). Returns the speaker or NULL. */
@@ -1482,20 +1507,20 @@ speaker_at(const work *w, size_t i, json_t **source)
 			json_object_set_new(*source, "kind", json_string("anonymous"));
 			return NULL;
 		}
+		/* "la présidente d'IF Metall, Marie Nilsson", "le chef de
+		 * l'opposition libérale, Peter Dutton": the name in apposition
+		 * is who, whoever the role was taken for */
+		if (r->is_mention && determiner_gender(w, r->ts)) {
+			const referent *named = apposed_name(w, r->te);
+
+			if (named != NULL)
+				return speaker_from_referent(w, named, "name");
+		}
 		/* "l'élu", "le magistrat": a role kz-tag tied to nobody refers
 		 * back to a person named before, as any description does */
 		if (r->is_mention && r->unresolved && determiner_gender(w, r->ts)) {
 			int g = 0;
 			json_t *s;
-
-			/* "la présidente d'IF Metall, Marie Nilsson": the name in
-			 * apposition is who */
-			if (r->te < w->tok.n && comma_after(w, r->te - 1) &&
-			    w->ref_at[r->te] >= 0 &&
-			    strcmp(w->refs[w->ref_at[r->te]].type, "PER") == 0 &&
-			    !w->refs[w->ref_at[r->te]].is_mention)
-				return speaker_from_referent(w,
-				    &w->refs[w->ref_at[r->te]], "name");
 
 			if (description_at(w, r->ts, &g) == 0)
 				g = determiner_gender(w, r->ts);

@@ -374,3 +374,13 @@ t_attr_sole_speaker_answers_questions_about_others() {
 '
 	$EXPECT "$speakers"' == [("Le groupe vit bien.", "Sylvie Marceau"), ("à elle de confirmer en club cette saison et ensuite on verra", "Sylvie Marceau")]' "$TMP/out"
 }
+
+t_attr_name_apposed_to_a_role_with_an_adjective() {
+	# "selon le chef de l'opposition libérale, X": the apposed name is
+	# the speaker, past the adjective that ends the role
+	attributed 'Référendum
+
+Le vote « a divisé le pays », selon le chef de l'\''opposition conservatrice, Hugo Tessier, qui appelait au non.
+'
+	$EXPECT "$speakers"' == [("a divisé le pays", "Hugo Tessier")]' "$TMP/out"
+}

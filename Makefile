@@ -221,6 +221,12 @@ SCORE_MIN_OWN4 = --min-entity-f1 0.87 --min-quote-f1 0.98 --min-attribution 0.92
 # floors keep what the general rules since have reached (0.85 / 0.84).
 SCORE_MIN_OWN5 = --min-entity-f1 0.84 --min-quote-f1 0.98 --min-attribution 0.83 \
 	--max-false-flags 1
+# tests/articles6: a sixth corpus, written blind (helper session, December
+# 2026) after the rules of that day; first figures, before anyone read its
+# misses: entities F1 0.76, quotes 0.94, attribution 0.62 / 0.73, flags 2/5
+# with 2 false. The floors hold those figures; nobody has read its misses.
+SCORE_MIN_OWN6 = --min-entity-f1 0.75 --min-quote-f1 0.93 --min-attribution 0.61 \
+	--max-false-flags 2
 # ../shared/real: 33 real pages from 33 outlets (a development set: only the
 # misses of d01-d22 are read). The floors keep what has been reached, so
 # that no change costs real pages what it gains on our own corpora.
@@ -241,6 +247,8 @@ score: all
 	    python3 $(SCORER) $(SCORE_MIN_OWN4) tests/articles4 || exit 1; \
 	    echo "== scores on our fifth corpus (tests/articles5) =="; \
 	    python3 $(SCORER) $(SCORE_MIN_OWN5) tests/articles5 || exit 1; \
+	    echo "== scores on our sixth corpus (tests/articles6) =="; \
+	    python3 $(SCORER) $(SCORE_MIN_OWN6) tests/articles6 || exit 1; \
 	    if [ -d $(REAL) ]; then \
 	    echo "== scores on real news pages ($(REAL)) =="; \
 	    python3 $(SCORER) $(SCORE_MIN_REAL) $(REAL) || exit 1; fi; \

@@ -111,6 +111,22 @@ default_dir(char *why, size_t n)
 	return kz_buf_detach(&b, NULL);
 }
 
+char *
+kz_cache_dir(char *why, size_t whylen)
+{
+	char *dir = default_dir(why, whylen);
+
+	if (dir == NULL)
+		return NULL;
+	if (make_dirs(dir) != 0) {
+		why_set(why, whylen, "cannot use the cache folder %s: %s", dir,
+		    strerror(errno));
+		free(dir);
+		return NULL;
+	}
+	return dir;
+}
+
 void
 kz_gazcache_init(kz_gazcache *c, const char *identity, char *why,
     size_t whylen)
@@ -121,15 +137,9 @@ kz_gazcache_init(kz_gazcache *c, const char *identity, char *why,
 	memset(c, 0, sizeof *c);
 	c->identity = kz_strdup(identity);
 	c->slot = kz_xxh64(identity, strlen(identity), 0);
-	dir = default_dir(why, whylen);
+	dir = kz_cache_dir(why, whylen);
 	if (dir == NULL)
 		return;
-	if (make_dirs(dir) != 0) {
-		why_set(why, whylen, "cannot use the cache folder %s: %s", dir,
-		    strerror(errno));
-		free(dir);
-		return;
-	}
 	c->dir = dir;
 	kz_buf_init(&b);
 	kz_buf_addf(&b, "%s/gaz-%016llx.kzg", dir, (unsigned long long)c->slot);

@@ -51,6 +51,11 @@
  * Applies to every later load in this process. */
 void kz_gazcache_config(int on, const char *dir);
 
+/* The cache folder (created when missing; the caller frees it), or NULL
+ * with the reason in why when the cache is off or the folder unusable.
+ * The rules cache (yamlcache.h) uses it too. */
+char *kz_cache_dir(char *why, size_t whylen);
+
 /* One source file, as stat(2) saw it. */
 typedef struct kz_gazsrc {
 	const char *path;       /* borrowed */

@@ -2,6 +2,7 @@
 
 #include "buf.h"
 #include "strmap.h"
+#include "yamlcache.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -274,6 +275,7 @@ kz_yaml_load_string(const char *name, const char *s, size_t len,
 	int rc = -1, r;
 
 	doc->root = NULL;
+	doc->block = NULL;
 	doc->name = kz_strdup(name);
 	doc->more = NULL;
 	doc->nmore = 0;
@@ -422,6 +424,7 @@ kz_yaml_stream_next(kz_yaml_stream *st, kz_yaml_doc *item, kz_error *err)
 	item->name = NULL;
 	item->more = NULL;
 	item->nmore = 0;
+	item->block = NULL;
 	st->b.err = err;
 	if (st->state == ST_FAILED)
 		return kz_error_set(err, st->name, 0, 0, "read past an error");
@@ -476,6 +479,7 @@ kz_yaml_load_file(const char *path, kz_yaml_doc *doc, kz_error *err)
 	doc->name = NULL;
 	doc->more = NULL;
 	doc->nmore = 0;
+	doc->block = NULL;
 	if (f == NULL)
 		return kz_error_set(err, path, 0, 0, "cannot open: %s",
 		    strerror(errno));
@@ -488,7 +492,13 @@ kz_yaml_load_file(const char *path, kz_yaml_doc *doc, kz_error *err)
 		return kz_error_set(err, path, 0, 0, "read error");
 	}
 	fclose(f);
+	if (kz_yamlcache_get(path, b.data, b.len, doc)) {
+		kz_buf_release(&b);
+		return 0;
+	}
 	rc = kz_yaml_load_string(path, b.data, b.len, doc, err);
+	if (rc == 0)
+		kz_yamlcache_put(path, b.data, b.len, doc);
 	kz_buf_release(&b);
 	return rc;
 }
@@ -496,7 +506,10 @@ kz_yaml_load_file(const char *path, kz_yaml_doc *doc, kz_error *err)
 void
 kz_yaml_doc_release(kz_yaml_doc *doc)
 {
-	node_free(doc->root);
+	if (doc->block)
+		free(doc->block);
+	else
+		node_free(doc->root);
 	free(doc->name);
 	for (size_t i = 0; i < doc->nmore; i++)
 		free(doc->more[i]);
@@ -505,9 +518,41 @@ kz_yaml_doc_release(kz_yaml_doc *doc)
 	doc->name = NULL;
 	doc->more = NULL;
 	doc->nmore = 0;
+	doc->block = NULL;
 }
 
 /* ------------------------------------------------------------ merging */
+
+/* n and all below it in ordinary memory. */
+static kz_yaml_node *
+node_copy(const kz_yaml_node *n)
+{
+	kz_yaml_node *c = kz_malloc(sizeof *c);
+	size_t count = n->kind == KZ_YAML_MAP ? n->n * 2 : n->n;
+
+	*c = *n;
+	c->scalar = n->scalar ? kz_strdup(n->scalar) : NULL;
+	c->items = count ? kz_malloc(count * sizeof *c->items) : NULL;
+	for (size_t i = 0; i < count; i++)
+		c->items[i] = node_copy(n->items[i]);
+	return c;
+}
+
+/* A tree from the rules cache lives in its image, which a merge must not
+ * change or free piece by piece: copy it out first. Only a file that
+ * local layers merge over pays for this. */
+static void
+doc_own(kz_yaml_doc *doc)
+{
+	kz_yaml_node *root;
+
+	if (doc->block == NULL)
+		return;
+	root = doc->root ? node_copy(doc->root) : NULL;
+	free(doc->block);
+	doc->block = NULL;
+	doc->root = root;
+}
 
 /* Nodes moved in from another file say so, unless they already name one
  * (moved there by an earlier merge). */
@@ -699,10 +744,13 @@ merge_node(kz_yaml_node **bp, kz_yaml_node *o, const char *file,
 int
 kz_yaml_merge(kz_yaml_doc *base, kz_yaml_doc *over, kz_error *err)
 {
-	kz_yaml_node *o = over->root;
+	kz_yaml_node *o;
 	const char *file;
 	int rc = 0;
 
+	doc_own(base);
+	doc_own(over);
+	o = over->root;
 	base->more = kz_realloc(base->more,
 	    (base->nmore + over->nmore + 1) * sizeof *base->more);
 	file = base->more[base->nmore++] = kz_strdup(over->name);

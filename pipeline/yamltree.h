@@ -39,9 +39,13 @@ typedef struct kz_yaml_doc {
 	char *name;
 	char **more;                /* files merged in (kz_yaml_merge) */
 	size_t nmore;
+	void *block;                /* set: every node and string lives in
+	                               this one allocation (yamlcache.h) */
 } kz_yaml_doc;
 
-/* Load path. On error returns -1 with err naming file, line, column. */
+/* Load path. On error returns -1 with err naming file, line, column.
+ * The tree of a file parsed before comes from the rules cache
+ * (yamlcache.h) when it is there, and is stored there when not. */
 int kz_yaml_load_file(const char *path, kz_yaml_doc *doc, kz_error *err);
 /* Load from memory; name is used in errors. */
 int kz_yaml_load_string(const char *name, const char *s, size_t len,

@@ -4,6 +4,8 @@
 
 #include "buf.h"
 #include "fold.h"
+#include "gazcache.h"
+#include "gazimage.h"
 #include "jsonline.h"
 #include "record.h"
 #include "strmap.h"
@@ -12,7 +14,9 @@
 #include "yamltree.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 START_TEST(offsets_round_trip)
 {
@@ -629,6 +633,111 @@ START_TEST(reader_writes_members_through)
 }
 END_TEST
 
+/* ---------------------------------------------------------- rules cache */
+
+static int
+same_tree(const kz_yaml_node *a, const kz_yaml_node *b)
+{
+	size_t count;
+
+	if (a->kind != b->kind || a->line != b->line || a->column != b->column ||
+	    a->plain != b->plain || a->n != b->n)
+		return 0;
+	if (a->kind == KZ_YAML_SCALAR)
+		return strcmp(a->scalar, b->scalar) == 0;
+	count = a->kind == KZ_YAML_MAP ? 2 * a->n : a->n;
+	for (size_t i = 0; i < count; i++)
+		if (!same_tree(a->items[i], b->items[i]))
+			return 0;
+	return 1;
+}
+
+static void
+write_bytes(const char *path, const void *data, size_t len)
+{
+	FILE *f = fopen(path, "wb");
+
+	ck_assert_ptr_nonnull(f);
+	ck_assert_uint_eq(fwrite(data, 1, len, f), len);
+	fclose(f);
+}
+
+/* The first rules-*.kzy of dir, read whole. */
+static unsigned char *
+read_image(const char *dir, char *path, size_t n, size_t *len)
+{
+	char cmd[512];
+	FILE *p;
+	unsigned char *data;
+
+	snprintf(cmd, sizeof cmd, "ls %s/rules-*.kzy", dir);
+	p = popen(cmd, "r");
+	ck_assert_ptr_nonnull(fgets(path, (int)n, p));
+	pclose(p);
+	path[strcspn(path, "\n")] = '\0';
+	p = fopen(path, "rb");
+	ck_assert_ptr_nonnull(p);
+	data = kz_malloc(1 << 16);
+	*len = fread(data, 1, 1 << 16, p);
+	fclose(p);
+	return data;
+}
+
+/* A tree read back from the cache is the tree parsed; an image whose
+ * checksum is right but whose links are not (here a list holding its own
+ * parent: a cycle) is parsed again, never followed. */
+START_TEST(yaml_cache_round_trip_and_forged_links)
+{
+	const char *y = "# rules\nlist:\n  - \"a\"\n  - b: [1, 2]\n    c: ~\nnested:\n"
+	    "  deep: {x: [y, [z]]}\n";
+	char dir[] = "/tmp/kz-yamlcache-XXXXXX", cache[64], file[64], img[600];
+	kz_yaml_doc parsed, cached, again;
+	kz_error err;
+	unsigned char *data;
+	size_t len;
+	uint32_t nn, first;
+	uint64_t sum;
+
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	snprintf(cache, sizeof cache, "%s/cache", dir);
+	snprintf(file, sizeof file, "%s/r.yaml", dir);
+	write_bytes(file, y, strlen(y));
+	kz_gazcache_config(1, cache);
+	ck_assert_int_eq(kz_yaml_load_file(file, &parsed, &err), 0);
+	ck_assert_ptr_null(parsed.block);
+	ck_assert_int_eq(kz_yaml_load_file(file, &cached, &err), 0);
+	ck_assert_ptr_nonnull(cached.block);
+	ck_assert(same_tree(parsed.root, cached.root));
+	ck_assert_str_eq(cached.name, file);
+	kz_yaml_doc_release(&cached);
+
+	/* node 0 is the root map; its first value (the list) made node 0 */
+	data = read_image(cache, img, sizeof img, &len);
+	memcpy(&nn, data + 32, 4);
+	memcpy(&first, data + 56 + 16, 4);
+	memset(data + 56 + (size_t)nn * 24 + 4 * ((size_t)first + 1), 0, 4);
+	sum = kz_xxh64(data, len - 8, 0);
+	memcpy(data + len - 8, &sum, 8);
+	write_bytes(img, data, len);
+	ck_assert_int_eq(kz_yaml_load_file(file, &again, &err), 0);
+	ck_assert_ptr_null(again.block);
+	ck_assert(same_tree(parsed.root, again.root));
+	kz_yaml_doc_release(&again);
+	/* and the image was written again, good this time */
+	ck_assert_int_eq(kz_yaml_load_file(file, &again, &err), 0);
+	ck_assert_ptr_nonnull(again.block);
+	kz_yaml_doc_release(&again);
+
+	kz_yaml_doc_release(&parsed);
+	kz_gazcache_config(1, NULL);
+	free(data);
+	unlink(img);
+	unlink(file);
+	rmdir(cache);
+	rmdir(dir);
+}
+END_TEST
+
 Suite *
 suite_core(void)
 {
@@ -640,6 +749,7 @@ suite_core(void)
 	tcase_add_test(tc, fold_case_marks_and_punctuation);
 	tcase_add_test(tc, fold_map_points_back_to_source);
 	tcase_add_test(tc, yaml_tree_keeps_marks);
+	tcase_add_test(tc, yaml_cache_round_trip_and_forged_links);
 	tcase_add_test(tc, yaml_errors_name_line_and_column);
 	tcase_add_test(tc, yaml_second_document_refused);
 	tcase_add_test(tc, yaml_stream_items_one_at_a_time);

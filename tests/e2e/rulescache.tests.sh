@@ -1,0 +1,142 @@
+# The rules cache (pipeline/yamlcache.h): parsed rules files kept beside
+# the compiled gazetteers, keyed on the file's bytes, so an edit is seen at
+# the very next run, a damaged image is parsed again and rewritten, and a
+# cache that cannot be written changes nothing. Sourced by tests/e2e/run.sh.
+
+# rc_norm CACHE RULES OUT: kz-normalize the residue fixture with RULES
+rc_norm() {
+	printf 'Titre\n\nZorglub fantastique du jour, a dit le maire de la ville.\n\nLe ministre a parlé à Moscou hier soir.\n' |
+		KZ_CACHE=$1 "$BIN/kz-normalize" --rules "$2" > "$3"
+}
+
+t_rulescache_edit_seen_at_next_run() {
+	local c=$TMP/rc-edit r=$TMP/rc-edit-rules/normalize.yaml
+	mkdir -p "$(dirname "$r")"
+	cp "$KZ_DATA/rules/normalize.yaml" "$r"
+	rc_norm "$c" "$r" "$TMP/out"
+	$EXPECT 'kinds(doc) == ["title", "paragraph", "paragraph"]' "$TMP/out"
+	expect_eq "cache files" "$(ls "$c" | sed 's/[0-9a-f]\{16\}/S/')" "rules-S.kzy"
+	cp "$c"/rules-*.kzy "$TMP/first.kzy"
+	rc_norm "$c" "$r" "$TMP/again"
+	cmp "$TMP/out" "$TMP/again"
+	cmp "$c"/rules-*.kzy "$TMP/first.kzy"     # read, not rewritten
+	# an edit in the same second is seen at once
+	sed -i 's/^boilerplate_prefixes:$/&\n  - Zorglub fantastique/' "$r"
+	rc_norm "$c" "$r" "$TMP/out"
+	$EXPECT 'kinds(doc) == ["title", "boilerplate", "paragraph"]' "$TMP/out"
+	# and so is one that keeps the file's size and mtime
+	cp -p "$r" "$TMP/stamp"
+	sed -i 's/  - Zorglub fantastique/  - Zorglub fantastiqux/' "$r"
+	touch -r "$TMP/stamp" "$r"
+	expect_eq size "$(stat -c %s "$r")" "$(stat -c %s "$TMP/stamp")"
+	rc_norm "$c" "$r" "$TMP/out"
+	$EXPECT 'kinds(doc) == ["title", "paragraph", "paragraph"]' "$TMP/out"
+	# a broken file is said by the parser, line and column, cache or not
+	printf 'boilerplate_prefixes: [\n' >> "$r"
+	set +e
+	rc_norm "$c" "$r" "$TMP/out" 2> "$TMP/err"
+	local rc=$?
+	set -e
+	expect_eq exit "$rc" 78
+	grep -q "^kz-normalize: $r:[0-9]*:[0-9]*: YAML syntax error" "$TMP/err"
+}
+
+t_rulescache_damaged_image_rebuilt() {
+	local c=$TMP/rc-damage r=$KZ_DATA/rules/normalize.yaml img
+	rc_norm off "$r" "$TMP/want"
+	rc_norm "$c" "$r" "$TMP/got"
+	cmp "$TMP/want" "$TMP/got"
+	img=$(ls "$c"/rules-*.kzy)
+	cp "$img" "$TMP/good.kzy"
+	for damage in truncate flip header line garbage empty; do
+		case $damage in
+		truncate) head -c 3000 "$TMP/good.kzy" > "$img" ;;
+		# one byte in every 1000, past the header
+		flip|header) python3 -c '
+import sys
+b = bytearray(open(sys.argv[1], "rb").read())
+for o in (range(20, 40) if sys.argv[2] == "header" else range(100, len(b), 1000)):
+    b[o] ^= 0x5a
+open(sys.argv[1], "wb").write(b)' "$img" "$damage" ;;
+		# the second node's line number: nothing but the checksum sees it
+		line) python3 -c '
+import sys
+b = bytearray(open(sys.argv[1], "rb").read())
+b[56 + 24 + 8] ^= 1
+open(sys.argv[1], "wb").write(b)' "$img" ;;
+		garbage) head -c 20000 /dev/urandom > "$img" ;;
+		empty) : > "$img" ;;
+		esac
+		rc_norm "$c" "$r" "$TMP/got"
+		cmp "$TMP/want" "$TMP/got" || { echo "$damage: normalized differently"; return 1; }
+		cmp "$img" "$TMP/good.kzy" || { echo "$damage: image not rebuilt"; return 1; }
+	done
+}
+
+t_rulescache_unwritable_changes_nothing() {
+	local r=$KZ_DATA/rules/normalize.yaml
+	rc_norm off "$r" "$TMP/want"
+	: > "$TMP/rc-a-file"
+	rc_norm "$TMP/rc-a-file" "$r" "$TMP/got" 2> "$TMP/err"
+	cmp "$TMP/want" "$TMP/got"
+	expect_eq stderr "$(cat "$TMP/err")" ""
+	# a folder it may not write in (root writes anywhere: not tried)
+	if [ "$(id -u)" != 0 ]; then
+		mkdir -p "$TMP/rc-ro"
+		chmod 500 "$TMP/rc-ro"
+		rc_norm "$TMP/rc-ro" "$r" "$TMP/got" 2> "$TMP/err"
+		chmod 700 "$TMP/rc-ro"
+		cmp "$TMP/want" "$TMP/got"
+		expect_eq stderr "$(cat "$TMP/err")" ""
+	fi
+	# the whole pipe, with every rules file from the cache, as without it
+	local c=$TMP/rc-pipe
+	for i in 1 2; do
+		KZ_CACHE=$c "$BIN/kz-normalize" "$FIX/minsk.txt" | KZ_CACHE=$c "$BIN/kz-tag" |
+			KZ_CACHE=$c "$BIN/kz-quotes" | KZ_CACHE=$c "$BIN/kz-check" > "$TMP/pipe$i"
+	done
+	KZ_CACHE=off "$BIN/kz-normalize" "$FIX/minsk.txt" | KZ_CACHE=off "$BIN/kz-tag" |
+		KZ_CACHE=off "$BIN/kz-quotes" | KZ_CACHE=off "$BIN/kz-check" > "$TMP/pipe-off"
+	cmp "$TMP/pipe1" "$TMP/pipe-off"
+	cmp "$TMP/pipe2" "$TMP/pipe-off"
+	expect_eq "rules images" "$(ls "$c" | grep -c "^rules-")" 7
+}
+
+# A local rules file ($XDG_CONFIG_HOME/kz/rules, docs/gazetteers.md "Local
+# data") merged over a shipped one whose tree comes from a warm cache: an
+# edit to it is seen at the next run, even one that keeps its size and
+# mtime, and the --version data snapshot follows it.
+t_rulescache_local_rules_edit_seen_warm() {
+	local c=$TMP/rc-local x=$TMP/rc-local-xdg
+	local l=$TMP/rc-local-xdg/kz/rules/speech-verbs.yaml
+	rm -rf "$c" "$x"
+	mkdir -p "$(dirname "$l")"
+	printf 'Titre\n\n« Nous tiendrons », a martelé Odile Fictive.\n' |
+		"$BIN/kz-normalize" | "$BIN/kz-tag" > "$TMP/rcl.jsonl"
+	printf 'verbs:\n  - {lemma: affirmer, disabled: true}\n' > "$l"
+	# twice: the second run reads the shipped and the local trees back
+	for i in 1 2; do
+		KZ_CACHE=$c XDG_CONFIG_HOME=$x "$BIN/kz-quotes" < "$TMP/rcl.jsonl" > "$TMP/rcl.out"
+		$EXPECT 'doc["quotes"][0]["cue"]["text"] == "a martelé"' "$TMP/rcl.out"
+	done
+	[ "$(ls "$c" | grep -c '^rules-')" -ge 2 ] || { ls "$c"; echo "no rules images"; return 1; }
+	local v1
+	v1=$(KZ_CACHE=$c XDG_CONFIG_HOME=$x "$BIN/kz-quotes" --version | sed -n 2p | cut -d' ' -f2)
+	# the same size, the same mtime, another verb off
+	cp -p "$l" "$TMP/rcl.stamp"
+	sed -i 's/affirmer/marteler/' "$l"
+	touch -r "$TMP/rcl.stamp" "$l"
+	expect_eq size "$(stat -c %s "$l")" "$(stat -c %s "$TMP/rcl.stamp")"
+	KZ_CACHE=$c XDG_CONFIG_HOME=$x "$BIN/kz-quotes" < "$TMP/rcl.jsonl" > "$TMP/rcl.out"
+	$EXPECT 'doc["quotes"][0].get("cue") is None' "$TMP/rcl.out"
+	# and the same as with no cache at all
+	KZ_CACHE=off XDG_CONFIG_HOME=$x "$BIN/kz-quotes" < "$TMP/rcl.jsonl" > "$TMP/rcl.off"
+	cmp "$TMP/rcl.out" "$TMP/rcl.off"
+	local v2
+	v2=$(KZ_CACHE=$c XDG_CONFIG_HOME=$x "$BIN/kz-quotes" --version | sed -n 2p | cut -d' ' -f2)
+	[ "$v1" != "$v2" ] || { echo "local edit, same data snapshot $v1"; return 1; }
+	# the local file gone: the shipped rules again
+	rm "$l"
+	KZ_CACHE=$c XDG_CONFIG_HOME=$x "$BIN/kz-quotes" < "$TMP/rcl.jsonl" > "$TMP/rcl.out"
+	$EXPECT 'doc["quotes"][0]["cue"]["text"] == "a martelé"' "$TMP/rcl.out"
+}

@@ -69,7 +69,7 @@ word_starts(const char *s, size_t len, size_t i)
 void
 kz_tokens_init(kz_tokens *t, const kz_folder *f, const char *src, size_t len)
 {
-	size_t cap = 256, i = 0;
+	size_t cap, i = 0;
 	const char *ft;
 	size_t flen;
 
@@ -79,6 +79,10 @@ kz_tokens_init(kz_tokens *t, const kz_folder *f, const char *src, size_t len)
 	kz_fold(f, src, len, &t->folded);
 	ft = t->folded.text;
 	flen = t->folded.len;
+	/* a token and its separator take two bytes at least; the rules
+	 * loaders tokenize thousands of short phrases, and an 8 KiB array
+	 * for each was a third of a stage's start-up in malloc and free */
+	cap = flen / 2 + 2 < 256 ? flen / 2 + 2 : 256;
 	t->tok = kz_malloc(cap * sizeof *t->tok);
 	while (i < flen) {
 		uint64_t hash;
@@ -213,17 +217,35 @@ kz_tokens_key(const kz_tokens *t, size_t i, size_t j, char **key, size_t *len)
 	*key = kz_buf_detach(&b, len);
 }
 
+/* The words of kz_tokens_init, without the tokens: the rules loaders
+ * make thousands of keys at every start, and need neither the flags nor
+ * the offsets. */
 char *
 kz_key_of(const kz_folder *f, const char *s, size_t *ntokens)
 {
-	kz_tokens t;
+	kz_folded folded;
+	size_t i = 0, n = 0, o = 0;
 	char *key;
-	size_t len;
 
-	kz_tokens_init(&t, f, s, strlen(s));
-	kz_tokens_key(&t, 0, t.n, &key, &len);
+	kz_fold(f, s, strlen(s), &folded);
+	key = kz_malloc(folded.len + 1);
+	while (i < folded.len) {
+		uint64_t hash;
+		size_t w = word_len_hash(folded.text, folded.len, i, &hash);
+
+		if (w == 0) {
+			i += kz_utf8_next(folded.text, folded.len, i);
+			continue;
+		}
+		if (n++ > 0)
+			key[o++] = ' ';
+		memcpy(key + o, folded.text + i, w);
+		o += w;
+		i += w;
+	}
+	key[o] = '\0';
+	kz_folded_release(&folded);
 	if (ntokens)
-		*ntokens = t.n;
-	kz_tokens_release(&t);
+		*ntokens = n;
 	return key;
 }

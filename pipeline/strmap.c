@@ -16,12 +16,60 @@ typedef struct slot {
  * a word that is not there (most lookups, when every word of a text is
  * looked up) usually ends on one bit of this small array without
  * touching the 32-byte slots. */
+/* Keys are never removed, so they are copied into chunks, many keys to
+ * one allocation: loading the rules puts some twenty thousand keys into
+ * maps at each start, and a malloc and a free for each was a tenth of
+ * it. */
+typedef struct chunk {
+	struct chunk *next;
+	size_t used, cap;
+	char bytes[];
+} chunk;
+
+enum { CHUNK_BYTES = 4096 - sizeof(chunk) };
+
 struct kz_strmap {
 	slot *slots;
 	uint64_t *filter;
 	size_t cap;     /* power of two */
 	size_t count;
+	chunk *keys;    /* the newest first */
 };
+
+/* A NUL-terminated copy of key[0..len) that lives as long as m. */
+static char *
+key_copy(kz_strmap *m, const char *key, size_t len)
+{
+	chunk *c = m->keys;
+	char *out;
+
+	if (c == NULL || c->cap - c->used < len + 1) {
+		/* small at first: the maps made for one record hold few keys */
+		size_t cap = c == NULL ? 240 : c->cap * 2 > CHUNK_BYTES ?
+		    CHUNK_BYTES : c->cap * 2;
+
+		if (cap < len + 1)
+			cap = len + 1;
+
+		c = kz_malloc(sizeof *c + cap);
+		c->used = 0;
+		c->cap = cap;
+		/* an oversized key's chunk goes behind the current one, which
+		 * keeps its room for the next small keys */
+		if (cap > CHUNK_BYTES && m->keys) {
+			c->next = m->keys->next;
+			m->keys->next = c;
+		} else {
+			c->next = m->keys;
+			m->keys = c;
+		}
+	}
+	out = c->bytes + c->used;
+	memcpy(out, key, len);
+	out[len] = '\0';
+	c->used += len + 1;
+	return out;
+}
 
 static size_t
 filter_bit(const kz_strmap *m, uint64_t h)
@@ -72,8 +120,12 @@ kz_strmap_free(kz_strmap *m)
 {
 	if (m == NULL)
 		return;
-	for (size_t i = 0; i < m->cap; i++)
-		free(m->slots[i].key);
+	while (m->keys) {
+		chunk *next = m->keys->next;
+
+		free(m->keys);
+		m->keys = next;
+	}
 	free(m->slots);
 	free(m->filter);
 	free(m);
@@ -124,7 +176,7 @@ kz_strmap_put(kz_strmap *m, const char *key, size_t len, intptr_t value)
 		grow(m);
 	s = find(m, key, len, h);
 	if (s->key == NULL) {
-		s->key = kz_strndup(key, len);
+		s->key = key_copy(m, key, len);
 		s->len = len;
 		s->hash = h;
 		filter_add(m, h);

@@ -270,6 +270,23 @@ kz_gazcache_stat(kz_gazsrc *s, const char *path)
 	return 0;
 }
 
+static int
+settled(const kz_gazsrc *s, const kz_gazsrc *before, time_t t0)
+{
+	return same_stat(s, before) &&
+	    (int64_t)s->ctime_s + SETTLE_SECONDS < (int64_t)t0 &&
+	    (int64_t)s->mtime_s <= (int64_t)t0;
+}
+
+int
+kz_gazcache_restat(kz_gazsrc *s, const kz_gazsrc *before, time_t t0)
+{
+	if (kz_gazcache_stat(s, before->path) != 0)
+		return -1;
+	s->stable = settled(s, before, t0);
+	return 0;
+}
+
 /* Open s->path and note its stat before reading: the time the read
  * starts decides whether the file is old enough for a stamp. */
 static int
@@ -297,9 +314,7 @@ src_close(kz_gazsrc *s, const kz_gazsrc *before, time_t t0, int fd)
 
 	if (fstat(fd, &st) == 0) {
 		fill_stat(s, &st);
-		s->stable = same_stat(s, before) &&
-		    (int64_t)s->ctime_s + SETTLE_SECONDS < (int64_t)t0 &&
-		    (int64_t)s->mtime_s <= (int64_t)t0;
+		s->stable = settled(s, before, t0);
 	} else {
 		s->stable = 0;
 	}
@@ -721,7 +736,7 @@ collect_garbage(const kz_gazcache *c)
 		unsigned long long slot;
 		char ext[8], path[PATH_MAX], other[PATH_MAX];
 		struct stat st;
-		int n = 0, dead = 0;
+		int n = 0, dead = 0, snap = 0;
 
 		if (strncmp(de->d_name, ".gaz-", 5) == 0) {
 			snprintf(path, sizeof path, "%s/%s", c->dir, de->d_name);
@@ -730,9 +745,13 @@ collect_garbage(const kz_gazcache *c)
 				unlink(path);
 			continue;
 		}
-		if (sscanf(de->d_name, "gaz-%16llx.%7s%n", &slot, ext, &n) != 2 ||
-		    (size_t)n != strlen(de->d_name) || slot == c->slot ||
-		    strcmp(ext, "stamp") != 0)
+		/* snap-<slot>.stamp: a data snapshot's (version.h), no image */
+		if (sscanf(de->d_name, "snap-%16llx.%7s%n", &slot, ext, &n) == 2 &&
+		    (size_t)n == strlen(de->d_name) && strcmp(ext, "stamp") == 0) {
+			snap = 1;
+		} else if (sscanf(de->d_name, "gaz-%16llx.%7s%n", &slot, ext,
+		    &n) != 2 || (size_t)n != strlen(de->d_name) ||
+		    slot == c->slot || strcmp(ext, "stamp") != 0)
 			continue;
 		snprintf(path, sizeof path, "%s/%s", c->dir, de->d_name);
 		snprintf(other, sizeof other, "%s/gaz-%016llx.kzg", c->dir, slot);
@@ -767,7 +786,8 @@ collect_garbage(const kz_gazcache *c)
 			}
 		}
 		if (dead) {
-			unlink(other);
+			if (!snap)
+				unlink(other);
 			unlink(path);
 		}
 	}

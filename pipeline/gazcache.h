@@ -31,7 +31,8 @@
  *
  * Files are written atomically: a temporary file in the cache folder,
  * fsync, rename. A slot whose sources are gone is removed when another
- * image is written.
+ * image is written, and so is a data snapshot's stamp (version.h:
+ * snap-<slot>.stamp, a stamp with no image) whose files are gone.
  *
  * Library code: nothing here prints or exits; failures come back as a
  * reason in `why`. Strings returned are owned by the kz_gazcache.
@@ -93,6 +94,10 @@ void kz_gazcache_hash_end(kz_xxh64_state *st, uint64_t len);
 
 /* Fill s from path. -1 when it cannot be stat'ed. */
 int kz_gazcache_stat(kz_gazsrc *s, const char *path);
+/* After a file was read in full by other means: s as stat(2) sees it
+ * now, and its `stable` flag from before (its stat, taken just before
+ * the read began at time t0). -1 when it cannot be stat'ed. */
+int kz_gazcache_restat(kz_gazsrc *s, const kz_gazsrc *before, time_t t0);
 
 /* Reading a source a piece at a time, for the YAML loader (which streams
  * it): open, any number of kz_gazcache_read_some, close. Every byte read

@@ -972,34 +972,40 @@ int
 kz_stage_cli_snapshot(kz_stage_cli *cli, kz_error *err)
 {
 	char buf[PATH_MAX + 64];
-	kz_snapshot s;
+	char **paths = NULL;
+	size_t n = 0;
+	int rc = 0;
 
-	kz_snapshot_init(&s);
-	for (size_t i = 0; cli->loads && cli->loads[i]; i++) {
+	for (size_t i = 0; cli->loads && cli->loads[i] && rc == 0; i++) {
 		kz_data_files f;
-		int rc = 0;
 
 		if (!is_folder_load(cli->loads[i])) {
-			if (kz_snapshot_add(&s, kz_stage_cli_path(cli, cli->loads[i],
-			    buf, sizeof buf), err) != 0)
-				return -1;
-			/* and what the local layers merge over it */
+			paths = kz_realloc(paths, (n + 1 + KZ_DATA_NLAYERS) *
+			    sizeof *paths);
+			paths[n++] = kz_strdup(kz_stage_cli_path(cli, cli->loads[i],
+			    buf, sizeof buf));
+			/* and what the local layers merge over it: a local file
+			 * added, edited or removed changes the snapshot */
 			for (int l = KZ_DATA_SYSTEM; l < KZ_DATA_NLAYERS; l++)
-				if (kz_data_overlay(l, cli->loads[i], buf,
-				    sizeof buf) && kz_snapshot_add(&s, buf, err) != 0)
-					return -1;
+				if (kz_data_overlay(l, cli->loads[i], buf, sizeof buf))
+					paths[n++] = kz_strdup(buf);
 			continue;
 		}
-		if (folder_files(cli, cli->loads[i], &f, err) != 0)
-			return -1;
-		for (size_t j = 0; j < f.n && rc == 0; j++)
-			rc = kz_snapshot_add(&s, f.paths[j], err);
+		if (folder_files(cli, cli->loads[i], &f, err) != 0) {
+			rc = -1;
+			break;
+		}
+		paths = kz_realloc(paths, (n + f.n + 1) * sizeof *paths);
+		for (size_t j = 0; j < f.n; j++)
+			paths[n++] = kz_strdup(f.paths[j]);
 		kz_data_files_free(&f);
-		if (rc != 0)
-			return -1;
 	}
-	kz_snapshot_hex(&s, cli->snapshot);
-	return 0;
+	if (rc == 0)
+		rc = kz_snapshot_files(paths, n, cli->snapshot, err);
+	for (size_t i = 0; i < n; i++)
+		free(paths[i]);
+	free(paths);
+	return rc;
 }
 
 int

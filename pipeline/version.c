@@ -1,6 +1,7 @@
 #include "version.h"
 
 #include "buf.h"
+#include "gazcache.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -9,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 
 /* -DKZ_VERSION from the Makefile; a build outside it (the fuzz targets)
  * says so */
@@ -114,4 +116,69 @@ void
 kz_snapshot_hex(const kz_snapshot *s, char out[17])
 {
 	snprintf(out, 17, "%016" PRIx64, kz_xxh64_digest(&s->st));
+}
+
+int
+kz_snapshot_files(char *const *paths, size_t n, char out[17], kz_error *err)
+{
+	kz_gazsrc *src = kz_calloc(n ? n : 1, sizeof *src);
+	kz_gazcache c;
+	kz_snapshot s;
+	kz_buf id;
+	uint64_t hash;
+	time_t t0 = time(NULL);
+	int stamped = 1, rc = 0;
+
+	kz_buf_init(&id);
+	kz_buf_addf(&id, "snapshot");
+	for (size_t i = 0; i < n; i++) {
+		/* a folder (or a file gone) is hashed the long way */
+		if (kz_gazcache_stat(&src[i], paths[i]) != 0 ||
+		    strchr(paths[i], '\n') != NULL) {
+			stamped = 0;
+		} else {
+			struct stat st;
+
+			if (stat(paths[i], &st) != 0 || !S_ISREG(st.st_mode))
+				stamped = 0;
+		}
+		kz_buf_addf(&id, "\n%s", paths[i]);
+	}
+	memset(&c, 0, sizeof c);
+	if (stamped)
+		kz_gazcache_init(&c, id.data, NULL, 0);
+	if (c.dir) {
+		/* a stamp of its own name: it vouches for no image */
+		kz_buf p;
+
+		kz_buf_init(&p);
+		kz_buf_addf(&p, "%s/snap-%016llx.stamp", c.dir,
+		    (unsigned long long)c.slot);
+		free(c.stamp_path);
+		c.stamp_path = kz_buf_detach(&p, NULL);
+	}
+	if (c.dir && kz_gazcache_stamp_read(&c, src, n, &hash)) {
+		snprintf(out, 17, "%016" PRIx64, hash);
+		goto done;
+	}
+	kz_snapshot_init(&s);
+	for (size_t i = 0; i < n && rc == 0; i++)
+		rc = kz_snapshot_add(&s, paths[i], err);
+	if (rc == 0) {
+		kz_snapshot_hex(&s, out);
+		for (size_t i = 0; i < n && c.dir; i++) {
+			kz_gazsrc before = src[i];
+
+			if (kz_gazcache_restat(&src[i], &before, t0) != 0)
+				src[i].stable = 0;
+		}
+		if (c.dir)
+			kz_gazcache_stamp_write(&c, src, n,
+			    kz_xxh64_digest(&s.st));
+	}
+done:
+	kz_gazcache_release(&c);
+	kz_buf_release(&id);
+	free(src);
+	return rc;
 }

@@ -34,4 +34,15 @@ int kz_snapshot_add(kz_snapshot *s, const char *path, kz_error *err);
 /* The snapshot so far as 16 lower-case hex digits and a NUL. */
 void kz_snapshot_hex(const kz_snapshot *s, char out[17]);
 
+/* The snapshot of the files paths[0..n) (files, not folders), as
+ * kz_snapshot_add on each would make it, into out. Every stage's start
+ * needs it, and hashing its 3 MB of data each time cost as much as the
+ * rest of kz-tag's start: so the result is kept in the compiled
+ * gazetteers' cache folder as a stamp (gazcache.h) of the files' device,
+ * inode, size, mtime and ctime, and the files are read only when one of
+ * them changed (the stamp's "racily clean" rule holds). -1 with err when
+ * one cannot be read. */
+int kz_snapshot_files(char *const *paths, size_t n, char out[17],
+    kz_error *err);
+
 #endif

@@ -15,7 +15,7 @@ t_rulescache_edit_seen_at_next_run() {
 	cp "$KZ_DATA/rules/normalize.yaml" "$r"
 	rc_norm "$c" "$r" "$TMP/out"
 	$EXPECT 'kinds(doc) == ["title", "paragraph", "paragraph"]' "$TMP/out"
-	expect_eq "cache files" "$(ls "$c" | sed 's/[0-9a-f]\{16\}/S/')" "rules-S.kzy"
+	expect_eq "rules images" "$(ls "$c" | grep '^rules-' | sed 's/[0-9a-f]\{16\}/S/')" "rules-S.kzy"
 	cp "$c"/rules-*.kzy "$TMP/first.kzy"
 	rc_norm "$c" "$r" "$TMP/again"
 	cmp "$TMP/out" "$TMP/again"
@@ -139,4 +139,49 @@ t_rulescache_local_rules_edit_seen_warm() {
 	rm "$l"
 	KZ_CACHE=$c XDG_CONFIG_HOME=$x "$BIN/kz-quotes" < "$TMP/rcl.jsonl" > "$TMP/rcl.out"
 	$EXPECT 'doc["quotes"][0]["cue"]["text"] == "a martelé"' "$TMP/rcl.out"
+}
+
+# The data snapshot (version.h) is kept as a stamp of the files' stat:
+# once the files are old enough for the stamp to vouch for them, an edit,
+# even one that keeps the size and the mtime, still changes the snapshot.
+t_rulescache_snapshot_stamp_sees_an_edit() {
+	local c=$TMP/rc-snap d=$TMP/rc-snap-data a b e
+	rm -rf "$d"
+	mkdir -p "$d"
+	cp -r "$KZ_DATA/rules" "$KZ_DATA/gazetteers" "$d/"
+	sleep 3         # past the stamp's two seconds of "racily clean"
+	a=$(KZ_CACHE=$c "$BIN/kz-tag" --data "$d" --version | sed -n 2p)
+	ls "$c"/snap-*.stamp > /dev/null
+	b=$(KZ_CACHE=$c "$BIN/kz-tag" --data "$d" --version | sed -n 2p)
+	expect_eq "stamped" "$b" "$a"
+	expect_eq "as without the cache" "$(KZ_CACHE=off "$BIN/kz-tag" --data "$d" --version | sed -n 2p)" "$a"
+	cp -p "$d/rules/names.yaml" "$TMP/names.before"
+	sed -i 's/^not_names:/not_nameZ:/' "$d/rules/names.yaml"     # same size
+	touch -r "$TMP/names.before" "$d/rules/names.yaml"
+	expect_eq size "$(stat -c %s "$d/rules/names.yaml")" "$(stat -c %s "$TMP/names.before")"
+	e=$(KZ_CACHE=$c "$BIN/kz-tag" --data "$d" --version | sed -n 2p)
+	[ "$e" != "$a" ] || { echo "edited rules, same snapshot: $e"; return 1; }
+	expect_eq "edited, as without the cache" "$(KZ_CACHE=off "$BIN/kz-tag" --data "$d" --version | sed -n 2p)" "$e"
+	# a local rules file merged over the shipped one (docs/gazetteers.md,
+	# "Local data") is in the snapshot too: its coming, an edit to it
+	# that keeps size and mtime, its going
+	local x=$TMP/rc-snap-xdg l=$TMP/rc-snap-xdg/kz/rules/names.yaml f g h
+	rm -rf "$x"
+	mkdir -p "$(dirname "$l")"
+	printf 'not_names: [Zorglub]\n' > "$l"
+	sleep 3
+	f=$(KZ_CACHE=$c XDG_CONFIG_HOME=$x "$BIN/kz-tag" --version | sed -n 2p)
+	[ "$f" != "$(KZ_CACHE=$c "$BIN/kz-tag" --version | sed -n 2p)" ] ||
+		{ echo "a local file, same snapshot: $f"; return 1; }
+	expect_eq "local, stamped" "$(KZ_CACHE=$c XDG_CONFIG_HOME=$x "$BIN/kz-tag" --version | sed -n 2p)" "$f"
+	expect_eq "local, as without the cache" "$(KZ_CACHE=off XDG_CONFIG_HOME=$x "$BIN/kz-tag" --version | sed -n 2p)" "$f"
+	cp -p "$l" "$TMP/names.local"
+	sed -i 's/Zorglub/Zorglux/' "$l"
+	touch -r "$TMP/names.local" "$l"
+	g=$(KZ_CACHE=$c XDG_CONFIG_HOME=$x "$BIN/kz-tag" --version | sed -n 2p)
+	[ "$g" != "$f" ] || { echo "edited local file, same snapshot: $g"; return 1; }
+	expect_eq "local edited, as without the cache" "$(KZ_CACHE=off XDG_CONFIG_HOME=$x "$BIN/kz-tag" --version | sed -n 2p)" "$g"
+	rm "$l"
+	h=$(KZ_CACHE=$c XDG_CONFIG_HOME=$x "$BIN/kz-tag" --version | sed -n 2p)
+	expect_eq "local gone" "$h" "$(KZ_CACHE=off "$BIN/kz-tag" --version | sed -n 2p)"
 }

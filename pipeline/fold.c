@@ -223,6 +223,33 @@ grow:
 }
 
 void
+kz_fold_append(const kz_folder *f, const char *s, size_t len, kz_buf *out)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	size_t i = 0;
+
+	kz_buf_grow(out, len + 1);
+	while (i < len) {
+		char tmp[16];
+		size_t used;
+		int32_t cp;
+
+		if (u[i] < 0x80) {
+			kz_buf_addc(out, f->bytes[u[i]][0]);
+			i++;
+			continue;
+		}
+		used = kz_utf8_decode(u + i, len - i, &cp);
+		if (used == 0) {
+			used = 1;
+			cp = 0xFFFD;
+		}
+		kz_buf_add(out, tmp, kz_fold_cp(f, cp, tmp));
+		i += used;
+	}
+}
+
+void
 kz_folded_release(kz_folded *out)
 {
 	free(out->text);

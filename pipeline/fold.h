@@ -34,6 +34,10 @@ typedef struct kz_folded {
 /* Fold s[0..len) (valid UTF-8). */
 void kz_fold(const kz_folder *f, const char *s, size_t len, kz_folded *out);
 void kz_folded_release(kz_folded *out);
+/* The text kz_fold makes, without the map, appended to out. */
+struct kz_buf;
+void kz_fold_append(const kz_folder *f, const char *s, size_t len,
+    struct kz_buf *out);
 
 /* Source byte offset just past the folded range that ends at fend. */
 size_t kz_folded_src_end(const kz_folded *out, const char *src, size_t srclen,

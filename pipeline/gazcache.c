@@ -175,32 +175,36 @@ kz_gazcache_env_key(const kz_folder *f)
 	    "\xd0\x9c\xd0\xbe\xd1\x81\xd0\xba\xd0\xb2\xd0\xb0 ONU\xe2\x80\x94OTAN";
 	uint32_t version = KZ_GAZIMAGE_VERSION;
 	const char *uv = utf8proc_version();
-	kz_xxh64_state st;
+	kz_buf st;      /* hashed at once: the same digest as streamed, without
+	                   ten thousand calls of a few bytes */
 	kz_tokens t;
+	uint64_t key;
 
-	kz_xxh64_init(&st, 0);
-	kz_xxh64_update(&st, "kz-gazetteer", 12);
-	kz_xxh64_update(&st, &version, sizeof version);
-	kz_xxh64_update(&st, uv, strlen(uv) + 1);
+	kz_buf_init(&st);
+	kz_buf_add(&st, "kz-gazetteer", 12);
+	kz_buf_add(&st, &version, sizeof version);
+	kz_buf_add(&st, uv, strlen(uv) + 1);
 	for (size_t r = 0; r < sizeof ranges / sizeof ranges[0]; r++)
 		for (int32_t cp = ranges[r][0]; cp < ranges[r][1]; cp++) {
 			char out[16];
 			unsigned char n = (unsigned char)kz_fold_cp(f, cp, out);
 
-			kz_xxh64_update(&st, &n, 1);
-			kz_xxh64_update(&st, out, n);
+			kz_buf_addc(&st, (char)n);
+			kz_buf_add(&st, out, n);
 		}
 	kz_tokens_init(&t, f, probe, sizeof probe - 1);
 	for (size_t i = 0; i < t.n; i++) {
 		uint32_t v[3] = { t.tok[i].flags, t.tok[i].sstart, t.tok[i].send };
 
-		kz_xxh64_update(&st, v, sizeof v);
-		kz_xxh64_update(&st, t.folded.text + t.tok[i].fstart,
+		kz_buf_add(&st, v, sizeof v);
+		kz_buf_add(&st, t.folded.text + t.tok[i].fstart,
 		    t.tok[i].fend - t.tok[i].fstart);
-		kz_xxh64_update(&st, "", 1);
+		kz_buf_add(&st, "", 1);
 	}
 	kz_tokens_release(&t);
-	return kz_xxh64_digest(&st);
+	key = kz_xxh64(st.data, st.len, 0);
+	kz_buf_release(&st);
+	return key;
 }
 
 uint64_t

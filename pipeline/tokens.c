@@ -219,33 +219,33 @@ kz_tokens_key(const kz_tokens *t, size_t i, size_t j, char **key, size_t *len)
 
 /* The words of kz_tokens_init, without the tokens: the rules loaders
  * make thousands of keys at every start, and need neither the flags nor
- * the offsets. */
+ * the offsets. The key is made in the folded text's own buffer: each
+ * word moves left, or stays. */
 char *
 kz_key_of(const kz_folder *f, const char *s, size_t *ntokens)
 {
-	kz_folded folded;
+	kz_buf b;
 	size_t i = 0, n = 0, o = 0;
-	char *key;
 
-	kz_fold(f, s, strlen(s), &folded);
-	key = kz_malloc(folded.len + 1);
-	while (i < folded.len) {
+	kz_buf_init(&b);
+	kz_fold_append(f, s, strlen(s), &b);
+	while (i < b.len) {
 		uint64_t hash;
-		size_t w = word_len_hash(folded.text, folded.len, i, &hash);
+		size_t w = word_len_hash(b.data, b.len, i, &hash);
 
 		if (w == 0) {
-			i += kz_utf8_next(folded.text, folded.len, i);
+			i += kz_utf8_next(b.data, b.len, i);
 			continue;
 		}
 		if (n++ > 0)
-			key[o++] = ' ';
-		memcpy(key + o, folded.text + i, w);
+			b.data[o++] = ' ';
+		memmove(b.data + o, b.data + i, w);
 		o += w;
 		i += w;
 	}
-	key[o] = '\0';
-	kz_folded_release(&folded);
+	b.len = o;
+	b.data[o] = '\0';
 	if (ntokens)
 		*ntokens = n;
-	return key;
+	return kz_buf_detach(&b, NULL);
 }

@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -137,23 +138,55 @@ get64(const unsigned char *p)
 	return v;
 }
 
+/* What doc->block holds: the mapped image, whose string pool the
+ * scalars point into, then the nodes and their item lists. */
+typedef struct block_head {
+	void *map;
+	size_t map_len;
+} block_head;
+
+/* The image's file mapped read-only (it is only ever replaced by a
+ * rename, never written in place); NULL when it is not there or not a
+ * plausible size. A mapping, not a read: the pages come from the page
+ * cache, a few faults for the whole file, where reading it into fresh
+ * memory faulted on every page. */
+static unsigned char *
+map_file(const char *path, size_t *len)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	struct stat st;
+	void *p;
+
+	if (fd < 0)
+		return NULL;
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) ||
+	    st.st_size < HEADER + 8 || (uint64_t)st.st_size > MAX_IMAGE) {
+		close(fd);
+		return NULL;
+	}
+	p = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+	close(fd);
+	if (p == MAP_FAILED)
+		return NULL;
+	*len = (size_t)st.st_size;
+	return p;
+}
+
 /* The nodes of a checked image into one block; NULL when an index, an
  * offset or the nesting is wrong. */
 static void *
 build(const unsigned char *img, uint32_t nn, uint32_t ni, uint32_t root,
-    const char *pool, uint32_t pool_len, kz_yaml_node **root_out)
+    const char *strings, uint32_t pool_len, kz_yaml_node **root_out)
 {
 	const unsigned char *nodes = img + HEADER;
 	const unsigned char *items = nodes + (size_t)nn * NODE;
-	size_t size = (size_t)nn * sizeof(kz_yaml_node) +
-	    (size_t)ni * sizeof(kz_yaml_node *) + pool_len;
-	char *block = kz_malloc(size ? size : 1);
-	kz_yaml_node *out = (kz_yaml_node *)block;
+	size_t size = sizeof(block_head) + (size_t)nn * sizeof(kz_yaml_node) +
+	    (size_t)ni * sizeof(kz_yaml_node *);
+	char *block = kz_malloc(size);
+	kz_yaml_node *out = (kz_yaml_node *)(block + sizeof(block_head));
 	kz_yaml_node **links = (kz_yaml_node **)(out + nn);
-	char *strings = (char *)(links + ni);
 	unsigned char *depth = kz_calloc(nn ? nn : 1, 1);
 
-	memcpy(strings, pool, pool_len);
 	if (root != 0 || nn == 0)
 		goto bad;
 	for (uint32_t i = 0; i < nn; i++) {
@@ -178,7 +211,8 @@ build(const unsigned char *img, uint32_t nn, uint32_t ni, uint32_t root,
 			    strings[d.ref + d.len] != '\0' ||
 			    memchr(strings + d.ref, '\0', d.len) != NULL)
 				goto bad;
-			out[i].scalar = strings + d.ref;
+			/* read-only, as yamltree.h says nodes are to callers */
+			out[i].scalar = (char *)(uintptr_t)(strings + d.ref);
 			continue;
 		}
 		if (d.kind != KZ_YAML_SEQ && d.kind != KZ_YAML_MAP)
@@ -216,13 +250,13 @@ kz_yamlcache_get(const char *path, const char *src, size_t len,
 {
 	char real[PATH_MAX], *dir, *file = slot_path(path, &dir, real);
 	unsigned char *img = NULL;
-	size_t size;
+	size_t size = 0;
 	uint32_t nn, ni, plen, pool_len, root;
 	kz_yaml_node *top;
-	void *block = NULL;
+	block_head *block = NULL;
 
 	memset(doc, 0, sizeof *doc);
-	if (file == NULL || read_file(file, &img, &size) != 0)
+	if (file == NULL || (img = map_file(file, &size)) == NULL)
 		goto miss;
 	nn = get32(img + 32);
 	ni = get32(img + 36);
@@ -240,18 +274,31 @@ kz_yamlcache_get(const char *path, const char *src, size_t len,
 	    pool_len, pool_len, &top);
 	if (block == NULL)
 		goto miss;
+	block->map = img;
+	block->map_len = size;
 	doc->root = top;
 	doc->block = block;
 	doc->name = kz_strdup(path);
-	free(img);
 	free(file);
 	free(dir);
 	return 1;
 miss:
-	free(img);
+	if (img)
+		munmap(img, size);
 	free(file);
 	free(dir);
 	return 0;
+}
+
+void
+kz_yamlcache_free(void *block)
+{
+	block_head *b = block;
+
+	if (b == NULL)
+		return;
+	munmap(b->map, b->map_len);
+	free(b);
 }
 
 /* ------------------------------------------------------------ writing */

@@ -30,11 +30,17 @@
 
 #include <stddef.h>
 
-/* 1 with *doc (its nodes and strings in one block, doc->block) when the
+/* 1 with *doc (its nodes in one block, doc->block, its strings in the
+ * image, mapped read-only) when the
  * cache holds the tree of these len bytes read from path; else 0 and
  * *doc owning nothing. */
 int kz_yamlcache_get(const char *path, const char *src, size_t len,
     kz_yaml_doc *doc);
+
+/* Free what a doc read from the cache holds (kz_yaml_doc_release calls
+ * it with doc->block): the nodes, and the mapped image their strings
+ * are in. */
+void kz_yamlcache_free(void *block);
 
 /* Store doc, the tree parsed from these bytes of path (best effort). */
 void kz_yamlcache_put(const char *path, const char *src, size_t len,

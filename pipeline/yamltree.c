@@ -507,7 +507,7 @@ void
 kz_yaml_doc_release(kz_yaml_doc *doc)
 {
 	if (doc->block)
-		free(doc->block);
+		kz_yamlcache_free(doc->block);
 	else
 		node_free(doc->root);
 	free(doc->name);
@@ -549,7 +549,7 @@ doc_own(kz_yaml_doc *doc)
 	if (doc->block == NULL)
 		return;
 	root = doc->root ? node_copy(doc->root) : NULL;
-	free(doc->block);
+	kz_yamlcache_free(doc->block);
 	doc->block = NULL;
 	doc->root = root;
 }

@@ -39,8 +39,8 @@ typedef struct kz_yaml_doc {
 	char *name;
 	char **more;                /* files merged in (kz_yaml_merge) */
 	size_t nmore;
-	void *block;                /* set: every node and string lives in
-	                               this one allocation (yamlcache.h) */
+	void *block;                /* set: the tree came from the rules
+	                               cache and lives there (yamlcache.h) */
 } kz_yaml_doc;
 
 /* Load path. On error returns -1 with err naming file, line, column.

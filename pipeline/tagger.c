@@ -167,10 +167,40 @@ typedef struct work {
 	unsigned char *credit;      /* per token: inside a credit block */
 	found *f;
 	size_t nf, capf;
+	/* the founds by their first token, each chain in index order, so that
+	 * "the person found at token e" is not a walk of every found (it was
+	 * asked for every role mention: a pass inside a pass) */
+	size_t *ts_head, *ts_tail;  /* per token: first and last found, or NO_F */
+	size_t *ts_next;            /* per found: the next with the same ts */
 	kz_chains chains;
 	char *chain_gender;         /* per chain: 'm', 'f' or 0 */
 	size_t chain_gender_n;      /* bytes of chain_gender set */
 } work;
+
+#define NO_F SIZE_MAX
+
+static void
+index_found(work *w, size_t a)
+{
+	size_t e = w->f[a].ts;
+
+	w->ts_next[a] = NO_F;
+	if (w->ts_head[e] == NO_F)
+		w->ts_head[e] = a;
+	else
+		w->ts_next[w->ts_tail[e]] = a;
+	w->ts_tail[e] = a;
+}
+
+/* After the founds' first tokens or their order changed. */
+static void
+reindex_founds(work *w)
+{
+	for (size_t k = 0; k <= w->tok.n; k++)
+		w->ts_head[k] = w->ts_tail[k] = NO_F;
+	for (size_t a = 0; a < w->nf; a++)
+		index_found(w, a);
+}
 
 static void
 add_found(work *w, const found *x)
@@ -178,8 +208,10 @@ add_found(work *w, const found *x)
 	if (w->nf == w->capf) {
 		w->capf = w->capf ? w->capf * 2 : 64;
 		w->f = kz_realloc(w->f, w->capf * sizeof *w->f);
+		w->ts_next = kz_realloc(w->ts_next, w->capf * sizeof *w->ts_next);
 	}
 	w->f[w->nf++] = *x;
+	index_found(w, w->nf - 1);
 	for (size_t k = x->ts; k < x->te; k++)
 		w->covered[k] = 1;
 }
@@ -413,6 +445,8 @@ other_first_name(const work *w, const found *x, size_t p)
 static void
 first_name_before_person(work *w)
 {
+	int reindexed = 0;
+
 	for (size_t a = 0; a < w->nf; a++) {
 		found *x = &w->f[a];
 		size_t p;
@@ -429,6 +463,7 @@ first_name_before_person(work *w)
 		    tok_key_in(w, w->tg->names.firstnames, p - 1))
 			w->covered[--p] = 1;
 		x->ts = p;
+		reindexed = 1;
 		w->covered[p] = 1;
 		if (other_first_name(w, x, p)) {
 			/* "Pierre Macron" is not Emmanuel Macron */
@@ -439,6 +474,8 @@ first_name_before_person(work *w)
 			x->ncands = 0;
 		}
 	}
+	if (reindexed)
+		reindex_founds(w);
 }
 
 /* "Riyad Mansour, l'ambassadeur…": a one-word place where a person's name
@@ -1757,23 +1794,107 @@ same_tokens(const work *w, size_t a, size_t b, size_t n)
 	return 1;
 }
 
+/* The capitalised tokens by their hash: chains of positions in text
+ * order, so that each name asks only for the places where one of its
+ * words is, not for every capitalised word of the text (that was a pass
+ * inside a pass: names times capitals, 16 times the work for 4 times a
+ * live blog). */
+typedef struct upper_index {
+	size_t *pos;            /* positions of the capitalised tokens */
+	size_t *next;           /* next[u]: the next u with the same hash */
+	size_t *head;           /* slot -> first u, or NONE_U */
+	uint64_t *hash;         /* slot -> its hash */
+	size_t n, mask;
+} upper_index;
+
+#define NONE_U SIZE_MAX
+
+static void
+upper_index_init(upper_index *x, const work *w)
+{
+	size_t cap = 16;
+
+	memset(x, 0, sizeof *x);
+	x->pos = kz_malloc((w->tok.n + 1) * sizeof *x->pos);
+	for (size_t i = 0; i < w->tok.n; i++)
+		if (w->tok.tok[i].flags & KZ_TOK_UPPER)
+			x->pos[x->n++] = i;
+	while (cap < 2 * x->n)
+		cap *= 2;
+	x->mask = cap - 1;
+	x->next = kz_malloc((x->n + 1) * sizeof *x->next);
+	x->head = kz_malloc(cap * sizeof *x->head);
+	x->hash = kz_malloc(cap * sizeof *x->hash);
+	for (size_t k = 0; k < cap; k++)
+		x->head[k] = NONE_U;
+	/* backwards, each at its chain's head: chains run in text order */
+	for (size_t u = x->n; u-- > 0;) {
+		uint64_t h = w->tok.tok[x->pos[u]].hash;
+		size_t k = (size_t)h & x->mask;
+
+		while (x->head[k] != NONE_U && x->hash[k] != h)
+			k = (k + 1) & x->mask;
+		x->next[u] = x->head[k];
+		x->head[k] = u;
+		x->hash[k] = h;
+	}
+}
+
+static size_t
+upper_index_first(const upper_index *x, uint64_t h)
+{
+	size_t k = (size_t)h & x->mask;
+
+	while (x->head[k] != NONE_U && x->hash[k] != h)
+		k = (k + 1) & x->mask;
+	return x->head[k];
+}
+
+static void
+upper_index_release(upper_index *x)
+{
+	free(x->pos);
+	free(x->next);
+	free(x->head);
+	free(x->hash);
+}
+
+/* What decides a recurrence search, as a string: whether only words alone
+ * are searched, the name's folded words, where its hyphenated surname
+ * starts, which words may recur alone. Two names with the same one find
+ * the same places, and the second finds them taken: it is searched once. */
+static void
+recurrence_key(const work *w, const found *x, size_t hs, const size_t *alone,
+    size_t nalone, int alone_only, kz_buf *key)
+{
+	kz_buf_reset(key);
+	kz_buf_addf(key, "%d %zu %zu", alone_only, x->te - x->ts, hs - x->ts);
+	for (size_t k = 0; k < nalone; k++)
+		kz_buf_addf(key, " %zu", alone[k] - x->ts);
+	for (size_t k = x->ts; k < x->te; k++) {
+		kz_buf_addc(key, '\n');
+		kz_buf_add(key, w->tok.folded.text + w->tok.tok[k].fstart,
+		    w->tok.tok[k].fend - w->tok.tok[k].fstart);
+	}
+}
+
 /* A name found once by rule is found again where it recurs, the last name
  * alone included. */
 static void
 recurrence_pass(work *w)
 {
-	size_t nrules = w->nf, nup = 0, *upper;
+	size_t nrules = w->nf;
+	upper_index ux;
+	kz_strmap *done = kz_strmap_new();
+	kz_buf key;
 
-	/* a recurrence starts with a capital: only those tokens are tried,
-	 * and only where the first or the last word's hash matches */
-	upper = kz_malloc((w->tok.n + 1) * sizeof *upper);
-	for (size_t i = 0; i < w->tok.n; i++)
-		if (w->tok.tok[i].flags & KZ_TOK_UPPER)
-			upper[nup++] = i;
+	upper_index_init(&ux, w);
+	kz_buf_init(&key);
 	for (size_t a = 0; a < nrules; a++) {
 		found x = w->f[a];
 		size_t n = x.te - x.ts, next = 0, alone[4], nalone = 0, hs;
-		uint64_t first;
+		size_t at[6], nat = 0;     /* a chain cursor per word searched */
+		uint64_t first, hs_hash;
 		/* a person the gazetteer knows recurs whole by the gazetteer;
 		 * the surname alone ("Sinner" after "Jannik Sinner") only
 		 * here */
@@ -1787,6 +1908,7 @@ recurrence_pass(work *w)
 		hs = x.te - 1;
 		while (hs > x.ts + 1 && hyphen_after(w, hs - 1))
 			hs--;
+		hs_hash = w->tok.tok[hs].hash;
 		/* the words that may recur alone: the last, and in a longer
 		 * name the surname words before it ("José Adolfo Macías
 		 * Villamar": Macías), never a first name or a particle */
@@ -1796,10 +1918,47 @@ recurrence_pass(work *w)
 			    (!tok_key_in(w, w->tg->names.firstnames, k) &&
 			    !tok_key_in(w, w->tg->names.particles, k))))
 				alone[nalone++] = k;
-		for (size_t u = 0; u < nup; u++) {
-			size_t i = upper[u], k;
-			uint64_t h = w->tok.tok[i].hash;
+		recurrence_key(w, &x, hs, alone, nalone, alone_only, &key);
+		if (kz_strmap_get(done, key.data, key.len, NULL))
+			continue;
+		kz_strmap_put(done, key.data, key.len, 1);
+		/* only the capitalised tokens whose hash is one of these can
+		 * start a recurrence: walk their chains together, in text
+		 * order (a hash met twice is walked once) */
+		{
+			uint64_t want[6];
+			size_t nwant = 0;
 
+			/* alone_only: the name whole is not searched */
+			if (!alone_only)
+				want[nwant++] = first;
+			if (!alone_only && hs < x.te - 1)
+				want[nwant++] = hs_hash;
+			for (size_t k = 0; k < nalone; k++)
+				want[nwant++] = w->tok.tok[alone[k]].hash;
+			for (size_t k = 0; k < nwant; k++) {
+				size_t j;
+
+				for (j = 0; j < k && want[j] != want[k]; j++)
+					;
+				if (j == k)
+					at[nat++] = upper_index_first(&ux, want[k]);
+			}
+		}
+		for (;;) {
+			size_t best = NONE_U, bk = 0, i, k;
+			uint64_t h;
+
+			for (size_t c = 0; c < nat; c++)
+				if (at[c] != NONE_U && (best == NONE_U || at[c] < best)) {
+					best = at[c];
+					bk = c;
+				}
+			if (best == NONE_U)
+				break;
+			at[bk] = ux.next[best];
+			i = ux.pos[best];
+			h = w->tok.tok[i].hash;
 			if (i < next)
 				continue;
 			if (!alone_only && h == first && i + n <= w->tok.n &&
@@ -1808,7 +1967,7 @@ recurrence_pass(work *w)
 				next = i + n;
 				continue;
 			}
-			if (!alone_only && hs < x.te - 1 && h == w->tok.tok[hs].hash &&
+			if (!alone_only && hs < x.te - 1 && h == hs_hash &&
 			    i + (x.te - hs) <= w->tok.n &&
 			    free_span(w, i, i + (x.te - hs)) &&
 			    same_tokens(w, hs, i, x.te - hs) &&
@@ -1827,7 +1986,9 @@ recurrence_pass(work *w)
 				add_rule(w, i, i + 1, "PER", VIA_RULE);
 		}
 	}
-	free(upper);
+	kz_buf_release(&key);
+	kz_strmap_free(done);
+	upper_index_release(&ux);
 }
 
 /* Only text between tokens a and a + 1 is `between` (spaces aside). */
@@ -2177,9 +2338,10 @@ past_complement(const work *w, size_t e)
 static const found *
 person_at(const work *w, size_t e)
 {
-	for (size_t a = 0; a < w->nf; a++)
-		if (!w->f[a].dropped && w->f[a].ts == e &&
-		    strcmp(w->f[a].type, "PER") == 0)
+	if (e > w->tok.n)
+		return NULL;
+	for (size_t a = w->ts_head[e]; a != NO_F; a = w->ts_next[a])
+		if (!w->f[a].dropped && strcmp(w->f[a].type, "PER") == 0)
 			return &w->f[a];
 	return NULL;
 }
@@ -2383,6 +2545,9 @@ kz_tagger_tag_members(const kz_tagger *tg, json_t *rec,
 	w.covered = kz_calloc(w.tok.n + 1, 1);
 	w.skip = kz_calloc(w.tok.n + 1, 1);
 	w.credit = kz_calloc(w.tok.n + 1, 1);
+	w.ts_head = kz_malloc((w.tok.n + 1) * sizeof *w.ts_head);
+	w.ts_tail = kz_malloc((w.tok.n + 1) * sizeof *w.ts_tail);
+	reindex_founds(&w);
 	mark_blocks(&w, rec, &o);
 
 	date = kz_record_date(rec, fallback_date, 1);
@@ -2413,8 +2578,10 @@ kz_tagger_tag_members(const kz_tagger *tg, json_t *rec,
 	first_name_recurrence_pass(&w);
 	ms = find_mentions(&w, date, &nm);
 	role_appositions(&w, ms, nm);
-	if (w.nf > 1)
+	if (w.nf > 1) {
 		qsort(w.f, w.nf, sizeof *w.f, by_start);
+		reindex_founds(&w);
+	}
 	kz_chains_init(&w.chains);
 	link_chains(&w);
 
@@ -2442,6 +2609,9 @@ kz_tagger_tag_members(const kz_tagger *tg, json_t *rec,
 	free(w.chain_gender);
 
 	free(w.f);
+	free(w.ts_head);
+	free(w.ts_tail);
+	free(w.ts_next);
 	free(w.covered);
 	free(w.skip);
 	free(w.credit);

@@ -32,6 +32,7 @@
 #   KZ_BENCH_DIR          generated data and scratch [build/bench]
 #   KZ_BENCH_KEEP         1: keep this run's outputs (build/bench/run.*) [0]
 #   KZ_BENCH_BIN          programs to measure [bin]
+#   KZ_BENCH_STARTUP_RUNS runs of the one-article start-up comparison [40]
 #
 # Generated data (articles, gazetteers, name lists) is kept in
 # KZ_BENCH_DIR/data and reused while the generator and its sources are
@@ -63,6 +64,11 @@ DATA=$DIR/data
 RUN=$(mktemp -d "$DIR/run.XXXXXX") || exit 2
 ROWS=$RUN/rows.tsv
 GOALS=$RUN/goals.txt
+# the compiled gazetteers, the parsed rules and the data snapshots go to a
+# cache (KZ_CACHE): this run's own, empty at first, so that compile times
+# are measured and the user's cache is neither used nor touched
+export KZ_CACHE=$RUN/cache
+mkdir -p "$KZ_CACHE"
 : > "$ROWS"
 : > "$GOALS"
 cleanup() {
@@ -310,11 +316,7 @@ NORM_MB=$(mb_of "$NORM")
 section "kz-tag vs LC_ALL=C grep -F -o -w -f names.txt (same $TEXT_MB MB of text; kz-tag reads it as kz-normalize's output, $NORM_MB MB)"
 TAG_SHIP=$RUN/tagged.jsonl
 declare -A SCAN TOTAL GREP_MBS WARM COLD TRSS COMPILE CRSS
-# kz-tag compiles the gazetteers into a cache (KZ_CACHE): this run's own,
-# empty at first, so that compile times are measured and the user's cache
-# is neither used nor touched
-export KZ_CACHE=$RUN/cache
-mkdir -p "$KZ_CACHE"
+# (KZ_CACHE was made empty at the start: compile times are measured)
 if "$BIN/kz-tag" --help 2>&1 | grep -q -e '--compile'; then HAS_CACHE=1; else HAS_CACHE=0; fi
 # kz-tag, kz-quotes and kz-check use a thread per processor by default
 if "$BIN/kz-tag" --help 2>&1 | grep -q -e '--jobs'; then
@@ -499,6 +501,33 @@ else
 	row "kz-quotes, kz-check" - - - - - "skipped: kz-tag with the shipped gazetteers did not finish"
 fi
 rm -f "$NORM"
+
+# ---------------------------------------------------------------- start-up
+# One small article through the hand-typed pipe against four cats, as
+# cron jobs and editors' scripts run it per file (issue 16). The two are
+# run in turns, N times each, so that other work on the machine weighs on
+# both alike; the caches are warm (one run first).
+SMALL=$ROOT/examples/article.txt
+SMALL_N=${KZ_BENCH_STARTUP_RUNS:-40}
+section "start-up: one $(calc "$(stat -c %s "$SMALL") / 1e3" '%.1f') KB article through the four stages vs four cats ($SMALL_N runs each, in turns)"
+hand_small() {
+	"$BIN/kz-normalize" -q "$SMALL" | "$BIN/kz-tag" -q | "$BIN/kz-quotes" -q |
+		"$BIN/kz-check" -q > /dev/null
+}
+cats_small() { cat "$SMALL" | cat | cat | cat > /dev/null; }
+hand_small
+t_hand=0 t_cats=0
+for ((k = 0; k < SMALL_N; k++)); do
+	t0=$(date +%s%N); hand_small; t1=$(date +%s%N); cats_small; t2=$(date +%s%N)
+	t_hand=$((t_hand + t1 - t0)) t_cats=$((t_cats + t2 - t1))
+done
+ms_hand=$(calc "$t_hand / $SMALL_N / 1e6" '%.2f')
+ms_cats=$(calc "$t_cats / $SMALL_N / 1e6" '%.2f')
+ratio=$(calc "$t_hand / $t_cats" '%.2f')
+row "one article, hand pipe" - - "$(calc "$ms_hand / 1000" '%.4f')" - - "kz-normalize FILE | kz-tag | kz-quotes | kz-check: $ms_hand ms a run (mean of $SMALL_N)"
+row "one article, 4 cats" - - "$(calc "$ms_cats / 1000" '%.4f')" - - "cat FILE | cat | cat | cat: $ms_cats ms a run; the pipe is ${ratio}x"
+awk "BEGIN { exit !($ratio <= 1.3) }" && v=MET || v=NOT-MET
+goal $v "one small article through the four stages costs little more than four process spawns (<= 1.3x four cats) (issue 16): $ms_hand vs $ms_cats ms, ${ratio}x"
 
 # ---------------------------------------------------------------- pipeline
 section "the whole pipeline, one pipe (4 processes on $(nproc) cores)"

@@ -1249,26 +1249,90 @@ parse_number(const char *s, size_t len, double *value)
 	return i;
 }
 
-/* Does the sentence around byte p speak of another event? */
-static int
-other_event(const work *w, size_t p)
+/* The record's sentences as byte spans, read once: finding the sentence
+ * around a byte walked them all, for each count. */
+typedef struct sent_table {
+	size_t *s, *e;          /* n spans; a sentence not readable: s > e */
+	size_t n;
+	int sorted;             /* in order and apart: binary search */
+} sent_table;
+
+static void
+sent_table_init(sent_table *t, const work *w)
 {
 	const json_t *sents = json_object_get(w->rec, "sentences");
-	size_t i, bs = 0, be = w->len;
+	size_t i, n = json_array_size(sents);
 	const json_t *s;
+
+	t->s = kz_malloc((n + 1) * sizeof *t->s);
+	t->e = kz_malloc((n + 1) * sizeof *t->e);
+	t->n = 0;
+	t->sorted = 1;
+	json_array_foreach(sents, i, s) {
+		size_t a, b;
+
+		if (span_of(w, s, &a, &b) != 0) {
+			a = 1;
+			b = 0;
+			t->sorted = 0;
+		} else if (t->n > 0 && a < t->e[t->n - 1]) {
+			t->sorted = 0;
+		}
+		t->s[t->n] = a;
+		t->e[t->n++] = b;
+	}
+}
+
+static void
+sent_table_release(sent_table *t)
+{
+	free(t->s);
+	free(t->e);
+}
+
+/* The first sentence holding byte p, as the array lists them: 1 and its
+ * span, or 0. */
+static int
+sent_around(const sent_table *t, size_t p, size_t *bs, size_t *be)
+{
+	size_t lo = 0, hi = t->n;
+
+	if (!t->sorted) {
+		for (size_t i = 0; i < t->n; i++)
+			if (t->s[i] <= p && p < t->e[i]) {
+				*bs = t->s[i];
+				*be = t->e[i];
+				return 1;
+			}
+		return 0;
+	}
+	/* the last sentence starting at or before p */
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (t->s[mid] <= p)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	/* spans apart: no other one can hold p */
+	if (lo == 0 || p >= t->e[lo - 1])
+		return 0;
+	*bs = t->s[lo - 1];
+	*be = t->e[lo - 1];
+	return 1;
+}
+
+/* Does the sentence around byte p speak of another event? */
+static int
+other_event(const work *w, const sent_table *st, size_t p)
+{
+	size_t bs = 0, be = w->len;
 	kz_buf padded;
 	char *folded;
 	int hit = 0;
 
-	json_array_foreach(sents, i, s) {
-		size_t a, b;
-
-		if (span_of(w, s, &a, &b) == 0 && a <= p && p < b) {
-			bs = a;
-			be = b;
-			break;
-		}
-	}
+	sent_around(st, p, &bs, &be);
 	kz_buf_init(&padded);
 	kz_buf_addc(&padded, ' ');
 	kz_buf_add(&padded, w->text + bs, be - bs);
@@ -1353,6 +1417,128 @@ same_group(const count *later, const count *earlier)
 	    strlen(later->word) >= 5 && lo > 0 && hi != lo && hi <= 2 * lo;
 }
 
+/* The counts of one noun with one value, in text order: only the first
+ * that is not in another event's sentence can be the earlier of a pair,
+ * so the search for a pair asks each value once (it asked every earlier
+ * count: a pass inside a pass, as long as the text has counts). */
+typedef struct value_group {
+	double value;
+	size_t first;           /* the first not yet known to be elsewhere */
+	size_t last;
+} value_group;
+
+typedef struct noun_groups {
+	value_group *g;
+	size_t n, cap;
+} noun_groups;
+
+enum { UNKNOWN = -1 };
+
+typedef struct events {
+	sent_table sents;
+	signed char *memo;      /* per count: UNKNOWN, 0 or 1 */
+} events;
+
+static int
+other_event_of(work *w, const count *cs, events *ev, size_t a)
+{
+	if (ev->memo[a] == UNKNOWN)
+		ev->memo[a] = (signed char)(other_event(w, &ev->sents, cs[a].s)
+		    != 0);
+	return ev->memo[a];
+}
+
+/* Flag each count taken for an earlier one of the same noun: the first
+ * earlier count that is the same toll written otherwise (a listed noun),
+ * or the same group counted again, neither in another event's sentence.
+ * Pairs are only ever of one folded noun (a listed noun is one word). */
+static void
+pair_counts(work *w, count *cs, size_t n)
+{
+	kz_strmap *by_word = kz_strmap_new();
+	noun_groups *words = NULL;
+	size_t nwords = 0;
+	size_t *next = kz_malloc((n + 1) * sizeof *next);
+	events evs;
+
+	evs.memo = kz_malloc(n + 1);
+	memset(evs.memo, UNKNOWN, n + 1);
+	sent_table_init(&evs.sents, w);
+	for (size_t a = 0; a < n; a++) {
+		size_t wl = strlen(cs[a].word), best = SIZE_MAX, gi;
+		intptr_t wi;
+		noun_groups *ng;
+
+		if (!kz_strmap_get(by_word, cs[a].word, wl, &wi)) {
+			words = kz_realloc(words, (nwords + 1) * sizeof *words);
+			memset(&words[nwords], 0, sizeof words[nwords]);
+			wi = (intptr_t)nwords++;
+			kz_strmap_put(by_word, cs[a].word, wl, wi);
+		}
+		ng = &words[wi];
+		for (gi = 0; gi < ng->n; gi++) {
+			value_group *g = &ng->g[gi];
+			count earlier = cs[a];
+
+			earlier.value = g->value;
+			if (!(cs[a].noun != SIZE_MAX && same_toll(cs[a].value,
+			    g->value)) && !same_group(&cs[a], &earlier))
+				continue;
+			while (g->first != SIZE_MAX && other_event_of(w, cs, &evs,
+			    g->first))
+				g->first = next[g->first];
+			if (g->first < best)
+				best = g->first;
+		}
+		if (best != SIZE_MAX && !other_event_of(w, cs, &evs, a)) {
+			size_t b = best;
+			int listed = cs[a].noun != SIZE_MAX &&
+			    cs[a].noun == cs[b].noun && same_toll(cs[a].value,
+			    cs[b].value);
+			kz_buf vals;
+			json_t *ev = json_array();
+			var vars[] = { { "noun", listed ?
+			    w->c->nouns[cs[a].noun] : cs[a].word },
+			    { "values", NULL }, { NULL, NULL } };
+
+			kz_buf_init(&vals);
+			kz_buf_addf(&vals, "%.*s / %.*s", (int)(cs[b].e - cs[b].s),
+			    w->text + cs[b].s, (int)(cs[a].e - cs[a].s),
+			    w->text + cs[a].s);
+			vars[1].value = vals.data;
+			json_array_append_new(ev, kz_span_new(&w->o, w->text,
+			    cs[b].s, cs[b].e));
+			flag(w, R_NUMBER, NULL, cs[a].s, cs[a].e, vars, ev);
+			kz_buf_release(&vals);
+		}
+		/* then a is an earlier count for those after it */
+		next[a] = SIZE_MAX;
+		for (gi = 0; gi < ng->n && ng->g[gi].value != cs[a].value; gi++)
+			;
+		if (gi == ng->n) {
+			if (ng->n == ng->cap) {
+				ng->cap = ng->cap ? 2 * ng->cap : 4;
+				ng->g = kz_realloc(ng->g, ng->cap * sizeof *ng->g);
+			}
+			ng->g[ng->n++] = (value_group){ cs[a].value, a, a };
+		} else {
+			value_group *g = &ng->g[gi];
+
+			next[g->last] = a;
+			g->last = a;
+			if (g->first == SIZE_MAX)
+				g->first = a;
+		}
+	}
+	for (size_t k = 0; k < nwords; k++)
+		free(words[k].g);
+	free(words);
+	free(next);
+	free(evs.memo);
+	sent_table_release(&evs.sents);
+	kz_strmap_free(by_word);
+}
+
 static void
 check_numbers(work *w)
 {
@@ -1417,34 +1603,7 @@ check_numbers(work *w)
 		}
 		i = p > i ? p - 1 : i;
 	}
-	for (size_t a = 0; a < n; a++)
-		for (size_t b = 0; b < a; b++) {
-			int listed = cs[a].noun != SIZE_MAX &&
-			    cs[a].noun == cs[b].noun && same_toll(cs[a].value,
-			    cs[b].value);
-
-			if ((!listed && !same_group(&cs[a], &cs[b])) ||
-			    other_event(w, cs[a].s) || other_event(w, cs[b].s))
-				continue;
-			{
-				kz_buf vals;
-				json_t *ev = json_array();
-				var vars[] = { { "noun", listed ?
-				    w->c->nouns[cs[a].noun] : cs[a].word },
-				    { "values", NULL }, { NULL, NULL } };
-
-				kz_buf_init(&vals);
-				kz_buf_addf(&vals, "%.*s / %.*s", (int)(cs[b].e - cs[b].s),
-				    w->text + cs[b].s, (int)(cs[a].e - cs[a].s),
-				    w->text + cs[a].s);
-				vars[1].value = vals.data;
-				json_array_append_new(ev, kz_span_new(&w->o, w->text,
-				    cs[b].s, cs[b].e));
-				flag(w, R_NUMBER, NULL, cs[a].s, cs[a].e, vars, ev);
-				kz_buf_release(&vals);
-			}
-			b = a;  /* one flag per later value */
-		}
+	pair_counts(w, cs, n);
 	for (size_t a = 0; a < n; a++)
 		free(cs[a].word);
 	free(cs);

@@ -62,6 +62,16 @@ class Cast:
         return rng.choice(self.people), False
 
 
+def count_sentence(rng):
+    """A count given again, now and then otherwise: kz-check compares them."""
+    n = rng.choice([120, 210, 150, 300, 1200, 2100])
+    return rng.choice([
+        f"Selon les organisateurs, {n} manifestants ont défilé.",
+        f"Les {n} manifestants se sont dispersés dans la soirée.",
+        f"Au moins {n} salariés sont concernés par le plan.",
+    ])
+
+
 def quote_sentence(rng, cast):
     (first, last, role), new = cast.person()
     claim = rng.choice(CLAIMS)
@@ -79,7 +89,9 @@ def long_article(units, rng):
     for _ in range(units):
         sents = []
         for _ in range(rng.randint(3, 5)):
-            sents.append(quote_sentence(rng, cast) if rng.random() < 0.5 else rng.choice(FACTS))
+            r = rng.random()
+            sents.append(quote_sentence(rng, cast) if r < 0.5 else
+                         count_sentence(rng) if r < 0.6 else rng.choice(FACTS))
         out.append(" ".join(sents))
         out.append("")
     return "\n".join(out) + "\n"
@@ -91,8 +103,11 @@ def live_blog(units, rng):
     n, minute = 0, 18 * 60
     while n < units:
         k = min(rng.randint(1, 3), units - n)
-        sents = [quote_sentence(rng, cast) if rng.random() < 0.4 else rng.choice(FACTS)
-                 for _ in range(k)]
+        sents = []
+        for _ in range(k):
+            r = rng.random()
+            sents.append(quote_sentence(rng, cast) if r < 0.4 else
+                         count_sentence(rng) if r < 0.5 else rng.choice(FACTS))
         out.append(f"{minute // 60 % 24}h{minute % 60:02d}. " + " ".join(sents))
         out.append("")
         n += k

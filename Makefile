@@ -168,7 +168,7 @@ demo: deps
 # ---------------------------------------------------------------- tests
 check: deps
 	@$(MAKE) --no-print-directory all $(UNIT_BIN)
-	@$(MAKE) --no-print-directory unit e2e score
+	@$(MAKE) --no-print-directory unit e2e score linear
 	@$(MAKE) --no-print-directory browser-test
 	@$(MAKE) --no-print-directory sanitize
 	@$(MAKE) --no-print-directory fuzz-smoke
@@ -178,6 +178,18 @@ unit: $(UNIT_BIN)
 
 e2e: all
 	KZ_DATA=$(CURDIR) tests/e2e/run.sh $(BIN)
+
+# Linear cost (issue 16): each stage's instructions on an article of N and
+# of 4N, counted with valgrind's callgrind (tests/linear/run.sh; about
+# half a minute); installs Debian's valgrind first when it is missing.
+.PHONY: linear
+linear: all
+	@command -v valgrind >/dev/null 2>&1 || { \
+	    echo "make linear: installing Debian package: valgrind"; \
+	    if [ "$$(id -u)" != 0 ]; then SUDO=sudo; else SUDO=; fi; \
+	    $$SUDO apt-get update -q && \
+	    DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -q valgrind; }
+	KZ_DATA=$(CURDIR) tests/linear/run.sh $(BIN)
 
 # The `$ command` examples of README.md and docs/*.md, run and compared
 # with what they show (also part of the e2e suite: readme.tests.sh).

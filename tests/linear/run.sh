@@ -47,7 +47,7 @@ count() {
 }
 
 failed=0
-printf '%-6s %-10s %10s %10s %14s %14s %6s\n' shape stage "N bytes" "4N bytes" "Ir N" "Ir 4N" ratio
+printf '%-6s %-13s %10s %10s %14s %14s %6s\n' shape stage "N bytes" "4N bytes" "Ir N" "Ir 4N" ratio
 printf 'Titre\n\nUne phrase.\n' > "$TMP/tiny.txt"
 chain tiny || { echo "linear: the pipe fails on a one-line article"; exit 1; }
 for shape in long blog; do
@@ -70,7 +70,7 @@ for shape in long blog; do
 		ratio=$(awk "BEGIN { printf \"%.2f\", ($four - $base) / ($one - $base) }")
 		verdict=ok
 		awk "BEGIN { exit !($ratio > $MAX) }" && { verdict="FAIL (over $MAX)"; failed=1; }
-		printf '%-6s %-10s %10s %10s %14s %14s %6s  %s\n' $shape "kz-$s" \
+		printf '%-6s %-13s %10s %10s %14s %14s %6s  %s\n' $shape "kz-$s" \
 			"$(stat -c %s "$in1")" "$(stat -c %s "$in4")" $((one - base)) $((four - base)) "$ratio" "$verdict"
 	done
 done

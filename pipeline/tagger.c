@@ -613,7 +613,9 @@ apposition_names_a_person(const work *w, size_t e, int single_word)
 static long
 town_alone_at(const work *w, size_t i)
 {
-	for (size_t a = 0; a < w->nf; a++) {
+	/* the founds starting at i only (w->ts_head): asked for every token
+	 * a name covers, a walk of every found was a pass inside a pass */
+	for (size_t a = w->ts_head[i]; a != NO_F; a = w->ts_next[a]) {
 		const found *x = &w->f[a];
 		const kz_entry *en;
 

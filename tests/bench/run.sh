@@ -481,6 +481,9 @@ fi
 # ---------------------------------------------------------------- later stages
 section "kz-quotes and kz-check (same $TEXT_MB MB of text, after kz-tag with the shipped gazetteers)"
 QUOTED=$RUN/quoted.jsonl
+# the yardstick: a process that does nothing, started the same way
+startup cat
+row "cat start-up" - - "$BEST" - - "the same tiny record through cat, best run: the cost of a process"
 for s in normalize tag quotes check; do
 	startup "$BIN/kz-$s" -q
 	[ "$s" = tag ] && continue    # measured above

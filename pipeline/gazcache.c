@@ -161,8 +161,26 @@ kz_gazcache_release(kz_gazcache *c)
 
 /* ------------------------------------------------------------ keys */
 
+/* Every folder folds alike (kz_folder_new takes nothing), so the key is
+ * made once a process; threads that race make the same value. */
+static _Atomic uint64_t env_key_memo;
+
+static uint64_t env_key_make(const kz_folder *f);
+
 uint64_t
 kz_gazcache_env_key(const kz_folder *f)
+{
+	uint64_t k = env_key_memo;
+
+	if (k == 0) {
+		k = env_key_make(f);
+		env_key_memo = k;
+	}
+	return k;
+}
+
+static uint64_t
+env_key_make(const kz_folder *f)
 {
 	static const int32_t ranges[][2] = {
 		{ 0, 0x250 }, { 0x370, 0x530 }, { 0x1E00, 0x2070 },

@@ -1,7 +1,9 @@
 #include "names.h"
 
 #include "buf.h"
+#include "buildcache.h"
 #include "datapath.h"
+#include "gazcache.h"     /* kz_gazcache_env_key */
 #include "tokens.h"
 #include "yamltree.h"
 
@@ -55,8 +57,8 @@ load_gendered(const kz_yaml_doc *doc, const char *name, char gender,
 	return load_valued(doc, name, n->firstnames, gender, f, NULL, err);
 }
 
-int
-kz_names_load(kz_names *n, const char *names_path, const char *firstnames_path,
+static int
+names_build(kz_names *n, const char *names_path, const char *firstnames_path,
     const kz_folder *f, kz_error *err)
 {
 	static const char *const known[] = { "org_heads", "org_linkers",
@@ -215,4 +217,156 @@ kz_names_release(kz_names *n)
 		free(n->adj_endings[i]);
 	free(n->adj_endings);
 	memset(n, 0, sizeof *n);
+}
+
+/* ------------------------------------------------------------ the cache
+ *
+ * What was built, as bytes (buildcache.h): u64 max_head_tokens,
+ * max_linker_tokens; the adjective endings and the cue kinds, each a
+ * u64 count then per string u64 length and its bytes padded to 8; then
+ * the maps in the order of `maps` below. */
+
+#define NAMES_FORMAT 2
+
+static kz_strmap **
+map_at(kz_names *n, size_t i)
+{
+	kz_strmap **maps[] = { &n->firstnames, &n->org_heads, &n->org_linkers,
+	    &n->not_names, &n->place_heads, &n->person_nouns, &n->particles,
+	    &n->org_followers, &n->seat_heads, &n->introducers,
+	    &n->place_cues };
+
+	return i < sizeof maps / sizeof *maps ? maps[i] : NULL;
+}
+
+static void
+put64(kz_buf *b, uint64_t v)
+{
+	kz_buf_add(b, &v, 8);
+}
+
+static void
+put_strings(kz_buf *b, char *const *s, size_t n)
+{
+	static const char zeros[8];
+
+	put64(b, n);
+	for (size_t i = 0; i < n; i++) {
+		size_t l = strlen(s[i]);
+
+		put64(b, l);
+		kz_buf_add(b, s[i], l);
+		kz_buf_add(b, zeros, (8 - l % 8) % 8);
+	}
+}
+
+static void
+names_to_bytes(const kz_names *n, kz_buf *b)
+{
+	put64(b, n->max_head_tokens);
+	put64(b, n->max_linker_tokens);
+	put_strings(b, n->adj_endings, n->nadj_endings);
+	put_strings(b, n->cue_kinds, n->ncues);
+	for (size_t i = 0; map_at((kz_names *)n, i); i++)
+		kz_strmap_save(*map_at((kz_names *)n, i), b);
+}
+
+static int
+get64(const unsigned char **p, const unsigned char *end, uint64_t *v)
+{
+	if (end - *p < 8)
+		return -1;
+	memcpy(v, *p, 8);
+	*p += 8;
+	return 0;
+}
+
+static int
+get_strings(const unsigned char **p, const unsigned char *end, char ***s,
+    size_t *n)
+{
+	uint64_t count;
+
+	if (get64(p, end, &count) != 0 || count > (uint64_t)(end - *p) / 8)
+		return -1;
+	*s = kz_calloc(count ? count : 1, sizeof **s);
+	for (*n = 0; *n < count; (*n)++) {
+		uint64_t l;
+
+		if (get64(p, end, &l) != 0 || (l + 7) / 8 * 8 > (uint64_t)(end - *p))
+			return -1;
+		(*s)[*n] = kz_strndup((const char *)*p, (size_t)l);
+		*p += (l + 7) / 8 * 8;
+	}
+	return 0;
+}
+
+static int
+names_from_bytes(kz_names *n, const unsigned char *p, size_t len)
+{
+	const unsigned char *end = p + len;
+	uint64_t a, b;
+
+	memset(n, 0, sizeof *n);
+	if (get64(&p, end, &a) != 0 || get64(&p, end, &b) != 0)
+		return -1;
+	n->max_head_tokens = (size_t)a;
+	n->max_linker_tokens = (size_t)b;
+	if (get_strings(&p, end, &n->adj_endings, &n->nadj_endings) != 0 ||
+	    get_strings(&p, end, &n->cue_kinds, &n->ncues) != 0)
+		goto bad;
+	for (size_t i = 0; map_at(n, i); i++)
+		if ((*map_at(n, i) = kz_strmap_load(&p, end)) == NULL)
+			goto bad;
+	/* a cue's value is an index into the cue kinds */
+	if (p != end || kz_strmap_size(n->place_cues) > n->ncues)
+		goto bad;
+	return 0;
+bad:
+	kz_names_release(n);
+	return -1;
+}
+
+/* Everything the lists depend on: both files' bytes and those of the
+ * local files merged over them, the folding. */
+static int
+names_key(const char *const *src, const kz_folder *f, uint64_t *key)
+{
+	static const char *const rel[2] = { "rules/names.yaml",
+	    "rules/firstnames.yaml" };
+	uint64_t v[2 + 2] = { NAMES_FORMAT, kz_gazcache_env_key(f) };
+
+	for (size_t i = 0; i < 2; i++)
+		if (kz_buildcache_hash_rules(src[i], rel[i], &v[2 + i]) != 0)
+			return -1;
+	*key = kz_xxh64(v, sizeof v, 0x6e616d6573);
+	return 0;
+}
+
+int
+kz_names_load(kz_names *n, const char *names_path, const char *firstnames_path,
+    const kz_folder *f, kz_error *err)
+{
+	const char *src[2] = { names_path, firstnames_path };
+	kz_buildcache_hit hit;
+	uint64_t key = 0;
+	int keyed = names_key(src, f, &key) == 0;
+	kz_buf b;
+
+	if (keyed && kz_buildcache_get("names", src, 2, key, &hit) == 0) {
+		int rc = names_from_bytes(n, hit.data, hit.len);
+
+		kz_buildcache_release(&hit);
+		if (rc == 0)
+			return 0;
+	}
+	if (names_build(n, names_path, firstnames_path, f, err) != 0)
+		return -1;
+	if (keyed) {
+		kz_buf_init(&b);
+		names_to_bytes(n, &b);
+		kz_buildcache_put("names", src, 2, key, b.data, b.len);
+		kz_buf_release(&b);
+	}
+	return 0;
 }

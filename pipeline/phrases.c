@@ -74,3 +74,33 @@ kz_phrases_match(const kz_phrases *p, const kz_tokens *t, size_t i,
 	kz_buf_release(&key);
 	return best;
 }
+
+void
+kz_phrases_save(const kz_phrases *p, kz_buf *out)
+{
+	uint64_t n = p->max_tokens;
+
+	kz_buf_add(out, &n, 8);
+	kz_strmap_save(p->keys, out);
+	kz_strmap_save(p->prefixes, out);
+}
+
+int
+kz_phrases_load(kz_phrases *p, const unsigned char **at,
+    const unsigned char *end)
+{
+	uint64_t n;
+
+	memset(p, 0, sizeof *p);
+	if (end - *at < 8)
+		return -1;
+	memcpy(&n, *at, 8);
+	*at += 8;
+	p->max_tokens = (size_t)n;
+	if ((p->keys = kz_strmap_load(at, end)) == NULL ||
+	    (p->prefixes = kz_strmap_load(at, end)) == NULL) {
+		kz_phrases_release(p);
+		return -1;
+	}
+	return 0;
+}

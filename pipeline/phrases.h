@@ -28,4 +28,12 @@ void kz_phrases_add(kz_phrases *p, const kz_folder *f, const char *phrase,
 size_t kz_phrases_match(const kz_phrases *p, const kz_tokens *t, size_t i,
     intptr_t *value);
 
+/* As bytes, and back, for the build cache (buildcache.h): save appends
+ * p to out; load makes p from the bytes at *p_at (moved past them), or
+ * returns -1 (p holding nothing) when they are not what save wrote. */
+struct kz_buf;
+void kz_phrases_save(const kz_phrases *p, struct kz_buf *out);
+int kz_phrases_load(kz_phrases *p, const unsigned char **at,
+    const unsigned char *end);
+
 #endif

@@ -1,7 +1,9 @@
 #include "quotes.h"
 
 #include "buf.h"
+#include "buildcache.h"
 #include "datapath.h"
+#include "gazcache.h"     /* kz_gazcache_env_key */
 #include "phrases.h"
 #include "record.h"
 #include "text.h"
@@ -229,32 +231,87 @@ out:
 	return rc;
 }
 
+/* The quoter's phrase sets in the order they are cached. */
+static kz_phrases *
+phrases_at(kz_quoter *q, size_t i)
+{
+	kz_phrases *all[] = { &q->verbs, &q->prepositions, &q->pronouns,
+	    &q->inversions, &q->auxiliaries, &q->anonymous, &q->collective,
+	    &q->scare_context, &q->incise_starts, &q->person_heads,
+	    &q->fronted, &q->etre_verbs, &q->documents };
+
+	return i < sizeof all / sizeof *all ? all[i] : NULL;
+}
+
+#define QUOTER_FORMAT 2
+
+/* Everything the phrase sets depend on: both files' bytes and those of
+ * the local files merged over them, the folding (buildcache.h). */
+static int
+quoter_key(const char *const *src, const kz_folder *f, uint64_t *key)
+{
+	static const char *const rel[2] = { "rules/quotes.yaml",
+	    "rules/speech-verbs.yaml" };
+	uint64_t v[2 + 2] = { QUOTER_FORMAT, kz_gazcache_env_key(f) };
+
+	for (size_t i = 0; i < 2; i++)
+		if (kz_buildcache_hash_rules(src[i], rel[i], &v[2 + i]) != 0)
+			return -1;
+	*key = kz_xxh64(v, sizeof v, 0x71756f746573);
+	return 0;
+}
+
+/* q's phrase sets from the cache: 0, or -1 with q holding none. */
+static int
+quoter_cached(kz_quoter *q, const char *const *src, uint64_t key)
+{
+	kz_buildcache_hit hit;
+	const unsigned char *at, *end;
+	size_t i;
+
+	if (kz_buildcache_get("quotes", src, 2, key, &hit) != 0)
+		return -1;
+	at = hit.data;
+	end = hit.data + hit.len;
+	for (i = 0; phrases_at(q, i); i++)
+		if (kz_phrases_load(phrases_at(q, i), &at, end) != 0)
+			break;
+	kz_buildcache_release(&hit);
+	if (phrases_at(q, i) == NULL && at == end)
+		return 0;
+	while (i-- > 0)
+		kz_phrases_release(phrases_at(q, i));
+	return -1;
+}
+
 kz_quoter *
 kz_quoter_load(const char *datadir, const kz_folder *f, kz_error *err)
 {
 	kz_quoter *q = kz_calloc(1, sizeof *q);
-	char path[PATH_MAX];
+	char path[PATH_MAX], path2[PATH_MAX];
+	const char *src[2] = { path, path2 };
+	uint64_t key = 0;
+	int keyed;
 
 	q->folder = f;
-	kz_phrases_init(&q->verbs);
-	kz_phrases_init(&q->prepositions);
-	kz_phrases_init(&q->pronouns);
-	kz_phrases_init(&q->fronted);
-	kz_phrases_init(&q->etre_verbs);
-	kz_phrases_init(&q->documents);
-	kz_phrases_init(&q->inversions);
-	kz_phrases_init(&q->auxiliaries);
-	kz_phrases_init(&q->anonymous);
-	kz_phrases_init(&q->collective);
-	kz_phrases_init(&q->scare_context);
-	kz_phrases_init(&q->incise_starts);
-	kz_phrases_init(&q->person_heads);
 	kz_data_path(datadir, "rules/quotes.yaml", path, sizeof path);
-	if (load_quotes_yaml(q, path, err) != 0)
+	kz_data_path(datadir, "rules/speech-verbs.yaml", path2, sizeof path2);
+	keyed = quoter_key(src, f, &key) == 0;
+	if (keyed && quoter_cached(q, src, key) == 0)
+		return q;
+	for (size_t i = 0; phrases_at(q, i); i++)
+		kz_phrases_init(phrases_at(q, i));
+	if (load_quotes_yaml(q, path, err) != 0 || load_verbs(q, path2, err) != 0)
 		goto fail;
-	kz_data_path(datadir, "rules/speech-verbs.yaml", path, sizeof path);
-	if (load_verbs(q, path, err) != 0)
-		goto fail;
+	if (keyed) {
+		kz_buf b;
+
+		kz_buf_init(&b);
+		for (size_t i = 0; phrases_at(q, i); i++)
+			kz_phrases_save(phrases_at(q, i), &b);
+		kz_buildcache_put("quotes", src, 2, key, b.data, b.len);
+		kz_buf_release(&b);
+	}
 	return q;
 fail:
 	kz_quoter_free(q);

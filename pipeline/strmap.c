@@ -220,3 +220,83 @@ kz_strmap_size(const kz_strmap *m)
 {
 	return m->count;
 }
+
+/* ------------------------------------------------------------ as bytes
+ *
+ * u64 cap, u64 count, then per key in slot order: u64 slot, u64 hash,
+ * i64 value, u64 length, the key's bytes padded to 8. */
+
+static void
+put64(kz_buf *b, uint64_t v)
+{
+	kz_buf_add(b, &v, 8);
+}
+
+void
+kz_strmap_save(const kz_strmap *m, kz_buf *out)
+{
+	static const char zeros[8];
+
+	put64(out, m->cap);
+	put64(out, m->count);
+	for (size_t i = 0; i < m->cap; i++) {
+		const slot *s = &m->slots[i];
+
+		if (s->key == NULL)
+			continue;
+		put64(out, i);
+		put64(out, s->hash);
+		put64(out, (uint64_t)s->value);
+		put64(out, s->len);
+		kz_buf_add(out, s->key, s->len);
+		kz_buf_add(out, zeros, (8 - s->len % 8) % 8);
+	}
+}
+
+static int
+get64(const unsigned char **p, const unsigned char *end, uint64_t *v)
+{
+	if (end - *p < 8)
+		return -1;
+	memcpy(v, *p, 8);
+	*p += 8;
+	return 0;
+}
+
+kz_strmap *
+kz_strmap_load(const unsigned char **p, const unsigned char *end)
+{
+	uint64_t cap, count;
+	kz_strmap *m;
+
+	if (get64(p, end, &cap) != 0 || get64(p, end, &count) != 0 ||
+	    cap < 64 || cap > (1ULL << 40) || (cap & (cap - 1)) != 0 ||
+	    count * 2 > cap)
+		return NULL;
+	m = kz_calloc(1, sizeof *m);
+	m->cap = (size_t)cap;
+	m->slots = kz_calloc(m->cap, sizeof *m->slots);
+	m->filter = kz_calloc(m->cap / 8, sizeof *m->filter);
+	for (uint64_t k = 0; k < count; k++) {
+		uint64_t i, hash, value, len;
+		slot *s;
+
+		if (get64(p, end, &i) != 0 || get64(p, end, &hash) != 0 ||
+		    get64(p, end, &value) != 0 || get64(p, end, &len) != 0 ||
+		    i >= cap || m->slots[i].key != NULL ||
+		    len > (uint64_t)(end - *p) || (len + 7) / 8 * 8 >
+		    (uint64_t)(end - *p)) {
+			kz_strmap_free(m);
+			return NULL;
+		}
+		s = &m->slots[i];
+		s->key = key_copy(m, (const char *)*p, (size_t)len);
+		s->len = (size_t)len;
+		s->hash = hash;
+		s->value = (intptr_t)value;
+		filter_add(m, hash);
+		m->count++;
+		*p += (len + 7) / 8 * 8;
+	}
+	return m;
+}

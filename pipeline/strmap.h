@@ -24,6 +24,21 @@ int kz_strmap_get_hashed(const kz_strmap *m, const char *key, size_t len,
     uint64_t hash, intptr_t *value);
 size_t kz_strmap_size(const kz_strmap *m);
 
+/* ------------------------------------------------------------ as bytes
+ *
+ * For caches of what is built from rules files (namescache.h): a map
+ * written as bytes, and made again from them with its slots where they
+ * were (no key hashed or folded again). */
+
+struct kz_buf;
+/* Append m to out. */
+void kz_strmap_save(const kz_strmap *m, struct kz_buf *out);
+/* A map from the bytes at *p (up to end), *p moved past them; NULL when
+ * they are not a map kz_strmap_save wrote (a slot out of range, or twice,
+ * a length past the end, a full table). The bytes are trusted to be
+ * what was written: a checksum around them is the caller's. */
+kz_strmap *kz_strmap_load(const unsigned char **p, const unsigned char *end);
+
 /* A 4096-bit summary of the hashes of some keys: "no" is certain, "maybe"
  * must be asked of the map. Lets a scan that looks up every word of a
  * text in several maps skip most words with one bit test. */

@@ -738,6 +738,69 @@ START_TEST(yaml_cache_round_trip_and_forged_links)
 }
 END_TEST
 
+/* A map written as bytes comes back with every key and value, and bytes
+ * that are not such a map are refused, never followed. */
+START_TEST(strmap_bytes_round_trip_and_refusals)
+{
+	kz_strmap *m = kz_strmap_new(), *back;
+	kz_buf b;
+	const unsigned char *p, *end;
+	char key[32];
+	intptr_t v;
+
+	for (int i = 0; i < 500; i++) {
+		snprintf(key, sizeof key, "clé %d", i);
+		kz_strmap_put(m, key, strlen(key), i * 3);
+	}
+	kz_strmap_put(m, "", 0, -7);
+	kz_buf_init(&b);
+	kz_strmap_save(m, &b);
+	p = (const unsigned char *)b.data;
+	end = p + b.len;
+	back = kz_strmap_load(&p, end);
+	ck_assert_ptr_nonnull(back);
+	ck_assert_ptr_eq(p, end);
+	ck_assert_uint_eq(kz_strmap_size(back), 501);
+	for (int i = 0; i < 500; i++) {
+		snprintf(key, sizeof key, "clé %d", i);
+		ck_assert(kz_strmap_get(back, key, strlen(key), &v));
+		ck_assert_int_eq(v, i * 3);
+	}
+	ck_assert(kz_strmap_get(back, "", 0, &v));
+	ck_assert_int_eq(v, -7);
+	ck_assert(!kz_strmap_get(back, "clé 500", strlen("clé 500"), NULL));
+	kz_strmap_free(back);
+	/* cut short */
+	p = (const unsigned char *)b.data;
+	ck_assert_ptr_null(kz_strmap_load(&p, p + b.len - 9));
+	/* the second key's slot made the first's: a slot twice */
+	{
+		unsigned char *d = (unsigned char *)b.data;
+		uint64_t slot0, len0;
+		size_t second;
+
+		memcpy(&slot0, d + 16, 8);
+		memcpy(&len0, d + 16 + 24, 8);
+		second = 16 + 32 + (size_t)(len0 + 7) / 8 * 8;
+		memcpy(d + second, &slot0, 8);
+		p = d;
+		ck_assert_ptr_null(kz_strmap_load(&p, d + b.len));
+	}
+	/* a table fuller than a map ever is */
+	{
+		uint64_t count = 64;
+
+		memcpy(b.data + 8, &count, 8);
+		memset(b.data, 0, 8);
+		b.data[0] = 64;
+		p = (const unsigned char *)b.data;
+		ck_assert_ptr_null(kz_strmap_load(&p, p + b.len));
+	}
+	kz_buf_release(&b);
+	kz_strmap_free(m);
+}
+END_TEST
+
 Suite *
 suite_core(void)
 {
@@ -750,6 +813,7 @@ suite_core(void)
 	tcase_add_test(tc, fold_map_points_back_to_source);
 	tcase_add_test(tc, yaml_tree_keeps_marks);
 	tcase_add_test(tc, yaml_cache_round_trip_and_forged_links);
+	tcase_add_test(tc, strmap_bytes_round_trip_and_refusals);
 	tcase_add_test(tc, yaml_errors_name_line_and_column);
 	tcase_add_test(tc, yaml_second_document_refused);
 	tcase_add_test(tc, yaml_stream_items_one_at_a_time);

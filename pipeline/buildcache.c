@@ -327,3 +327,64 @@ kz_buildcache_hash_rules(const char *path, const char *rel, uint64_t *hash)
 	kz_buf_release(&v);
 	return rc;
 }
+
+/* ------------------------------------------------------------ payloads */
+
+void
+kz_bytes_put64(kz_buf *b, uint64_t v)
+{
+	kz_buf_add(b, &v, 8);
+}
+
+void
+kz_bytes_put_str(kz_buf *b, const char *s)
+{
+	static const char zeros[8];
+	size_t l = strlen(s);
+
+	kz_bytes_put64(b, l);
+	kz_buf_add(b, s, l);
+	kz_buf_add(b, zeros, pad8(l) - l);
+}
+
+uint64_t
+kz_bytes_get64(kz_bytes *r)
+{
+	uint64_t v;
+
+	if (r->bad || r->end - r->p < 8) {
+		r->bad = 1;
+		return 0;
+	}
+	memcpy(&v, r->p, 8);
+	r->p += 8;
+	return v;
+}
+
+char *
+kz_bytes_get_str(kz_bytes *r)
+{
+	uint64_t l = kz_bytes_get64(r);
+	char *s;
+
+	if (r->bad || l > (uint64_t)(r->end - r->p) ||
+	    pad8((size_t)l) > (size_t)(r->end - r->p)) {
+		r->bad = 1;
+		return NULL;
+	}
+	s = kz_strndup((const char *)r->p, (size_t)l);
+	r->p += pad8((size_t)l);
+	return s;
+}
+
+uint64_t
+kz_bytes_get_count(kz_bytes *r, size_t least)
+{
+	uint64_t n = kz_bytes_get64(r);
+
+	if (r->bad || (least && n > (uint64_t)(r->end - r->p) / least)) {
+		r->bad = 1;
+		return 0;
+	}
+	return n;
+}

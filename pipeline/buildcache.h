@@ -59,4 +59,27 @@ int kz_buildcache_hash_file(const char *path, uint64_t *hash, uint64_t *len);
 int kz_buildcache_hash_rules(const char *path, const char *rel,
     uint64_t *hash);
 
+/* ------------------------------------------------------------ payloads
+ *
+ * Helpers to write what was built, and to read it back with every length
+ * checked: a reader that runs past its end, or meets a length that does
+ * not fit, is `bad` from then on and gives zeros and NULLs. */
+
+struct kz_buf;
+void kz_bytes_put64(struct kz_buf *b, uint64_t v);
+/* u64 length, the bytes, padded to 8. */
+void kz_bytes_put_str(struct kz_buf *b, const char *s);
+
+typedef struct kz_bytes {
+	const unsigned char *p, *end;
+	int bad;
+} kz_bytes;
+
+uint64_t kz_bytes_get64(kz_bytes *r);
+/* A copy of the string (the caller frees it), or NULL when bad. */
+char *kz_bytes_get_str(kz_bytes *r);
+/* A count of items of at least `least` bytes each still to come: the
+ * count, or 0 and bad when so many cannot fit. */
+uint64_t kz_bytes_get_count(kz_bytes *r, size_t least);
+
 #endif

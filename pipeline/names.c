@@ -240,31 +240,18 @@ map_at(kz_names *n, size_t i)
 }
 
 static void
-put64(kz_buf *b, uint64_t v)
-{
-	kz_buf_add(b, &v, 8);
-}
-
-static void
 put_strings(kz_buf *b, char *const *s, size_t n)
 {
-	static const char zeros[8];
-
-	put64(b, n);
-	for (size_t i = 0; i < n; i++) {
-		size_t l = strlen(s[i]);
-
-		put64(b, l);
-		kz_buf_add(b, s[i], l);
-		kz_buf_add(b, zeros, (8 - l % 8) % 8);
-	}
+	kz_bytes_put64(b, n);
+	for (size_t i = 0; i < n; i++)
+		kz_bytes_put_str(b, s[i]);
 }
 
 static void
 names_to_bytes(const kz_names *n, kz_buf *b)
 {
-	put64(b, n->max_head_tokens);
-	put64(b, n->max_linker_tokens);
+	kz_bytes_put64(b, n->max_head_tokens);
+	kz_bytes_put64(b, n->max_linker_tokens);
 	put_strings(b, n->adj_endings, n->nadj_endings);
 	put_strings(b, n->cue_kinds, n->ncues);
 	for (size_t i = 0; map_at((kz_names *)n, i); i++)
@@ -272,54 +259,34 @@ names_to_bytes(const kz_names *n, kz_buf *b)
 }
 
 static int
-get64(const unsigned char **p, const unsigned char *end, uint64_t *v)
+get_strings(kz_bytes *r, char ***s, size_t *n)
 {
-	if (end - *p < 8)
-		return -1;
-	memcpy(v, *p, 8);
-	*p += 8;
-	return 0;
-}
+	uint64_t count = kz_bytes_get_count(r, 8);
 
-static int
-get_strings(const unsigned char **p, const unsigned char *end, char ***s,
-    size_t *n)
-{
-	uint64_t count;
-
-	if (get64(p, end, &count) != 0 || count > (uint64_t)(end - *p) / 8)
-		return -1;
 	*s = kz_calloc(count ? count : 1, sizeof **s);
-	for (*n = 0; *n < count; (*n)++) {
-		uint64_t l;
-
-		if (get64(p, end, &l) != 0 || (l + 7) / 8 * 8 > (uint64_t)(end - *p))
-			return -1;
-		(*s)[*n] = kz_strndup((const char *)*p, (size_t)l);
-		*p += (l + 7) / 8 * 8;
-	}
-	return 0;
+	for (*n = 0; *n < count && !r->bad; (*n)++)
+		if (((*s)[*n] = kz_bytes_get_str(r)) == NULL)
+			break;
+	return r->bad ? -1 : 0;
 }
 
 static int
 names_from_bytes(kz_names *n, const unsigned char *p, size_t len)
 {
-	const unsigned char *end = p + len;
-	uint64_t a, b;
+	kz_bytes r = { p, p + len, 0 };
 
 	memset(n, 0, sizeof *n);
-	if (get64(&p, end, &a) != 0 || get64(&p, end, &b) != 0)
-		return -1;
-	n->max_head_tokens = (size_t)a;
-	n->max_linker_tokens = (size_t)b;
-	if (get_strings(&p, end, &n->adj_endings, &n->nadj_endings) != 0 ||
-	    get_strings(&p, end, &n->cue_kinds, &n->ncues) != 0)
+	n->max_head_tokens = (size_t)kz_bytes_get64(&r);
+	n->max_linker_tokens = (size_t)kz_bytes_get64(&r);
+	if (get_strings(&r, &n->adj_endings, &n->nadj_endings) != 0 ||
+	    get_strings(&r, &n->cue_kinds, &n->ncues) != 0)
 		goto bad;
 	for (size_t i = 0; map_at(n, i); i++)
-		if ((*map_at(n, i) = kz_strmap_load(&p, end)) == NULL)
+		if ((*map_at(n, i) = kz_strmap_load(&r.p, r.end)) == NULL)
 			goto bad;
 	/* a cue's value is an index into the cue kinds */
-	if (p != end || kz_strmap_size(n->place_cues) > n->ncues)
+	if (r.p != r.end || !kz_strmap_values_below(n->place_cues,
+	    (intptr_t)n->ncues))
 		goto bad;
 	return 0;
 bad:

@@ -1,7 +1,9 @@
 #include "roles.h"
 
 #include "buf.h"
+#include "buildcache.h"
 #include "datapath.h"
+#include "gazcache.h"     /* kz_gazcache_env_key */
 #include "strmap.h"
 #include "wordlist.h"
 #include "yamltree.h"
@@ -147,8 +149,8 @@ load_list_into(kz_roles *r, const kz_yaml_doc *doc, const char *name,
 	return 0;
 }
 
-kz_roles *
-kz_roles_load(const char *path, const kz_gazetteer *g, const kz_folder *f,
+static kz_roles *
+roles_build(const char *path, const kz_gazetteer *g, const kz_folder *f,
     kz_error *err)
 {
 	static const char *const known[] = {
@@ -310,6 +312,162 @@ fail:
 	kz_yaml_doc_release(&doc);
 	kz_roles_free(r);
 	return NULL;
+}
+
+/* ------------------------------------------------------------ the cache
+ *
+ * What roles_build made, as bytes (buildcache.h): the keys with what each
+ * resolves as, the forms, the modifiers, the honorific codes, two sizes,
+ * the two start filters, then the maps in the order of `maps` below. */
+
+#define ROLES_FORMAT 1
+
+static kz_strmap **
+roles_map_at(kz_roles *r, size_t i)
+{
+	kz_strmap **maps[] = { &r->form_index, &r->form_prefixes,
+	    &r->complement_first, &r->prefixes, &r->postmodifiers, &r->titles,
+	    &r->honorifics, &r->determiners, &r->of_linkers.index };
+
+	return i < sizeof maps / sizeof *maps ? maps[i] : NULL;
+}
+
+static void
+roles_to_bytes(const kz_roles *r, kz_buf *b)
+{
+	kz_bytes_put64(b, r->nkeys);
+	for (size_t i = 0; i < r->nkeys; i++) {
+		kz_bytes_put_str(b, r->keys[i]);
+		for (size_t k = 0; k < 8; k++)
+			kz_bytes_put64(b, (uint64_t)r->resolve_as[i][k]);
+	}
+	kz_bytes_put64(b, r->nforms);
+	for (size_t i = 0; i < r->nforms; i++) {
+		kz_bytes_put64(b, r->forms[i].role);
+		kz_bytes_put64(b, r->forms[i].of != NULL);
+		if (r->forms[i].of)
+			kz_bytes_put_str(b, r->forms[i].of);
+	}
+	kz_bytes_put64(b, r->nmods);
+	for (size_t i = 0; i < r->nmods; i++) {
+		kz_bytes_put64(b, (uint64_t)r->mods[i].former);
+		kz_bytes_put64(b, (uint64_t)r->mods[i].future);
+	}
+	kz_bytes_put64(b, r->nhonorifics);
+	for (size_t i = 0; i < r->nhonorifics; i++)
+		kz_bytes_put_str(b, r->honorific_codes[i]);
+	kz_bytes_put64(b, r->max_form_tokens);
+	kz_bytes_put64(b, r->max_linker_tokens);
+	kz_buf_add(b, &r->starts, sizeof r->starts);
+	kz_buf_add(b, &r->form_starts, sizeof r->form_starts);
+	for (size_t i = 0; roles_map_at((kz_roles *)r, i); i++)
+		kz_strmap_save(*roles_map_at((kz_roles *)r, i), b);
+}
+
+/* r (zeroed, g and folder set) from the bytes: 0, or -1 with r to be
+ * freed by kz_roles_free. Every index is checked against what it
+ * indexes. */
+static int
+roles_from_bytes(kz_roles *r, const unsigned char *p, size_t len)
+{
+	kz_bytes in = { p, p + len, 0 };
+	uint64_t n;
+
+	n = kz_bytes_get_count(&in, 8 + 64);
+	r->keys = kz_calloc(n ? n : 1, sizeof *r->keys);
+	r->resolve_as = kz_calloc(n ? n : 1, sizeof *r->resolve_as);
+	for (; r->nkeys < n && !in.bad; r->nkeys++) {
+		if ((r->keys[r->nkeys] = kz_bytes_get_str(&in)) == NULL)
+			break;
+		for (size_t k = 0; k < 8; k++)
+			r->resolve_as[r->nkeys][k] = (long)kz_bytes_get64(&in);
+	}
+	for (size_t i = 0; i < r->nkeys; i++)
+		for (size_t k = 0; k < 8; k++)
+			if (r->resolve_as[i][k] < -1 ||
+			    r->resolve_as[i][k] >= (long)r->nkeys)
+				in.bad = 1;
+	n = kz_bytes_get_count(&in, 16);
+	r->forms = kz_calloc(n ? n : 1, sizeof *r->forms);
+	for (; r->nforms < n && !in.bad; r->nforms++) {
+		form *fm = &r->forms[r->nforms];
+
+		fm->role = (size_t)kz_bytes_get64(&in);
+		if (fm->role >= r->nkeys)
+			in.bad = 1;
+		if (kz_bytes_get64(&in) && (fm->of = kz_bytes_get_str(&in)) == NULL)
+			break;
+	}
+	n = kz_bytes_get_count(&in, 16);
+	r->mods = kz_calloc(n ? n : 1, sizeof *r->mods);
+	for (; r->nmods < n && !in.bad; r->nmods++) {
+		r->mods[r->nmods].former = kz_bytes_get64(&in) != 0;
+		r->mods[r->nmods].future = kz_bytes_get64(&in) != 0;
+	}
+	n = kz_bytes_get_count(&in, 8);
+	r->honorific_codes = kz_calloc(n ? n : 1, sizeof *r->honorific_codes);
+	for (; r->nhonorifics < n && !in.bad; r->nhonorifics++)
+		if ((r->honorific_codes[r->nhonorifics] =
+		    kz_bytes_get_str(&in)) == NULL)
+			break;
+	r->max_form_tokens = (size_t)kz_bytes_get64(&in);
+	r->max_linker_tokens = (size_t)kz_bytes_get64(&in);
+	if (in.bad || (size_t)(in.end - in.p) < 2 * sizeof r->starts)
+		return -1;
+	memcpy(&r->starts, in.p, sizeof r->starts);
+	memcpy(&r->form_starts, in.p + sizeof r->starts, sizeof r->form_starts);
+	in.p += 2 * sizeof r->starts;
+	for (size_t i = 0; roles_map_at(r, i); i++)
+		if ((*roles_map_at(r, i) = kz_strmap_load(&in.p, in.end)) == NULL)
+			return -1;
+	if (in.p != in.end ||
+	    !kz_strmap_values_below(r->form_index, (intptr_t)r->nforms) ||
+	    !kz_strmap_values_below(r->prefixes, (intptr_t)r->nmods) ||
+	    !kz_strmap_values_below(r->postmodifiers, (intptr_t)r->nmods) ||
+	    !kz_strmap_values_below(r->honorifics, (intptr_t)r->nhonorifics))
+		return -1;
+	return 0;
+}
+
+kz_roles *
+kz_roles_load(const char *path, const kz_gazetteer *g, const kz_folder *f,
+    kz_error *err)
+{
+	const char *src[1] = { path };
+	/* the file's bytes and those of the local files merged over it, the
+	 * folding, the format */
+	uint64_t v[3] = { ROLES_FORMAT, kz_gazcache_env_key(f) }, key = 0;
+	int keyed = kz_buildcache_hash_rules(path, "rules/roles.yaml",
+	    &v[2]) == 0;
+	kz_buildcache_hit hit;
+	kz_roles *r;
+
+	if (keyed) {
+		key = kz_xxh64(v, sizeof v, 0x726f6c6573);
+		if (kz_buildcache_get("roles", src, 1, key, &hit) == 0) {
+			r = kz_calloc(1, sizeof *r);
+			r->g = g;
+			r->folder = f;
+			if (roles_from_bytes(r, hit.data, hit.len) == 0) {
+				kz_buildcache_release(&hit);
+				return r;
+			}
+			kz_buildcache_release(&hit);
+			kz_roles_free(r);
+		}
+	}
+	r = roles_build(path, g, f, err);
+	/* of_linkers is used through its index only; a list with entries
+	 * would need more than the index written */
+	if (r && keyed && r->of_linkers.n == 0) {
+		kz_buf b;
+
+		kz_buf_init(&b);
+		roles_to_bytes(r, &b);
+		kz_buildcache_put("roles", src, 1, key, b.data, b.len);
+		kz_buf_release(&b);
+	}
+	return r;
 }
 
 void

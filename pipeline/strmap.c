@@ -300,3 +300,13 @@ kz_strmap_load(const unsigned char **p, const unsigned char *end)
 	}
 	return m;
 }
+
+int
+kz_strmap_values_below(const kz_strmap *m, intptr_t limit)
+{
+	for (size_t i = 0; i < m->cap; i++)
+		if (m->slots[i].key != NULL && (m->slots[i].value < 0 ||
+		    m->slots[i].value >= limit))
+			return 0;
+	return 1;
+}

@@ -39,6 +39,10 @@ void kz_strmap_save(const kz_strmap *m, struct kz_buf *out);
  * what was written: a checksum around them is the caller's. */
 kz_strmap *kz_strmap_load(const unsigned char **p, const unsigned char *end);
 
+/* 1 when every value of m is in [0, limit): a map loaded from bytes
+ * whose values index an array is checked against its length. */
+int kz_strmap_values_below(const kz_strmap *m, intptr_t limit);
+
 /* A 4096-bit summary of the hashes of some keys: "no" is certain, "maybe"
  * must be asked of the map. Lets a scan that looks up every word of a
  * text in several maps skip most words with one bit test. */

@@ -187,15 +187,15 @@ t_rulescache_snapshot_stamp_sees_an_edit() {
 }
 
 # What kz-tag and kz-quotes build from the rules (buildcache.h: the word
-# lists of names.yaml and firstnames.yaml, the phrase sets of quotes.yaml
-# and speech-verbs.yaml) is cached too: an edit is seen at the next run,
+# lists of names.yaml and firstnames.yaml, the roles of roles.yaml, the
+# phrase sets of quotes.yaml and speech-verbs.yaml) is cached too: an edit is seen at the next run,
 # a damaged file is built again, and the results are those of no cache.
 t_rulescache_built_lists_follow_the_rules() {
 	local c=$TMP/rcb-cache d=$TMP/rcb-data f
 	rm -rf "$d" "$c"
 	mkdir -p "$d"
 	cp -r "$KZ_DATA/rules" "$KZ_DATA/gazetteers" "$d/"
-	printf 'Titre\n\nZorglub Bidule a parlé hier à Lyon devant la presse.\n\n« Nous partirons demain », a zorgluté Jean Dupont devant la presse.\n\n« Nous resterons », a déclaré Paul Martin.\n' |
+	printf 'Titre\n\nZorglub Bidule a parlé hier à Lyon devant la presse.\n\n« Nous partirons demain », a zorgluté Jean Dupont devant la presse.\n\n« Nous resterons », a déclaré Paul Martin.\n\nLe zorglubier de Lyon a parlé hier.\n' |
 		"$BIN/kz-normalize" > "$TMP/rcb.in"
 	rcb() { KZ_CACHE=$1 "$BIN/kz-tag" --data "$d" < "$TMP/rcb.in" |
 		KZ_CACHE=$1 "$BIN/kz-quotes" --data "$d" > "$2"; }
@@ -206,15 +206,18 @@ t_rulescache_built_lists_follow_the_rules() {
 	$EXPECT '[q["cue"] is None for q in doc["quotes"]] == [True, False]' "$TMP/rcb1"
 	$EXPECT '[(q["speaker"] or {}).get("text") for q in doc["quotes"]][0] != "Jean Dupont"' "$TMP/rcb1"
 	$EXPECT '[(q["speaker"] or {}).get("text") for q in doc["quotes"]][1] == "Paul Martin"' "$TMP/rcb1"
-	expect_eq "built" "$(ls "$c" | grep '\.kzb$' | sed 's/[0-9a-f]\{16\}/S/' | tr '\n' ' ')" "names-S.kzb quotes-S.kzb "
+	$EXPECT '"zorglubier" not in [m["role"] for m in doc["mentions"]]' "$TMP/rcb1"
+	expect_eq "built" "$(ls "$c" | grep '\.kzb$' | sed 's/[0-9a-f]\{16\}/S/' | tr '\n' ' ')" "names-S.kzb quotes-S.kzb roles-S.kzb "
 	rcb "$c" "$TMP/rcb2"
 	cmp "$TMP/rcb1" "$TMP/rcb2"
-	# a first name and a speech verb added: both seen at the next run
+	# a first name, a speech verb and a role added: all seen at the next run
 	sed -i 's/^firstnames:$/&\n  - Zorglub/' "$d/rules/firstnames.yaml"
+	sed -i 's/^roles:$/&\n  - key: zorglubier\n    forms: [zorglubier]/' "$d/rules/roles.yaml"
 	sed -i 's/^verbs:$/&\n  - lemma: zorgluter\n    kind: speech\n    pronominal: false\n    forms: [zorgluté]/' "$d/rules/speech-verbs.yaml"
 	rcb "$c" "$TMP/rcb3"
 	$EXPECT '[e["type"] for e in doc["entities"] if e["text"] == "Zorglub Bidule"] == ["PER"]' "$TMP/rcb3"
 	$EXPECT '[(q["speaker"] or {}).get("text") for q in doc["quotes"]] == ["Jean Dupont", "Paul Martin"]' "$TMP/rcb3"
+	$EXPECT '"zorglubier" in [m["role"] for m in doc["mentions"]]' "$TMP/rcb3"
 	rcb off "$TMP/rcb-off"
 	cmp "$TMP/rcb3" "$TMP/rcb-off"
 	# damaged files are built again, the same

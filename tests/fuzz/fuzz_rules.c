@@ -52,6 +52,10 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 	const char *text;
 
 	(void)argc; (void)argv;
+	/* the loaders themselves, every time: no parsed or built rules from
+	 * the cache (yamlcache.h, buildcache.h), and no cache file written
+	 * for each input */
+	setenv("KZ_CACHE", "off", 1);
 	if ((tagger = kz_tagger_load(fuzz_datadir(), NULL, &err)) == NULL ||
 	    (quoter = kz_quoter_load(fuzz_datadir(), kz_tagger_folder(tagger),
 	    &err)) == NULL ||

@@ -226,6 +226,12 @@ kz_names_release(kz_names *n)
  * u64 count then per string u64 length and its bytes padded to 8; then
  * the maps in the order of `maps` below. */
 
+/* Every member must be in the cached bytes (see map_at): a member added
+ * to kz_names stops the build here until it is. */
+_Static_assert(sizeof(kz_names) == 11 * sizeof(kz_strmap *) +
+    2 * (sizeof(char **) + sizeof(size_t)) + 2 * sizeof(size_t),
+    "kz_names changed: update names_to_bytes, names_from_bytes and NAMES_FORMAT");
+
 #define NAMES_FORMAT 2
 
 static kz_strmap **
@@ -236,6 +242,10 @@ map_at(kz_names *n, size_t i)
 	    &n->org_followers, &n->seat_heads, &n->introducers,
 	    &n->place_cues };
 
+	/* and every map of kz_names is in this list */
+	_Static_assert(sizeof maps / sizeof *maps * sizeof(kz_strmap *) +
+	    2 * (sizeof(char **) + sizeof(size_t)) + 2 * sizeof(size_t) ==
+	    sizeof(kz_names), "a map of kz_names is missing from map_at");
 	return i < sizeof maps / sizeof *maps ? maps[i] : NULL;
 }
 

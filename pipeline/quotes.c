@@ -240,8 +240,19 @@ phrases_at(kz_quoter *q, size_t i)
 	    &q->scare_context, &q->incise_starts, &q->person_heads,
 	    &q->fronted, &q->etre_verbs, &q->documents };
 
+	/* and every phrase set of kz_quoter is in this list */
+	_Static_assert(sizeof all / sizeof *all * sizeof(kz_phrases) +
+	    sizeof(const kz_folder *) == sizeof(struct kz_quoter),
+	    "a phrase set of kz_quoter is missing from phrases_at");
 	return i < sizeof all / sizeof *all ? all[i] : NULL;
 }
+
+/* Every member a loader fills must be in the cached bytes: a member
+ * added to kz_quoter and not to phrases_at would come back empty from
+ * the cache. This stops the build until both agree. */
+_Static_assert(sizeof(struct kz_quoter) ==
+    sizeof(const kz_folder *) + 13 * sizeof(kz_phrases),
+    "kz_quoter changed: update phrases_at and QUOTER_FORMAT");
 
 #define QUOTER_FORMAT 2
 

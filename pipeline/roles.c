@@ -320,6 +320,22 @@ fail:
  * resolves as, the forms, the modifiers, the honorific codes, two sizes,
  * the two start filters, then the maps in the order of `maps` below. */
 
+/* Every member must be in the cached bytes: a member added to kz_roles
+ * stops the build here until roles_to_bytes and roles_from_bytes have
+ * it. */
+_Static_assert(sizeof(struct kz_roles) ==
+    2 * sizeof(void *) +                        /* g, folder */
+    sizeof(char **) + sizeof(size_t) +          /* keys */
+    sizeof(long (*)[8]) +                       /* resolve_as */
+    sizeof(form *) + sizeof(size_t) +           /* forms */
+    2 * sizeof(kz_strmap *) + sizeof(size_t) +  /* form maps, max */
+    sizeof(kz_strmap *) + sizeof(kz_wordlist) + /* complements, linkers */
+    2 * sizeof(kz_strmap *) + sizeof(modifier *) + sizeof(size_t) +
+    2 * sizeof(kz_strmap *) + sizeof(char **) + sizeof(size_t) +
+    sizeof(kz_strmap *) + sizeof(size_t) +      /* determiners, max */
+    2 * sizeof(kz_hashfilter),
+    "kz_roles changed: update roles_to_bytes, roles_from_bytes and ROLES_FORMAT");
+
 #define ROLES_FORMAT 1
 
 static kz_strmap **

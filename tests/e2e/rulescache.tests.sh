@@ -241,3 +241,31 @@ open(sys.argv[1], "wb").write(b)' "$f"
 		cmp "$f" "$f.good" || { echo "$f: not rebuilt after truncation"; return 1; }
 	done
 }
+
+# The same for what kz-tag builds from names.yaml and roles.yaml (the build
+# cache, buildcache.h): a local file's edit between two warm runs is seen.
+t_rulescache_local_names_roles_edit_seen_warm() {
+	local c=$TMP/rc-lnr x=$TMP/rc-lnr-xdg
+	local d=$TMP/rc-lnr-xdg/kz/rules
+	rm -rf "$c" "$x"
+	mkdir -p "$d"
+	printf 'Titre\n\nOdile Fictive et Brigitte Trogneux ont parlé. Le porte-parole Jean Fictif aussi.\n' |
+		"$BIN/kz-normalize" > "$TMP/rclnr.jsonl"
+	# "PERSONS | ROLES" kz-tag finds, with the cache and without it
+	rclnr_tags() {
+		KZ_CACHE=$1 XDG_CONFIG_HOME=$x "$BIN/kz-tag" < "$TMP/rclnr.jsonl" |
+			python3 -c 'import json, sys; d = json.load(sys.stdin); print(",".join(e["text"] for e in d["entities"]), "|", ",".join(m["role"] for m in d["mentions"]))'
+	}
+	printf 'not_names: [Oxile]\n' > "$d/names.yaml"
+	printf 'roles:\n  - {key: chancelier, disabled: true}\n' > "$d/roles.yaml"
+	rclnr_tags "$c" > /dev/null
+	expect_eq "warm" "$(rclnr_tags "$c")" "Odile Fictive,Brigitte Trogneux,Jean Fictif | porte-parole"
+	ls "$c" | grep -q '^names-.*\.kzb$' || { ls "$c"; echo "no names build cache"; return 1; }
+	ls "$c" | grep -q '^roles-.*\.kzb$' || { ls "$c"; echo "no roles build cache"; return 1; }
+	printf 'not_names: [Odile]\n' > "$d/names.yaml"
+	expect_eq "names edited" "$(rclnr_tags "$c")" "Brigitte Trogneux,Jean Fictif | porte-parole"
+	printf 'roles:\n  - {key: porte-parole, disabled: true}\n' > "$d/roles.yaml"
+	expect_eq "roles edited" "$(rclnr_tags "$c")" "$(rclnr_tags off)"
+	[ "$(rclnr_tags "$c")" != "Brigitte Trogneux,Jean Fictif | porte-parole" ] ||
+		{ echo "roles edit not seen"; return 1; }
+}

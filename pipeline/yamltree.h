@@ -112,8 +112,10 @@ int kz_yaml_is_null(const kz_yaml_node *node);
  * merges into base's items of that id (`disabled: true` removes them; a
  * new id is appended); anything else in over replaces what base has.
  * over is consumed (released), its nodes moved into base, which then
- * names over's file for them in errors. 0, or -1 with err (disabling an
- * id base does not have); base is whole either way. */
+ * names over's file for them in errors. A tree from the rules cache
+ * (doc->block) is copied to ordinary memory first, its image left as it
+ * is. 0, or -1 with err (disabling an id base does not have); base is
+ * whole either way. */
 int kz_yaml_merge(kz_yaml_doc *base, kz_yaml_doc *over, kz_error *err);
 
 /* Set err to point at node: "file:line:col: message". Returns -1. */

@@ -738,6 +738,60 @@ START_TEST(yaml_cache_round_trip_and_forged_links)
 }
 END_TEST
 
+/* A local rules file merged over a shipped one (kz_yaml_merge) when both
+ * trees come from the cache, which maps them read-only: the merge works on
+ * copies, and gives the tree the parsed files give. */
+START_TEST(yaml_merge_over_cached_trees)
+{
+	const char *base = "verbs:\n  - {lemma: dire, forms: [dit]}\n"
+	    "  - {lemma: affirmer, forms: [affirmé]}\nsev: error\nkeep: [a, b]\n";
+	const char *over = "verbs:\n  - {lemma: affirmer, disabled: true}\n"
+	    "  - {lemma: marteler, forms: [martelé]}\nsev: warning\nnew: 1\n";
+	char dir[] = "/tmp/kz-yamlmerge-XXXXXX", cache[64], fb[64], fo[64];
+	kz_yaml_doc pb, po, cb, co;
+	kz_error err;
+
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	snprintf(cache, sizeof cache, "%s/cache", dir);
+	snprintf(fb, sizeof fb, "%s/base.yaml", dir);
+	snprintf(fo, sizeof fo, "%s/over.yaml", dir);
+	write_bytes(fb, base, strlen(base));
+	write_bytes(fo, over, strlen(over));
+	kz_gazcache_config(1, cache);
+	/* the first loads parse (and write the images), the second map them */
+	ck_assert_int_eq(kz_yaml_load_file(fb, &pb, &err), 0);
+	ck_assert_int_eq(kz_yaml_load_file(fo, &po, &err), 0);
+	ck_assert_ptr_null(pb.block);
+	ck_assert_int_eq(kz_yaml_load_file(fb, &cb, &err), 0);
+	ck_assert_int_eq(kz_yaml_load_file(fo, &co, &err), 0);
+	ck_assert_ptr_nonnull(cb.block);
+	ck_assert_ptr_nonnull(co.block);
+	ck_assert_int_eq(kz_yaml_merge(&pb, &po, &err), 0);
+	ck_assert_int_eq(kz_yaml_merge(&cb, &co, &err), 0);
+	ck_assert_ptr_null(cb.block);
+	ck_assert(same_tree(pb.root, cb.root));
+	ck_assert_str_eq(kz_yaml_str(kz_yaml_get(cb.root, "sev")), "warning");
+	ck_assert_uint_eq(kz_yaml_get(cb.root, "verbs")->n, 2);
+	ck_assert_str_eq(kz_yaml_str(kz_yaml_get(
+	    kz_yaml_get(cb.root, "verbs")->items[1], "lemma")), "marteler");
+	kz_yaml_doc_release(&pb);
+	kz_yaml_doc_release(&cb);
+	/* the images are whole after it: read again, the same trees */
+	ck_assert_int_eq(kz_yaml_load_file(fb, &cb, &err), 0);
+	ck_assert_ptr_nonnull(cb.block);
+	ck_assert_uint_eq(kz_yaml_get(cb.root, "verbs")->n, 2);
+	ck_assert_str_eq(kz_yaml_str(kz_yaml_get(cb.root, "sev")), "error");
+	kz_yaml_doc_release(&cb);
+	kz_gazcache_config(1, NULL);
+	{
+		char cmd[128];
+
+		snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+		ck_assert_int_eq(system(cmd), 0);
+	}
+}
+END_TEST
+
 /* A map written as bytes comes back with every key and value, and bytes
  * that are not such a map are refused, never followed. */
 START_TEST(strmap_bytes_round_trip_and_refusals)
@@ -813,6 +867,7 @@ suite_core(void)
 	tcase_add_test(tc, fold_map_points_back_to_source);
 	tcase_add_test(tc, yaml_tree_keeps_marks);
 	tcase_add_test(tc, yaml_cache_round_trip_and_forged_links);
+	tcase_add_test(tc, yaml_merge_over_cached_trees);
 	tcase_add_test(tc, strmap_bytes_round_trip_and_refusals);
 	tcase_add_test(tc, yaml_errors_name_line_and_column);
 	tcase_add_test(tc, yaml_second_document_refused);

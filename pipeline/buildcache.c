@@ -1,6 +1,7 @@
 #include "buildcache.h"
 
 #include "buf.h"
+#include "cachefile.h"
 #include "datapath.h"     /* kz_data_overlay */
 #include "gazcache.h"     /* kz_cache_dir */
 #include "gazimage.h"     /* kz_xxh64 */
@@ -217,14 +218,12 @@ kz_buildcache_put(const char *kind, const char *const *sources, size_t n,
     uint64_t key, const void *payload, size_t len)
 {
 	static const char zeros[8];
-	kz_buf paths, img, tmp;
+	kz_buf paths, img;
 	char *dir = NULL, *file = NULL;
 	uint64_t v;
-	int fd;
 
 	kz_buf_init(&paths);
 	kz_buf_init(&img);
-	kz_buf_init(&tmp);
 	if (real_paths(sources, n, &paths) != 0 ||
 	    (file = file_for(kind, &paths, &dir)) == NULL)
 		goto out;
@@ -242,32 +241,11 @@ kz_buildcache_put(const char *kind, const char *const *sources, size_t n,
 	kz_buf_add(&img, &v, 8);
 	if (img.len > MAX_FILE)
 		goto out;
-	kz_buf_addf(&tmp, "%s/.kzb-XXXXXX", dir);
-	if ((fd = mkstemp(tmp.data)) < 0)
-		goto out;
-	{
-		size_t done = 0;
-		int ok = fchmod(fd, 0644) == 0;
-
-		while (ok && done < img.len) {
-			ssize_t w = write(fd, img.data + done, img.len - done);
-
-			if (w < 0 && errno == EINTR)
-				continue;
-			ok = w > 0;
-			if (ok)
-				done += (size_t)w;
-		}
-		if (close(fd) != 0)
-			ok = 0;
-		if (!ok || rename(tmp.data, file) != 0)
-			unlink(tmp.data);
-	}
+	(void)kz_file_replace(dir, ".kzb-", file, img.data, img.len);
 	collect_garbage(dir);
 out:
 	kz_buf_release(&paths);
 	kz_buf_release(&img);
-	kz_buf_release(&tmp);
 	free(file);
 	free(dir);
 }

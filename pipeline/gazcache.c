@@ -1,6 +1,7 @@
 #include "gazcache.h"
 
 #include "buf.h"
+#include "cachefile.h"
 #include "tokens.h"
 
 #include <dirent.h>
@@ -441,23 +442,6 @@ kz_gazcache_hash_files(kz_gazsrc *src, size_t n, uint64_t *hash)
 
 /* ------------------------------------------------------------ files */
 
-static int
-write_all(int fd, const void *data, size_t len)
-{
-	const char *p = data;
-
-	while (len > 0) {
-		ssize_t w = write(fd, p, len > (1u << 30) ? (1u << 30) : len);
-
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			return -1;
-		p += w;
-		len -= (size_t)w;
-	}
-	return 0;
-}
 
 static void
 sync_dir(const char *dir)
@@ -490,7 +474,7 @@ write_atomic(const kz_gazcache *c, const char *path, const void *data,
 		kz_buf_release(&tmp);
 		return -1;
 	}
-	if (write_all(fd, data, len) != 0 || fsync(fd) != 0 ||
+	if (kz_file_write_all(fd, data, len) != 0 || fsync(fd) != 0 ||
 	    fchmod(fd, 0644) != 0)
 		goto fail;
 	if (map) {
@@ -518,40 +502,6 @@ fail:
 	return -1;
 }
 
-static int
-read_small(const char *path, unsigned char **data, size_t *len)
-{
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	struct stat st;
-	size_t got = 0;
-
-	*data = NULL;
-	if (fd < 0)
-		return -1;
-	if (fstat(fd, &st) != 0 || st.st_size <= 0 ||
-	    (uint64_t)st.st_size > STAMP_MAX) {
-		close(fd);
-		return -1;
-	}
-	*data = kz_malloc((size_t)st.st_size);
-	while (got < (size_t)st.st_size) {
-		ssize_t r = read(fd, *data + got, (size_t)st.st_size - got);
-
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r <= 0)
-			break;
-		got += (size_t)r;
-	}
-	close(fd);
-	if (got != (size_t)st.st_size) {
-		free(*data);
-		*data = NULL;
-		return -1;
-	}
-	*len = got;
-	return 0;
-}
 
 /* ------------------------------------------------------------ stamps
  *
@@ -677,7 +627,7 @@ kz_gazcache_stamp_read(const kz_gazcache *c, const kz_gazsrc *src, size_t n,
 	const char *id;
 	int ok = 0;
 
-	if (c->dir == NULL || read_small(c->stamp_path, &data, &len) != 0)
+	if (c->dir == NULL || kz_file_read_whole(c->stamp_path, 1, STAMP_MAX, &data, &len) != 0)
 		return 0;
 	r = (reader){ data, len, 0, 0 };
 	if (stamp_open(&r, &count, &stable, hash, &id, &idlen) != 0 ||
@@ -787,7 +737,7 @@ collect_garbage(const kz_gazcache *c)
 
 			if (lstat(path, &st) != 0 || now - st.st_mtime <= GC_GRACE_SECONDS)
 				continue;
-			if (read_small(path, &data, &len) != 0) {
+			if (kz_file_read_whole(path, 1, STAMP_MAX, &data, &len) != 0) {
 				dead = 1;
 			} else {
 				r = (reader){ data, len, 0, 0 };

@@ -1,6 +1,7 @@
 #include "yamlcache.h"
 
 #include "buf.h"
+#include "cachefile.h"
 #include "gazcache.h"     /* kz_cache_dir */
 #include "gazimage.h"     /* kz_xxh64 */
 
@@ -85,40 +86,6 @@ slot_path(const char *path, char **dir_out, char real[PATH_MAX])
 	return kz_buf_detach(&b, NULL);
 }
 
-static int
-read_file(const char *path, unsigned char **data, size_t *len)
-{
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	struct stat st;
-	size_t got = 0;
-
-	*data = NULL;
-	if (fd < 0)
-		return -1;
-	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) ||
-	    st.st_size < HEADER + 8 || (uint64_t)st.st_size > MAX_IMAGE) {
-		close(fd);
-		return -1;
-	}
-	*data = kz_malloc((size_t)st.st_size);
-	while (got < (size_t)st.st_size) {
-		ssize_t r = read(fd, *data + got, (size_t)st.st_size - got);
-
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r <= 0)
-			break;
-		got += (size_t)r;
-	}
-	close(fd);
-	if (got != (size_t)st.st_size) {
-		free(*data);
-		*data = NULL;
-		return -1;
-	}
-	*len = got;
-	return 0;
-}
 
 static uint32_t
 get32(const unsigned char *p)
@@ -383,7 +350,7 @@ collect_garbage(const char *dir)
 		if (lstat(file, &st) != 0 || !S_ISREG(st.st_mode) ||
 		    now - st.st_mtime <= GC_GRACE_SECONDS)
 			continue;
-		if (tmp || read_file(file, &img, &size) != 0) {
+		if (tmp || kz_file_read_whole(file, HEADER + 8, MAX_IMAGE, &img, &size) != 0) {
 			unlink(file);
 			continue;
 		}
@@ -411,10 +378,9 @@ kz_yamlcache_put(const char *path, const char *src, size_t len,
 {
 	char real[PATH_MAX], *dir, *file;
 	writer w;
-	kz_buf img, tmp;
+	kz_buf img;
 	uint32_t head[6];
 	uint64_t sum;
-	int fd;
 
 	if (doc->root == NULL || doc->block != NULL ||
 	    (file = slot_path(path, &dir, real)) == NULL)
@@ -425,7 +391,6 @@ kz_yamlcache_put(const char *path, const char *src, size_t len,
 	kz_buf_init(&w.pool);
 	flatten(&w, doc->root);
 	kz_buf_init(&img);
-	kz_buf_init(&tmp);
 	if (w.too_big)
 		goto out;
 	head[0] = w.nn;
@@ -447,38 +412,15 @@ kz_yamlcache_put(const char *path, const char *src, size_t len,
 	kz_buf_add(&img, &sum, 8);
 	if (img.len > MAX_IMAGE)
 		goto out;
-	/* a temporary file, then rename: a reader sees the old image or the
-	 * new one. No fsync: a file torn by a crash fails its checksum and
-	 * is made again, at the cost of one parse. */
-	kz_buf_addf(&tmp, "%s/.rules-XXXXXX", dir);
-	fd = mkstemp(tmp.data);
-	if (fd < 0)
-		goto out;
-	{
-		size_t done = 0;
-		int ok = fchmod(fd, 0644) == 0;
-
-		while (ok && done < img.len) {
-			ssize_t n = write(fd, img.data + done, img.len - done);
-
-			if (n < 0 && errno == EINTR)
-				continue;
-			ok = n > 0;
-			if (ok)
-				done += (size_t)n;
-		}
-		if (close(fd) != 0)
-			ok = 0;
-		if (!ok || rename(tmp.data, file) != 0)
-			unlink(tmp.data);
-	}
+	/* a reader sees the old image or the new one; a torn one fails its
+	 * checksum and costs one parse */
+	(void)kz_file_replace(dir, ".rules-", file, img.data, img.len);
 	collect_garbage(dir);
 out:
 	kz_buf_release(&w.nodes);
 	kz_buf_release(&w.items);
 	kz_buf_release(&w.pool);
 	kz_buf_release(&img);
-	kz_buf_release(&tmp);
 	free(file);
 	free(dir);
 }

@@ -2926,6 +2926,15 @@ folded_words(const work *w, size_t s, size_t e)
 	return key;
 }
 
+/* Does quote q stand in the title or a subheading? */
+static int
+headline_block(const work *w, const quote *q)
+{
+	const char *kind = w->blocks[q->block].kind;
+
+	return strcmp(kind, "title") == 0 || strcmp(kind, "heading") == 0;
+}
+
 /* The folded words of bytes [s, e) with a space before and after, so
  * that whole words are found with strstr (" lourd "). */
 static char *
@@ -2952,36 +2961,36 @@ padded_words(const work *w, size_t s, size_t e)
 static void
 headline_speakers(work *w)
 {
+	char **body = NULL;     /* each body quote's padded words, made once */
+
 	for (size_t i = 0; i < w->nquotes; i++) {
 		quote *h = &w->quotes[i];
 		char *hk;
 
-		const char *hkind = w->blocks[h->block].kind;
-
-		if (!speakable(h) || (strcmp(hkind, "title") != 0 &&
-		    strcmp(hkind, "heading") != 0) ||
+		if (!speakable(h) || !headline_block(w, h) ||
 		    word_count(w, h->cs, h->ce) < 1)
 			continue;
+		if (body == NULL)
+			body = kz_calloc(w->nquotes, sizeof *body);
 		hk = padded_words(w, h->cs, h->ce);
-		for (size_t j = 0; j < w->nquotes; j++) {
+		for (size_t j = 0; j < w->nquotes && strlen(hk) > 2; j++) {
 			const quote *b = &w->quotes[j];
-			char *bk;
-			int same;
 
 			if (b == h || b->speaker == NULL || b->pull || b->depth > 0 ||
-			    strcmp(w->blocks[b->block].kind, "title") == 0 ||
-			    strcmp(w->blocks[b->block].kind, "heading") == 0)
+			    headline_block(w, b))
 				continue;
-			bk = padded_words(w, b->cs, b->ce);
-			same = strlen(hk) > 2 && strstr(bk, hk) != NULL;
-			free(bk);
-			if (same) {
+			if (body[j] == NULL)
+				body[j] = padded_words(w, b->cs, b->ce);
+			if (strstr(body[j], hk) != NULL) {
 				carry_speaker(h, b, "headline");
 				break;
 			}
 		}
 		free(hk);
 	}
+	for (size_t j = 0; body && j < w->nquotes; j++)
+		free(body[j]);
+	free(body);
 }
 
 static void
